@@ -1,0 +1,2 @@
+/** Operator tooling over what the server writes. */
+package io.ringcast.ops;

@@ -1,0 +1,2 @@
+/** Benchmarks and load generators. */
+package io.ringcast.perf;

@@ -1,0 +1,2 @@
+/** Undertow-hosted Jakarta servlets: HTTP-FLV and the stats API. */
+package io.ringcast.web;
