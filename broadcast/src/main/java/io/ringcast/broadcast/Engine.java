@@ -1,0 +1,98 @@
+package io.ringcast.broadcast;
+
+import io.ringcast.broadcast.latency.LatencyStats;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamRegistry;
+import io.ringcast.broadcast.subscribe.FanoutPool;
+import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine: the stream registry, the egress workers and the housekeeping timer (stream lifecycle timeouts,
+ * latency sampling). Protocols reach streams through it. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+    private static final long TIMER_PERIOD_MS = 100;
+    private static final long LATENCY_SAMPLE_PERIOD_MS = 1_000;
+
+    private final EngineConfig config;
+    private final RingConfig rings;
+    private final NanoClock clock;
+    private final StreamRegistry streams;
+    private final FanoutPool fanout;
+    private final ScheduledExecutorService housekeeping;
+
+    /**
+     * @param fanoutThreads egress worker threads (viewers are spread over them)
+     */
+    public Engine(EngineConfig config, RingConfig rings, NanoClock clock, int fanoutThreads) {
+        this.config = config;
+        this.rings = rings;
+        this.clock = clock;
+        this.streams = new StreamRegistry(config, rings, clock);
+        this.fanout = new FanoutPool(fanoutThreads, clock);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ringcast-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Engine start() {
+        fanout.start();
+        housekeeping.scheduleAtFixedRate(streams::pollTimers, TIMER_PERIOD_MS, TIMER_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
+        housekeeping.scheduleAtFixedRate(this::sampleLatency, LATENCY_SAMPLE_PERIOD_MS, LATENCY_SAMPLE_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public RingConfig rings() {
+        return rings;
+    }
+
+    public NanoClock clock() {
+        return clock;
+    }
+
+    public StreamRegistry streams() {
+        return streams;
+    }
+
+    public FanoutPool fanout() {
+        return fanout;
+    }
+
+    /** Moves every stream's recorded latencies into its totals and samples track rates; stats read those. */
+    public void sampleLatency() {
+        long now = System.nanoTime();
+        for (Stream stream : streams.streams()) {
+            for (TrackKind kind : TrackKind.values()) {
+                TrackRing ring = stream.track(kind);
+                if (ring != null) {
+                    ring.rates().sample(ring, now);
+                }
+            }
+            for (LatencyStats stats : stream.latencyByProtocol().values()) {
+                stats.sampleInterval();
+            }
+        }
+    }
+
+    /** Closes every stream (viewers are ended) and stops the engine's threads. */
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        streams.closeAll();
+        fanout.close();
+    }
+}

@@ -1,0 +1,81 @@
+package io.ringcast.broadcast.config;
+
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlTable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A parsed TOML configuration file. Every section a component reads is handed out as a {@link ConfigSection} that
+ * remembers which keys were read; {@link #requireAllKeysUsed()} then rejects whatever nobody asked for, naming
+ * the key and its line. Used at startup only, by one thread.
+ */
+public final class ConfigFile {
+    private final String source;
+    private final TomlTable root;
+    private final Map<String, ConfigSection> sections = new LinkedHashMap<>();
+
+    private ConfigFile(String source, TomlTable root) {
+        this.source = source;
+        this.root = root;
+    }
+
+    /** The embedded defaults: no file, every section empty. */
+    public static ConfigFile empty() {
+        return parse("", "(defaults)");
+    }
+
+    public static ConfigFile load(Path path) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (IOException e) {
+            throw new ConfigException(path + ": cannot read config file: " + e.getMessage());
+        }
+        return parse(text, path.toString());
+    }
+
+    /** Parses TOML text; syntax errors name the line and column. */
+    public static ConfigFile parse(String text, String source) {
+        TomlParseResult result = Toml.parse(text);
+        if (result.hasErrors()) {
+            var error = result.errors().get(0);
+            throw new ConfigException(source + ":" + error.position().line() + ":" + error.position().column()
+                    + ": " + error.getMessage());
+        }
+        return new ConfigFile(source, result);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** The section {@code [name]}; empty when absent. A key of that name that is not a table is an error. */
+    public ConfigSection section(String name) {
+        return sections.computeIfAbsent(name, n -> {
+            if (root.contains(n) && !root.isTable(n)) {
+                throw new ConfigException(source + ":" + root.inputPositionOf(n).line() + ": " + n
+                        + " must be a section [" + n + "]");
+            }
+            TomlTable table = root.isTable(n) ? root.getTable(n) : null;
+            return new ConfigSection(source, n, table);
+        });
+    }
+
+    /** Fails on the first section or key that no component read, naming it and its line. */
+    public void requireAllKeysUsed() {
+        for (String key : root.keySet()) {
+            ConfigSection section = sections.get(key);
+            if (section == null) {
+                throw new ConfigException(source + ":" + root.inputPositionOf(key).line() + ": unknown section ["
+                        + key + "]; known sections: " + sections.keySet());
+            }
+            section.requireAllKeysUsed();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.ringcast.broadcast.config;
+
+import org.tomlj.TomlTable;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One {@code [section]} of a {@link ConfigFile}: typed getters with defaults, each failing with the file, line,
+ * section and key when the value has the wrong type or range. Startup only, one thread.
+ */
+public final class ConfigSection {
+    private final String source;
+    private final String name;
+    private final TomlTable table;
+    private final Set<String> used = new HashSet<>();
+
+    ConfigSection(String source, String name, TomlTable table) {
+        this.source = source;
+        this.name = name;
+        this.table = table;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Whether the file has this section at all. */
+    public boolean isPresent() {
+        return table != null;
+    }
+
+    public boolean getBoolean(String key, boolean defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        if (!table.isBoolean(key)) {
+            throw wrongType(key, "a boolean (true or false)");
+        }
+        return table.getBoolean(key);
+    }
+
+    public long getLong(String key, long defaultValue, long min, long max) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        if (!table.isLong(key)) {
+            throw wrongType(key, "an integer");
+        }
+        long value = table.getLong(key);
+        if (value < min || value > max) {
+            throw error(key, "must be between " + min + " and " + max + ", is " + value);
+        }
+        return value;
+    }
+
+    public int getInt(String key, int defaultValue, int min, int max) {
+        return (int) getLong(key, defaultValue, min, max);
+    }
+
+    /** A positive whole number of seconds. */
+    public Duration getSeconds(String key, Duration defaultValue) {
+        return Duration.ofSeconds(getLong(key, defaultValue.toSeconds(), 1, Integer.MAX_VALUE));
+    }
+
+    public String getString(String key, String defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        if (!table.isString(key)) {
+            throw wrongType(key, "a string");
+        }
+        return table.getString(key);
+    }
+
+    /** A configuration error about {@code key}, for validations the getters cannot express. */
+    public ConfigException error(String key, String problem) {
+        return new ConfigException(location(key) + ": [" + name + "] " + key + " " + problem);
+    }
+
+    void requireAllKeysUsed() {
+        if (table == null) {
+            return;
+        }
+        for (String key : table.keySet()) {
+            if (!used.contains(key)) {
+                throw new ConfigException(location(key) + ": unknown key " + key + " in [" + name + "]");
+            }
+        }
+    }
+
+    private boolean has(String key) {
+        used.add(key);
+        return table != null && table.contains(key);
+    }
+
+    private ConfigException wrongType(String key, String expected) {
+        Object value = table.get(key);
+        String actual = value == null ? "nothing" : value.getClass().getSimpleName().toLowerCase();
+        return error(key, "must be " + expected + ", found " + actual);
+    }
+
+    private String location(String key) {
+        var position = table == null ? null : table.inputPositionOf(key);
+        return source + (position == null ? "" : ":" + position.line());
+    }
+}

@@ -1,0 +1,43 @@
+package io.ringcast.broadcast.config;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+
+/** Reads the engine's own sections, {@code [Engine]} (the Go engine's block, as written) and {@code [ring]}. */
+public final class EngineConfigs {
+    private EngineConfigs() {
+    }
+
+    public static EngineConfig engine(ConfigFile file) {
+        ConfigSection s = file.section("Engine");
+        EngineConfig d = EngineConfig.DEFAULTS;
+        return new EngineConfig(
+                s.getBoolean("EnableAudio", d.enableAudio()),
+                s.getBoolean("EnableVideo", d.enableVideo()),
+                s.getSeconds("PublishTimeout", d.publishTimeout()),
+                s.getSeconds("AutoCloseDelay", d.autoCloseDelay()),
+                s.getBoolean("RTPReorder", d.rtpReorder()),
+                s.getSeconds("OnDemandPublishTimeout", d.onDemandPublishTimeout()));
+    }
+
+    public static RingConfig ring(ConfigFile file) {
+        ConfigSection s = file.section("ring");
+        RingConfig d = RingConfig.DEFAULTS;
+        String startAt = s.getString("start_at", d.startAtNextKeyframe() ? "next_keyframe" : "newest_keyframe");
+        if (!startAt.equals("next_keyframe") && !startAt.equals("newest_keyframe")) {
+            throw s.error("start_at", "must be \"newest_keyframe\" or \"next_keyframe\", is \"" + startAt + "\"");
+        }
+        try {
+            return new RingConfig(
+                    s.getInt("video_slots", d.videoSlots(), 16, 1 << 20),
+                    s.getInt("audio_slots", d.audioSlots(), 16, 1 << 20),
+                    s.getInt("video_payload_bytes", d.videoPayloadBytes(), 4096, 1 << 30),
+                    s.getInt("audio_payload_bytes", d.audioPayloadBytes(), 4096, 1 << 30),
+                    startAt.equals("next_keyframe"),
+                    s.getLong("skip_lag_ms", d.skipLagMs(), 1, 3_600_000),
+                    s.getLong("disconnect_lag_ms", d.disconnectLagMs(), 1, 3_600_000));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file.source() + ": [ring] " + e.getMessage());
+        }
+    }
+}

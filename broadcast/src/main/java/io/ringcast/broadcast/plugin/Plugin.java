@@ -1,0 +1,31 @@
+package io.ringcast.broadcast.plugin;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigSection;
+
+/**
+ * A feature of the server (an ingest protocol, a packager, a recorder), found with {@link java.util.ServiceLoader}
+ * and driven by the {@link PluginHost}: configured from its own {@code [name]} section, started after the engine
+ * in {@link #order()}, stopped in reverse. Every plugin section has an {@code enable} switch.
+ */
+public interface Plugin {
+    /** Name, also the name of its config section. */
+    String name();
+
+    /** Start position; lower starts first. */
+    default int order() {
+        return 100;
+    }
+
+    /** Reads and validates the plugin's section (including {@code enable}); called once, before start. */
+    void configure(ConfigSection section);
+
+    /** Whether the configured plugin is enabled. */
+    boolean enabled();
+
+    /** Starts the plugin; an exception stops the server's startup with the plugin's name. */
+    void start(Engine engine) throws Exception;
+
+    /** Stops everything the plugin started: threads, sockets, timers. */
+    void stop();
+}

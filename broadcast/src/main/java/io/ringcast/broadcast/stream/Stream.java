@@ -1,0 +1,277 @@
+package io.ringcast.broadcast.stream;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.latency.LatencyStats;
+import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A live stream: its video and audio tracks, metadata, lifecycle, subscribers and stats.
+ *
+ * <p>Threads: the frame path (publish, wake, subscriber reads) takes no lock. Lifecycle changes (publish,
+ * publisher leaving, subscribers arriving and leaving, timeouts, close) are rare and serialised on this object's
+ * monitor; they also hand the tracks' single-producer role from one publisher session to the next.
+ */
+public final class Stream {
+    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+    private static final WakeTarget[] NO_TARGETS = new WakeTarget[0];
+
+    private final StreamPath path;
+    private final TrackRing video;
+    private final TrackRing audio;
+    private final StreamStateMachine lifecycle;
+    private final Consumer<Stream> onClosed;
+    private final ConcurrentMap<String, LatencyStats> latency = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicInteger> subscribersByProtocol = new ConcurrentHashMap<>();
+    private final AtomicLong framesSkipped = new AtomicLong();
+    private final AtomicLong subscribersDisconnectedForLag = new AtomicLong();
+    private final Map<WakeTarget, Integer> wakeTargetRefs = new java.util.HashMap<>();
+    private final List<Runnable> closeListeners = new ArrayList<>();
+
+    private volatile StreamState state;
+    private volatile WakeTarget[] wakeTargets = NO_TARGETS;
+    private volatile byte[] metadata;
+    private volatile StreamPublisher publisher;
+    private volatile long lastIngestNanos;
+    private int subscriberCount;
+    /** Producer-owned, handed over between sessions under the monitor. */
+    private long order;
+    private long lastTimestampMs = -1;
+
+    Stream(StreamPath path, EngineConfig engine, RingConfig rings, NanoClock clock, boolean autoClose,
+           boolean onDemand, Consumer<Stream> onClosed) {
+        this.path = path;
+        this.video = engine.enableVideo()
+                ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes()) : null;
+        this.audio = engine.enableAudio()
+                ? new TrackRing(TrackKind.AUDIO, rings.audioSlots(), rings.audioPayloadBytes()) : null;
+        long publishTimeoutNs = (onDemand ? engine.onDemandPublishTimeout() : engine.publishTimeout()).toNanos();
+        this.lifecycle = new StreamStateMachine(clock, publishTimeoutNs, engine.autoCloseDelay().toNanos(), autoClose);
+        this.state = lifecycle.state();
+        this.onClosed = onClosed;
+    }
+
+    public StreamPath path() {
+        return path;
+    }
+
+    public StreamState state() {
+        return state;
+    }
+
+    public boolean isClosed() {
+        return state == StreamState.CLOSED;
+    }
+
+    /** A track's ring, or null when the engine drops that kind (EnableAudio/EnableVideo false). */
+    public TrackRing track(TrackKind kind) {
+        return kind == TrackKind.VIDEO ? video : audio;
+    }
+
+    /** Latest metadata as the publisher sent it (AMF0 onMetaData body for RTMP), or null. */
+    public byte[] metadata() {
+        return metadata;
+    }
+
+    /** The current publisher session, or null while waiting for one. */
+    public StreamPublisher publisher() {
+        return publisher;
+    }
+
+    // ------------------------------------------------------------------ lifecycle (cold path, monitor)
+
+    /**
+     * Starts a publisher session, or returns null when the stream already has a publisher or is closed (the
+     * caller refuses the publish, e.g. with NetStream.Publish.BadName).
+     */
+    public synchronized StreamPublisher publish(PublisherInfo info) {
+        if (state != StreamState.WAITING_PUBLISHER) {
+            return null;
+        }
+        fire(StreamEvent.PUBLISH);
+        StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs);
+        publisher = session;
+        return session;
+    }
+
+    synchronized void publisherLeft(StreamPublisher session) {
+        if (publisher != session) {
+            return;
+        }
+        publisher = null;
+        fire(StreamEvent.PUBLISHER_LEFT);
+        wakeSubscribers();
+    }
+
+    /** Counts a subscriber in; false when the stream is closed (answer as if it did not exist). */
+    public synchronized boolean addSubscriber(String protocol, WakeTarget target) {
+        if (state == StreamState.CLOSED) {
+            return false;
+        }
+        subscriberCount++;
+        subscribersByProtocol.computeIfAbsent(protocol, p -> new AtomicInteger()).incrementAndGet();
+        wakeTargetRefs.merge(target, 1, Integer::sum);
+        wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
+        fire(StreamEvent.SUBSCRIBER_ARRIVED);
+        return true;
+    }
+
+    /** Counts a subscriber out; the last one leaving may start the close (see the state diagram). */
+    public synchronized void removeSubscriber(String protocol, WakeTarget target) {
+        if (subscriberCount == 0) {
+            return;
+        }
+        subscriberCount--;
+        subscribersByProtocol.get(protocol).decrementAndGet();
+        if (wakeTargetRefs.merge(target, -1, Integer::sum) == 0) {
+            wakeTargetRefs.remove(target);
+        }
+        wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
+        if (subscriberCount == 0) {
+            fire(StreamEvent.LAST_SUBSCRIBER_LEFT);
+        }
+    }
+
+    /** Closes the stream: subscribers are ended, the registry forgets it. */
+    public synchronized void close() {
+        fire(StreamEvent.CLOSE);
+    }
+
+    /** Fires the lifecycle timer if it expired; returns whether the state changed. */
+    synchronized boolean pollTimer(long nowNs) {
+        StreamState before = lifecycle.state();
+        if (lifecycle.poll(nowNs)) {
+            LOG.info("stream {} timed out in {}, now {}", path, before, lifecycle.state());
+            afterTransition();
+            return true;
+        }
+        return false;
+    }
+
+    /** Registers an action to run (on the closing thread) when the stream closes; runs at once if closed. */
+    public void onClose(Runnable action) {
+        synchronized (this) {
+            if (state != StreamState.CLOSED) {
+                closeListeners.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    public synchronized int subscriberCount() {
+        return subscriberCount;
+    }
+
+    public long illegalEvents() {
+        synchronized (this) {
+            return lifecycle.illegalEvents();
+        }
+    }
+
+    private void fire(StreamEvent event) {
+        StreamState before = lifecycle.state();
+        StreamStateMachine.Outcome outcome = lifecycle.fire(event);
+        if (outcome == StreamStateMachine.Outcome.ILLEGAL) {
+            LOG.warn("stream {}: illegal event {} in state {} (ignored)", path, event, before);
+        } else if (outcome == StreamStateMachine.Outcome.TRANSITIONED) {
+            LOG.debug("stream {}: {} --{}--> {}", path, before, event, lifecycle.state());
+            afterTransition();
+        }
+    }
+
+    private void afterTransition() {
+        state = lifecycle.state();
+        if (state == StreamState.CLOSED) {
+            publisher = null;
+            wakeSubscribers();
+            onClosed.accept(this);
+            List<Runnable> listeners = new ArrayList<>(closeListeners);
+            closeListeners.clear();
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    // ------------------------------------------------------------------ frame path (no locks)
+
+    /** Wakes every egress worker serving this stream; called by the producer per frame. */
+    public void wakeSubscribers() {
+        WakeTarget[] targets = wakeTargets;
+        for (int i = 0; i < targets.length; i++) {
+            targets[i].wake();
+        }
+    }
+
+    long nextOrder(long ingestNanos) {
+        lastIngestNanos = ingestNanos;
+        return order++;
+    }
+
+    void noteTimestamp(long timestampMs) {
+        if (timestampMs > lastTimestampMs) {
+            lastTimestampMs = timestampMs;
+        }
+    }
+
+    void updateMetadata(byte[] newMetadata) {
+        metadata = newMetadata;
+    }
+
+    // ------------------------------------------------------------------ stats
+
+    /** The latency stats of a protocol, created on first use (at subscribe time, not per frame). */
+    public LatencyStats latency(String protocol) {
+        return latency.computeIfAbsent(protocol, LatencyStats::new);
+    }
+
+    public Map<String, LatencyStats> latencyByProtocol() {
+        return Collections.unmodifiableMap(latency);
+    }
+
+    public Map<String, Integer> subscribersByProtocol() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        subscribersByProtocol.forEach((p, n) -> counts.put(p, n.get()));
+        return counts;
+    }
+
+    /** Counts frames a slow subscriber skipped. */
+    public void addFramesSkipped(long frames) {
+        framesSkipped.addAndGet(frames);
+    }
+
+    public long framesSkipped() {
+        return framesSkipped.get();
+    }
+
+    public void countLagDisconnect() {
+        subscribersDisconnectedForLag.incrementAndGet();
+    }
+
+    public long subscribersDisconnectedForLag() {
+        return subscribersDisconnectedForLag.get();
+    }
+
+    /** Ingest nanoTime of the newest published frame, 0 before the first. */
+    public long lastIngestNanos() {
+        return lastIngestNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "Stream[" + path + " " + state + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package io.ringcast.broadcast.stream;
+
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+
+/**
+ * One publisher's session on a stream: the only way to write its tracks. Owned by the publishing connection's
+ * thread from {@link Stream#publish} until {@link #close()}.
+ *
+ * <p>Timestamps are rebased per session so that subscribers who stay connected across a publisher reconnect see
+ * them continue from where the previous session stopped, never going back.
+ */
+public final class StreamPublisher implements AutoCloseable {
+    private final Stream stream;
+    private final PublisherInfo info;
+    private final TrackRing video;
+    private final TrackRing audio;
+    private final long floorMs;
+    private final boolean rebase;
+    private boolean offsetKnown;
+    private long offsetMs;
+    private boolean closed;
+
+    StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs) {
+        this.stream = stream;
+        this.info = info;
+        this.video = stream.track(TrackKind.VIDEO);
+        this.audio = stream.track(TrackKind.AUDIO);
+        this.rebase = previousLastTimestampMs >= 0;
+        this.floorMs = rebase ? previousLastTimestampMs + 1 : 0;
+    }
+
+    public Stream stream() {
+        return stream;
+    }
+
+    public PublisherInfo info() {
+        return info;
+    }
+
+    /** The ring of a track, or null when that track is disabled (EnableAudio/EnableVideo): drop its frames. */
+    public TrackRing track(TrackKind kind) {
+        return kind == TrackKind.VIDEO ? video : audio;
+    }
+
+    /**
+     * Publishes a frame already written at a reserved position of the track's payload ring.
+     *
+     * @param rawTimestampMs the publisher's own decode timestamp; rebased here
+     */
+    public void publish(TrackKind kind, long position, int length, int headerLength, Codec codec, boolean keyframe,
+                        boolean sequenceHeader, long rawTimestampMs, int compositionTimeMs, long ingestNanos) {
+        TrackRing ring = track(kind);
+        assert ring != null && !closed;
+        if (!offsetKnown) {
+            offsetMs = rebase ? floorMs - rawTimestampMs : 0;
+            offsetKnown = true;
+        }
+        long timestampMs = Math.max(rawTimestampMs + offsetMs, floorMs);
+        ring.publish(position, length, headerLength, codec, keyframe, sequenceHeader, timestampMs,
+                compositionTimeMs, ingestNanos, stream.nextOrder(ingestNanos));
+        stream.noteTimestamp(timestampMs);
+        stream.wakeSubscribers();
+    }
+
+    /** Sets the configuration joiners start with; call before publishing the sequence header frame itself. */
+    public void updateFormat(TrackFormat format) {
+        TrackRing ring = track(format.codec().kind());
+        if (ring != null) {
+            ring.updateFormat(format);
+        }
+    }
+
+    /** Sets the stream metadata (encoded as the ingest protocol carries it, e.g. an AMF0 onMetaData body). */
+    public void updateMetadata(byte[] metadata) {
+        stream.updateMetadata(metadata);
+    }
+
+    /** Ends the session: the stream waits for a new publisher (or closes, per its lifecycle). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            stream.publisherLeft(this);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}

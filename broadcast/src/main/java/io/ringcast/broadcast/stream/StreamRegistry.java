@@ -1,0 +1,79 @@
+package io.ringcast.broadcast.stream;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.time.NanoClock;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * All live streams by path. Thread-safe; lookups are lock-free, creation and removal are per-key atomic.
+ */
+public final class StreamRegistry {
+    private final ConcurrentMap<StreamPath, Stream> streams = new ConcurrentHashMap<>();
+    private final EngineConfig engine;
+    private final RingConfig rings;
+    private final NanoClock clock;
+
+    public StreamRegistry(EngineConfig engine, RingConfig rings, NanoClock clock) {
+        this.engine = engine;
+        this.rings = rings;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts publishing {@code path}, creating the stream if needed. Returns null when another publisher holds it.
+     *
+     * @param autoClose close the stream when its last subscriber leaves (pulled/relayed streams)
+     */
+    public StreamPublisher publish(StreamPath path, PublisherInfo info, boolean autoClose) {
+        while (true) {
+            Stream stream = streams.computeIfAbsent(path, p -> newStream(p, autoClose, false));
+            StreamPublisher session = stream.publish(info);
+            if (session != null || !stream.isClosed()) {
+                return session;
+            }
+            streams.remove(path, stream);
+        }
+    }
+
+    /** The stream at {@code path}, or null when there is none (or it just closed). */
+    public Stream find(StreamPath path) {
+        Stream stream = streams.get(path);
+        return stream == null || stream.isClosed() ? null : stream;
+    }
+
+    /** A snapshot of the live streams. */
+    public Collection<Stream> streams() {
+        List<Stream> live = new ArrayList<>(streams.values());
+        live.removeIf(Stream::isClosed);
+        return live;
+    }
+
+    /** Runs the lifecycle timers of every stream; called periodically by the engine's housekeeping. */
+    public void pollTimers() {
+        long now = clock.nanoTime();
+        for (Stream stream : streams.values()) {
+            stream.pollTimer(now);
+        }
+    }
+
+    /** Closes every stream. */
+    public void closeAll() {
+        for (Stream stream : streams.values()) {
+            stream.close();
+        }
+    }
+
+    public int size() {
+        return streams.size();
+    }
+
+    private Stream newStream(StreamPath path, boolean autoClose, boolean onDemand) {
+        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> streams.remove(path, closed));
+    }
+}

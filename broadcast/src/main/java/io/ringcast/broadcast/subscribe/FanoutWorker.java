@@ -1,0 +1,149 @@
+package io.ringcast.broadcast.subscribe;
+
+import io.ringcast.broadcast.stream.WakeTarget;
+import io.ringcast.broadcast.time.NanoClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An egress thread: owns a set of subscriptions and moves frames from rings to their sinks. Sleeps when no
+ * subscription has work; producers and sinks wake it ({@link #wake()}), a timer wakes it for lag checks.
+ *
+ * <p>Wake-up is a Dekker handshake without locks: the worker publishes {@code parked = true} and then checks every
+ * subscription for work; a producer publishes its frame and then reads {@code parked}. One of them sees the other.
+ */
+public final class FanoutWorker implements WakeTarget, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int COMMAND_QUEUE_CAPACITY = 4096;
+
+    private final String name;
+    private final NanoClock clock;
+    private final ManyToOneConcurrentArrayQueue<Subscription> additions =
+            new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE_CAPACITY);
+    private final List<Subscription> owned = new ArrayList<>();
+    private volatile boolean parked;
+    private volatile boolean running = true;
+    private volatile int subscriptionCount;
+    private volatile Thread thread;
+
+    public FanoutWorker(String name, NanoClock clock) {
+        this.name = name;
+        this.clock = clock;
+    }
+
+    /** Starts the worker's thread. */
+    public void start() {
+        Thread t = new Thread(this, name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /**
+     * Hands a subscription to this worker; any thread. Returns false (and the caller must refuse the viewer) when
+     * the stream closed meanwhile or the worker's intake is full.
+     */
+    public boolean add(Subscription subscription) {
+        if (!running || !subscription.attach(this)) {
+            return false;
+        }
+        if (!additions.offer(subscription)) {
+            subscription.close(CloseReason.SHUTDOWN);
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    /** Number of subscriptions this worker serves (approximate while additions are in flight). */
+    public int subscriptionCount() {
+        return subscriptionCount + additions.size();
+    }
+
+    @Override
+    public void wake() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Stops the thread after closing every subscription it owns; waits up to {@code timeoutMs}. */
+    public void stop(long timeoutMs) throws InterruptedException {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            t.join(timeoutMs);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                int work = doWork(clock.nanoTime());
+                if (work == 0) {
+                    idle();
+                }
+            }
+        } finally {
+            closeAll(CloseReason.SHUTDOWN);
+        }
+    }
+
+    /** One pass over every owned subscription; returns the work done. Exposed for single-threaded tests. */
+    public int doWork(long nowNs) {
+        int work = additions.drain(owned::add);
+        List<Subscription> subs = owned;
+        for (int i = 0; i < subs.size(); i++) {
+            work += subs.get(i).pump(nowNs);
+        }
+        if (work > 0) {
+            subs.removeIf(Subscription::isClosed);
+            subscriptionCount = subs.size();
+        }
+        return work;
+    }
+
+    private void idle() {
+        parked = true;
+        try {
+            if (!additions.isEmpty() || anyMayHaveWork() || !running) {
+                return;
+            }
+            LockSupport.parkNanos(this, IDLE_PARK_NS);
+        } finally {
+            parked = false;
+        }
+    }
+
+    private boolean anyMayHaveWork() {
+        List<Subscription> subs = owned;
+        for (int i = 0; i < subs.size(); i++) {
+            if (subs.get(i).mayHaveWork()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void closeAll(CloseReason reason) {
+        additions.drain(owned::add);
+        for (Subscription s : owned) {
+            try {
+                s.close(reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing a subscription of {} failed", name, s.stream().path(), e);
+            }
+        }
+        owned.clear();
+        subscriptionCount = 0;
+    }
+}

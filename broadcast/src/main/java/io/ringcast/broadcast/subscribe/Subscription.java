@@ -1,0 +1,336 @@
+package io.ringcast.broadcast.subscribe;
+
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.latency.LatencyStats;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.stream.WakeTarget;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One viewer of one stream: reads the stream's tracks with its own cursors, interleaves them in publish order and
+ * hands frames to its {@link FrameSink}, applying the {@link LagPolicy}. Owned by one egress worker thread from
+ * {@link FanoutWorker#add}; other threads may only call {@link #requestClose} and {@link #requestPump}.
+ *
+ * <p>Start: metadata and the tracks' current sequence headers first, then frames from the newest keyframe (or,
+ * with {@link RingConfig#startAtNextKeyframe()}, the next one). Audio starts with the first frame published after
+ * that keyframe, so tracks stay in step.
+ */
+public final class Subscription {
+    private static final int BATCH_FRAMES = 64;
+    private static final long NONE = -1;
+
+    private final Stream stream;
+    private final String protocol;
+    private final FrameSink sink;
+    private final TrackCursor video;
+    private final TrackCursor audio;
+    private final LagPolicy lagPolicy;
+    private final LatencyStats latency;
+    private final boolean startAtNextKeyframe;
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(64 * 1024);
+    private final long[] batchIngestNanos = new long[BATCH_FRAMES];
+    private final Runnable closeOnStreamEnd = this::requestPump;
+
+    private volatile CloseReason closeRequest;
+    private WakeTarget worker;
+    private boolean started;
+    private boolean waitingForKeyframe;
+    private boolean closed;
+    private long framesSent;
+    private long framesSkipped;
+
+    public Subscription(Stream stream, String protocol, FrameSink sink, RingConfig config) {
+        this.stream = stream;
+        this.protocol = protocol;
+        this.sink = sink;
+        TrackRing videoRing = stream.track(TrackKind.VIDEO);
+        TrackRing audioRing = stream.track(TrackKind.AUDIO);
+        this.video = videoRing == null ? null : new TrackCursor(videoRing);
+        this.audio = audioRing == null ? null : new TrackCursor(audioRing);
+        this.lagPolicy = new LagPolicy(TimeUnit.MILLISECONDS.toNanos(config.skipLagMs()),
+                TimeUnit.MILLISECONDS.toNanos(config.disconnectLagMs()));
+        this.latency = stream.latency(protocol);
+        this.startAtNextKeyframe = config.startAtNextKeyframe();
+    }
+
+    public Stream stream() {
+        return stream;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    public long framesSkipped() {
+        return framesSkipped;
+    }
+
+    /** Asks the owning worker to end this subscription; any thread. */
+    public void requestClose(CloseReason reason) {
+        if (closeRequest == null) {
+            closeRequest = reason;
+        }
+        requestPump();
+    }
+
+    /** Asks the owning worker to look at this subscription soon (the sink became writable); any thread. */
+    public void requestPump() {
+        WakeTarget w = worker;
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    /** Binds to the owning worker and counts the viewer in; false if the stream closed meanwhile. */
+    boolean attach(WakeTarget owner) {
+        this.worker = owner;
+        if (!stream.addSubscriber(protocol, owner)) {
+            return false;
+        }
+        stream.onClose(closeOnStreamEnd);
+        return true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Cheap check for the worker's park decision: might {@link #pump} do something now? */
+    boolean mayHaveWork() {
+        if (closed) {
+            return false;
+        }
+        if (closeRequest != null || stream.isClosed()) {
+            return true;
+        }
+        return (video != null && video.backlog() > 0) || (audio != null && audio.backlog() > 0);
+    }
+
+    /**
+     * Moves frames from the rings to the sink; returns how many frames it handled (0 = nothing to do).
+     *
+     * @param nowNs the worker's clock, for the lag policy
+     */
+    int pump(long nowNs) {
+        if (closed) {
+            return 0;
+        }
+        CloseReason reason = closeRequest;
+        if (reason == null && stream.state() == StreamState.CLOSED) {
+            reason = CloseReason.STREAM_CLOSED;
+        }
+        if (reason != null) {
+            close(reason);
+            return 1;
+        }
+        try {
+            return started ? pumpFrames(nowNs) : tryStart(nowNs);
+        } catch (IOException e) {
+            close(CloseReason.WRITE_FAILED);
+            return 1;
+        }
+    }
+
+    private int tryStart(long nowNs) throws IOException {
+        TrackFormat videoFormat = video == null ? null : video.ring().format();
+        TrackFormat audioFormat = audio == null ? null : audio.ring().format();
+        long keyframe = video == null ? NONE : video.ring().newestKeyframeSequence();
+        boolean videoReady = videoFormat != null && (keyframe >= 0 || startAtNextKeyframe);
+        boolean audioOnly = videoFormat == null && audioFormat != null && audio.ring().cursor() >= 0;
+        if (!videoReady && !audioOnly) {
+            return 0;
+        }
+        if (!sink.isReady()) {
+            lagPolicy.onBlocked(nowNs);
+            return 0;
+        }
+        // Read the keyframe position before the formats, so formats are at least as new as the start frame.
+        if (videoReady) {
+            videoFormat = video.ring().format();
+            audioFormat = audio == null ? null : audio.ring().format();
+            positionAtKeyframe(startAtNextKeyframe ? NONE : keyframe);
+        } else {
+            audio.seek(audio.ring().cursor());
+        }
+        sink.writeStart(stream.metadata(), videoFormat, audioFormat);
+        started = true;
+        return 1 + pumpFrames(nowNs);
+    }
+
+    /** Puts video at {@code keyframe} (or waiting for the next one when NONE) and audio in step with it. */
+    private void positionAtKeyframe(long keyframe) {
+        if (keyframe == NONE) {
+            video.seek(video.ring().cursor() + 1);
+            waitingForKeyframe = true;
+            if (audio != null) {
+                audio.seek(audio.ring().cursor() + 1);
+            }
+            return;
+        }
+        video.seek(keyframe);
+        waitingForKeyframe = false;
+        if (audio != null) {
+            if (video.load() == TrackCursor.FRAME) {
+                audio.seekToOrder(video.frame().order());
+            } else {
+                audio.seek(audio.ring().cursor() + 1);
+            }
+        }
+    }
+
+    private int pumpFrames(long nowNs) throws IOException {
+        int sent = 0;
+        // Skips and drops do not send anything; bound them too so one viewer cannot hold the worker.
+        for (int steps = 0; sent < BATCH_FRAMES && steps < 4 * BATCH_FRAMES; steps++) {
+            if (!sink.isReady()) {
+                if (lagPolicy.onBlocked(nowNs)) {
+                    disconnectTooSlow();
+                    return sent + 1;
+                }
+                break;
+            }
+            TrackCursor next = nextInOrder();
+            if (next == null) {
+                lagPolicy.onCaughtUp();
+                break;
+            }
+            if (next == LAPPED_MARKER) {
+                skipToNewestKeyframe();
+                continue;
+            }
+            FrameEvent frame = next.frame();
+            if (waitingForKeyframe && next == video && !frame.isKeyframe() && !frame.isSequenceHeader()) {
+                next.advance();
+                continue;
+            }
+            if (frame.isKeyframe() && next == video) {
+                waitingForKeyframe = false;
+            }
+            LagPolicy.Decision decision = lagPolicy.onFrame(nowNs, frame.ingestNanos(),
+                    video != null && video.newerKeyframeAvailable());
+            if (decision == LagPolicy.Decision.DISCONNECT) {
+                disconnectTooSlow();
+                return sent + 1;
+            }
+            if (decision == LagPolicy.Decision.SKIP_TO_KEYFRAME) {
+                skipToNewestKeyframe();
+                continue;
+            }
+            if (!sendLoaded(next)) {
+                skipToNewestKeyframe();
+                continue;
+            }
+            batchIngestNanos[sent++] = frame.ingestNanos();
+        }
+        if (sent > 0) {
+            sink.flush();
+            long written = System.nanoTime();
+            for (int i = 0; i < sent; i++) {
+                latency.record(written - batchIngestNanos[i]);
+            }
+            framesSent += sent;
+        }
+        return sent;
+    }
+
+    private static final TrackCursor LAPPED_MARKER = new TrackCursor(null);
+
+    /** The track whose loaded frame comes first in publish order, null when none, LAPPED_MARKER if lapped. */
+    private TrackCursor nextInOrder() {
+        int v = video == null ? TrackCursor.EMPTY : video.load();
+        int a = audio == null ? TrackCursor.EMPTY : audio.load();
+        if (v == TrackCursor.LAPPED || a == TrackCursor.LAPPED) {
+            return LAPPED_MARKER;
+        }
+        // A frame seen on one track proves everything published before it on the other is visible: look again.
+        if (v == TrackCursor.EMPTY && a == TrackCursor.FRAME && video != null) {
+            v = video.load();
+        } else if (a == TrackCursor.EMPTY && v == TrackCursor.FRAME && audio != null) {
+            a = audio.load();
+        }
+        if (v == TrackCursor.LAPPED || a == TrackCursor.LAPPED) {
+            return LAPPED_MARKER;
+        }
+        if (v == TrackCursor.FRAME && a == TrackCursor.FRAME) {
+            return video.frame().order() < audio.frame().order() ? video : audio;
+        }
+        if (v == TrackCursor.FRAME) {
+            return video;
+        }
+        return a == TrackCursor.FRAME ? audio : null;
+    }
+
+    private boolean sendLoaded(TrackCursor cursor) throws IOException {
+        FrameEvent frame = cursor.frame();
+        int length = frame.payloadLength();
+        int offset = FrameSink.HEADROOM_BYTES;
+        scratch.checkLimit(offset + length + FrameSink.TAILROOM_BYTES);
+        if (!cursor.copyPayload(scratch, offset)) {
+            return false;
+        }
+        sink.writeFrame(cursor.ring().kind(), frame, scratch, offset, length);
+        cursor.advance();
+        return true;
+    }
+
+    private void skipToNewestKeyframe() throws IOException {
+        long before = (video == null ? 0 : video.next()) + (audio == null ? 0 : audio.next());
+        if (video != null) {
+            TrackRing ring = video.ring();
+            long keyframe = ring.newestKeyframeSequence();
+            boolean readable = keyframe >= 0 && keyframe >= ring.oldestReadableSequence(ring.cursor());
+            positionAtKeyframe(readable ? keyframe : NONE);
+        } else {
+            audio.seek(audio.ring().cursor());
+        }
+        long after = (video == null ? 0 : video.next()) + (audio == null ? 0 : audio.next());
+        long skipped = Math.max(1, after - before);
+        framesSkipped += skipped;
+        stream.addFramesSkipped(skipped);
+        resendFormats();
+    }
+
+    private void resendFormats() throws IOException {
+        long timestampMs = 0;
+        if (video != null && video.load() == TrackCursor.FRAME) {
+            timestampMs = video.frame().timestampMs();
+        } else if (audio != null && audio.load() == TrackCursor.FRAME) {
+            timestampMs = audio.frame().timestampMs();
+        }
+        TrackFormat videoFormat = video == null ? null : video.ring().format();
+        TrackFormat audioFormat = audio == null ? null : audio.ring().format();
+        if (videoFormat != null) {
+            sink.writeSequenceHeader(videoFormat, timestampMs);
+        }
+        if (audioFormat != null) {
+            sink.writeSequenceHeader(audioFormat, timestampMs);
+        }
+    }
+
+    private void disconnectTooSlow() {
+        stream.countLagDisconnect();
+        close(CloseReason.TOO_SLOW);
+    }
+
+    /** Ends the subscription on the owning thread: sink closed, viewer counted out. */
+    void close(CloseReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sink.close(reason);
+        stream.removeSubscriber(protocol, worker);
+    }
+}

@@ -1,0 +1,231 @@
+package io.ringcast.broadcast.track;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * One track's frames: a single-producer Disruptor ring of {@link FrameEvent} descriptors plus a direct byte ring
+ * (an Agrona {@link UnsafeBuffer}) holding their payloads back to back, reused as the producer wraps.
+ *
+ * <p>Threads: exactly one producer at a time (the publishing connection's ingest thread) calls {@link #reserve},
+ * writes into {@link #payloadBuffer()} and calls {@link #publish}; a new publisher may take over only after the
+ * previous one has stopped, with a happens-before edge between them (the stream's lifecycle lock). Subscribers
+ * never gate the producer: they read slots and payload bytes optimistically and validate afterwards, seqlock style,
+ * with {@link #isSlotValid} and {@link #isPayloadIntact}. Gating consumers that must see every frame (segmenters,
+ * recorders) add their sequences to {@link #ringBuffer()} as Disruptor event processors.
+ *
+ * <pre>
+ *  payload ring (capacity C, power of two), positions are monotonic byte counts:
+ *  |..frame k..|..frame k+1..|pad|  (a frame never wraps: the producer skips to the next lap instead)
+ *  bytes of position p are intact while p >= reservedLimit - C
+ * </pre>
+ */
+public final class TrackRing {
+    private static final VarHandle RESERVED_LIMIT;
+
+    static {
+        try {
+            RESERVED_LIMIT = MethodHandles.lookup().findVarHandle(TrackRing.class, "reservedLimit", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final TrackKind kind;
+    private final RingBuffer<FrameEvent> ring;
+    private final int slotCount;
+    private final UnsafeBuffer payload;
+    private final int payloadCapacity;
+    private final long payloadMask;
+    private final int maxFrameBytes;
+
+    /** Producer-only: next free payload position. */
+    private long writePosition;
+    /** End of the highest payload region the producer has claimed; published before it writes there. */
+    @SuppressWarnings("unused")
+    private volatile long reservedLimit;
+    private volatile long newestKeyframeSequence = -1;
+    private volatile TrackFormat format;
+    private final TrackRates rates = new TrackRates();
+    private volatile long framesPublished;
+    private volatile long bytesPublished;
+
+    /**
+     * @param kind                 video or audio
+     * @param slotCount            descriptor slots, a power of two
+     * @param payloadCapacityBytes payload ring size, a power of two; one frame may take at most half of it
+     */
+    public TrackRing(TrackKind kind, int slotCount, int payloadCapacityBytes) {
+        if (!BitUtil.isPowerOfTwo(slotCount) || slotCount < 16) {
+            throw new IllegalArgumentException("slotCount must be a power of two >= 16: " + slotCount);
+        }
+        if (!BitUtil.isPowerOfTwo(payloadCapacityBytes) || payloadCapacityBytes < 4096) {
+            throw new IllegalArgumentException("payloadCapacityBytes must be a power of two >= 4096: "
+                    + payloadCapacityBytes);
+        }
+        this.kind = kind;
+        this.slotCount = slotCount;
+        this.ring = RingBuffer.createSingleProducer(FrameEvent::new, slotCount, new BlockingWaitStrategy());
+        this.payload = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadCapacityBytes));
+        this.payloadCapacity = payloadCapacityBytes;
+        this.payloadMask = payloadCapacityBytes - 1L;
+        this.maxFrameBytes = payloadCapacityBytes / 2;
+    }
+
+    public TrackKind kind() {
+        return kind;
+    }
+
+    /** The largest payload {@link #reserve} accepts. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    // ---------------------------------------------------------------- producer side (ingest thread)
+
+    /**
+     * Claims {@code length} contiguous payload bytes and returns their position; the producer then writes them at
+     * {@link #offsetOf(long)} in {@link #payloadBuffer()} (possibly over several socket reads) and calls
+     * {@link #publish}. A reservation that is never published (an aborted message) only wastes ring space.
+     */
+    public long reserve(int length) {
+        assert length >= 0 && length <= maxFrameBytes : length;
+        long position = writePosition;
+        int offset = (int) (position & payloadMask);
+        if (offset + length > payloadCapacity) {
+            position += payloadCapacity - offset;
+        }
+        long end = position + length;
+        writePosition = end;
+        RESERVED_LIMIT.setOpaque(this, end);
+        // Readers must see the new limit before they can see any byte written over older frames.
+        VarHandle.storeStoreFence();
+        return position;
+    }
+
+    /** Offset in {@link #payloadBuffer()} of a payload position. */
+    public int offsetOf(long position) {
+        return (int) (position & payloadMask);
+    }
+
+    /** The payload ring; producers write reserved regions, subscribers copy published ones and then validate. */
+    public MutableDirectBuffer payloadBuffer() {
+        return payload;
+    }
+
+    /**
+     * Publishes a frame whose payload was written at a reserved position. Returns the frame's sequence.
+     * Sequence headers must be preceded by {@link #updateFormat} so that joiners find them.
+     */
+    public long publish(long position, int length, int headerLength, Codec codec, boolean keyframe,
+                        boolean sequenceHeader, long timestampMs, int compositionTimeMs, long ingestNanos,
+                        long order) {
+        long sequence = ring.next();
+        FrameEvent e = ring.get(sequence);
+        e.codec = codec;
+        e.keyframe = keyframe;
+        e.sequenceHeader = sequenceHeader;
+        e.timestampMs = timestampMs;
+        e.compositionTimeMs = compositionTimeMs;
+        e.ingestNanos = ingestNanos;
+        e.order = order;
+        e.payloadPosition = position;
+        e.payloadLength = length;
+        e.headerLength = headerLength;
+        ring.publish(sequence);
+        if (keyframe && !sequenceHeader) {
+            newestKeyframeSequence = sequence;
+        }
+        framesPublished = framesPublished + 1;
+        bytesPublished = bytesPublished + length;
+        return sequence;
+    }
+
+    /** Reserves, copies and publishes in one go; for producers that do not reassemble in place. */
+    public long publishCopy(DirectBuffer src, int srcOffset, int length, int headerLength, Codec codec,
+                            boolean keyframe, boolean sequenceHeader, long timestampMs, int compositionTimeMs,
+                            long ingestNanos, long order) {
+        long position = reserve(length);
+        payload.putBytes(offsetOf(position), src, srcOffset, length);
+        return publish(position, length, headerLength, codec, keyframe, sequenceHeader, timestampMs,
+                compositionTimeMs, ingestNanos, order);
+    }
+
+    /** Replaces the codec configuration new subscribers start with. */
+    public void updateFormat(TrackFormat newFormat) {
+        format = newFormat;
+    }
+
+    // ---------------------------------------------------------------- subscriber side (any thread)
+
+    /** Highest published sequence, -1 before the first frame. */
+    public long cursor() {
+        return ring.getCursor();
+    }
+
+    /** Sequence of the newest published keyframe (not a sequence header), -1 if none yet. */
+    public long newestKeyframeSequence() {
+        return newestKeyframeSequence;
+    }
+
+    /** The slot for a sequence; its contents are only trustworthy once {@link #isSlotValid} confirms them. */
+    public FrameEvent slot(long sequence) {
+        return ring.get(sequence);
+    }
+
+    /**
+     * Whether a slot read for {@code sequence} before this call still described that sequence. The producer writes
+     * slot {@code s + slotCount} only after publishing {@code s + slotCount - 1}, so a cursor at most
+     * {@code s + slotCount - 2} proves nobody was rewriting it.
+     */
+    public boolean isSlotValid(long sequence) {
+        VarHandle.loadLoadFence();
+        return ring.getCursor() <= sequence + slotCount - 2;
+    }
+
+    /** Whether payload bytes at {@code position} copied before this call were not being overwritten. */
+    public boolean isPayloadIntact(long position) {
+        VarHandle.loadLoadFence();
+        return position >= (long) RESERVED_LIMIT.getOpaque(this) - payloadCapacity;
+    }
+
+    /** Oldest sequence that may still be read, given the cursor. */
+    public long oldestReadableSequence(long cursor) {
+        return Math.max(0, cursor - slotCount + 2);
+    }
+
+    /** Current codec configuration, null before the first sequence header. */
+    public TrackFormat format() {
+        return format;
+    }
+
+    public int slotCount() {
+        return slotCount;
+    }
+
+    public long framesPublished() {
+        return framesPublished;
+    }
+
+    public long bytesPublished() {
+        return bytesPublished;
+    }
+
+    /** Bitrate and frame rate over the last second, as sampled by the engine's housekeeping. */
+    public TrackRates rates() {
+        return rates;
+    }
+
+    /** The underlying Disruptor ring, for gating event processors that must see every frame. */
+    public RingBuffer<FrameEvent> ringBuffer() {
+        return ring;
+    }
+}
