@@ -28,6 +28,8 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     private final ManyToOneConcurrentArrayQueue<Subscription> additions =
             new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE_CAPACITY);
     private final List<Subscription> owned = new ArrayList<>();
+    /** Allocated once: a capturing method reference in the loop would allocate on every pass. */
+    private final java.util.function.Consumer<Subscription> takeOwnership = owned::add;
     private volatile boolean parked;
     private volatile boolean running = true;
     private volatile int subscriptionCount;
@@ -100,7 +102,7 @@ public final class FanoutWorker implements WakeTarget, Runnable {
 
     /** One pass over every owned subscription; returns the work done. Exposed for single-threaded tests. */
     public int doWork(long nowNs) {
-        int work = additions.drain(owned::add);
+        int work = additions.drain(takeOwnership);
         List<Subscription> subs = owned;
         for (int i = 0; i < subs.size(); i++) {
             work += subs.get(i).pump(nowNs);
@@ -135,7 +137,7 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     }
 
     private void closeAll(CloseReason reason) {
-        additions.drain(owned::add);
+        additions.drain(takeOwnership);
         for (Subscription s : owned) {
             try {
                 s.close(reason);

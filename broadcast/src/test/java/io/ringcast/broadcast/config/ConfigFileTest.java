@@ -1,0 +1,103 @@
+package io.ringcast.broadcast.config;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(10)
+class ConfigFileTest {
+    /** The Go engine's block, exactly as its documentation writes it. */
+    private static final String GO_ENGINE_BLOCK = """
+            [Engine]
+            EnableAudio = true
+            EnableVideo = true
+            # default expiry of a published stream, seconds (wait for a publisher to return)
+            PublishTimeout = 60
+            # seconds to wait after auto-close triggers; a new subscriber in that time cancels the close
+            AutoCloseDelay = 10
+            # reorder out-of-order RTP packets (RTP-based ingest only)
+            RTPReorder = false
+            # seconds to wait for an on-demand publisher (pull) to deliver the stream
+            OnDemandPublishTimeout = 20
+            """;
+
+    @Test
+    void shouldLoadTheGoEngineBlockAsWritten() {
+        ConfigFile file = ConfigFile.parse(GO_ENGINE_BLOCK, "engine.toml");
+        EngineConfig config = EngineConfigs.engine(file);
+        file.requireAllKeysUsed();
+        assertEquals(EngineConfig.DEFAULTS, config);
+    }
+
+    @Test
+    void shouldApplyValuesFromTheFile() {
+        ConfigFile file = ConfigFile.parse("""
+                [Engine]
+                EnableAudio = false
+                PublishTimeout = 5
+                [ring]
+                start_at = "next_keyframe"
+                skip_lag_ms = 200
+                """, "t.toml");
+        EngineConfig engine = EngineConfigs.engine(file);
+        RingConfig ring = EngineConfigs.ring(file);
+        assertFalse(engine.enableAudio());
+        assertEquals(Duration.ofSeconds(5), engine.publishTimeout());
+        assertTrue(ring.startAtNextKeyframe());
+        assertEquals(200, ring.skipLagMs());
+    }
+
+    @Test
+    void shouldUseEmbeddedDefaultsWithoutAFile() {
+        ConfigFile file = ConfigFile.empty();
+        assertEquals(EngineConfig.DEFAULTS, EngineConfigs.engine(file));
+        assertEquals(RingConfig.DEFAULTS, EngineConfigs.ring(file));
+        file.requireAllKeysUsed();
+    }
+
+    @Test
+    void shouldNameKeyAndLineOfAnUnknownKey() {
+        ConfigFile file = ConfigFile.parse(GO_ENGINE_BLOCK + "PublishTimout = 3\n", "engine.toml");
+        EngineConfigs.engine(file);
+        ConfigException e = assertThrows(ConfigException.class, file::requireAllKeysUsed);
+        assertEquals("engine.toml:12: unknown key PublishTimout in [Engine]", e.getMessage());
+    }
+
+    @Test
+    void shouldNameKeyAndLineOfAWrongType() {
+        ConfigFile file = ConfigFile.parse("[Engine]\nEnableAudio = true\nPublishTimeout = \"60\"\n", "e.toml");
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigs.engine(file));
+        assertTrue(e.getMessage().startsWith("e.toml:3: [Engine] PublishTimeout must be an integer"),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheLineOfAnUnknownSection() {
+        ConfigFile file = ConfigFile.parse("[Engine]\n\n[nonsense]\nx = 1\n", "e.toml");
+        EngineConfigs.engine(file);
+        ConfigException e = assertThrows(ConfigException.class, file::requireAllKeysUsed);
+        assertTrue(e.getMessage().startsWith("e.toml:3: unknown section [nonsense]"), e.getMessage());
+    }
+
+    @Test
+    void shouldReportSyntaxErrorsWithLineAndColumn() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigFile.parse("[Engine]\nEnableAudio = tru\n", "e.toml"));
+        assertTrue(e.getMessage().startsWith("e.toml:2:"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectOutOfRangeValues() {
+        ConfigFile file = ConfigFile.parse("[Engine]\nPublishTimeout = 0\n", "e.toml");
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigs.engine(file));
+        assertTrue(e.getMessage().contains("PublishTimeout must be between 1 and"), e.getMessage());
+        ConfigFile ring = ConfigFile.parse("[ring]\nvideo_slots = 1000\n", "r.toml");
+        ConfigException r = assertThrows(ConfigException.class, () -> EngineConfigs.ring(ring));
+        assertTrue(r.getMessage().contains("video_slots must be a power of two"), r.getMessage());
+    }
+}

@@ -1,0 +1,104 @@
+package io.ringcast.broadcast.stream;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.time.ManualClock;
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(10)
+class StreamTest {
+    private static final WakeTarget NOBODY = () -> { };
+    private final ManualClock clock = new ManualClock(0);
+    private final StreamRegistry registry = new StreamRegistry(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, clock);
+    private final StreamPath path = StreamPath.parse("live/demo");
+    private final PublisherInfo info = new PublisherInfo("test", "127.0.0.1:1", 0);
+
+    private static void publishVideo(StreamPublisher p, long rawTs, boolean key) {
+        TrackRing ring = p.track(TrackKind.VIDEO);
+        long pos = ring.reserve(10);
+        p.publish(TrackKind.VIDEO, pos, 10, 5, Codec.AVC, key, false, rawTs, 0, System.nanoTime());
+    }
+
+    @Test
+    void shouldRefuseASecondPublisherWhileTheFirstKeepsPublishing() {
+        StreamPublisher first = registry.publish(path, info, false);
+        assertNotNull(first);
+        assertNull(registry.publish(path, info, false));
+        publishVideo(first, 0, true);
+        assertEquals(0, registry.find(path).track(TrackKind.VIDEO).cursor());
+        assertEquals(StreamState.PUBLISHING, registry.find(path).state());
+    }
+
+    @Test
+    void shouldAcceptANewPublisherAfterTheFirstLeaves() {
+        StreamPublisher first = registry.publish(path, info, false);
+        first.close();
+        assertEquals(StreamState.WAITING_PUBLISHER, registry.find(path).state());
+        assertNotNull(registry.publish(path, info, false));
+    }
+
+    @Test
+    void shouldRebaseTimestampsOfAReturningPublisherSoTheyNeverGoBack() {
+        StreamPublisher first = registry.publish(path, info, false);
+        publishVideo(first, 0, true);
+        publishVideo(first, 5_000, false);
+        first.close();
+        StreamPublisher second = registry.publish(path, info, false);
+        publishVideo(second, 0, true);
+        publishVideo(second, 40, false);
+        TrackRing ring = registry.find(path).track(TrackKind.VIDEO);
+        FrameEvent third = ring.slot(2);
+        FrameEvent fourth = ring.slot(3);
+        assertEquals(5_001, third.timestampMs());
+        assertEquals(5_041, fourth.timestampMs());
+    }
+
+    @Test
+    void shouldForgetTheStreamWhenItTimesOutWaitingForItsPublisher() {
+        StreamPublisher first = registry.publish(path, info, false);
+        first.close();
+        clock.advance(Duration.ofSeconds(61));
+        registry.pollTimers();
+        assertNull(registry.find(path));
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void shouldCloseWhenTheLastWaitingSubscriberLeaves() {
+        StreamPublisher first = registry.publish(path, info, false);
+        Stream stream = registry.find(path);
+        assertTrue(stream.addSubscriber("httpflv", NOBODY));
+        first.close();
+        stream.removeSubscriber("httpflv", NOBODY);
+        assertTrue(stream.isClosed());
+        assertNull(registry.find(path));
+    }
+
+    @Test
+    void shouldDropDisabledTracks() {
+        EngineConfig audioOnly = new EngineConfig(true, false, Duration.ofSeconds(60), Duration.ofSeconds(10),
+                false, Duration.ofSeconds(20));
+        StreamRegistry r = new StreamRegistry(audioOnly, RingConfig.DEFAULTS, clock);
+        StreamPublisher p = r.publish(path, info, false);
+        assertNull(p.track(TrackKind.VIDEO));
+        assertNotNull(p.track(TrackKind.AUDIO));
+    }
+
+    @Test
+    void shouldRejectUnsafeStreamPaths() {
+        for (String bad : new String[]{"live", "live/", "/x", "live/../x", "live/a/b", "..//x", "live/a b",
+                "live/" + "x".repeat(65), "li%2fve/x", "live/x\u0000"}) {
+            assertThrows(IllegalArgumentException.class, () -> StreamPath.parse(bad), bad);
+        }
+        assertEquals(new StreamPath("live", "demo-1_2.x"), StreamPath.parse("live/demo-1_2.x"));
+    }
+}

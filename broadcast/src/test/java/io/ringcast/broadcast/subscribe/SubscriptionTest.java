@@ -1,0 +1,219 @@
+package io.ringcast.broadcast.subscribe;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.stream.StreamRegistry;
+import io.ringcast.broadcast.time.ManualClock;
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(10)
+class SubscriptionTest {
+    private static final TrackFormat AVC = new TrackFormat(Codec.AVC, new byte[]{0x17, 0, 0, 0, 0, 1}, 5, 64, 48,
+            0, 0);
+    private static final TrackFormat AAC = new TrackFormat(Codec.AAC, new byte[]{(byte) 0xAF, 0, 0x12, 0x10}, 2, 0,
+            0, 44100, 2);
+
+    private final ManualClock clock = new ManualClock(1_000_000_000L);
+    private RingConfig rings = new RingConfig(64, 64, 1 << 16, 1 << 14, false, 1_000, 5_000);
+    private StreamRegistry registry;
+    private StreamPublisher publisher;
+    private Stream stream;
+    private FanoutWorker worker;
+
+    @BeforeEach
+    void setUp() {
+        registry = new StreamRegistry(EngineConfig.DEFAULTS, rings, clock);
+        publisher = registry.publish(StreamPath.parse("live/x"), new PublisherInfo("t", "a", 0), false);
+        stream = publisher.stream();
+        publisher.updateMetadata(new byte[]{2, 0, 10});
+        publisher.updateFormat(AVC);
+        publisher.updateFormat(AAC);
+        worker = new FanoutWorker("test", clock);
+    }
+
+    private void video(long ts, boolean key, int size) {
+        frame(TrackKind.VIDEO, Codec.AVC, ts, key, size);
+    }
+
+    private void audio(long ts) {
+        frame(TrackKind.AUDIO, Codec.AAC, ts, false, 20);
+    }
+
+    private void frame(TrackKind kind, Codec codec, long ts, boolean key, int size) {
+        TrackRing ring = publisher.track(kind);
+        long pos = ring.reserve(size);
+        ring.payloadBuffer().setMemory(ring.offsetOf(pos), size, (byte) ts);
+        publisher.publish(kind, pos, size, 5, codec, key, false, ts, 0, clock.nanoTime());
+    }
+
+    private RecordingSink subscribe() {
+        RecordingSink sink = new RecordingSink();
+        assertTrue(worker.add(new Subscription(stream, "test", sink, rings)));
+        return sink;
+    }
+
+    @Test
+    void shouldSendMetadataAndSequenceHeadersThenStartAtTheNewestKeyframeInStep() {
+        video(0, true, 100);
+        audio(10);
+        video(33, false, 50);
+        video(66, true, 100);
+        audio(70);
+        video(99, false, 50);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("start meta=3 video=true audio=true", "VIDEO 66 key byte=66", "AUDIO 70 byte=70",
+                "VIDEO 99 byte=99"), sink.events);
+        assertEquals(1, stream.subscriberCount());
+    }
+
+    @Test
+    void shouldWaitForTheFirstKeyframeWhenConfiguredToStartAtTheNextOne() {
+        rings = new RingConfig(64, 64, 1 << 16, 1 << 14, true, 1_000, 5_000);
+        video(0, true, 100);
+        video(33, false, 50);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        video(66, false, 50);
+        audio(70);
+        video(99, true, 100);
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("AUDIO 70 byte=70", "VIDEO 99 key byte=99"), sink.frames());
+    }
+
+    @Test
+    void shouldInterleaveTracksInPublishOrder() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        for (int i = 1; i <= 5; i++) {
+            audio(i * 20 - 5);
+            video(i * 20, false, 30);
+        }
+        worker.doWork(clock.nanoTime());
+        List<Long> ts = sink.timestamps;
+        assertEquals(11, ts.size());
+        for (int i = 1; i < ts.size(); i++) {
+            assertTrue(ts.get(i) >= ts.get(i - 1), "publish order kept: " + ts);
+        }
+    }
+
+    @Test
+    void shouldSkipALappedSubscriberToTheNewestKeyframeAndCountIt() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        sink.ready = false;
+        for (int i = 1; i <= 100; i++) {
+            video(i, i % 30 == 0, 100);
+        }
+        worker.doWork(clock.nanoTime());
+        sink.ready = true;
+        worker.doWork(clock.nanoTime());
+        List<String> frames = sink.frames();
+        assertEquals("VIDEO 0 key byte=0", frames.get(0));
+        assertEquals("VIDEO 90 key byte=90", frames.get(1), "skipped to the newest keyframe");
+        assertEquals(1 + 11, frames.size(), "the first keyframe, then 90..100");
+        assertTrue(sink.events.contains("config AVC"), "configuration re-sent after the skip");
+        assertTrue(stream.framesSkipped() >= 89, "skipped " + stream.framesSkipped());
+        assertNull(sink.closed);
+    }
+
+    @Test
+    void shouldNotLetAStalledViewerCostAHealthyViewerAnyFrame() {
+        video(0, true, 100);
+        RecordingSink stalled = subscribe();
+        RecordingSink healthy = subscribe();
+        worker.doWork(clock.nanoTime());
+        stalled.ready = false;
+        for (int i = 1; i <= 1_000; i++) {
+            video(i, i % 30 == 0, 300);
+            if (i % 5 == 0) {
+                audio(i);
+            }
+            clock.advance(Duration.ofMillis(6));
+            worker.doWork(clock.nanoTime());
+        }
+        assertEquals(1 + 1_000 + 200, healthy.frames().size());
+        assertNull(healthy.closed);
+        assertEquals(CloseReason.TOO_SLOW, stalled.closed, "blocked for 6 s, over the 5 s disconnect lag");
+        assertEquals(1, stream.subscriberCount());
+    }
+
+    @Test
+    void shouldDisconnectAViewerThatCannotBeWrittenForTheDisconnectLag() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        sink.ready = false;
+        video(33, false, 10);
+        worker.doWork(clock.nanoTime());
+        clock.advance(Duration.ofMillis(5_000));
+        worker.doWork(clock.nanoTime());
+        assertNull(sink.closed);
+        clock.advance(Duration.ofMillis(1));
+        worker.doWork(clock.nanoTime());
+        assertEquals(CloseReason.TOO_SLOW, sink.closed);
+        assertEquals(1, stream.subscribersDisconnectedForLag());
+        assertEquals(0, stream.subscriberCount());
+    }
+
+    @Test
+    void shouldEndSubscriptionsWhenTheStreamCloses() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        stream.close();
+        worker.doWork(clock.nanoTime());
+        assertEquals(CloseReason.STREAM_CLOSED, sink.closed);
+    }
+
+    @Test
+    void shouldKeepViewersAcrossAPublisherReconnectWithNonDecreasingTimestamps() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        video(1_000, false, 50);
+        publisher.close();
+        worker.doWork(clock.nanoTime());
+        assertNull(sink.closed);
+        publisher = registry.publish(stream.path(), new PublisherInfo("t", "b", 0), false);
+        assertNotNull(publisher);
+        video(0, true, 100);
+        video(40, false, 50);
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of(0L, 1_000L, 1_001L, 1_041L), sink.timestamps);
+    }
+
+    @Test
+    void shouldStartAudioOnlyStreamsAtTheNewestAudioFrame() {
+        publisher.close();
+        rings = RingConfig.DEFAULTS;
+        registry = new StreamRegistry(EngineConfig.DEFAULTS, rings, clock);
+        publisher = registry.publish(StreamPath.parse("live/a"), new PublisherInfo("t", "a", 0), false);
+        stream = publisher.stream();
+        publisher.updateFormat(AAC);
+        audio(0);
+        audio(23);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        audio(46);
+        worker.doWork(clock.nanoTime());
+        assertEquals("start meta=0 video=false audio=true", sink.events.get(0));
+        assertEquals(List.of("AUDIO 23 byte=23", "AUDIO 46 byte=46"), sink.frames());
+    }
+}

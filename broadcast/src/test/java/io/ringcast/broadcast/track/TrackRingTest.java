@@ -1,0 +1,87 @@
+package io.ringcast.broadcast.track;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(10)
+class TrackRingTest {
+    private static long publish(TrackRing ring, int length, byte fill, boolean keyframe, long order) {
+        long pos = ring.reserve(length);
+        ring.payloadBuffer().setMemory(ring.offsetOf(pos), length, fill);
+        return ring.publish(pos, length, 5, Codec.AVC, keyframe, false, order, 0, 0, order);
+    }
+
+    @Test
+    void shouldRejectSizesThatAreNotPowersOfTwo() {
+        assertThrows(IllegalArgumentException.class, () -> new TrackRing(TrackKind.VIDEO, 100, 4096));
+        assertThrows(IllegalArgumentException.class, () -> new TrackRing(TrackKind.VIDEO, 64, 5000));
+    }
+
+    @Test
+    void shouldNeverSplitAPayloadAcrossTheEndOfTheRing() {
+        TrackRing ring = new TrackRing(TrackKind.VIDEO, 16, 8192);
+        assertEquals(0, ring.reserve(3000));
+        assertEquals(3000, ring.reserve(3000));
+        long pos = ring.reserve(3000);
+        assertEquals(8192, pos, "skips to the next lap instead of wrapping");
+        assertEquals(0, ring.offsetOf(pos));
+    }
+
+    @Test
+    void shouldReportSlotsOverwrittenByTheProducerAsInvalid() {
+        TrackRing ring = new TrackRing(TrackKind.VIDEO, 16, 1 << 16);
+        for (int i = 0; i < 14; i++) {
+            publish(ring, 10, (byte) i, false, i);
+        }
+        assertTrue(ring.isSlotValid(0), "cursor 13 = 0 + 16 - 3: slot 0 intact");
+        publish(ring, 10, (byte) 14, false, 14);
+        assertTrue(ring.isSlotValid(0), "cursor 14: producer may claim 15 but not 16");
+        publish(ring, 10, (byte) 15, false, 15);
+        assertFalse(ring.isSlotValid(0), "cursor 15: producer may be rewriting slot 0 for 16");
+    }
+
+    @Test
+    void shouldReportPayloadBytesOverwrittenByALaterLapAsNotIntact() {
+        TrackRing ring = new TrackRing(TrackKind.VIDEO, 64, 4096);
+        long first = ring.reserve(1000);
+        assertTrue(ring.isPayloadIntact(first));
+        ring.reserve(1000);
+        ring.reserve(1000);
+        ring.reserve(1000);
+        assertTrue(ring.isPayloadIntact(first), "4000 bytes reserved in a 4096 ring");
+        ring.reserve(1000);
+        assertFalse(ring.isPayloadIntact(first), "the fifth frame laps the first");
+    }
+
+    @Test
+    void shouldTrackTheNewestKeyframeButNotSequenceHeaders() {
+        TrackRing ring = new TrackRing(TrackKind.VIDEO, 16, 4096);
+        assertEquals(-1, ring.newestKeyframeSequence());
+        long pos = ring.reserve(4);
+        ring.publish(pos, 4, 5, Codec.AVC, true, true, 0, 0, 0, 0);
+        assertEquals(-1, ring.newestKeyframeSequence());
+        long key = publish(ring, 10, (byte) 1, true, 1);
+        publish(ring, 10, (byte) 2, false, 2);
+        assertEquals(key, ring.newestKeyframeSequence());
+    }
+
+    @Test
+    void shouldCopyInPublishedBytesUnchanged() {
+        TrackRing ring = new TrackRing(TrackKind.AUDIO, 16, 4096);
+        byte[] data = {1, 2, 3, 4, 5, 6, 7};
+        long seq = ring.publishCopy(new UnsafeBuffer(data), 0, data.length, 2, Codec.AAC, false, false, 23, 0, 99, 7);
+        FrameEvent e = ring.slot(seq);
+        byte[] back = new byte[e.payloadLength()];
+        ring.payloadBuffer().getBytes(ring.offsetOf(e.payloadPosition()), back);
+        assertArrayEquals(data, back);
+        assertEquals(23, e.timestampMs());
+        assertEquals(99, e.ingestNanos());
+        assertEquals(7, e.order());
+        assertEquals(2, e.headerLength());
+        assertEquals(1, ring.framesPublished());
+        assertEquals(7, ring.bytesPublished());
+    }
+}
