@@ -1,0 +1,66 @@
+package io.ringcast.ingest.chunk;
+
+/**
+ * The header of one RTMP message as reassembled from its chunk stream (Adobe RTMP specification 5.3.1.2); one
+ * reusable instance per chunk stream, owned by the decoder's thread and overwritten when that chunk stream
+ * starts its next message, so listeners copy what they keep.
+ */
+public final class MessageHeader
+{
+    int chunkStreamId;
+    long timestampMs;
+    int messageLength;
+    int messageTypeId;
+    int messageStreamId;
+
+    MessageHeader()
+    {
+    }
+
+    /**
+     * @return chunk stream id, 2 to 65599.
+     */
+    public int chunkStreamId()
+    {
+        return chunkStreamId;
+    }
+
+    /**
+     * @return absolute message timestamp in milliseconds, an unsigned 32-bit value that wraps.
+     */
+    public long timestampMs()
+    {
+        return timestampMs;
+    }
+
+    /**
+     * @return payload length in bytes.
+     */
+    public int messageLength()
+    {
+        return messageLength;
+    }
+
+    /**
+     * @return message type id, see {@link MessageTypeIds}.
+     */
+    public int messageTypeId()
+    {
+        return messageTypeId;
+    }
+
+    /**
+     * @return message stream id (0 for control and connection-level commands).
+     */
+    public int messageStreamId()
+    {
+        return messageStreamId;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "MessageHeader{csid=" + chunkStreamId + ", timestampMs=" + timestampMs +
+            ", length=" + messageLength + ", typeId=" + messageTypeId + ", msid=" + messageStreamId + '}';
+    }
+}

@@ -1,0 +1,63 @@
+package io.ringcast.ingest.chunk;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Where the chunk decoder writes the payload of the message being started; a single reusable instance owned by
+ * the decoder's thread, reset before each {@link ChunkListener#onMessageStart} call.
+ * <p>
+ * A listener that {@link #wrap}s it hands the decoder a region of {@code messageLength} bytes at
+ * {@code offset} in a buffer of its own (e.g. a ring slot), and the payload lands there with no further copy.
+ * A listener that leaves it unset lets the decoder use its own per-chunk-stream scratch buffer.
+ */
+public final class PayloadTarget
+{
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    PayloadTarget()
+    {
+    }
+
+    /**
+     * Points the payload at {@code buffer[offset, offset + messageLength)}; the region must stay reserved for
+     * the decoder until {@link ChunkListener#onMessage} or {@link ChunkListener#onMessageAborted} for this
+     * message. A non-expandable buffer must have the capacity.
+     *
+     * @param buffer destination buffer.
+     * @param offset index of the first payload byte.
+     */
+    public void wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        if (buffer == null || offset < 0)
+        {
+            throw new IllegalArgumentException("bad payload target offset=" + offset);
+        }
+        this.buffer = buffer;
+        this.offset = offset;
+    }
+
+    /**
+     * @return true if the listener chose a destination.
+     */
+    public boolean isSet()
+    {
+        return buffer != null;
+    }
+
+    MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    int offset()
+    {
+        return offset;
+    }
+
+    void reset()
+    {
+        buffer = null;
+        offset = 0;
+    }
+}
