@@ -1,0 +1,54 @@
+package io.ringcast.ingest;
+
+import io.ringcast.broadcast.config.ConfigSection;
+
+/**
+ * Settings of the RTMP listener ({@code [rtmp]} section).
+ *
+ * @param enable             whether the RTMP listener runs
+ * @param address            address to bind, e.g. "0.0.0.0" or "127.0.0.1"
+ * @param port               TCP port; 0 picks a free one (tests)
+ * @param maxMessageBytes    longest RTMP message accepted from a peer
+ * @param maxChunkSizeBytes  largest chunk size a peer may set
+ * @param outChunkSizeBytes  chunk size the server sends with (larger cuts chunking overhead)
+ * @param handshakeTimeoutMs time a client has to complete the handshake
+ * @param idleTimeoutMs      a connection that sends nothing for this long is closed
+ * @param maxConnections     connections served at once; more are refused at accept
+ */
+public record RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
+                         int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections) {
+    /** System property that overrides the port (set by the launcher's --rtmp-port, or by operators in a WAR). */
+    public static final String PORT_PROPERTY = "ringcast.rtmp.port";
+    public static final int DEFAULT_PORT = 1935;
+    private static final int MAX_RTMP_MESSAGE_BYTES = 0xFFFFFF;
+
+    public static final RtmpConfig DEFAULTS = new RtmpConfig(true, "0.0.0.0", DEFAULT_PORT, 8 << 20, 1 << 24, 4096,
+            5_000, 30_000, 1_000);
+
+    /** Reads {@code [rtmp]}; the system property {@value #PORT_PROPERTY} overrides the port. */
+    public static RtmpConfig from(ConfigSection s) {
+        RtmpConfig d = DEFAULTS;
+        int port = s.getInt("port", d.port(), 0, 65535);
+        String override = System.getProperty(PORT_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            try {
+                port = Integer.parseInt(override.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(PORT_PROPERTY + " must be a port number: " + override);
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(PORT_PROPERTY + " must be 0..65535: " + port);
+            }
+        }
+        return new RtmpConfig(
+                s.getBoolean("enable", d.enable()),
+                s.getString("address", d.address()),
+                port,
+                s.getInt("max_message_bytes", d.maxMessageBytes(), 1024, MAX_RTMP_MESSAGE_BYTES),
+                s.getInt("max_chunk_size", d.maxChunkSizeBytes(), 128, Integer.MAX_VALUE),
+                s.getInt("chunk_size", d.outChunkSizeBytes(), 128, 1 << 24),
+                s.getLong("handshake_timeout_ms", d.handshakeTimeoutMs(), 100, 600_000),
+                s.getLong("idle_timeout_ms", d.idleTimeoutMs(), 100, 3_600_000),
+                s.getInt("max_connections", d.maxConnections(), 1, 1_000_000));
+    }
+}

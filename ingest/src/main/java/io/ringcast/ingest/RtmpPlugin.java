@@ -1,0 +1,53 @@
+package io.ringcast.ingest;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.broadcast.plugin.Plugin;
+import io.ringcast.ingest.server.RtmpServer;
+
+import java.net.InetSocketAddress;
+
+/** The RTMP listener as an engine plugin, section {@code [rtmp]}. Startup and shutdown only. */
+public final class RtmpPlugin implements Plugin {
+    private RtmpConfig config = RtmpConfig.DEFAULTS;
+    private RtmpServer server;
+
+    @Override
+    public String name() {
+        return "rtmp";
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    public void configure(ConfigSection section) {
+        config = RtmpConfig.from(section);
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enable();
+    }
+
+    @Override
+    public void start(Engine engine) throws Exception {
+        server = new RtmpServer(config, engine);
+        server.start();
+    }
+
+    /** The bound address, once started (port 0 resolves to the real port). */
+    public InetSocketAddress localAddress() {
+        return server == null ? null : server.localAddress();
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+}

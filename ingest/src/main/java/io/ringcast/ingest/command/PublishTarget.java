@@ -1,0 +1,16 @@
+package io.ringcast.ingest.command;
+
+/** What the command handler needs from the media side of a connection: start and stop a publish. */
+public interface PublishTarget {
+    /** Result of {@link #startPublish}. */
+    enum Result { STARTED, BAD_NAME, BUSY }
+
+    /** Starts publishing {@code app/name} on {@code messageStreamId}. */
+    Result startPublish(String app, String name, int messageStreamId);
+
+    /** Ends the current publish, if any. */
+    void stopPublish();
+
+    /** Whether a publish is in progress. */
+    boolean isPublishing();
+}

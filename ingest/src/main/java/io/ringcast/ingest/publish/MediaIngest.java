@@ -1,0 +1,204 @@
+package io.ringcast.ingest.publish;
+
+import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.stream.StreamRegistry;
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.ingest.amf.Amf0Reader;
+import io.ringcast.ingest.chunk.MessageHeader;
+import io.ringcast.ingest.chunk.MessageTypeIds;
+import io.ringcast.ingest.chunk.PayloadTarget;
+import io.ringcast.ingest.command.PublishTarget;
+import io.ringcast.ingest.flv.AudioTagHeader;
+import io.ringcast.ingest.flv.VideoTagHeader;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media side of a publishing connection: audio/video messages go straight into the stream's track rings and
+ * are published as frames; @setDataFrame/onMetaData becomes the stream's metadata. Owned by the connection's
+ * ingest thread.
+ *
+ * <p>Zero copy: when a media message starts, its payload region is reserved in the track's payload ring and the
+ * chunk decoder writes chunk payloads there directly; once complete, the FLV tag header is parsed in place and the
+ * frame descriptor published. Nothing is allocated per frame.
+ */
+public final class MediaIngest implements PublishTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaIngest.class);
+    private static final String SET_DATA_FRAME = "@setDataFrame";
+    private static final String ON_METADATA = "onMetaData";
+
+    private final StreamRegistry registry;
+    private final String remote;
+    private final VideoTagHeader videoHeader = new VideoTagHeader();
+    private final AudioTagHeader audioHeader = new AudioTagHeader();
+    private final FormatProbe formats = new FormatProbe();
+    private final Amf0Reader amf = new Amf0Reader();
+    /** Reserved payload position of the message in progress on each chunk stream. */
+    private final Int2ObjectHashMap<long[]> pending = new Int2ObjectHashMap<>();
+    private StreamPublisher publisher;
+    private long readNanos;
+    private long framesPublished;
+    private long messagesDropped;
+
+    public MediaIngest(StreamRegistry registry, String remote) {
+        this.registry = registry;
+        this.remote = remote;
+    }
+
+    /** Records when the bytes being decoded were read off the socket: the frames' ingest time. */
+    public void readAt(long nanoTime) {
+        this.readNanos = nanoTime;
+    }
+
+    @Override
+    public Result startPublish(String app, String name, int messageStreamId) {
+        if (publisher != null) {
+            return Result.BUSY;
+        }
+        StreamPath path = new StreamPath(app, name);
+        StreamPublisher session = registry.publish(path, new PublisherInfo("rtmp", remote,
+                System.currentTimeMillis()), false);
+        if (session == null) {
+            return Result.BAD_NAME;
+        }
+        publisher = session;
+        formats.reset();
+        LOG.info("{} publishes {}", remote, path);
+        return Result.STARTED;
+    }
+
+    @Override
+    public void stopPublish() {
+        if (publisher != null) {
+            LOG.info("{} stopped publishing {} after {} frames", remote, publisher.stream().path(), framesPublished);
+            publisher.close();
+            publisher = null;
+            pending.clear();
+        }
+    }
+
+    @Override
+    public boolean isPublishing() {
+        return publisher != null;
+    }
+
+    /** Media messages not published (no publish yet, disabled track, info frames). */
+    public long messagesDropped() {
+        return messagesDropped;
+    }
+
+    /**
+     * A media message starts: reserve its payload in the track ring. Returns false to have the decoder skip it.
+     */
+    public boolean onMediaStart(MessageHeader header, PayloadTarget target) {
+        TrackRing ring = publisher == null ? null : publisher.track(kindOf(header));
+        int length = header.messageLength();
+        if (ring == null || length == 0) {
+            messagesDropped++;
+            return false;
+        }
+        if (length > ring.maxFrameBytes()) {
+            throw new RtmpProtocolException("media message larger than the track ring allows",
+                    length + " > " + ring.maxFrameBytes() + " bytes");
+        }
+        long position = ring.reserve(length);
+        target.wrap(ring.payloadBuffer(), ring.offsetOf(position));
+        long[] slot = pending.get(header.chunkStreamId());
+        if (slot == null) {
+            slot = new long[1];
+            pending.put(header.chunkStreamId(), slot);
+        }
+        slot[0] = position;
+        return true;
+    }
+
+    /** A media message is complete in the ring: parse its tag header in place and publish it. */
+    public void onMedia(MessageHeader header, DirectBuffer buffer, int offset, int length) {
+        long position = pending.get(header.chunkStreamId())[0];
+        if (header.messageTypeId() == MessageTypeIds.VIDEO) {
+            publishVideo(header, buffer, offset, length, position);
+        } else {
+            publishAudio(header, buffer, offset, length, position);
+        }
+    }
+
+    private void publishVideo(MessageHeader header, DirectBuffer buffer, int offset, int length, long position) {
+        VideoTagHeader h = videoHeader.wrap(buffer, offset, length);
+        if (h.frameType() == VideoTagHeader.FRAME_TYPE_INFO_COMMAND) {
+            messagesDropped++;
+            return;
+        }
+        Codec codec = switch (h.codecId()) {
+            case VideoTagHeader.CODEC_ID_AVC -> Codec.AVC;
+            case VideoTagHeader.CODEC_ID_HEVC -> Codec.HEVC;
+            default -> Codec.OTHER_VIDEO;
+        };
+        boolean sequenceHeader = h.isSequenceHeader();
+        if (sequenceHeader) {
+            publisher.updateFormat(formats.videoFormat(codec, buffer, offset, length, h.headerLength()));
+        } else if (formats.needsFormat(codec)) {
+            publisher.updateFormat(formats.formatWithoutConfig(codec, 0, 0));
+        }
+        publisher.publish(TrackKind.VIDEO, position, length, h.headerLength(), codec, h.isKeyFrame(),
+                sequenceHeader, header.timestampMs(), h.compositionTimeOffsetMs(), readNanos);
+        framesPublished++;
+    }
+
+    private void publishAudio(MessageHeader header, DirectBuffer buffer, int offset, int length, long position) {
+        AudioTagHeader h = audioHeader.wrap(buffer, offset, length);
+        Codec codec = switch (h.soundFormat()) {
+            case AudioTagHeader.FORMAT_AAC -> Codec.AAC;
+            case AudioTagHeader.FORMAT_MP3 -> Codec.MP3;
+            default -> Codec.OTHER_AUDIO;
+        };
+        boolean sequenceHeader = h.isSequenceHeader();
+        if (sequenceHeader) {
+            publisher.updateFormat(formats.audioFormat(codec, buffer, offset, length, h.headerLength()));
+        } else if (formats.needsFormat(codec)) {
+            publisher.updateFormat(formats.formatWithoutConfig(codec, h.soundRateHz(), h.soundType() + 1));
+        }
+        publisher.publish(TrackKind.AUDIO, position, length, h.headerLength(), codec, false, sequenceHeader,
+                header.timestampMs(), 0, readNanos);
+        framesPublished++;
+    }
+
+    /** The peer aborted a media message: its reserved region is simply never published. */
+    public void onMediaAborted(MessageHeader header) {
+        messagesDropped++;
+    }
+
+    /**
+     * A data message (AMF0): {@code @setDataFrame onMetaData {...}} or {@code onMetaData {...}} sets the stream's
+     * metadata, stored as an FLV script tag body ("onMetaData" and its array). Other data messages are ignored.
+     */
+    public void onData(DirectBuffer buffer, int offset, int length) {
+        if (publisher == null) {
+            return;
+        }
+        amf.wrap(buffer, offset, length);
+        Object first = amf.readValue();
+        int start = offset;
+        if (SET_DATA_FRAME.equals(first)) {
+            start = offset + amf.position();
+            first = amf.readValue();
+        }
+        if (!ON_METADATA.equals(first)) {
+            return;
+        }
+        amf.readAll();
+        byte[] metadata = new byte[offset + length - start];
+        buffer.getBytes(start, metadata);
+        publisher.updateMetadata(metadata);
+    }
+
+    private static TrackKind kindOf(MessageHeader header) {
+        return header.messageTypeId() == MessageTypeIds.VIDEO ? TrackKind.VIDEO : TrackKind.AUDIO;
+    }
+}

@@ -1,0 +1,165 @@
+package io.ringcast.ingest.server;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.ingest.RtmpConfig;
+import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.ingest.chunk.AcknowledgementWindow;
+import io.ringcast.ingest.chunk.ChunkDecoder;
+import io.ringcast.ingest.command.CommandHandler;
+import io.ringcast.ingest.handshake.HandshakeResponder;
+import io.ringcast.ingest.publish.MediaIngest;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.util.function.Consumer;
+
+/**
+ * One RTMP connection on its own ingest thread: reads the socket into a direct buffer, runs the handshake, then
+ * feeds the chunk decoder, whose messages the {@link MessageDispatcher} routes; flushes replies. Parses nothing
+ * itself. Any protocol violation, timeout or I/O error closes this connection alone, with a logged reason.
+ */
+final class RtmpConnection implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpConnection.class);
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final int MAX_CHUNK_STREAMS = 64;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SocketChannel channel;
+    private final RtmpConfig config;
+    private final Engine engine;
+    private final Consumer<RtmpConnection> onClosed;
+    private final String remote;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
+    private volatile Thread thread;
+    private volatile String closeReason;
+
+    RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, Consumer<RtmpConnection> onClosed) {
+        this.channel = channel;
+        this.config = config;
+        this.engine = engine;
+        this.onClosed = onClosed;
+        String address;
+        try {
+            address = String.valueOf(channel.getRemoteAddress()).replaceFirst("^/", "");
+        } catch (IOException e) {
+            address = "?";
+        }
+        this.remote = address;
+    }
+
+    void bindThread(Thread t) {
+        this.thread = t;
+    }
+
+    @Override
+    public void run() {
+        MediaIngest media = new MediaIngest(engine.streams(), remote);
+        try (ChannelIo io = new ChannelIo(channel)) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
+            int leftover = handshake(io);
+            AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
+            CommandHandler commands = new CommandHandler(writer, media, config.outChunkSizeBytes(), remote);
+            MessageDispatcher dispatcher = new MessageDispatcher(commands, media, writer, acknowledgements, remote);
+            ChunkDecoder decoder = new ChunkDecoder(dispatcher, config.maxMessageBytes(), config.maxChunkSizeBytes(),
+                    MAX_CHUNK_STREAMS);
+            serve(io, decoder, media, writer, acknowledgements, leftover);
+        } catch (RtmpProtocolException e) {
+            LOG.warn("RTMP {} closed: protocol violation: {}", remote, e.getMessage());
+        } catch (SocketTimeoutException e) {
+            LOG.info("RTMP {} closed: timed out: {}", remote, e.getMessage());
+        } catch (ClosedChannelException e) {
+            LOG.info("RTMP {} closed: {}", remote, closeReason == null ? "connection closed" : closeReason);
+        } catch (IOException e) {
+            LOG.info("RTMP {} closed: {}", remote, e.getMessage());
+        } finally {
+            media.stopPublish();
+            onClosed.accept(this);
+        }
+    }
+
+    /** Runs the handshake; returns how many bytes after C2 are already in the read buffer (at its start). */
+    private int handshake(ChannelIo io) throws IOException {
+        HandshakeResponder responder = new HandshakeResponder(RANDOM, (int) System.currentTimeMillis());
+        long deadline = System.nanoTime() + config.handshakeTimeoutMs() * 1_000_000;
+        boolean responded = false;
+        while (true) {
+            long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            if (System.nanoTime() - deadline >= 0) {
+                throw new SocketTimeoutException("handshake not completed within " + config.handshakeTimeoutMs()
+                        + " ms");
+            }
+            readBuffer.clear();
+            int n = io.read(readBuffer, remainingMs);
+            if (n < 0) {
+                throw new IOException("peer closed during handshake");
+            }
+            int consumed = responder.consume(readView, 0, n);
+            if (!responded && responder.isResponseReady()) {
+                ByteBuffer response = ByteBuffer.wrap(responder.response().byteArray(), 0,
+                        responder.responseLength());
+                io.writeFully(response, config.handshakeTimeoutMs());
+                responded = true;
+            }
+            if (responder.isComplete()) {
+                int leftover = n - consumed;
+                readView.putBytes(0, readView, consumed, leftover);
+                return leftover;
+            }
+        }
+    }
+
+    private void serve(ChannelIo io, ChunkDecoder decoder, MediaIngest media, RtmpMessageWriter writer,
+                       AcknowledgementWindow acknowledgements, int leftover) throws IOException {
+        media.readAt(System.nanoTime());
+        decoder.decode(readView, 0, leftover);
+        writer.flush();
+        while (true) {
+            readBuffer.clear();
+            int n = io.read(readBuffer, config.idleTimeoutMs());
+            if (n < 0) {
+                closeReason = "peer closed the connection";
+                LOG.info("RTMP {} closed by peer", remote);
+                return;
+            }
+            media.readAt(System.nanoTime());
+            decoder.decode(readView, 0, n);
+            long received = decoder.bytesConsumed();
+            if (acknowledgements.shouldAcknowledge(received)) {
+                writer.acknowledgement(received);
+            }
+            writer.flush();
+        }
+    }
+
+    /** Closes the socket from another thread; the connection's thread then ends and cleans up. */
+    void close(String reason) {
+        closeReason = reason;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already closing
+        }
+    }
+
+    void join(long timeoutMs) {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.ringcast.ingest.server;
+
+import io.ringcast.ingest.amf.Amf0Writer;
+import io.ringcast.ingest.chunk.ChunkEncoder;
+import io.ringcast.ingest.chunk.MessageTypeIds;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Queues outgoing RTMP messages (protocol control, user control, AMF0 commands) as chunks and flushes them to the
+ * socket. Owned by the connection's thread; commands are rare, so building them may allocate.
+ */
+public final class RtmpMessageWriter {
+    /** Chunk stream for commands on the connection and on message streams (as Flash Media Server uses). */
+    public static final int COMMAND_CHUNK_STREAM_ID = 3;
+    /** Chunk stream for data messages (onMetaData, |RtmpSampleAccess). */
+    public static final int DATA_CHUNK_STREAM_ID = 5;
+
+    private final ChunkEncoder encoder = new ChunkEncoder();
+    private final ExpandableDirectByteBuffer out = new ExpandableDirectByteBuffer(8 * 1024);
+    private final ExpandableArrayBuffer amfBuffer = new ExpandableArrayBuffer(1024);
+    private final Amf0Writer amf = new Amf0Writer();
+    private final ChannelIo io;
+    private final long writeTimeoutMs;
+    private int length;
+
+    RtmpMessageWriter(ChannelIo io, long writeTimeoutMs) {
+        this.io = io;
+        this.writeTimeoutMs = writeTimeoutMs;
+    }
+
+    /** Sends Set Chunk Size; later messages are chunked with the new size. */
+    public void setChunkSize(int chunkSizeBytes) {
+        length += encoder.writeSetChunkSize(out, length, chunkSizeBytes);
+    }
+
+    public void windowAcknowledgementSize(int windowBytes) {
+        length += encoder.writeWindowAcknowledgementSize(out, length, windowBytes);
+    }
+
+    public void setPeerBandwidth(int windowBytes, int limitType) {
+        length += encoder.writeSetPeerBandwidth(out, length, windowBytes, limitType);
+    }
+
+    public void acknowledgement(long sequenceNumber) {
+        length += encoder.writeAcknowledgement(out, length, sequenceNumber);
+    }
+
+    public void streamBegin(int messageStreamId) {
+        length += encoder.writeStreamBegin(out, length, messageStreamId);
+    }
+
+    public void pingResponse(long timestamp) {
+        length += encoder.writePingResponse(out, length, timestamp);
+    }
+
+    /** Queues an AMF0 command message (type 20): name, transaction id, then the values. */
+    public void command(int messageStreamId, String name, double transactionId, Object... values) {
+        amf.wrap(amfBuffer, 0).writeString(name).writeNumber(transactionId);
+        for (Object v : values) {
+            amf.writeValue(v);
+        }
+        length += encoder.encode(out, length, COMMAND_CHUNK_STREAM_ID, 0, MessageTypeIds.COMMAND_AMF0,
+                messageStreamId, amfBuffer, 0, amf.length());
+    }
+
+    /** Writes everything queued to the socket. */
+    public void flush() throws IOException {
+        if (length == 0) {
+            return;
+        }
+        ByteBuffer bytes = out.byteBuffer().duplicate();
+        bytes.limit(length).position(0);
+        io.writeFully(bytes, writeTimeoutMs);
+        length = 0;
+    }
+}

@@ -1,0 +1,140 @@
+package io.ringcast.ingest.server;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.ingest.RtmpConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The RTMP listener: an acceptor thread that gives every connection its own ingest thread
+ * ({@link RtmpConnection}). Refuses connections over the configured maximum. Thread-safe start/close.
+ */
+public final class RtmpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
+    private static final long JOIN_TIMEOUT_MS = 2_000;
+
+    private final RtmpConfig config;
+    private final Engine engine;
+    private final Set<RtmpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private ServerSocketChannel listener;
+    private Thread acceptor;
+    private volatile boolean running;
+
+    public RtmpServer(RtmpConfig config, Engine engine) {
+        this.config = config;
+        this.engine = engine;
+    }
+
+    /** Binds and starts accepting; throws if the port cannot be bound. */
+    public void start() throws IOException {
+        listener = ServerSocketChannel.open();
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        listener.bind(new InetSocketAddress(config.address(), config.port()), 128);
+        running = true;
+        acceptor = new Thread(this::acceptLoop, "rtmp-acceptor-" + localAddress().getPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("RTMP listening on {}", localAddress());
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) listener.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Connections refused because the maximum was reached. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (running) {
+                    LOG.warn("RTMP accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            if (connections.size() >= config.maxConnections()) {
+                refused.incrementAndGet();
+                LOG.warn("RTMP connection from {} refused: {} connections is the maximum", remote(channel),
+                        config.maxConnections());
+                closeQuietly(channel);
+                continue;
+            }
+            RtmpConnection connection = new RtmpConnection(channel, config, engine, connections::remove);
+            connections.add(connection);
+            Thread thread = new Thread(connection, "rtmp-" + connectionIds.incrementAndGet() + "-" + remote(channel));
+            thread.setDaemon(true);
+            connection.bindThread(thread);
+            thread.start();
+        }
+    }
+
+    /** Stops accepting, closes every connection and waits for their threads. */
+    @Override
+    public void close() {
+        running = false;
+        closeQuietly(listener);
+        if (acceptor != null) {
+            join(acceptor);
+        }
+        for (RtmpConnection c : connections) {
+            c.close("server shutting down");
+        }
+        for (RtmpConnection c : connections) {
+            c.join(JOIN_TIMEOUT_MS);
+        }
+        connections.clear();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(JOIN_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String remote(SocketChannel channel) {
+        try {
+            return String.valueOf(channel.getRemoteAddress());
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException ignored) {
+            // closing: nothing left to do with it
+        }
+    }
+}
