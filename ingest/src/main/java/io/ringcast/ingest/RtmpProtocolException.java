@@ -7,8 +7,7 @@ package io.ringcast.ingest;
  * The connection that catches it closes itself and counts the {@link #reason()}, which is a short, fixed phrase
  * suitable as a counter label. Details (bad values) go into the message only.
  */
-public final class RtmpProtocolException extends RuntimeException
-{
+public final class RtmpProtocolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String reason;
@@ -16,8 +15,7 @@ public final class RtmpProtocolException extends RuntimeException
     /**
      * @param reason short fixed phrase naming the violated rule, e.g. "bad rtmp version".
      */
-    public RtmpProtocolException(final String reason)
-    {
+    public RtmpProtocolException(final String reason) {
         super(reason);
         this.reason = reason;
     }
@@ -26,8 +24,7 @@ public final class RtmpProtocolException extends RuntimeException
      * @param reason short fixed phrase naming the violated rule, usable as a counter label.
      * @param detail the offending value(s), for the log line only.
      */
-    public RtmpProtocolException(final String reason, final String detail)
-    {
+    public RtmpProtocolException(final String reason, final String detail) {
         super(reason + ": " + detail);
         this.reason = reason;
     }
@@ -35,8 +32,7 @@ public final class RtmpProtocolException extends RuntimeException
     /**
      * @return the short fixed phrase naming the violated rule.
      */
-    public String reason()
-    {
+    public String reason() {
         return reason;
     }
 }

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A real ffmpeg publisher and player against the handshake responder, chunk decoder and AMF0 reader on loopback. */
-class FfmpegInteropTest
-{
+class FfmpegInteropTest {
     private static final File FFMPEG = new File("/usr/bin/ffmpeg");
     private static final int READ_TIMEOUT_MS = 10_000;
 
@@ -37,8 +36,7 @@ class FfmpegInteropTest
 
     @Test
     @Timeout(30)
-    void shouldCompleteDigestHandshakeWithFfmpegPublisherAndDecodeItsConnectCommand() throws Exception
-    {
+    void shouldCompleteDigestHandshakeWithFfmpegPublisherAndDecodeItsConnectCommand() throws Exception {
         runFfmpeg(true);
 
         assertTrue(((Map<?, ?>)connectCommand.get(2)).get("flashVer").toString()
@@ -48,16 +46,13 @@ class FfmpegInteropTest
     /** As a player, ffmpeg verifies the S1 digest and the S2 signature and gives up if either is wrong. */
     @Test
     @Timeout(30)
-    void shouldPassFfmpegPlayerVerificationOfS1DigestAndS2Signature() throws Exception
-    {
+    void shouldPassFfmpegPlayerVerificationOfS1DigestAndS2Signature() throws Exception {
         runFfmpeg(false);
     }
 
-    private void runFfmpeg(final boolean publish) throws Exception
-    {
+    private void runFfmpeg(final boolean publish) throws Exception {
         Assumptions.assumeTrue(FFMPEG.canExecute(), "ffmpeg not installed at " + FFMPEG);
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             final String url = "rtmp://127.0.0.1:" + server.getLocalPort() + "/live/demo";
             final List<String> command = publish ?
                 List.of(FFMPEG.getPath(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
@@ -65,17 +60,13 @@ class FfmpegInteropTest
                 List.of(FFMPEG.getPath(), "-hide_banner", "-loglevel", "error", "-i", url, "-f", "null", "-");
             final Process ffmpeg = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            try
-            {
+            try {
                 server.setSoTimeout(READ_TIMEOUT_MS);
-                try (Socket socket = server.accept())
-                {
+                try (Socket socket = server.accept()) {
                     socket.setSoTimeout(READ_TIMEOUT_MS);
                     serve(socket);
                 }
-            }
-            finally
-            {
+            } finally {
                 ffmpeg.destroy();
                 ffmpeg.waitFor(5, TimeUnit.SECONDS);
             }
@@ -89,8 +80,7 @@ class FfmpegInteropTest
         assertTrue(commandObject.get("tcUrl").toString().endsWith("/live"), commandObject.toString());
     }
 
-    private void serve(final Socket socket) throws Exception
-    {
+    private void serve(final Socket socket) throws Exception {
         final InputStream in = socket.getInputStream();
         final OutputStream out = socket.getOutputStream();
         final HandshakeResponder handshake = new HandshakeResponder(new SplittableRandom(), 0);
@@ -98,19 +88,15 @@ class FfmpegInteropTest
         final byte[] bytes = new byte[4096];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         boolean responded = false;
-        while (connectCommand == null)
-        {
+        while (connectCommand == null) {
             final int read = in.read(bytes);
-            if (read < 0)
-            {
+            if (read < 0) {
                 break;
             }
             int consumed = 0;
-            if (!handshake.isComplete())
-            {
+            if (!handshake.isComplete()) {
                 consumed = handshake.consume(buffer, 0, read);
-                if (handshake.isResponseReady() && !responded)
-                {
+                if (handshake.isResponseReady() && !responded) {
                     final byte[] response = new byte[handshake.responseLength()];
                     handshake.response().getBytes(0, response);
                     out.write(response);
@@ -123,26 +109,21 @@ class FfmpegInteropTest
         }
     }
 
-    private final class ConnectListener implements ChunkListener
-    {
+    private final class ConnectListener implements ChunkListener {
         @Override
-        public boolean onMessageStart(final MessageHeader header, final PayloadTarget target)
-        {
+        public boolean onMessageStart(final MessageHeader header, final PayloadTarget target) {
             return true;
         }
 
         @Override
-        public void onMessage(final MessageHeader header, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (header.messageTypeId() == MessageTypeIds.COMMAND_AMF0 && connectCommand == null)
-            {
+        public void onMessage(final MessageHeader header, final DirectBuffer buffer, final int offset, final int length) {
+            if (header.messageTypeId() == MessageTypeIds.COMMAND_AMF0 && connectCommand == null) {
                 connectCommand = new Amf0Reader().wrap(buffer, offset, length).readAll();
             }
         }
 
         @Override
-        public void onMessageAborted(final MessageHeader header)
-        {
+        public void onMessageAborted(final MessageHeader header) {
         }
     }
 }

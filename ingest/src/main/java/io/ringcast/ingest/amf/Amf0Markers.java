@@ -3,8 +3,7 @@ package io.ringcast.ingest.amf;
 /**
  * AMF0 type markers (AMF0 specification 2.1); constants only, usable from any thread.
  */
-public final class Amf0Markers
-{
+public final class Amf0Markers {
     /** IEEE 754 double, 8 bytes big-endian. */
     public static final int NUMBER = 0x00;
     /** One byte, 0 is false. */
@@ -42,7 +41,6 @@ public final class Amf0Markers
     /** Switch to AMF3, not supported in AMF0 messages. */
     public static final int AVMPLUS_OBJECT = 0x11;
 
-    private Amf0Markers()
-    {
+    private Amf0Markers() {
     }
 }

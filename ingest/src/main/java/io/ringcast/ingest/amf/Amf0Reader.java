@@ -22,8 +22,7 @@ import org.agrona.DirectBuffer;
  * Every length is checked against the bytes remaining before anything is allocated, and nesting is bounded,
  * so truncated or hostile input yields {@link RtmpProtocolException} and nothing else.
  */
-public final class Amf0Reader
-{
+public final class Amf0Reader {
     /** Deepest nesting of objects and arrays accepted. */
     public static final int MAX_DEPTH = 32;
 
@@ -43,10 +42,8 @@ public final class Amf0Reader
      *
      * @return this reader.
      */
-    public Amf0Reader wrap(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
-        {
+    public Amf0Reader wrap(final DirectBuffer buffer, final int offset, final int length) {
+        if (offset < 0 || length < 0 || offset > buffer.capacity() - length) {
             throw new IllegalArgumentException("range outside buffer: offset=" + offset + " length=" + length);
         }
         this.buffer = buffer;
@@ -58,16 +55,14 @@ public final class Amf0Reader
     /**
      * @return true if bytes remain to be read.
      */
-    public boolean hasRemaining()
-    {
+    public boolean hasRemaining() {
         return position < limit;
     }
 
     /**
      * @return index of the next byte to read.
      */
-    public int position()
-    {
+    public int position() {
         return position;
     }
 
@@ -77,8 +72,7 @@ public final class Amf0Reader
      * @return the value, mapped as described in the class comment.
      * @throws RtmpProtocolException on truncated, malformed or unsupported input.
      */
-    public Object readValue()
-    {
+    public Object readValue() {
         return readValue(0);
     }
 
@@ -88,21 +82,17 @@ public final class Amf0Reader
      * @return the values in order.
      * @throws RtmpProtocolException on truncated, malformed or unsupported input.
      */
-    public List<Object> readAll()
-    {
+    public List<Object> readAll() {
         final List<Object> values = new ArrayList<>();
-        while (hasRemaining())
-        {
+        while (hasRemaining()) {
             values.add(readValue(0));
         }
         return values;
     }
 
-    private Object readValue(final int depth)
-    {
+    private Object readValue(final int depth) {
         final int marker = readUint8();
-        switch (marker)
-        {
+        switch (marker) {
             case Amf0Markers.NUMBER:
                 return readDouble();
             case Amf0Markers.BOOLEAN:
@@ -138,18 +128,14 @@ public final class Amf0Reader
         }
     }
 
-    private Map<String, Object> readPairs(final int depth)
-    {
+    private Map<String, Object> readPairs(final int depth) {
         checkDepth(depth);
         final Map<String, Object> map = new LinkedHashMap<>();
-        while (true)
-        {
+        while (true) {
             final int keyLength = readUint16();
-            if (keyLength == 0)
-            {
+            if (keyLength == 0) {
                 require(1);
-                if ((buffer.getByte(position) & 0xFF) == Amf0Markers.OBJECT_END)
-                {
+                if ((buffer.getByte(position) & 0xFF) == Amf0Markers.OBJECT_END) {
                     position++;
                     return map;
                 }
@@ -159,85 +145,71 @@ public final class Amf0Reader
         }
     }
 
-    private List<Object> readStrictArray(final int depth)
-    {
+    private List<Object> readStrictArray(final int depth) {
         checkDepth(depth);
         final int count = readLongLength();
         final List<Object> list = new ArrayList<>(Math.min(count, MAX_INITIAL_ARRAY_CAPACITY));
-        for (int i = 0; i < count; i++)
-        {
+        for (int i = 0; i < count; i++) {
             list.add(readValue(depth + 1));
         }
         return list;
     }
 
-    private Instant readDate()
-    {
+    private Instant readDate() {
         final double epochMs = readDouble();
         require(TIME_ZONE_LENGTH);
         position += TIME_ZONE_LENGTH;
-        if (!Double.isFinite(epochMs) || Math.abs(epochMs) > Long.MAX_VALUE / 2.0)
-        {
+        if (!Double.isFinite(epochMs) || Math.abs(epochMs) > Long.MAX_VALUE / 2.0) {
             throw new RtmpProtocolException("amf0 bad date", Double.toString(epochMs));
         }
         return Instant.ofEpochMilli((long)epochMs);
     }
 
-    private void checkDepth(final int depth)
-    {
-        if (depth >= MAX_DEPTH)
-        {
+    private void checkDepth(final int depth) {
+        if (depth >= MAX_DEPTH) {
             throw new RtmpProtocolException("amf0 nesting too deep");
         }
     }
 
     /** A 32-bit length; every counted item takes at least one byte, so it cannot exceed what remains. */
-    private int readLongLength()
-    {
+    private int readLongLength() {
         require(LONG_LENGTH_FIELD);
         final long length = buffer.getInt(position, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
         position += LONG_LENGTH_FIELD;
-        if (length > limit - position)
-        {
+        if (length > limit - position) {
             throw new RtmpProtocolException("amf0 truncated", "length=" + length);
         }
         return (int)length;
     }
 
-    private double readDouble()
-    {
+    private double readDouble() {
         require(NUMBER_LENGTH);
         final double value = buffer.getDouble(position, ByteOrder.BIG_ENDIAN);
         position += NUMBER_LENGTH;
         return value;
     }
 
-    private int readUint8()
-    {
+    private int readUint8() {
         require(1);
         return buffer.getByte(position++) & 0xFF;
     }
 
-    private int readUint16()
-    {
+    private int readUint16() {
         require(SHORT_LENGTH_FIELD);
         final int value = buffer.getShort(position, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         position += SHORT_LENGTH_FIELD;
         return value;
     }
 
-    private String readUtf8(final int length)
-    {
+    private String readUtf8(final int length) {
         require(length);
         final String value = buffer.getStringWithoutLengthUtf8(position, length);
         position += length;
         return value;
     }
 
-    private void require(final int length)
-    {
-        if (length > limit - position)
-        {
+    private void require(final int length) {
+        if (length > limit - position) {
             throw new RtmpProtocolException("amf0 truncated", "need " + length + " at " + position);
         }
     }

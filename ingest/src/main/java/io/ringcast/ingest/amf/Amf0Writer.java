@@ -15,8 +15,7 @@ import org.agrona.MutableDirectBuffer;
  * {@link Boolean}, {@link CharSequence} to string (long string above 65535 UTF-8 bytes), {@code null},
  * {@link Map} to object and {@link List} to strict array.
  */
-public final class Amf0Writer
-{
+public final class Amf0Writer {
     private static final int MAX_SHORT_STRING_LENGTH = 0xFFFF;
     private static final int NUMBER_LENGTH = 8;
     private static final int SHORT_LENGTH_FIELD = 2;
@@ -32,8 +31,7 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer wrap(final MutableDirectBuffer buffer, final int offset)
-    {
+    public Amf0Writer wrap(final MutableDirectBuffer buffer, final int offset) {
         this.buffer = buffer;
         this.offset = offset;
         this.position = offset;
@@ -43,16 +41,14 @@ public final class Amf0Writer
     /**
      * @return index of the next byte to write.
      */
-    public int position()
-    {
+    public int position() {
         return position;
     }
 
     /**
      * @return bytes written since {@link #wrap}.
      */
-    public int length()
-    {
+    public int length() {
         return position - offset;
     }
 
@@ -61,8 +57,7 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeNumber(final double value)
-    {
+    public Amf0Writer writeNumber(final double value) {
         buffer.putByte(position, (byte)Amf0Markers.NUMBER);
         buffer.putDouble(position + 1, value, ByteOrder.BIG_ENDIAN);
         position += 1 + NUMBER_LENGTH;
@@ -74,8 +69,7 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeBoolean(final boolean value)
-    {
+    public Amf0Writer writeBoolean(final boolean value) {
         buffer.putByte(position++, (byte)Amf0Markers.BOOLEAN);
         buffer.putByte(position++, (byte)(value ? 1 : 0));
         return this;
@@ -86,11 +80,9 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeString(final CharSequence value)
-    {
+    public Amf0Writer writeString(final CharSequence value) {
         final byte[] utf8 = value.toString().getBytes(StandardCharsets.UTF_8);
-        if (utf8.length <= MAX_SHORT_STRING_LENGTH)
-        {
+        if (utf8.length <= MAX_SHORT_STRING_LENGTH) {
             buffer.putByte(position++, (byte)Amf0Markers.STRING);
             putShortUtf8(utf8);
             return this;
@@ -108,8 +100,7 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeNull()
-    {
+    public Amf0Writer writeNull() {
         buffer.putByte(position++, (byte)Amf0Markers.NULL);
         return this;
     }
@@ -119,8 +110,7 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeObject(final Map<String, ?> properties)
-    {
+    public Amf0Writer writeObject(final Map<String, ?> properties) {
         buffer.putByte(position++, (byte)Amf0Markers.OBJECT);
         writePairs(properties);
         return this;
@@ -131,8 +121,7 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeEcmaArray(final Map<String, ?> properties)
-    {
+    public Amf0Writer writeEcmaArray(final Map<String, ?> properties) {
         buffer.putByte(position++, (byte)Amf0Markers.ECMA_ARRAY);
         buffer.putInt(position, properties.size(), ByteOrder.BIG_ENDIAN);
         position += LONG_LENGTH_FIELD;
@@ -145,13 +134,11 @@ public final class Amf0Writer
      *
      * @return this writer.
      */
-    public Amf0Writer writeStrictArray(final List<?> values)
-    {
+    public Amf0Writer writeStrictArray(final List<?> values) {
         buffer.putByte(position++, (byte)Amf0Markers.STRICT_ARRAY);
         buffer.putInt(position, values.size(), ByteOrder.BIG_ENDIAN);
         position += LONG_LENGTH_FIELD;
-        for (final Object value : values)
-        {
+        for (final Object value : values) {
             writeValue(value);
         }
         return this;
@@ -163,44 +150,34 @@ public final class Amf0Writer
      * @return this writer.
      * @throws IllegalArgumentException for a type AMF0 writing does not support.
      */
-    public Amf0Writer writeValue(final Object value)
-    {
-        if (value == null)
-        {
+    public Amf0Writer writeValue(final Object value) {
+        if (value == null) {
             return writeNull();
         }
-        if (value instanceof Number number)
-        {
+        if (value instanceof Number number) {
             return writeNumber(number.doubleValue());
         }
-        if (value instanceof Boolean bool)
-        {
+        if (value instanceof Boolean bool) {
             return writeBoolean(bool);
         }
-        if (value instanceof CharSequence string)
-        {
+        if (value instanceof CharSequence string) {
             return writeString(string);
         }
-        if (value instanceof Map<?, ?> map)
-        {
+        if (value instanceof Map<?, ?> map) {
             buffer.putByte(position++, (byte)Amf0Markers.OBJECT);
             writePairs(map);
             return this;
         }
-        if (value instanceof List<?> list)
-        {
+        if (value instanceof List<?> list) {
             return writeStrictArray(list);
         }
         throw new IllegalArgumentException("no AMF0 mapping for " + value.getClass().getName());
     }
 
-    private void writePairs(final Map<?, ?> properties)
-    {
-        for (final Map.Entry<?, ?> entry : properties.entrySet())
-        {
+    private void writePairs(final Map<?, ?> properties) {
+        for (final Map.Entry<?, ?> entry : properties.entrySet()) {
             final byte[] key = String.valueOf(entry.getKey()).getBytes(StandardCharsets.UTF_8);
-            if (key.length == 0 || key.length > MAX_SHORT_STRING_LENGTH)
-            {
+            if (key.length == 0 || key.length > MAX_SHORT_STRING_LENGTH) {
                 throw new IllegalArgumentException("AMF0 key length must be 1..65535: " + key.length);
             }
             putShortUtf8(key);
@@ -211,10 +188,8 @@ public final class Amf0Writer
         position += OBJECT_END_LENGTH;
     }
 
-    private void putShortUtf8(final byte[] utf8)
-    {
-        if (utf8.length > MAX_SHORT_STRING_LENGTH)
-        {
+    private void putShortUtf8(final byte[] utf8) {
+        if (utf8.length > MAX_SHORT_STRING_LENGTH) {
             throw new IllegalArgumentException("string too long for AMF0 string: " + utf8.length);
         }
         buffer.putShort(position, (short)utf8.length, ByteOrder.BIG_ENDIAN);

@@ -31,8 +31,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The decoder applies Set Chunk Size (5.4.1) and Abort Message (5.4.2) itself and delivers every message to the
  * listener. After an {@link RtmpProtocolException} its state is undefined: close the connection.
  */
-public final class ChunkDecoder
-{
+public final class ChunkDecoder {
     /** Chunk size in force until the peer sends Set Chunk Size. */
     public static final int DEFAULT_CHUNK_SIZE = 128;
     /** Smallest chunk stream id; 0 and 1 select the longer basic header forms. */
@@ -90,23 +89,18 @@ public final class ChunkDecoder
         final ChunkListener listener,
         final int maxMessageLengthBytes,
         final int maxChunkSizeBytes,
-        final int maxChunkStreams)
-    {
-        if (listener == null)
-        {
+        final int maxChunkStreams) {
+        if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
-        if (maxMessageLengthBytes <= 0 || maxMessageLengthBytes > EXTENDED_TIMESTAMP_MARKER)
-        {
+        if (maxMessageLengthBytes <= 0 || maxMessageLengthBytes > EXTENDED_TIMESTAMP_MARKER) {
             throw new IllegalArgumentException("maxMessageLengthBytes must be in 1..16777215: " +
                 maxMessageLengthBytes);
         }
-        if (maxChunkSizeBytes < DEFAULT_CHUNK_SIZE)
-        {
+        if (maxChunkSizeBytes < DEFAULT_CHUNK_SIZE) {
             throw new IllegalArgumentException("maxChunkSizeBytes must be >= 128: " + maxChunkSizeBytes);
         }
-        if (maxChunkStreams <= 0)
-        {
+        if (maxChunkStreams <= 0) {
             throw new IllegalArgumentException("maxChunkStreams must be positive: " + maxChunkStreams);
         }
         this.listener = listener;
@@ -124,36 +118,28 @@ public final class ChunkDecoder
      * @return number of bytes consumed, always {@code length}: partial chunks are kept internally.
      * @throws RtmpProtocolException if the bytes violate the chunk stream rules.
      */
-    public int decode(final DirectBuffer src, final int offset, final int length)
-    {
+    public int decode(final DirectBuffer src, final int offset, final int length) {
         int position = offset;
         final int end = offset + length;
-        while (position < end)
-        {
-            if (inPayload)
-            {
+        while (position < end) {
+            if (inPayload) {
                 final int count = Math.min(chunkPayloadRemaining, end - position);
                 final ChunkStream stream = current;
-                if (stream.accepted)
-                {
+                if (stream.accepted) {
                     stream.payloadBuffer.putBytes(stream.payloadOffset + stream.receivedBytes, src, position, count);
                 }
                 position += count;
                 stream.receivedBytes += count;
                 chunkPayloadRemaining -= count;
-                if (chunkPayloadRemaining == 0)
-                {
+                if (chunkPayloadRemaining == 0) {
                     endChunk();
                 }
-            }
-            else
-            {
+            } else {
                 final int count = Math.min(headerNeeded - headerFilled, end - position);
                 src.getBytes(position, header, headerFilled, count);
                 position += count;
                 headerFilled += count;
-                if (headerFilled == headerNeeded)
-                {
+                if (headerFilled == headerNeeded) {
                     onHeaderBytes();
                 }
             }
@@ -165,40 +151,33 @@ public final class ChunkDecoder
     /**
      * @return total bytes consumed since construction, for Acknowledgement (RTMP specification 5.4.3).
      */
-    public long bytesConsumed()
-    {
+    public long bytesConsumed() {
         return bytesConsumed;
     }
 
     /**
      * @return incoming chunk size currently in force.
      */
-    public int chunkSizeBytes()
-    {
+    public int chunkSizeBytes() {
         return chunkSizeBytes;
     }
 
-    private void onHeaderBytes()
-    {
+    private void onHeaderBytes() {
         final int fmt = (header.getByte(0) & 0xFF) >>> FMT_SHIFT;
-        if (basicHeaderLength == 0)
-        {
+        if (basicHeaderLength == 0) {
             final int csidBits = header.getByte(0) & CSID_MASK;
             basicHeaderLength = csidBits == CSID_TWO_BYTE_FORM ? 2 : csidBits == CSID_THREE_BYTE_FORM ? 3 : 1;
             headerNeeded = basicHeaderLength + MESSAGE_HEADER_LENGTH[fmt];
-            if (headerFilled < headerNeeded)
-            {
+            if (headerFilled < headerNeeded) {
                 return;
             }
         }
-        if (!extendedTimestampResolved)
-        {
+        if (!extendedTimestampResolved) {
             extendedTimestampResolved = true;
             current = chunkStream(fmt, chunkStreamId());
             final boolean extended = fmt == FMT_3 ?
                 current.extendedTimestamp : uint24(basicHeaderLength) == EXTENDED_TIMESTAMP_MARKER;
-            if (extended)
-            {
+            if (extended) {
                 headerNeeded += EXTENDED_TIMESTAMP_LENGTH;
                 return;
             }
@@ -206,11 +185,9 @@ public final class ChunkDecoder
         startChunk(fmt);
     }
 
-    private int chunkStreamId()
-    {
+    private int chunkStreamId() {
         final int csidBits = header.getByte(0) & CSID_MASK;
-        switch (basicHeaderLength)
-        {
+        switch (basicHeaderLength) {
             case 1:
                 return csidBits;
             case 2:
@@ -220,18 +197,14 @@ public final class ChunkDecoder
         }
     }
 
-    private ChunkStream chunkStream(final int fmt, final int chunkStreamId)
-    {
+    private ChunkStream chunkStream(final int fmt, final int chunkStreamId) {
         ChunkStream stream = chunkStreams.get(chunkStreamId);
-        if (stream == null)
-        {
-            if (fmt != FMT_0)
-            {
+        if (stream == null) {
+            if (fmt != FMT_0) {
                 throw new RtmpProtocolException("chunk stream starts without fmt 0",
                     "csid=" + chunkStreamId + " fmt=" + fmt);
             }
-            if (chunkStreams.size() >= maxChunkStreams)
-            {
+            if (chunkStreams.size() >= maxChunkStreams) {
                 throw new RtmpProtocolException("too many chunk streams", "csid=" + chunkStreamId);
             }
             stream = new ChunkStream(chunkStreamId);
@@ -240,77 +213,59 @@ public final class ChunkDecoder
         return stream;
     }
 
-    private void startChunk(final int fmt)
-    {
+    private void startChunk(final int fmt) {
         final ChunkStream stream = current;
         final int fieldsOffset = basicHeaderLength;
         final boolean extended = headerNeeded > fieldsOffset + MESSAGE_HEADER_LENGTH[fmt];
-        if (stream.messageInProgress)
-        {
-            if (fmt != FMT_3)
-            {
+        if (stream.messageInProgress) {
+            if (fmt != FMT_3) {
                 throw new RtmpProtocolException("message header inside a message",
                     "csid=" + stream.header.chunkStreamId + " fmt=" + fmt);
             }
-        }
-        else
-        {
+        } else {
             final MessageHeader messageHeader = stream.header;
-            if (fmt != FMT_3)
-            {
+            if (fmt != FMT_3) {
                 final long timestampField = extended ?
                     header.getInt(headerNeeded - EXTENDED_TIMESTAMP_LENGTH, ByteOrder.BIG_ENDIAN) & UINT32_MASK :
                     uint24(fieldsOffset);
                 stream.extendedTimestamp = extended;
                 stream.timestampDeltaMs = timestampField;
-                if (fmt == FMT_0)
-                {
+                if (fmt == FMT_0) {
                     messageHeader.timestampMs = timestampField;
                     messageHeader.messageStreamId =
                         header.getInt(fieldsOffset + STREAM_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
-                }
-                else
-                {
+                } else {
                     messageHeader.timestampMs = (messageHeader.timestampMs + timestampField) & UINT32_MASK;
                 }
-                if (MESSAGE_HEADER_LENGTH[fmt] > LENGTH_OFFSET)
-                {
+                if (MESSAGE_HEADER_LENGTH[fmt] > LENGTH_OFFSET) {
                     messageHeader.messageLength = uint24(fieldsOffset + LENGTH_OFFSET);
                     messageHeader.messageTypeId = header.getByte(fieldsOffset + TYPE_ID_OFFSET) & 0xFF;
                 }
-            }
-            else
-            {
+            } else {
                 messageHeader.timestampMs = (messageHeader.timestampMs + stream.timestampDeltaMs) & UINT32_MASK;
             }
             startMessage(stream);
         }
         resetHeader();
         chunkPayloadRemaining = Math.min(chunkSizeBytes, stream.header.messageLength - stream.receivedBytes);
-        if (chunkPayloadRemaining == 0)
-        {
+        if (chunkPayloadRemaining == 0) {
             endChunk();
-        }
-        else
-        {
+        } else {
             inPayload = true;
         }
     }
 
-    private void startMessage(final ChunkStream stream)
-    {
+    private void startMessage(final ChunkStream stream) {
         final MessageHeader messageHeader = stream.header;
         final int length = messageHeader.messageLength;
-        if (length > maxMessageLengthBytes)
-        {
+        if (length > maxMessageLengthBytes) {
             throw new RtmpProtocolException("message too long", "length=" + length);
         }
         stream.messageInProgress = true;
         stream.receivedBytes = 0;
         stream.accepted = true;
         stream.announced = false;
-        if (MessageTypeIds.isControl(messageHeader.messageTypeId))
-        {
+        if (MessageTypeIds.isControl(messageHeader.messageTypeId)) {
             stream.payloadBuffer = stream.scratch(length);
             stream.payloadOffset = 0;
             return;
@@ -320,101 +275,81 @@ public final class ChunkDecoder
         target.reset();
         stream.announced = true;
         stream.accepted = listener.onMessageStart(messageHeader, target);
-        if (stream.accepted && target.isSet())
-        {
+        if (stream.accepted && target.isSet()) {
             final MutableDirectBuffer buffer = target.buffer();
-            if (!buffer.isExpandable() && buffer.capacity() - target.offset() < length)
-            {
+            if (!buffer.isExpandable() && buffer.capacity() - target.offset() < length) {
                 throw new IllegalStateException("payload target too small: capacity=" + buffer.capacity() +
                     " offset=" + target.offset() + " length=" + length);
             }
             stream.payloadBuffer = buffer;
             stream.payloadOffset = target.offset();
-        }
-        else
-        {
+        } else {
             stream.payloadBuffer = stream.accepted ? stream.scratch(length) : null;
             stream.payloadOffset = 0;
         }
         target.reset();
     }
 
-    private void endChunk()
-    {
+    private void endChunk() {
         inPayload = false;
         final ChunkStream stream = current;
         current = null;
         final MessageHeader messageHeader = stream.header;
-        if (stream.receivedBytes < messageHeader.messageLength)
-        {
+        if (stream.receivedBytes < messageHeader.messageLength) {
             return;
         }
         stream.messageInProgress = false;
         final MutableDirectBuffer buffer = stream.payloadBuffer;
         stream.payloadBuffer = null;
-        if (!stream.accepted)
-        {
+        if (!stream.accepted) {
             return;
         }
-        if (messageHeader.messageTypeId == MessageTypeIds.SET_CHUNK_SIZE)
-        {
+        if (messageHeader.messageTypeId == MessageTypeIds.SET_CHUNK_SIZE) {
             applySetChunkSize(buffer, messageHeader.messageLength);
-        }
-        else if (messageHeader.messageTypeId == MessageTypeIds.ABORT)
-        {
+        } else if (messageHeader.messageTypeId == MessageTypeIds.ABORT) {
             applyAbort(buffer, messageHeader.messageLength);
         }
         listener.onMessage(messageHeader, buffer, stream.payloadOffset, messageHeader.messageLength);
     }
 
-    private void applySetChunkSize(final DirectBuffer payload, final int length)
-    {
-        if (length < CONTROL_PAYLOAD_LENGTH)
-        {
+    private void applySetChunkSize(final DirectBuffer payload, final int length) {
+        if (length < CONTROL_PAYLOAD_LENGTH) {
             throw new RtmpProtocolException("short set chunk size", "length=" + length);
         }
         final long size = payload.getInt(0, ByteOrder.BIG_ENDIAN) & UINT32_MASK;
-        if (size == 0 || size > MAX_SET_CHUNK_SIZE)
-        {
+        if (size == 0 || size > MAX_SET_CHUNK_SIZE) {
             throw new RtmpProtocolException("invalid chunk size", Long.toString(size));
         }
-        if (size > maxChunkSizeBytes)
-        {
+        if (size > maxChunkSizeBytes) {
             throw new RtmpProtocolException("chunk size above limit", Long.toString(size));
         }
         chunkSizeBytes = (int)size;
     }
 
-    private void applyAbort(final DirectBuffer payload, final int length)
-    {
-        if (length < CONTROL_PAYLOAD_LENGTH)
-        {
+    private void applyAbort(final DirectBuffer payload, final int length) {
+        if (length < CONTROL_PAYLOAD_LENGTH) {
             throw new RtmpProtocolException("short abort message", "length=" + length);
         }
         final int chunkStreamId = payload.getInt(0, ByteOrder.BIG_ENDIAN);
         final ChunkStream aborted = chunkStreams.get(chunkStreamId);
-        if (aborted != null && aborted.messageInProgress)
-        {
+        if (aborted != null && aborted.messageInProgress) {
             aborted.messageInProgress = false;
             aborted.receivedBytes = 0;
             aborted.payloadBuffer = null;
-            if (aborted.announced && aborted.accepted)
-            {
+            if (aborted.announced && aborted.accepted) {
                 listener.onMessageAborted(aborted.header);
             }
         }
     }
 
-    private void resetHeader()
-    {
+    private void resetHeader() {
         headerFilled = 0;
         headerNeeded = 1;
         basicHeaderLength = 0;
         extendedTimestampResolved = false;
     }
 
-    private int uint24(final int index)
-    {
+    private int uint24(final int index) {
         return ((header.getByte(index) & 0xFF) << 16) | ((header.getByte(index + 1) & 0xFF) << 8) |
             (header.getByte(index + 2) & 0xFF);
     }

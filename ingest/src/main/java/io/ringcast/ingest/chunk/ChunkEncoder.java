@@ -29,8 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #encodedLength} bytes (an {@code ExpandableArrayBuffer} grows by itself; a {@code ByteBuffer} can be
  * wrapped in an {@code UnsafeBuffer}).
  */
-public final class ChunkEncoder
-{
+public final class ChunkEncoder {
     /** Chunk stream id reserved for protocol control messages (5.4). */
     public static final int CONTROL_CHUNK_STREAM_ID = 2;
     /** Message stream id of protocol control messages and connection-level commands. */
@@ -50,8 +49,7 @@ public final class ChunkEncoder
     /**
      * @return outgoing chunk size currently in force.
      */
-    public int chunkSizeBytes()
-    {
+    public int chunkSizeBytes() {
         return chunkSizeBytes;
     }
 
@@ -60,10 +58,8 @@ public final class ChunkEncoder
      *
      * @param chunkSizeBytes 1 to {@link #MAX_CHUNK_SIZE}.
      */
-    public void chunkSizeBytes(final int chunkSizeBytes)
-    {
-        if (chunkSizeBytes <= 0)
-        {
+    public void chunkSizeBytes(final int chunkSizeBytes) {
+        if (chunkSizeBytes <= 0) {
             throw new IllegalArgumentException("chunkSizeBytes must be positive: " + chunkSizeBytes);
         }
         this.chunkSizeBytes = chunkSizeBytes;
@@ -75,8 +71,7 @@ public final class ChunkEncoder
      * @param payloadLength message length.
      * @return number of bytes {@link #encode} writes for such a message at the current chunk size.
      */
-    public int encodedLength(final int chunkStreamId, final long timestampMs, final int payloadLength)
-    {
+    public int encodedLength(final int chunkStreamId, final long timestampMs, final int payloadLength) {
         final int basicHeaderLength = basicHeaderLength(chunkStreamId);
         final int extendedLength = isExtended(timestampMs) ? EXTENDED_TIMESTAMP_LENGTH : 0;
         final int chunks = payloadLength == 0 ? 1 : (int)((payloadLength + (long)chunkSizeBytes - 1) / chunkSizeBytes);
@@ -106,10 +101,8 @@ public final class ChunkEncoder
         final int messageStreamId,
         final DirectBuffer payload,
         final int payloadOffset,
-        final int payloadLength)
-    {
-        if (payloadLength < 0 || payloadLength > EXTENDED_TIMESTAMP_MARKER)
-        {
+        final int payloadLength) {
+        if (payloadLength < 0 || payloadLength > EXTENDED_TIMESTAMP_MARKER) {
             throw new IllegalArgumentException("payloadLength must be in 0..16777215: " + payloadLength);
         }
         final long timestamp = timestampMs & UINT32_MASK;
@@ -122,10 +115,8 @@ public final class ChunkEncoder
         position += MESSAGE_HEADER_LENGTH[FMT_0];
 
         int written = 0;
-        while (true)
-        {
-            if (extended)
-            {
+        while (true) {
+            if (extended) {
                 dst.putInt(position, (int)timestamp, ByteOrder.BIG_ENDIAN);
                 position += EXTENDED_TIMESTAMP_LENGTH;
             }
@@ -133,8 +124,7 @@ public final class ChunkEncoder
             dst.putBytes(position, payload, payloadOffset + written, count);
             position += count;
             written += count;
-            if (written == payloadLength)
-            {
+            if (written == payloadLength) {
                 return position - dstOffset;
             }
             position = putBasicHeader(dst, position, FMT_3, chunkStreamId);
@@ -146,10 +136,8 @@ public final class ChunkEncoder
      *
      * @return number of bytes written.
      */
-    public int writeSetChunkSize(final MutableDirectBuffer dst, final int offset, final int chunkSizeBytes)
-    {
-        if (chunkSizeBytes <= 0)
-        {
+    public int writeSetChunkSize(final MutableDirectBuffer dst, final int offset, final int chunkSizeBytes) {
+        if (chunkSizeBytes <= 0) {
             throw new IllegalArgumentException("chunkSizeBytes must be positive: " + chunkSizeBytes);
         }
         controlPayload.putInt(0, chunkSizeBytes, ByteOrder.BIG_ENDIAN);
@@ -163,8 +151,7 @@ public final class ChunkEncoder
      *
      * @return number of bytes written.
      */
-    public int writeWindowAcknowledgementSize(final MutableDirectBuffer dst, final int offset, final int windowBytes)
-    {
+    public int writeWindowAcknowledgementSize(final MutableDirectBuffer dst, final int offset, final int windowBytes) {
         controlPayload.putInt(0, windowBytes, ByteOrder.BIG_ENDIAN);
         return writeControl(dst, offset, MessageTypeIds.WINDOW_ACKNOWLEDGEMENT_SIZE, UINT32_LENGTH);
     }
@@ -176,8 +163,7 @@ public final class ChunkEncoder
      * @return number of bytes written.
      */
     public int writeSetPeerBandwidth(
-        final MutableDirectBuffer dst, final int offset, final int windowBytes, final int limitType)
-    {
+        final MutableDirectBuffer dst, final int offset, final int windowBytes, final int limitType) {
         controlPayload.putInt(0, windowBytes, ByteOrder.BIG_ENDIAN);
         controlPayload.putByte(UINT32_LENGTH, (byte)limitType);
         return writeControl(dst, offset, MessageTypeIds.SET_PEER_BANDWIDTH, UINT32_LENGTH + 1);
@@ -189,8 +175,7 @@ public final class ChunkEncoder
      * @param sequenceNumber bytes received so far, taken modulo 2^32.
      * @return number of bytes written.
      */
-    public int writeAcknowledgement(final MutableDirectBuffer dst, final int offset, final long sequenceNumber)
-    {
+    public int writeAcknowledgement(final MutableDirectBuffer dst, final int offset, final long sequenceNumber) {
         controlPayload.putInt(0, (int)sequenceNumber, ByteOrder.BIG_ENDIAN);
         return writeControl(dst, offset, MessageTypeIds.ACKNOWLEDGEMENT, UINT32_LENGTH);
     }
@@ -200,8 +185,7 @@ public final class ChunkEncoder
      *
      * @return number of bytes written.
      */
-    public int writeStreamBegin(final MutableDirectBuffer dst, final int offset, final int messageStreamId)
-    {
+    public int writeStreamBegin(final MutableDirectBuffer dst, final int offset, final int messageStreamId) {
         return writeUserControl(dst, offset, ControlMessages.EVENT_STREAM_BEGIN, messageStreamId);
     }
 
@@ -210,54 +194,42 @@ public final class ChunkEncoder
      *
      * @return number of bytes written.
      */
-    public int writePingResponse(final MutableDirectBuffer dst, final int offset, final long timestamp)
-    {
+    public int writePingResponse(final MutableDirectBuffer dst, final int offset, final long timestamp) {
         return writeUserControl(dst, offset, ControlMessages.EVENT_PING_RESPONSE, (int)timestamp);
     }
 
-    private int writeUserControl(final MutableDirectBuffer dst, final int offset, final int event, final int value)
-    {
+    private int writeUserControl(final MutableDirectBuffer dst, final int offset, final int event, final int value) {
         controlPayload.putShort(0, (short)event, ByteOrder.BIG_ENDIAN);
         controlPayload.putInt(USER_CONTROL_EVENT_LENGTH, value, ByteOrder.BIG_ENDIAN);
         return writeControl(dst, offset, MessageTypeIds.USER_CONTROL, USER_CONTROL_EVENT_LENGTH + UINT32_LENGTH);
     }
 
-    private int writeControl(final MutableDirectBuffer dst, final int offset, final int typeId, final int length)
-    {
+    private int writeControl(final MutableDirectBuffer dst, final int offset, final int typeId, final int length) {
         return encode(dst, offset, CONTROL_CHUNK_STREAM_ID, 0, typeId, CONTROL_MESSAGE_STREAM_ID,
             controlPayload, 0, length);
     }
 
-    private static boolean isExtended(final long timestampMs)
-    {
+    private static boolean isExtended(final long timestampMs) {
         return (timestampMs & UINT32_MASK) >= EXTENDED_TIMESTAMP_MARKER;
     }
 
-    private static int basicHeaderLength(final int chunkStreamId)
-    {
-        if (chunkStreamId < MIN_CHUNK_STREAM_ID || chunkStreamId > MAX_CHUNK_STREAM_ID)
-        {
+    private static int basicHeaderLength(final int chunkStreamId) {
+        if (chunkStreamId < MIN_CHUNK_STREAM_ID || chunkStreamId > MAX_CHUNK_STREAM_ID) {
             throw new IllegalArgumentException("chunkStreamId must be in 2..65599: " + chunkStreamId);
         }
         return chunkStreamId < ONE_BYTE_FORM_LIMIT ? 1 : chunkStreamId < TWO_BYTE_FORM_LIMIT ? 2 : 3;
     }
 
     private static int putBasicHeader(
-        final MutableDirectBuffer dst, final int offset, final int fmt, final int chunkStreamId)
-    {
+        final MutableDirectBuffer dst, final int offset, final int fmt, final int chunkStreamId) {
         final int length = basicHeaderLength(chunkStreamId);
         final int fmtBits = fmt << FMT_SHIFT;
-        if (length == 1)
-        {
+        if (length == 1) {
             dst.putByte(offset, (byte)(fmtBits | chunkStreamId));
-        }
-        else if (length == 2)
-        {
+        } else if (length == 2) {
             dst.putByte(offset, (byte)(fmtBits | CSID_TWO_BYTE_FORM));
             dst.putByte(offset + 1, (byte)(chunkStreamId - CSID_FORM_BASE));
-        }
-        else
-        {
+        } else {
             final int rest = chunkStreamId - CSID_FORM_BASE;
             dst.putByte(offset, (byte)(fmtBits | CSID_THREE_BYTE_FORM));
             dst.putByte(offset + 1, (byte)rest);
@@ -266,8 +238,7 @@ public final class ChunkEncoder
         return offset + length;
     }
 
-    private static void putUint24(final MutableDirectBuffer dst, final int offset, final int value)
-    {
+    private static void putUint24(final MutableDirectBuffer dst, final int offset, final int value) {
         dst.putByte(offset, (byte)(value >>> 16));
         dst.putByte(offset + 1, (byte)(value >>> 8));
         dst.putByte(offset + 2, (byte)value);

@@ -12,8 +12,7 @@ import org.agrona.DirectBuffer;
  * Protocol control and user control messages (type ids 1 to 6) skip {@code onMessageStart}: the decoder keeps
  * them in its own scratch buffer because it interprets some of them itself, and always delivers them.
  */
-public interface ChunkListener
-{
+public interface ChunkListener {
     /**
      * A message starts; choose where its payload goes.
      *

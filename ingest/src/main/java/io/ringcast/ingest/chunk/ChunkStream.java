@@ -7,8 +7,7 @@ import org.agrona.MutableDirectBuffer;
  * Reassembly state of one incoming chunk stream: the last header, timestamp delta and the message in progress;
  * owned by the {@link ChunkDecoder}'s thread.
  */
-final class ChunkStream
-{
+final class ChunkStream {
     private static final int INITIAL_SCRATCH_CAPACITY = 256;
 
     final MessageHeader header = new MessageHeader();
@@ -24,19 +23,14 @@ final class ChunkStream
     int payloadOffset;
     private ExpandableArrayBuffer scratch;
 
-    ChunkStream(final int chunkStreamId)
-    {
+    ChunkStream(final int chunkStreamId) {
         header.chunkStreamId = chunkStreamId;
     }
 
-    MutableDirectBuffer scratch(final int capacity)
-    {
-        if (scratch == null)
-        {
+    MutableDirectBuffer scratch(final int capacity) {
+        if (scratch == null) {
             scratch = new ExpandableArrayBuffer(Math.max(INITIAL_SCRATCH_CAPACITY, capacity));
-        }
-        else if (scratch.capacity() < capacity)
-        {
+        } else if (scratch.capacity() < capacity) {
             scratch.checkLimit(capacity);
         }
         return scratch;

@@ -13,8 +13,7 @@ import org.agrona.DirectBuffer;
  *  User Control:                                                | uint16 event type | event data ...  |
  * </pre>
  */
-public final class ControlMessages
-{
+public final class ControlMessages {
     /** Set Peer Bandwidth limit type: the peer limits its output to the window. */
     public static final int LIMIT_TYPE_HARD = 0;
     /** Set Peer Bandwidth limit type: the window or the one in effect, whichever is smaller. */
@@ -41,8 +40,7 @@ public final class ControlMessages
     private static final int EVENT_TYPE_LENGTH = 2;
     private static final long UINT32_MASK = 0xFFFF_FFFFL;
 
-    private ControlMessages()
-    {
+    private ControlMessages() {
     }
 
     /**
@@ -52,8 +50,7 @@ public final class ControlMessages
      * @return the value as an unsigned 32-bit number.
      * @throws RtmpProtocolException if the payload is shorter than 4 bytes.
      */
-    public static long readUint32(final DirectBuffer buffer, final int offset, final int length)
-    {
+    public static long readUint32(final DirectBuffer buffer, final int offset, final int length) {
         require(length, UINT32_LENGTH, "short control message");
         return buffer.getInt(offset, ByteOrder.BIG_ENDIAN) & UINT32_MASK;
     }
@@ -62,8 +59,7 @@ public final class ControlMessages
      * @return the limit type of a Set Peer Bandwidth payload.
      * @throws RtmpProtocolException if the payload is shorter than 5 bytes.
      */
-    public static int readPeerBandwidthLimitType(final DirectBuffer buffer, final int offset, final int length)
-    {
+    public static int readPeerBandwidthLimitType(final DirectBuffer buffer, final int offset, final int length) {
         require(length, UINT32_LENGTH + 1, "short set peer bandwidth");
         return buffer.getByte(offset + UINT32_LENGTH) & 0xFF;
     }
@@ -72,8 +68,7 @@ public final class ControlMessages
      * @return the event type of a User Control payload, e.g. {@link #EVENT_PING_REQUEST}.
      * @throws RtmpProtocolException if the payload is shorter than 2 bytes.
      */
-    public static int readUserControlEventType(final DirectBuffer buffer, final int offset, final int length)
-    {
+    public static int readUserControlEventType(final DirectBuffer buffer, final int offset, final int length) {
         require(length, EVENT_TYPE_LENGTH, "short user control message");
         return buffer.getShort(offset, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
@@ -82,16 +77,13 @@ public final class ControlMessages
      * @return the first 32-bit word of a User Control event's data: the stream id, or a ping timestamp.
      * @throws RtmpProtocolException if the payload is shorter than 6 bytes.
      */
-    public static long readUserControlEventValue(final DirectBuffer buffer, final int offset, final int length)
-    {
+    public static long readUserControlEventValue(final DirectBuffer buffer, final int offset, final int length) {
         require(length, EVENT_TYPE_LENGTH + UINT32_LENGTH, "short user control message");
         return buffer.getInt(offset + EVENT_TYPE_LENGTH, ByteOrder.BIG_ENDIAN) & UINT32_MASK;
     }
 
-    private static void require(final int length, final int needed, final String reason)
-    {
-        if (length < needed)
-        {
+    private static void require(final int length, final int needed, final String reason) {
+        if (length < needed) {
             throw new RtmpProtocolException(reason, "length=" + length);
         }
     }

@@ -5,61 +5,53 @@ package io.ringcast.ingest.chunk;
  * reusable instance per chunk stream, owned by the decoder's thread and overwritten when that chunk stream
  * starts its next message, so listeners copy what they keep.
  */
-public final class MessageHeader
-{
+public final class MessageHeader {
     int chunkStreamId;
     long timestampMs;
     int messageLength;
     int messageTypeId;
     int messageStreamId;
 
-    MessageHeader()
-    {
+    MessageHeader() {
     }
 
     /**
      * @return chunk stream id, 2 to 65599.
      */
-    public int chunkStreamId()
-    {
+    public int chunkStreamId() {
         return chunkStreamId;
     }
 
     /**
      * @return absolute message timestamp in milliseconds, an unsigned 32-bit value that wraps.
      */
-    public long timestampMs()
-    {
+    public long timestampMs() {
         return timestampMs;
     }
 
     /**
      * @return payload length in bytes.
      */
-    public int messageLength()
-    {
+    public int messageLength() {
         return messageLength;
     }
 
     /**
      * @return message type id, see {@link MessageTypeIds}.
      */
-    public int messageTypeId()
-    {
+    public int messageTypeId() {
         return messageTypeId;
     }
 
     /**
      * @return message stream id (0 for control and connection-level commands).
      */
-    public int messageStreamId()
-    {
+    public int messageStreamId() {
         return messageStreamId;
     }
 
     @Override
-    public String toString()
-    {
+    public String toString() {
         return "MessageHeader{csid=" + chunkStreamId + ", timestampMs=" + timestampMs +
             ", length=" + messageLength + ", typeId=" + messageTypeId + ", msid=" + messageStreamId + '}';
     }

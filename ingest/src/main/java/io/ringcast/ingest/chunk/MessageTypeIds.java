@@ -3,8 +3,7 @@ package io.ringcast.ingest.chunk;
 /**
  * RTMP message type ids (Adobe RTMP specification 5.4 and 7.1); constants only, usable from any thread.
  */
-public final class MessageTypeIds
-{
+public final class MessageTypeIds {
     /** Protocol control: Set Chunk Size, 4-byte payload. */
     public static final int SET_CHUNK_SIZE = 1;
     /** Protocol control: Abort Message, 4-byte chunk stream id. */
@@ -36,16 +35,14 @@ public final class MessageTypeIds
     /** Aggregate message: a sequence of FLV-like tags. */
     public static final int AGGREGATE = 22;
 
-    private MessageTypeIds()
-    {
+    private MessageTypeIds() {
     }
 
     /**
      * @param messageTypeId a message type id.
      * @return true for the protocol control messages 1, 2, 3, 5, 6 and the user control message 4.
      */
-    public static boolean isControl(final int messageTypeId)
-    {
+    public static boolean isControl(final int messageTypeId) {
         return messageTypeId >= SET_CHUNK_SIZE && messageTypeId <= SET_PEER_BANDWIDTH;
     }
 }

@@ -10,13 +10,11 @@ import org.agrona.MutableDirectBuffer;
  * {@code offset} in a buffer of its own (e.g. a ring slot), and the payload lands there with no further copy.
  * A listener that leaves it unset lets the decoder use its own per-chunk-stream scratch buffer.
  */
-public final class PayloadTarget
-{
+public final class PayloadTarget {
     private MutableDirectBuffer buffer;
     private int offset;
 
-    PayloadTarget()
-    {
+    PayloadTarget() {
     }
 
     /**
@@ -27,10 +25,8 @@ public final class PayloadTarget
      * @param buffer destination buffer.
      * @param offset index of the first payload byte.
      */
-    public void wrap(final MutableDirectBuffer buffer, final int offset)
-    {
-        if (buffer == null || offset < 0)
-        {
+    public void wrap(final MutableDirectBuffer buffer, final int offset) {
+        if (buffer == null || offset < 0) {
             throw new IllegalArgumentException("bad payload target offset=" + offset);
         }
         this.buffer = buffer;
@@ -40,23 +36,19 @@ public final class PayloadTarget
     /**
      * @return true if the listener chose a destination.
      */
-    public boolean isSet()
-    {
+    public boolean isSet() {
         return buffer != null;
     }
 
-    MutableDirectBuffer buffer()
-    {
+    MutableDirectBuffer buffer() {
         return buffer;
     }
 
-    int offset()
-    {
+    int offset() {
         return offset;
     }
 
-    void reset()
-    {
+    void reset() {
         buffer = null;
         offset = 0;
     }

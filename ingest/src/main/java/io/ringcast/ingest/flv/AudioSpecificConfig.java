@@ -17,8 +17,7 @@ import org.agrona.DirectBuffer;
  * @param sbrPresent           true for HE-AAC signalled explicitly (object type 5 or 29).
  */
 public record AudioSpecificConfig(
-    int audioObjectType, int samplingFrequencyHz, int channelConfiguration, boolean sbrPresent)
-{
+    int audioObjectType, int samplingFrequencyHz, int channelConfiguration, boolean sbrPresent) {
     /** Audio object type: AAC LC. */
     public static final int AOT_AAC_LC = 2;
     /** Audio object type: SBR (HE-AAC). */
@@ -43,10 +42,8 @@ public record AudioSpecificConfig(
      * @return the decoded fields.
      * @throws RtmpProtocolException if truncated or using a reserved sampling frequency index.
      */
-    public static AudioSpecificConfig parse(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length <= 0)
-        {
+    public static AudioSpecificConfig parse(final DirectBuffer buffer, final int offset, final int length) {
+        if (length <= 0) {
             throw new RtmpProtocolException("audio specific config truncated");
         }
         final byte[] bytes = new byte[length];
@@ -57,30 +54,25 @@ public record AudioSpecificConfig(
         int frequencyHz = readFrequency(bits);
         final int channelConfiguration = bits.readUnsigned(CHANNEL_CONFIGURATION_BITS);
         final boolean sbr = objectType == AOT_SBR || objectType == AOT_PS;
-        if (sbr)
-        {
+        if (sbr) {
             readFrequency(bits);
             objectType = readObjectType(bits);
         }
         return new AudioSpecificConfig(objectType, frequencyHz, channelConfiguration, sbr);
     }
 
-    private static int readObjectType(final BitReader bits)
-    {
+    private static int readObjectType(final BitReader bits) {
         final int objectType = bits.readUnsigned(OBJECT_TYPE_BITS);
         return objectType == OBJECT_TYPE_ESCAPE ?
             OBJECT_TYPE_ESCAPE_BASE + bits.readUnsigned(OBJECT_TYPE_EXTENSION_BITS) : objectType;
     }
 
-    private static int readFrequency(final BitReader bits)
-    {
+    private static int readFrequency(final BitReader bits) {
         final int index = bits.readUnsigned(FREQUENCY_INDEX_BITS);
-        if (index == FREQUENCY_ESCAPE)
-        {
+        if (index == FREQUENCY_ESCAPE) {
             return bits.readUnsigned(EXPLICIT_FREQUENCY_BITS);
         }
-        if (index >= SAMPLING_FREQUENCIES_HZ.length)
-        {
+        if (index >= SAMPLING_FREQUENCIES_HZ.length) {
             throw new RtmpProtocolException("audio specific config reserved frequency index", Integer.toString(index));
         }
         return SAMPLING_FREQUENCIES_HZ[index];

@@ -11,8 +11,7 @@ import org.agrona.DirectBuffer;
  *  | sound format 4b | sound rate 2b | sound size 1b | sound type 1b | AAC packet type 8b (AAC only) | data
  * </pre>
  */
-public final class AudioTagHeader
-{
+public final class AudioTagHeader {
     /** Sound format: linear PCM, platform endian. */
     public static final int FORMAT_PCM = 0;
     /** Sound format: ADPCM. */
@@ -69,22 +68,18 @@ public final class AudioTagHeader
      * @return this flyweight.
      * @throws RtmpProtocolException if the body is too short for its header.
      */
-    public AudioTagHeader wrap(final DirectBuffer buffer, final int offset, final int length)
-    {
+    public AudioTagHeader wrap(final DirectBuffer buffer, final int offset, final int length) {
         require(length, FLAGS_LENGTH);
         final int flags = buffer.getByte(offset) & 0xFF;
         soundFormat = flags >>> FORMAT_SHIFT;
         soundRate = (flags >>> RATE_SHIFT) & RATE_MASK;
         soundSize = (flags >>> SIZE_SHIFT) & 1;
         soundType = flags & 1;
-        if (soundFormat == FORMAT_AAC)
-        {
+        if (soundFormat == FORMAT_AAC) {
             require(length, AAC_HEADER_LENGTH);
             packetType = buffer.getByte(offset + 1) & 0xFF;
             headerLength = AAC_HEADER_LENGTH;
-        }
-        else
-        {
+        } else {
             packetType = NO_PACKET_TYPE;
             headerLength = FLAGS_LENGTH;
         }
@@ -94,71 +89,61 @@ public final class AudioTagHeader
     /**
      * @return sound format, e.g. {@link #FORMAT_AAC}.
      */
-    public int soundFormat()
-    {
+    public int soundFormat() {
         return soundFormat;
     }
 
     /**
      * @return the 2-bit sound rate code: 0 = 5.5 kHz, 1 = 11 kHz, 2 = 22 kHz, 3 = 44 kHz.
      */
-    public int soundRate()
-    {
+    public int soundRate() {
         return soundRate;
     }
 
     /**
      * @return nominal sample rate of the rate code; for AAC the AudioSpecificConfig has the real one.
      */
-    public int soundRateHz()
-    {
+    public int soundRateHz() {
         return RATE_HZ[soundRate];
     }
 
     /**
      * @return {@link #SIZE_8_BIT} or {@link #SIZE_16_BIT}.
      */
-    public int soundSize()
-    {
+    public int soundSize() {
         return soundSize;
     }
 
     /**
      * @return {@link #TYPE_MONO} or {@link #TYPE_STEREO}.
      */
-    public int soundType()
-    {
+    public int soundType() {
         return soundType;
     }
 
     /**
      * @return AAC packet type, or {@link #NO_PACKET_TYPE} for other formats.
      */
-    public int packetType()
-    {
+    public int packetType() {
         return packetType;
     }
 
     /**
      * @return bytes before the codec data: 2 for AAC, 1 otherwise.
      */
-    public int headerLength()
-    {
+    public int headerLength() {
         return headerLength;
     }
 
     /**
      * @return true if the data is an AAC AudioSpecificConfig.
      */
-    public boolean isSequenceHeader()
-    {
+    public boolean isSequenceHeader() {
         return packetType == AAC_SEQUENCE_HEADER;
     }
 
-    private static void require(final int length, final int needed)
-    {
-        if (length < needed)
-        {
+    private static void require(final int length, final int needed) {
+        if (length < needed) {
             throw new RtmpProtocolException("audio tag truncated", "length=" + length);
         }
     }

@@ -13,8 +13,7 @@ import org.agrona.DirectBuffer;
  *  | { spsLength:16 | SPS NAL unit } * numSPS | numPPS:8 | { ppsLength:16 | PPS NAL unit } * numPPS | ...
  * </pre>
  */
-public final class AvcDecoderConfigurationRecord
-{
+public final class AvcDecoderConfigurationRecord {
     /** The only configurationVersion defined. */
     public static final int CONFIGURATION_VERSION = 1;
 
@@ -47,15 +46,12 @@ public final class AvcDecoderConfigurationRecord
      * @return this flyweight.
      * @throws RtmpProtocolException if the record is truncated, of another version, or has no SPS.
      */
-    public AvcDecoderConfigurationRecord wrap(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < FIXED_LENGTH)
-        {
+    public AvcDecoderConfigurationRecord wrap(final DirectBuffer buffer, final int offset, final int length) {
+        if (length < FIXED_LENGTH) {
             throw new RtmpProtocolException("avc config truncated", "length=" + length);
         }
         final int version = buffer.getByte(offset) & 0xFF;
-        if (version != CONFIGURATION_VERSION)
-        {
+        if (version != CONFIGURATION_VERSION) {
             throw new RtmpProtocolException("avc config bad version", Integer.toString(version));
         }
         profileIndication = buffer.getByte(offset + PROFILE_OFFSET) & 0xFF;
@@ -63,14 +59,12 @@ public final class AvcDecoderConfigurationRecord
         levelIndication = buffer.getByte(offset + LEVEL_OFFSET) & 0xFF;
         nalUnitLengthSize = (buffer.getByte(offset + LENGTH_SIZE_OFFSET) & LENGTH_SIZE_MASK) + 1;
         spsCount = buffer.getByte(offset + SPS_COUNT_OFFSET) & SPS_COUNT_MASK;
-        if (spsCount == 0)
-        {
+        if (spsCount == 0) {
             throw new RtmpProtocolException("avc config without sps");
         }
         final int end = offset + length;
         int position = readNalUnits(buffer, offset + FIXED_LENGTH, end, spsCount, spsOffsets, spsLengths);
-        if (position >= end)
-        {
+        if (position >= end) {
             throw new RtmpProtocolException("avc config truncated", "no pps count");
         }
         ppsCount = buffer.getByte(position++) & 0xFF;
@@ -81,48 +75,42 @@ public final class AvcDecoderConfigurationRecord
     /**
      * @return AVCProfileIndication, the H.264 profile_idc (66 baseline, 77 main, 100 high, ...).
      */
-    public int profileIndication()
-    {
+    public int profileIndication() {
         return profileIndication;
     }
 
     /**
      * @return profile_compatibility, the byte of H.264 constraint flags.
      */
-    public int profileCompatibility()
-    {
+    public int profileCompatibility() {
         return profileCompatibility;
     }
 
     /**
      * @return AVCLevelIndication, the H.264 level_idc (e.g. 31 for level 3.1).
      */
-    public int levelIndication()
-    {
+    public int levelIndication() {
         return levelIndication;
     }
 
     /**
      * @return size in bytes of the length prefix of each NAL unit in AVC NALU packets: 1, 2 or 4.
      */
-    public int nalUnitLengthSize()
-    {
+    public int nalUnitLengthSize() {
         return nalUnitLengthSize;
     }
 
     /**
      * @return number of sequence parameter sets, at least 1.
      */
-    public int spsCount()
-    {
+    public int spsCount() {
         return spsCount;
     }
 
     /**
      * @return index in the wrapped buffer of SPS {@code i} (its NAL header byte).
      */
-    public int spsOffset(final int i)
-    {
+    public int spsOffset(final int i) {
         checkIndex(i, spsCount);
         return spsOffsets[i];
     }
@@ -130,8 +118,7 @@ public final class AvcDecoderConfigurationRecord
     /**
      * @return length of SPS {@code i}.
      */
-    public int spsLength(final int i)
-    {
+    public int spsLength(final int i) {
         checkIndex(i, spsCount);
         return spsLengths[i];
     }
@@ -139,16 +126,14 @@ public final class AvcDecoderConfigurationRecord
     /**
      * @return number of picture parameter sets.
      */
-    public int ppsCount()
-    {
+    public int ppsCount() {
         return ppsCount;
     }
 
     /**
      * @return index in the wrapped buffer of PPS {@code i}.
      */
-    public int ppsOffset(final int i)
-    {
+    public int ppsOffset(final int i) {
         checkIndex(i, ppsCount);
         return ppsOffsets[i];
     }
@@ -156,27 +141,22 @@ public final class AvcDecoderConfigurationRecord
     /**
      * @return length of PPS {@code i}.
      */
-    public int ppsLength(final int i)
-    {
+    public int ppsLength(final int i) {
         checkIndex(i, ppsCount);
         return ppsLengths[i];
     }
 
     private static int readNalUnits(
         final DirectBuffer buffer, final int start, final int end, final int count, final int[] offsets,
-        final int[] lengths)
-    {
+        final int[] lengths) {
         int position = start;
-        for (int i = 0; i < count; i++)
-        {
-            if (end - position < NAL_LENGTH_FIELD)
-            {
+        for (int i = 0; i < count; i++) {
+            if (end - position < NAL_LENGTH_FIELD) {
                 throw new RtmpProtocolException("avc config truncated", "parameter set " + i);
             }
             final int length = buffer.getShort(position, ByteOrder.BIG_ENDIAN) & 0xFFFF;
             position += NAL_LENGTH_FIELD;
-            if (length == 0 || length > end - position)
-            {
+            if (length == 0 || length > end - position) {
                 throw new RtmpProtocolException("avc config truncated", "parameter set length " + length);
             }
             offsets[i] = position;
@@ -186,10 +166,8 @@ public final class AvcDecoderConfigurationRecord
         return position;
     }
 
-    private static void checkIndex(final int i, final int count)
-    {
-        if (i < 0 || i >= count)
-        {
+    private static void checkIndex(final int i, final int count) {
+        if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException("index " + i + " of " + count);
         }
     }

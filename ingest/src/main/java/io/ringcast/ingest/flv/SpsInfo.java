@@ -10,13 +10,11 @@ package io.ringcast.ingest.flv;
  * @param height          displayed height in pixels, after frame cropping.
  * @param frameRate       frames per second from the VUI timing info, or 0 when absent.
  */
-public record SpsInfo(int profileIdc, int levelIdc, int chromaFormatIdc, int width, int height, double frameRate)
-{
+public record SpsInfo(int profileIdc, int levelIdc, int chromaFormatIdc, int width, int height, double frameRate) {
     /**
      * @return true if the SPS carried VUI timing info.
      */
-    public boolean hasFrameRate()
-    {
+    public boolean hasFrameRate() {
         return frameRate > 0;
     }
 }

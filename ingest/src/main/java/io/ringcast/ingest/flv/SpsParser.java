@@ -11,8 +11,7 @@ import org.agrona.DirectBuffer;
  * Handles the high profiles' chroma format and scaling lists, frame cropping in chroma units, field coding
  * (frame_mbs_only_flag = 0), and VUI timing info (frame rate = time_scale / (2 * num_units_in_tick)).
  */
-public final class SpsParser
-{
+public final class SpsParser {
     private static final int NAL_UNIT_TYPE_SPS = 7;
     private static final int NAL_UNIT_TYPE_MASK = 0x1F;
     private static final int NAL_HEADER_LENGTH = 1;
@@ -49,15 +48,12 @@ public final class SpsParser
      * @return the decoded facts.
      * @throws RtmpProtocolException if it is not an SPS, or is truncated or out of range.
      */
-    public SpsInfo parse(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length <= NAL_HEADER_LENGTH || length > MAX_SPS_LENGTH)
-        {
+    public SpsInfo parse(final DirectBuffer buffer, final int offset, final int length) {
+        if (length <= NAL_HEADER_LENGTH || length > MAX_SPS_LENGTH) {
             throw new RtmpProtocolException("sps bad length", Integer.toString(length));
         }
         final int nalType = buffer.getByte(offset) & NAL_UNIT_TYPE_MASK;
-        if (nalType != NAL_UNIT_TYPE_SPS)
-        {
+        if (nalType != NAL_UNIT_TYPE_SPS) {
             throw new RtmpProtocolException("sps wrong nal unit type", Integer.toString(nalType));
         }
         final int rbspLength = unescape(buffer, offset + NAL_HEADER_LENGTH, length - NAL_HEADER_LENGTH);
@@ -69,35 +65,28 @@ public final class SpsParser
         bits.readUe(31, "seq_parameter_set_id");
         int chromaFormatIdc = CHROMA_FORMAT_420;
         boolean separateColourPlane = false;
-        if (isHighProfile(profileIdc))
-        {
+        if (isHighProfile(profileIdc)) {
             chromaFormatIdc = bits.readUe(CHROMA_FORMAT_444, "chroma_format_idc");
-            if (chromaFormatIdc == CHROMA_FORMAT_444)
-            {
+            if (chromaFormatIdc == CHROMA_FORMAT_444) {
                 separateColourPlane = bits.readFlag();
             }
             bits.readUe(6, "bit_depth_luma_minus8");
             bits.readUe(6, "bit_depth_chroma_minus8");
             bits.readFlag();
-            if (bits.readFlag())
-            {
+            if (bits.readFlag()) {
                 skipScalingMatrix(chromaFormatIdc);
             }
         }
         bits.readUe(12, "log2_max_frame_num_minus4");
         final int picOrderCntType = bits.readUe(2, "pic_order_cnt_type");
-        if (picOrderCntType == 0)
-        {
+        if (picOrderCntType == 0) {
             bits.readUe(12, "log2_max_pic_order_cnt_lsb_minus4");
-        }
-        else if (picOrderCntType == 1)
-        {
+        } else if (picOrderCntType == 1) {
             bits.readFlag();
             bits.readSe();
             bits.readSe();
             final int cycle = bits.readUe(MAX_REF_FRAMES_IN_POC_CYCLE, "num_ref_frames_in_pic_order_cnt_cycle");
-            for (int i = 0; i < cycle; i++)
-            {
+            for (int i = 0; i < cycle; i++) {
                 bits.readSe();
             }
         }
@@ -106,16 +95,14 @@ public final class SpsParser
         final int widthInMbs = bits.readUe(MAX_MACROBLOCKS_PER_SIDE, "pic_width_in_mbs_minus1") + 1;
         final int heightInMapUnits = bits.readUe(MAX_MACROBLOCKS_PER_SIDE, "pic_height_in_map_units_minus1") + 1;
         final boolean frameMbsOnly = bits.readFlag();
-        if (!frameMbsOnly)
-        {
+        if (!frameMbsOnly) {
             bits.readFlag();
         }
         bits.readFlag();
         final int frameHeightFactor = frameMbsOnly ? 1 : 2;
         int width = widthInMbs * MACROBLOCK_SIZE;
         int height = heightInMapUnits * MACROBLOCK_SIZE * frameHeightFactor;
-        if (bits.readFlag())
-        {
+        if (bits.readFlag()) {
             final int chromaArrayType = separateColourPlane ? CHROMA_FORMAT_MONOCHROME : chromaFormatIdc;
             final int cropUnitX = chromaArrayType == CHROMA_FORMAT_MONOCHROME ? 1 : subWidthC(chromaArrayType);
             final int cropUnitY = (chromaArrayType == CHROMA_FORMAT_MONOCHROME ? 1 : subHeightC(chromaArrayType)) *
@@ -126,8 +113,7 @@ public final class SpsParser
             final long bottom = bits.readUe();
             final long croppedWidth = width - (left + right) * cropUnitX;
             final long croppedHeight = height - (top + bottom) * cropUnitY;
-            if (croppedWidth <= 0 || croppedHeight <= 0)
-            {
+            if (croppedWidth <= 0 || croppedHeight <= 0) {
                 throw new RtmpProtocolException("sps value out of range", "frame cropping");
             }
             width = (int)croppedWidth;
@@ -137,34 +123,26 @@ public final class SpsParser
         return new SpsInfo(profileIdc, levelIdc, chromaFormatIdc, width, height, frameRate);
     }
 
-    private double readVuiFrameRate()
-    {
-        if (bits.readFlag())
-        {
-            if (bits.readUnsigned(PROFILE_BITS) == EXTENDED_SAR)
-            {
+    private double readVuiFrameRate() {
+        if (bits.readFlag()) {
+            if (bits.readUnsigned(PROFILE_BITS) == EXTENDED_SAR) {
                 bits.skipBits(SAR_FIELDS_BITS);
             }
         }
-        if (bits.readFlag())
-        {
+        if (bits.readFlag()) {
             bits.readFlag();
         }
-        if (bits.readFlag())
-        {
+        if (bits.readFlag()) {
             bits.skipBits(VIDEO_FORMAT_BITS + 1);
-            if (bits.readFlag())
-            {
+            if (bits.readFlag()) {
                 bits.skipBits(COLOUR_DESCRIPTION_BITS);
             }
         }
-        if (bits.readFlag())
-        {
+        if (bits.readFlag()) {
             bits.readUe();
             bits.readUe();
         }
-        if (!bits.readFlag())
-        {
+        if (!bits.readFlag()) {
             return 0;
         }
         final long numUnitsInTick = bits.readBits(TIMING_FIELD_BITS);
@@ -172,20 +150,15 @@ public final class SpsParser
         return numUnitsInTick == 0 ? 0 : timeScale / (2.0 * numUnitsInTick);
     }
 
-    private void skipScalingMatrix(final int chromaFormatIdc)
-    {
+    private void skipScalingMatrix(final int chromaFormatIdc) {
         final int lists = chromaFormatIdc != CHROMA_FORMAT_444 ? SCALING_LISTS_WITHOUT_444 : SCALING_LISTS_WITH_444;
-        for (int i = 0; i < lists; i++)
-        {
-            if (bits.readFlag())
-            {
+        for (int i = 0; i < lists; i++) {
+            if (bits.readFlag()) {
                 final int size = i < SMALL_SCALING_LISTS ? SMALL_SCALING_LIST_SIZE : LARGE_SCALING_LIST_SIZE;
                 int lastScale = DEFAULT_SCALE;
                 int nextScale = DEFAULT_SCALE;
-                for (int j = 0; j < size; j++)
-                {
-                    if (nextScale != 0)
-                    {
+                for (int j = 0; j < size; j++) {
+                    if (nextScale != 0) {
                         final long deltaScale = bits.readSe();
                         nextScale = (int)Math.floorMod(lastScale + deltaScale, (long)SCALE_MODULUS);
                     }
@@ -196,19 +169,15 @@ public final class SpsParser
     }
 
     /** Copies the NAL payload into {@link #rbsp} without emulation prevention bytes (00 00 03 -> 00 00). */
-    private int unescape(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (rbsp.length < length)
-        {
+    private int unescape(final DirectBuffer buffer, final int offset, final int length) {
+        if (rbsp.length < length) {
             rbsp = new byte[length];
         }
         int zeros = 0;
         int out = 0;
-        for (int i = 0; i < length; i++)
-        {
+        for (int i = 0; i < length; i++) {
             final int b = buffer.getByte(offset + i) & 0xFF;
-            if (zeros >= 2 && b == EMULATION_PREVENTION_BYTE)
-            {
+            if (zeros >= 2 && b == EMULATION_PREVENTION_BYTE) {
                 zeros = 0;
                 continue;
             }
@@ -218,25 +187,20 @@ public final class SpsParser
         return out;
     }
 
-    private static boolean isHighProfile(final int profileIdc)
-    {
-        for (final int high : HIGH_PROFILES)
-        {
-            if (high == profileIdc)
-            {
+    private static boolean isHighProfile(final int profileIdc) {
+        for (final int high : HIGH_PROFILES) {
+            if (high == profileIdc) {
                 return true;
             }
         }
         return false;
     }
 
-    private static int subWidthC(final int chromaArrayType)
-    {
+    private static int subWidthC(final int chromaArrayType) {
         return chromaArrayType == CHROMA_FORMAT_444 ? 1 : 2;
     }
 
-    private static int subHeightC(final int chromaArrayType)
-    {
+    private static int subHeightC(final int chromaArrayType) {
         return chromaArrayType == CHROMA_FORMAT_420 ? 2 : 1;
     }
 }

@@ -15,8 +15,7 @@ import org.agrona.DirectBuffer;
  * </pre>
  * A video info/command frame (frame type 5) carries no packet type or composition time.
  */
-public final class VideoTagHeader
-{
+public final class VideoTagHeader {
     /** Frame type: key frame (a seekable frame, IDR for AVC). */
     public static final int FRAME_TYPE_KEY = 1;
     /** Frame type: inter frame. */
@@ -73,15 +72,13 @@ public final class VideoTagHeader
      * @return this flyweight.
      * @throws RtmpProtocolException if the body is too short for its header.
      */
-    public VideoTagHeader wrap(final DirectBuffer buffer, final int offset, final int length)
-    {
+    public VideoTagHeader wrap(final DirectBuffer buffer, final int offset, final int length) {
         require(length, FLAGS_LENGTH);
         final int flags = buffer.getByte(offset) & 0xFF;
         extended = (flags & EX_HEADER_BIT) != 0;
         compositionTimeOffsetMs = 0;
         fourCc = 0;
-        if (extended)
-        {
+        if (extended) {
             require(length, FLAGS_LENGTH + FOURCC_LENGTH);
             frameType = (flags >>> EX_FRAME_TYPE_SHIFT) & EX_FRAME_TYPE_MASK;
             packetType = flags & NIBBLE_MASK;
@@ -93,17 +90,14 @@ public final class VideoTagHeader
 
         frameType = flags >>> FRAME_TYPE_SHIFT;
         codecId = flags & NIBBLE_MASK;
-        if ((codecId == CODEC_ID_AVC || codecId == CODEC_ID_HEVC) && frameType != FRAME_TYPE_INFO_COMMAND)
-        {
+        if ((codecId == CODEC_ID_AVC || codecId == CODEC_ID_HEVC) && frameType != FRAME_TYPE_INFO_COMMAND) {
             require(length, AVC_HEADER_LENGTH);
             packetType = buffer.getByte(offset + 1) & 0xFF;
             final int cts = ((buffer.getByte(offset + 2) & 0xFF) << 16) | ((buffer.getByte(offset + 3) & 0xFF) << 8) |
                 (buffer.getByte(offset + 4) & 0xFF);
             compositionTimeOffsetMs = (cts << SI24_SIGN_SHIFT) >> SI24_SIGN_SHIFT;
             headerLength = AVC_HEADER_LENGTH;
-        }
-        else
-        {
+        } else {
             packetType = NO_PACKET_TYPE;
             headerLength = FLAGS_LENGTH;
         }
@@ -113,64 +107,56 @@ public final class VideoTagHeader
     /**
      * @return frame type, e.g. {@link #FRAME_TYPE_KEY}.
      */
-    public int frameType()
-    {
+    public int frameType() {
         return frameType;
     }
 
     /**
      * @return codec id, e.g. {@link #CODEC_ID_AVC}, or {@link #CODEC_ID_EXTENDED}.
      */
-    public int codecId()
-    {
+    public int codecId() {
         return codecId;
     }
 
     /**
      * @return AVC/HEVC packet type, the Enhanced RTMP packet type, or {@link #NO_PACKET_TYPE}.
      */
-    public int packetType()
-    {
+    public int packetType() {
         return packetType;
     }
 
     /**
      * @return composition time offset (PTS - DTS) in milliseconds, signed; 0 where absent.
      */
-    public int compositionTimeOffsetMs()
-    {
+    public int compositionTimeOffsetMs() {
         return compositionTimeOffsetMs;
     }
 
     /**
      * @return bytes before the codec data: 5 for AVC/HEVC, 5 for Enhanced RTMP, 1 otherwise.
      */
-    public int headerLength()
-    {
+    public int headerLength() {
         return headerLength;
     }
 
     /**
      * @return true for an Enhanced RTMP header; see {@link #fourCc()}.
      */
-    public boolean isExtended()
-    {
+    public boolean isExtended() {
         return extended;
     }
 
     /**
      * @return the Enhanced RTMP FourCC (e.g. 'hvc1', 'av01') as a big-endian int, 0 for legacy headers.
      */
-    public int fourCc()
-    {
+    public int fourCc() {
         return fourCc;
     }
 
     /**
      * @return true for a key frame.
      */
-    public boolean isKeyFrame()
-    {
+    public boolean isKeyFrame() {
         return frameType == FRAME_TYPE_KEY;
     }
 
@@ -178,8 +164,7 @@ public final class VideoTagHeader
      * @return true if the data is a decoder configuration record (AVC/HEVC sequence header or Enhanced RTMP
      *         sequence start).
      */
-    public boolean isSequenceHeader()
-    {
+    public boolean isSequenceHeader() {
         return extended ? packetType == EX_PACKET_TYPE_SEQUENCE_START :
             packetType == AVC_SEQUENCE_HEADER && headerLength == AVC_HEADER_LENGTH;
     }
@@ -187,15 +172,12 @@ public final class VideoTagHeader
     /**
      * @return true for an AVC/HEVC end of sequence or Enhanced RTMP sequence end.
      */
-    public boolean isEndOfSequence()
-    {
+    public boolean isEndOfSequence() {
         return extended ? packetType == EX_PACKET_TYPE_SEQUENCE_END : packetType == AVC_END_OF_SEQUENCE;
     }
 
-    private static void require(final int length, final int needed)
-    {
-        if (length < needed)
-        {
+    private static void require(final int length, final int needed) {
+        if (length < needed) {
             throw new RtmpProtocolException("video tag truncated", "length=" + length);
         }
     }

@@ -21,8 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  * The digest is the HMAC of the whole packet without the 32 digest bytes.
  */
-final class HandshakeDigest
-{
+final class HandshakeDigest {
     /** Length of an HMAC-SHA256 digest. */
     static final int DIGEST_LENGTH = 32;
     /** Digest placed in the first block after time and version. */
@@ -55,14 +54,10 @@ final class HandshakeDigest
 
     private final Mac mac;
 
-    HandshakeDigest()
-    {
-        try
-        {
+    HandshakeDigest() {
+        try {
             mac = Mac.getInstance(ALGORITHM);
-        }
-        catch (final GeneralSecurityException ex)
-        {
+        } catch (final GeneralSecurityException ex) {
             throw new IllegalStateException("JRE lacks " + ALGORITHM, ex);
         }
     }
@@ -70,12 +65,10 @@ final class HandshakeDigest
     /**
      * @return offset of the digest inside a 1536-byte packet for the given scheme.
      */
-    static int digestOffset(final byte[] packet, final int scheme)
-    {
+    static int digestOffset(final byte[] packet, final int scheme) {
         final int base = scheme == SCHEME_0 ? SCHEME_0_OFFSET_BYTES : SCHEME_1_OFFSET_BYTES;
         int sum = 0;
-        for (int i = 0; i < OFFSET_FIELD_LENGTH; i++)
-        {
+        for (int i = 0; i < OFFSET_FIELD_LENGTH; i++) {
             sum += packet[base + i] & 0xFF;
         }
         return base + OFFSET_FIELD_LENGTH + (sum % OFFSET_MODULUS);
@@ -84,8 +77,7 @@ final class HandshakeDigest
     /**
      * HMAC of the packet with the 32 bytes at {@code digestOffset} left out.
      */
-    byte[] packetDigest(final byte[] packet, final int digestOffset, final byte[] key, final int keyLength)
-    {
+    byte[] packetDigest(final byte[] packet, final int digestOffset, final byte[] key, final int keyLength) {
         init(key, keyLength);
         mac.update(packet, 0, digestOffset);
         final int after = digestOffset + DIGEST_LENGTH;
@@ -96,8 +88,7 @@ final class HandshakeDigest
     /**
      * Plain HMAC of {@code data[offset, offset + length)}.
      */
-    byte[] hmac(final byte[] key, final byte[] data, final int offset, final int length)
-    {
+    byte[] hmac(final byte[] key, final byte[] data, final int offset, final int length) {
         init(key, key.length);
         mac.update(data, offset, length);
         return mac.doFinal();
@@ -106,34 +97,26 @@ final class HandshakeDigest
     /**
      * @return the scheme whose digest validates with the Flash Player key, or -1 if neither does.
      */
-    int findClientScheme(final byte[] c1)
-    {
-        for (int scheme = 0; scheme < SCHEME_COUNT; scheme++)
-        {
+    int findClientScheme(final byte[] c1) {
+        for (int scheme = 0; scheme < SCHEME_COUNT; scheme++) {
             final int offset = digestOffset(c1, scheme);
             final byte[] expected = packetDigest(c1, offset, FLASH_PLAYER_KEY, FLASH_PLAYER_KEY.length);
-            if (Arrays.equals(expected, 0, DIGEST_LENGTH, c1, offset, offset + DIGEST_LENGTH))
-            {
+            if (Arrays.equals(expected, 0, DIGEST_LENGTH, c1, offset, offset + DIGEST_LENGTH)) {
                 return scheme;
             }
         }
         return -1;
     }
 
-    private void init(final byte[] key, final int keyLength)
-    {
-        try
-        {
+    private void init(final byte[] key, final int keyLength) {
+        try {
             mac.init(new SecretKeySpec(key, 0, keyLength, ALGORITHM));
-        }
-        catch (final GeneralSecurityException ex)
-        {
+        } catch (final GeneralSecurityException ex) {
             throw new IllegalStateException("bad HMAC key", ex);
         }
     }
 
-    private static byte[] concat(final byte[] a, final byte[] b)
-    {
+    private static byte[] concat(final byte[] a, final byte[] b) {
         final byte[] result = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, result, a.length, b.length);
         return result;

@@ -21,8 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * digest in the same scheme and S2 ends with HMAC(HMAC(FMS key, C1 digest), S2 random). Otherwise the simple
  * handshake: S1 is time, zero, random and S2 echoes C1. C2 is consumed but not validated.
  */
-public final class HandshakeResponder
-{
+public final class HandshakeResponder {
     /** The only RTMP version this server speaks, carried by C0 and S0. */
     public static final int RTMP_VERSION = 3;
     /** Length of C0 and S0. */
@@ -43,8 +42,7 @@ public final class HandshakeResponder
     private static final int S2_SIGNED_LENGTH = PACKET_LENGTH - HandshakeDigest.DIGEST_LENGTH;
 
     /** Handshake progress, in wire order. */
-    public enum State
-    {
+    public enum State {
         /** Waiting for the version byte. */
         AWAITING_C0,
         /** Waiting for (the rest of) C1. */
@@ -69,10 +67,8 @@ public final class HandshakeResponder
      * @param random       source of the S1/S2 random bytes.
      * @param serverTimeMs value of the S1 time field (the server's epoch, in milliseconds).
      */
-    public HandshakeResponder(final RandomGenerator random, final int serverTimeMs)
-    {
-        if (random == null)
-        {
+    public HandshakeResponder(final RandomGenerator random, final int serverTimeMs) {
+        if (random == null) {
             throw new IllegalArgumentException("random must not be null");
         }
         this.random = random;
@@ -89,18 +85,14 @@ public final class HandshakeResponder
      *         belongs to the chunk stream.
      * @throws RtmpProtocolException if C0 carries a version other than 3.
      */
-    public int consume(final DirectBuffer src, final int offset, final int length)
-    {
+    public int consume(final DirectBuffer src, final int offset, final int length) {
         int position = offset;
         final int end = offset + length;
-        while (position < end && state != State.DONE)
-        {
-            switch (state)
-            {
+        while (position < end && state != State.DONE) {
+            switch (state) {
                 case AWAITING_C0:
                     final int version = src.getByte(position++) & 0xFF;
-                    if (version != RTMP_VERSION)
-                    {
+                    if (version != RTMP_VERSION) {
                         throw new RtmpProtocolException("bad rtmp version", Integer.toString(version));
                     }
                     state = State.AWAITING_C1;
@@ -111,8 +103,7 @@ public final class HandshakeResponder
                     src.getBytes(position, c1, c1Received, c1Bytes);
                     position += c1Bytes;
                     c1Received += c1Bytes;
-                    if (c1Received == PACKET_LENGTH)
-                    {
+                    if (c1Received == PACKET_LENGTH) {
                         buildResponse();
                         state = State.AWAITING_C2;
                     }
@@ -122,8 +113,7 @@ public final class HandshakeResponder
                     final int c2Bytes = Math.min(PACKET_LENGTH - c2Received, end - position);
                     position += c2Bytes;
                     c2Received += c2Bytes;
-                    if (c2Received == PACKET_LENGTH)
-                    {
+                    if (c2Received == PACKET_LENGTH) {
                         state = State.DONE;
                     }
                     break;
@@ -138,32 +128,28 @@ public final class HandshakeResponder
     /**
      * @return current progress.
      */
-    public State state()
-    {
+    public State state() {
         return state;
     }
 
     /**
      * @return true once C0 and C1 are in and {@link #response()} holds S0+S1+S2.
      */
-    public boolean isResponseReady()
-    {
+    public boolean isResponseReady() {
         return state == State.AWAITING_C2 || state == State.DONE;
     }
 
     /**
      * @return true once C2 is in; further bytes belong to the chunk stream.
      */
-    public boolean isComplete()
-    {
+    public boolean isComplete() {
         return state == State.DONE;
     }
 
     /**
      * @return true if C1 carried a valid Flash Player digest and the digest handshake was answered.
      */
-    public boolean isDigestHandshake()
-    {
+    public boolean isDigestHandshake() {
         return digestHandshake;
     }
 
@@ -173,10 +159,8 @@ public final class HandshakeResponder
      *
      * @return the response bytes.
      */
-    public DirectBuffer response()
-    {
-        if (!isResponseReady())
-        {
+    public DirectBuffer response() {
+        if (!isResponseReady()) {
             throw new IllegalStateException("C1 not yet received");
         }
         return responseBuffer;
@@ -185,13 +169,11 @@ public final class HandshakeResponder
     /**
      * @return {@link #RESPONSE_LENGTH}.
      */
-    public int responseLength()
-    {
+    public int responseLength() {
         return RESPONSE_LENGTH;
     }
 
-    private void buildResponse()
-    {
+    private void buildResponse() {
         response[0] = (byte)RTMP_VERSION;
         final HandshakeDigest digest = new HandshakeDigest();
         final int scheme = isZero(c1, VERSION_OFFSET) ? -1 : digest.findClientScheme(c1);
@@ -202,8 +184,7 @@ public final class HandshakeResponder
         putInt(s1, VERSION_OFFSET, digestHandshake ? SERVER_VERSION : 0);
         fillRandom(s1, RANDOM_OFFSET, PACKET_LENGTH - RANDOM_OFFSET);
 
-        if (digestHandshake)
-        {
+        if (digestHandshake) {
             final int s1DigestOffset = HandshakeDigest.digestOffset(s1, scheme);
             final byte[] s1Digest = digest.packetDigest(
                 s1, s1DigestOffset, HandshakeDigest.FMS_KEY_SHORT, HandshakeDigest.FMS_KEY_SHORT.length);
@@ -215,29 +196,23 @@ public final class HandshakeResponder
             fillRandom(response, S2_OFFSET, S2_SIGNED_LENGTH);
             final byte[] s2Digest = digest.hmac(s2Key, response, S2_OFFSET, S2_SIGNED_LENGTH);
             System.arraycopy(s2Digest, 0, response, S2_OFFSET + S2_SIGNED_LENGTH, HandshakeDigest.DIGEST_LENGTH);
-        }
-        else
-        {
+        } else {
             System.arraycopy(c1, 0, response, S2_OFFSET, PACKET_LENGTH);
         }
         System.arraycopy(s1, 0, response, S1_OFFSET, PACKET_LENGTH);
     }
 
-    private void fillRandom(final byte[] dst, final int offset, final int length)
-    {
-        for (int i = offset, end = offset + length; i < end; i++)
-        {
+    private void fillRandom(final byte[] dst, final int offset, final int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
             dst[i] = (byte)random.nextInt();
         }
     }
 
-    private static boolean isZero(final byte[] bytes, final int offset)
-    {
+    private static boolean isZero(final byte[] bytes, final int offset) {
         return (bytes[offset] | bytes[offset + 1] | bytes[offset + 2] | bytes[offset + 3]) == 0;
     }
 
-    private static void putInt(final byte[] dst, final int offset, final int value)
-    {
+    private static void putInt(final byte[] dst, final int offset, final int value) {
         dst[offset] = (byte)(value >>> 24);
         dst[offset + 1] = (byte)(value >>> 16);
         dst[offset + 2] = (byte)(value >>> 8);

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
-class Amf0Test
-{
+class Amf0Test {
     /** ffmpeg's connect command, built by hand from the AMF0 specification. */
     private static final byte[] CONNECT = wire(
         "02 0007", "'connect",
@@ -57,8 +56,7 @@ class Amf0Test
     private final Amf0Writer writer = new Amf0Writer();
 
     @Test
-    void shouldReadFfmpegConnectCommand()
-    {
+    void shouldReadFfmpegConnectCommand() {
         final Map<String, Object> commandObject = new LinkedHashMap<>();
         commandObject.put("app", "live");
         commandObject.put("type", "nonprivate");
@@ -73,8 +71,7 @@ class Amf0Test
     }
 
     @Test
-    void shouldWriteFfmpegConnectCommandByteForByte()
-    {
+    void shouldWriteFfmpegConnectCommandByteForByte() {
         final Map<String, Object> commandObject = new LinkedHashMap<>();
         commandObject.put("app", "live");
         commandObject.put("type", "nonprivate");
@@ -89,14 +86,12 @@ class Amf0Test
     }
 
     @Test
-    void shouldReadPublishCommand()
-    {
+    void shouldReadPublishCommand() {
         assertEquals(Arrays.asList("publish", 5.0, null, "demo", "live"), read(PUBLISH));
     }
 
     @Test
-    void shouldWritePublishCommandByteForByte()
-    {
+    void shouldWritePublishCommandByteForByte() {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
 
         writer.wrap(buffer, 0).writeString("publish").writeNumber(5).writeNull().writeString("demo")
@@ -106,8 +101,7 @@ class Amf0Test
     }
 
     @Test
-    void shouldReadSetDataFrameWithOnMetaDataEcmaArray()
-    {
+    void shouldReadSetDataFrameWithOnMetaDataEcmaArray() {
         final Map<String, Object> metaData = new LinkedHashMap<>();
         metaData.put("duration", 0.0);
         metaData.put("width", 640.0);
@@ -119,8 +113,7 @@ class Amf0Test
     }
 
     @Test
-    void shouldWriteOnMetaDataEcmaArrayByteForByte()
-    {
+    void shouldWriteOnMetaDataEcmaArrayByteForByte() {
         final Map<String, Object> metaData = new LinkedHashMap<>();
         metaData.put("duration", 0);
         metaData.put("width", 640);
@@ -135,16 +128,14 @@ class Amf0Test
     }
 
     @Test
-    void shouldThrowProtocolExceptionWhenTruncatedAtEveryPosition()
-    {
+    void shouldThrowProtocolExceptionWhenTruncatedAtEveryPosition() {
         assertEveryTruncationThrows(CONNECT, 3);
         assertEveryTruncationThrows(PUBLISH, 5);
         assertEveryTruncationThrows(SET_DATA_FRAME, 3);
     }
 
     @Test
-    void shouldReadStrictArrayDateLongStringBooleanAndUndefined()
-    {
+    void shouldReadStrictArrayDateLongStringBooleanAndUndefined() {
         final byte[] bytes = wire(
             "0a 00000003", "01 01", "06", "02 0001", "'x",
             "0b 4059000000000000 0000",
@@ -158,8 +149,7 @@ class Amf0Test
     }
 
     @Test
-    void shouldRoundTripNestedValuesAndLongString()
-    {
+    void shouldRoundTripNestedValuesAndLongString() {
         final Map<String, Object> inner = new LinkedHashMap<>();
         inner.put("list", List.of(1.0, "two", false));
         inner.put("nothing", null);
@@ -173,30 +163,25 @@ class Amf0Test
     }
 
     @Test
-    void shouldRejectReference()
-    {
+    void shouldRejectReference() {
         assertRejected("amf0 reference not supported", wire("07 0001"));
     }
 
     @Test
-    void shouldRejectObjectEndOutsideObject()
-    {
+    void shouldRejectObjectEndOutsideObject() {
         assertRejected("amf0 object end outside object", wire("09"));
     }
 
     @Test
-    void shouldRejectUnknownMarker()
-    {
+    void shouldRejectUnknownMarker() {
         assertRejected("amf0 unsupported marker", wire("11"));
         assertRejected("amf0 unsupported marker", wire("42"));
     }
 
     @Test
-    void shouldRejectNestingDeeperThan32()
-    {
+    void shouldRejectNestingDeeperThan32() {
         final ByteArrayOutputStream deep = new ByteArrayOutputStream();
-        for (int i = 0; i < Amf0Reader.MAX_DEPTH + 1; i++)
-        {
+        for (int i = 0; i < Amf0Reader.MAX_DEPTH + 1; i++) {
             deep.writeBytes(wire("0a 00000001"));
         }
         deep.writeBytes(wire("05"));
@@ -205,11 +190,9 @@ class Amf0Test
     }
 
     @Test
-    void shouldReadNestingOf32()
-    {
+    void shouldReadNestingOf32() {
         final ByteArrayOutputStream deep = new ByteArrayOutputStream();
-        for (int i = 0; i < Amf0Reader.MAX_DEPTH; i++)
-        {
+        for (int i = 0; i < Amf0Reader.MAX_DEPTH; i++) {
             deep.writeBytes(wire("0a 00000001"));
         }
         deep.writeBytes(wire("05"));
@@ -218,81 +201,63 @@ class Amf0Test
     }
 
     @Test
-    void shouldRejectCountsLargerThanRemainingBytesBeforeAllocating()
-    {
+    void shouldRejectCountsLargerThanRemainingBytesBeforeAllocating() {
         assertRejected("amf0 truncated", wire("0a 7fffffff 05 05"));
         assertRejected("amf0 truncated", wire("0c ffffffff 41"));
         assertRejected("amf0 truncated", wire("02 ffff 41"));
     }
 
     @Test
-    void shouldOnlyEverThrowProtocolExceptionOnGarbage()
-    {
+    void shouldOnlyEverThrowProtocolExceptionOnGarbage() {
         final SplittableRandom random = new SplittableRandom(1);
         int failures = 0;
-        for (int i = 0; i < 20_000; i++)
-        {
+        for (int i = 0; i < 20_000; i++) {
             final byte[] garbage = new byte[1 + random.nextInt(40)];
             random.nextBytes(garbage);
             garbage[0] = (byte)random.nextInt(0x12);
-            try
-            {
+            try {
                 read(garbage);
-            }
-            catch (final RtmpProtocolException expected)
-            {
+            } catch (final RtmpProtocolException expected) {
                 failures++;
             }
         }
         assertFalse(failures == 0, "garbage must be refused at least sometimes");
     }
 
-    private void assertEveryTruncationThrows(final byte[] bytes, final int valueCount)
-    {
-        for (int length = 0; length < bytes.length; length++)
-        {
+    private void assertEveryTruncationThrows(final byte[] bytes, final int valueCount) {
+        for (int length = 0; length < bytes.length; length++) {
             reader.wrap(new UnsafeBuffer(bytes), 0, length);
-            assertThrows(RtmpProtocolException.class, () ->
-            {
-                for (int i = 0; i < valueCount; i++)
-                {
+            assertThrows(RtmpProtocolException.class, () -> {
+                for (int i = 0; i < valueCount; i++) {
                     reader.readValue();
                 }
             }, "truncated to " + length);
         }
     }
 
-    private void assertRejected(final String reason, final byte[] bytes)
-    {
+    private void assertRejected(final String reason, final byte[] bytes) {
         assertEquals(reason, assertThrows(RtmpProtocolException.class, () -> read(bytes)).reason());
     }
 
-    private List<Object> read(final byte[] bytes)
-    {
+    private List<Object> read(final byte[] bytes) {
         final byte[] padded = new byte[bytes.length + 8];
         System.arraycopy(bytes, 0, padded, 4, bytes.length);
         return new ArrayList<>(reader.wrap(new UnsafeBuffer(padded), 4, bytes.length).readAll());
     }
 
-    private byte[] written(final ExpandableArrayBuffer buffer, final int offset)
-    {
+    private byte[] written(final ExpandableArrayBuffer buffer, final int offset) {
         final byte[] bytes = new byte[writer.length()];
         buffer.getBytes(offset, bytes);
         return bytes;
     }
 
     /** Concatenates parts: hex bytes (spaces allowed), or UTF-8 text when the part starts with a quote. */
-    private static byte[] wire(final String... parts)
-    {
+    private static byte[] wire(final String... parts) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (final String part : parts)
-        {
-            if (part.startsWith("'"))
-            {
+        for (final String part : parts) {
+            if (part.startsWith("'")) {
                 out.writeBytes(part.substring(1).getBytes(StandardCharsets.UTF_8));
-            }
-            else
-            {
+            } else {
                 out.writeBytes(HexFormat.of().parseHex(part.replace(" ", "")));
             }
         }

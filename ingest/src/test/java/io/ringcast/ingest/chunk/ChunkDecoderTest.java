@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
-class ChunkDecoderTest
-{
+class ChunkDecoderTest {
     private static final int MAX_MESSAGE_LENGTH = 8 * 1024 * 1024;
     private static final int MAX_CHUNK_SIZE = 65536;
     private static final int MAX_CHUNK_STREAMS = 16;
@@ -29,18 +28,15 @@ class ChunkDecoderTest
     private final ChunkDecoder decoder = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, MAX_CHUNK_STREAMS);
 
     @Test
-    void shouldRoundTripManyMessageSizesAtManyChunkSizes()
-    {
+    void shouldRoundTripManyMessageSizesAtManyChunkSizes() {
         final int[] sizes = {0, 1, 2, 127, 128, 129, 255, 256, 257, 1000, 4095, 4096, 4097, 65539, 300_001};
         final int[] chunkSizes = {1, 2, 100, 128, 129, 4096, 60000};
-        for (final int chunkSize : chunkSizes)
-        {
+        for (final int chunkSize : chunkSizes) {
             final ChunkEncoder encoder = new ChunkEncoder();
             final ExpandableArrayBuffer wire = new ExpandableArrayBuffer();
             int length = encoder.writeSetChunkSize(wire, 0, chunkSize);
             final List<Message> expected = new ArrayList<>();
-            for (final int size : sizes)
-            {
+            for (final int size : sizes) {
                 final byte[] payload = payload(size, chunkSize);
                 final long timestamp = size * 7L;
                 final int before = length;
@@ -61,15 +57,13 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldReassembleMessagesSplitAcrossChunksAtEveryBoundary()
-    {
+    void shouldReassembleMessagesSplitAcrossChunksAtEveryBoundary() {
         final ChunkEncoder encoder = new ChunkEncoder();
         final ExpandableArrayBuffer wire = new ExpandableArrayBuffer();
         int length = 0;
         final List<Message> expected = new ArrayList<>();
         final int[] chunkStreamIds = {3, 63, 64, 319, 320, 65599};
-        for (int i = 0; i < chunkStreamIds.length; i++)
-        {
+        for (int i = 0; i < chunkStreamIds.length; i++) {
             final int csid = chunkStreamIds[i];
             final long timestamp = i % 2 == 0 ? 40L * i : 0xFFFFFFL + i;
             final byte[] payload = payload(300 + i, i);
@@ -78,8 +72,7 @@ class ChunkDecoderTest
             expected.add(new Message(csid, timestamp, MessageTypeIds.AUDIO, 1, payload));
         }
 
-        for (int split = 0; split <= length; split++)
-        {
+        for (int split = 0; split <= length; split++) {
             final RecordingListener listener = new RecordingListener();
             final ChunkDecoder decoder = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 8);
             decoder.decode(wire, 0, split);
@@ -89,16 +82,14 @@ class ChunkDecoderTest
 
         final RecordingListener byteByByte = new RecordingListener();
         final ChunkDecoder decoder = new ChunkDecoder(byteByByte, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 8);
-        for (int i = 0; i < length; i++)
-        {
+        for (int i = 0; i < length; i++) {
             decoder.decode(wire, i, 1);
         }
         assertEquals(expected, byteByByte.messages);
     }
 
     @Test
-    void shouldDemultiplexInterleavedChunkStreams()
-    {
+    void shouldDemultiplexInterleavedChunkStreams() {
         final byte[] a = payload(200, 1);
         final byte[] b = payload(50, 2);
         final byte[] wire = concat(
@@ -114,8 +105,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldReadExtendedTimestampOnFmt0AndRepeatedOnFmt3Continuation()
-    {
+    void shouldReadExtendedTimestampOnFmt0AndRepeatedOnFmt3Continuation() {
         final byte[] payload = payload(200, 3);
         final byte[] wire = concat(
             hex("06 ffffff 0000c8 09 01000000 12345678"), Arrays.copyOfRange(payload, 0, 128),
@@ -127,8 +117,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldReadExtendedTimestampDeltaOnFmt1AndOnFmt3StartingNextMessage()
-    {
+    void shouldReadExtendedTimestampDeltaOnFmt1AndOnFmt3StartingNextMessage() {
         final byte[] wire = concat(
             hex("06 000010 000001 09 01000000 aa"),
             hex("46 ffffff 000001 09 01000000 bb"),
@@ -140,8 +129,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldReuseTimestampDeltaWhenFmt3StartsNewMessage()
-    {
+    void shouldReuseTimestampDeltaWhenFmt3StartsNewMessage() {
         final byte[] wire = concat(
             hex("03 0003e8 000020 14 00000000"), payload(32, 0),
             hex("83 000014"), payload(32, 1),
@@ -155,8 +143,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldReuseAbsoluteTimestampFieldAsDeltaWhenFmt3FollowsFmt0LikeFfmpeg()
-    {
+    void shouldReuseAbsoluteTimestampFieldAsDeltaWhenFmt3FollowsFmt0LikeFfmpeg() {
         final byte[] wire = concat(hex("04 000021 000001 08 01000000 aa"), hex("c4 bb"));
 
         decodeAll(wire);
@@ -165,8 +152,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldWrapTimestampAt32Bits()
-    {
+    void shouldWrapTimestampAt32Bits() {
         final byte[] wire = concat(
             hex("04 ffffff 000001 08 01000000 fffffff0 aa"),
             hex("84 000020 bb"));
@@ -177,8 +163,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldApplySetChunkSizeFromTheNextChunk()
-    {
+    void shouldApplySetChunkSizeFromTheNextChunk() {
         final byte[] big = payload(300, 9);
         final byte[] wire = concat(
             hex("02 000000 000004 01 00000000 00000100"),
@@ -193,8 +178,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldDiscardPartialMessageOnAbortAndDecodeTheNextOne()
-    {
+    void shouldDiscardPartialMessageOnAbortAndDecodeTheNextOne() {
         final byte[] next = payload(10, 4);
         final byte[] wire = concat(
             hex("05 000000 0000c8 09 01000000"), payload(128, 3),
@@ -210,8 +194,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldWritePayloadIntoListenerTargetAtGivenOffset()
-    {
+    void shouldWritePayloadIntoListenerTargetAtGivenOffset() {
         final UnsafeBuffer ring = new UnsafeBuffer(new byte[1024]);
         listener.targetBuffer = ring;
         listener.targetOffset = 100;
@@ -232,8 +215,7 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldSkipPayloadWhenListenerDeclinesMessage()
-    {
+    void shouldSkipPayloadWhenListenerDeclinesMessage() {
         listener.accept = false;
         final byte[] wire = concat(
             hex("04 000000 000003 09 01000000 010203"),
@@ -247,16 +229,14 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldDeliverZeroLengthMessage()
-    {
+    void shouldDeliverZeroLengthMessage() {
         decodeAll(hex("04 000005 000000 12 01000000"));
 
         assertEquals(List.of(new Message(4, 5, MessageTypeIds.DATA_AMF0, 1, new byte[0])), listener.messages);
     }
 
     @Test
-    void shouldCountEveryByteConsumed()
-    {
+    void shouldCountEveryByteConsumed() {
         final byte[] wire = hex("04 000005 000002 12 01000000 0102 c4");
 
         assertEquals(wire.length, decoder.decode(new UnsafeBuffer(wire), 0, wire.length));
@@ -266,60 +246,50 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldRejectFmt1OnChunkStreamNeverStartedWithFmt0()
-    {
+    void shouldRejectFmt1OnChunkStreamNeverStartedWithFmt0() {
         assertRejected("chunk stream starts without fmt 0", hex("44 000000 000001 09"));
     }
 
     @Test
-    void shouldRejectFmt3OnChunkStreamNeverStartedWithFmt0()
-    {
+    void shouldRejectFmt3OnChunkStreamNeverStartedWithFmt0() {
         assertRejected("chunk stream starts without fmt 0", hex("c4"));
     }
 
     @Test
-    void shouldRejectMessageLongerThanConfiguredMaximum()
-    {
+    void shouldRejectMessageLongerThanConfiguredMaximum() {
         assertRejected("message too long", hex("04 000000 800001 09 01000000"));
     }
 
     @Test
-    void shouldRejectSetChunkSizeOfZero()
-    {
+    void shouldRejectSetChunkSizeOfZero() {
         assertRejected("invalid chunk size", hex("02 000000 000004 01 00000000 00000000"));
     }
 
     @Test
-    void shouldRejectSetChunkSizeWithTopBitSet()
-    {
+    void shouldRejectSetChunkSizeWithTopBitSet() {
         assertRejected("invalid chunk size", hex("02 000000 000004 01 00000000 80000000"));
     }
 
     @Test
-    void shouldRejectSetChunkSizeAboveConfiguredMaximum()
-    {
+    void shouldRejectSetChunkSizeAboveConfiguredMaximum() {
         assertRejected("chunk size above limit", hex("02 000000 000004 01 00000000 00010001"));
     }
 
     @Test
-    void shouldRejectShortSetChunkSize()
-    {
+    void shouldRejectShortSetChunkSize() {
         assertRejected("short set chunk size", hex("02 000000 000002 01 00000000 0001"));
     }
 
     @Test
-    void shouldRejectNewMessageHeaderInsideUnfinishedMessage()
-    {
+    void shouldRejectNewMessageHeaderInsideUnfinishedMessage() {
         assertRejected("message header inside a message",
             concat(hex("04 000000 0000c8 09 01000000"), payload(128, 0), hex("44 000000 000001 09")));
     }
 
     @Test
-    void shouldRejectMoreChunkStreamsThanConfigured()
-    {
+    void shouldRejectMoreChunkStreamsThanConfigured() {
         final ByteArrayOutputStream many = new ByteArrayOutputStream();
-        for (int csid = 3; csid < 3 + MAX_CHUNK_STREAMS + 1; csid++)
-        {
+        for (int csid = 3; csid < 3 + MAX_CHUNK_STREAMS + 1; csid++) {
             many.write(csid);
             many.writeBytes(hex("000000 000000 08 01000000"));
         }
@@ -328,26 +298,21 @@ class ChunkDecoderTest
     }
 
     @Test
-    void shouldNotAllocateWhenDecodingAtSteadyState()
-    {
+    void shouldNotAllocateWhenDecodingAtSteadyState() {
         final ChunkEncoder encoder = new ChunkEncoder();
         final ExpandableArrayBuffer wire = new ExpandableArrayBuffer();
         int length = 0;
-        for (int i = 0; i < 100; i++)
-        {
+        for (int i = 0; i < 100; i++) {
             length += encoder.encode(wire, length, 4 + (i % 3), i * 33L, MessageTypeIds.VIDEO, 1,
                 new UnsafeBuffer(payload(500 + i, i)), 0, 500 + i);
         }
         final UnsafeBuffer target = new UnsafeBuffer(new byte[4096]);
-        final ChunkListener counting = new ChunkListener()
-        {
+        final ChunkListener counting = new ChunkListener() {
             long total;
 
             @Override
-            public boolean onMessageStart(final MessageHeader header, final PayloadTarget payloadTarget)
-            {
-                if (header.chunkStreamId() == 4)
-                {
+            public boolean onMessageStart(final MessageHeader header, final PayloadTarget payloadTarget) {
+                if (header.chunkStreamId() == 4) {
                     payloadTarget.wrap(target, 16);
                 }
                 return true;
@@ -355,20 +320,17 @@ class ChunkDecoderTest
 
             @Override
             public void onMessage(final MessageHeader header, final org.agrona.DirectBuffer buffer, final int offset,
-                final int messageLength)
-            {
+                final int messageLength) {
                 total += messageLength + buffer.getByte(offset);
             }
 
             @Override
-            public void onMessageAborted(final MessageHeader header)
-            {
+            public void onMessageAborted(final MessageHeader header) {
             }
         };
         final ChunkDecoder decoder = new ChunkDecoder(counting, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4);
         final int step = 97;
-        for (int i = 0; i < 200; i++)
-        {
+        for (int i = 0; i < 200; i++) {
             decodeInSteps(decoder, wire, length, step);
         }
 
@@ -377,8 +339,7 @@ class ChunkDecoderTest
         final long threadId = Thread.currentThread().getId();
         threads.getThreadAllocatedBytes(threadId);
         final long before = threads.getThreadAllocatedBytes(threadId);
-        for (int i = 0; i < 100; i++)
-        {
+        for (int i = 0; i < 100; i++) {
             decodeInSteps(decoder, wire, length, step);
         }
         final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
@@ -387,51 +348,41 @@ class ChunkDecoderTest
     }
 
     private static void decodeInSteps(
-        final ChunkDecoder decoder, final ExpandableArrayBuffer wire, final int length, final int step)
-    {
-        for (int offset = 0; offset < length; offset += step)
-        {
+        final ChunkDecoder decoder, final ExpandableArrayBuffer wire, final int length, final int step) {
+        for (int offset = 0; offset < length; offset += step) {
             decoder.decode(wire, offset, Math.min(step, length - offset));
         }
     }
 
-    private void assertRejected(final String reason, final byte[] wire)
-    {
+    private void assertRejected(final String reason, final byte[] wire) {
         final RtmpProtocolException ex = assertThrows(RtmpProtocolException.class, () -> decodeAll(wire));
         assertEquals(reason, ex.reason());
         assertTrue(ex.getMessage().startsWith(reason));
     }
 
-    private void decodeAll(final byte[] wire)
-    {
+    private void decodeAll(final byte[] wire) {
         assertEquals(wire.length, decoder.decode(new UnsafeBuffer(wire), 0, wire.length));
     }
 
-    private List<Long> timestamps()
-    {
+    private List<Long> timestamps() {
         return listener.messages.stream().map(Message::timestampMs).toList();
     }
 
-    static byte[] payload(final int length, final int seed)
-    {
+    static byte[] payload(final int length, final int seed) {
         final byte[] payload = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
+        for (int i = 0; i < length; i++) {
             payload[i] = (byte)(i * 13 + seed * 7 + (i >> 8));
         }
         return payload;
     }
 
-    static byte[] hex(final String spaced)
-    {
+    static byte[] hex(final String spaced) {
         return HexFormat.of().parseHex(spaced.replace(" ", ""));
     }
 
-    static byte[] concat(final byte[]... parts)
-    {
+    static byte[] concat(final byte[]... parts) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (final byte[] part : parts)
-        {
+        for (final byte[] part : parts) {
             out.writeBytes(part);
         }
         return out.toByteArray();

@@ -17,14 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
-class ChunkEncoderTest
-{
+class ChunkEncoderTest {
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final ExpandableArrayBuffer dst = new ExpandableArrayBuffer();
 
     @Test
-    void shouldWriteFmt0ChunkThenFmt3Continuations()
-    {
+    void shouldWriteFmt0ChunkThenFmt3Continuations() {
         final byte[] payload = payload(200, 1);
 
         final int length = encoder.encode(dst, 0, 4, 0x10, MessageTypeIds.VIDEO, 1, new UnsafeBuffer(payload), 0, 200);
@@ -34,8 +32,7 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldRepeatExtendedTimestampOnEveryContinuationChunk()
-    {
+    void shouldRepeatExtendedTimestampOnEveryContinuationChunk() {
         final byte[] payload = payload(300, 2);
 
         final int length = encoder.encode(dst, 0, 6, 0x12345678L, MessageTypeIds.VIDEO, 1,
@@ -47,8 +44,7 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldUseExtendedTimestampFromTheMarkerValueUp()
-    {
+    void shouldUseExtendedTimestampFromTheMarkerValueUp() {
         assertArrayEquals(hex("04 fffffe 000000 08 01000000"),
             written(encoder.encode(dst, 0, 4, 0xFFFFFEL, MessageTypeIds.AUDIO, 1, dst, 0, 0)));
         assertArrayEquals(hex("04 ffffff 000000 08 01000000 00ffffff"),
@@ -56,8 +52,7 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldWriteTwoAndThreeByteBasicHeaders()
-    {
+    void shouldWriteTwoAndThreeByteBasicHeaders() {
         assertArrayEquals(hex("00 00 000000 000000 08 01000000"),
             written(encoder.encode(dst, 0, 64, 0, MessageTypeIds.AUDIO, 1, dst, 0, 0)));
         assertArrayEquals(hex("00 ff 000000 000000 08 01000000"),
@@ -69,8 +64,7 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldRefuseChunkStreamIdOutsideSpecRange()
-    {
+    void shouldRefuseChunkStreamIdOutsideSpecRange() {
         assertThrows(IllegalArgumentException.class,
             () -> encoder.encode(dst, 0, 1, 0, MessageTypeIds.AUDIO, 1, dst, 0, 0));
         assertThrows(IllegalArgumentException.class,
@@ -78,16 +72,14 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldWriteSetChunkSizeAndApplyItToLaterMessages()
-    {
+    void shouldWriteSetChunkSizeAndApplyItToLaterMessages() {
         assertArrayEquals(hex("02 000000 000004 01 00000000 00001000"), written(encoder.writeSetChunkSize(dst, 0, 4096)));
         assertEquals(4096, encoder.chunkSizeBytes());
         assertEquals(12 + 4000, encoder.encode(dst, 0, 4, 0, MessageTypeIds.VIDEO, 1, new UnsafeBuffer(new byte[4000]), 0, 4000));
     }
 
     @Test
-    void shouldWriteProtocolControlMessages()
-    {
+    void shouldWriteProtocolControlMessages() {
         assertArrayEquals(hex("02 000000 000004 05 00000000 002625a0"),
             written(encoder.writeWindowAcknowledgementSize(dst, 0, 2_500_000)));
         assertArrayEquals(hex("02 000000 000005 06 00000000 002625a0 02"),
@@ -101,8 +93,7 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldReadControlMessagePayloads()
-    {
+    void shouldReadControlMessagePayloads() {
         final UnsafeBuffer peerBandwidth = new UnsafeBuffer(hex("002625a0 01"));
         final UnsafeBuffer ping = new UnsafeBuffer(hex("0006 fffffff0"));
 
@@ -117,8 +108,7 @@ class ChunkEncoderTest
     }
 
     @Test
-    void shouldAcknowledgeEachTimeTheWindowIsCrossed()
-    {
+    void shouldAcknowledgeEachTimeTheWindowIsCrossed() {
         final AcknowledgementWindow window = new AcknowledgementWindow();
         assertFalse(window.shouldAcknowledge(1_000_000), "no window set");
         window.windowBytes(1000);
@@ -131,8 +121,7 @@ class ChunkEncoderTest
         assertTrue(window.shouldAcknowledge(3500));
     }
 
-    private byte[] written(final int length)
-    {
+    private byte[] written(final int length) {
         final byte[] bytes = new byte[length];
         dst.getBytes(0, bytes);
         return bytes;

@@ -7,26 +7,21 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /** Test listener that copies every delivered message. */
-final class RecordingListener implements ChunkListener
-{
-    record Message(int chunkStreamId, long timestampMs, int typeId, int messageStreamId, byte[] payload)
-    {
+final class RecordingListener implements ChunkListener {
+    record Message(int chunkStreamId, long timestampMs, int typeId, int messageStreamId, byte[] payload) {
         @Override
-        public boolean equals(final Object o)
-        {
+        public boolean equals(final Object o) {
             return o instanceof Message m && m.chunkStreamId == chunkStreamId && m.timestampMs == timestampMs &&
                 m.typeId == typeId && m.messageStreamId == messageStreamId && Arrays.equals(m.payload, payload);
         }
 
         @Override
-        public int hashCode()
-        {
+        public int hashCode() {
             return Arrays.hashCode(payload);
         }
 
         @Override
-        public String toString()
-        {
+        public String toString() {
             return "Message{csid=" + chunkStreamId + ", ts=" + timestampMs + ", type=" + typeId + ", msid=" +
                 messageStreamId + ", length=" + payload.length + '}';
         }
@@ -42,19 +37,16 @@ final class RecordingListener implements ChunkListener
     int lastOffset;
 
     @Override
-    public boolean onMessageStart(final MessageHeader header, final PayloadTarget target)
-    {
+    public boolean onMessageStart(final MessageHeader header, final PayloadTarget target) {
         starts++;
-        if (targetBuffer != null)
-        {
+        if (targetBuffer != null) {
             target.wrap(targetBuffer, targetOffset);
         }
         return accept;
     }
 
     @Override
-    public void onMessage(final MessageHeader header, final DirectBuffer buffer, final int offset, final int length)
-    {
+    public void onMessage(final MessageHeader header, final DirectBuffer buffer, final int offset, final int length) {
         final byte[] payload = new byte[length];
         buffer.getBytes(offset, payload);
         lastBuffer = buffer;
@@ -64,8 +56,7 @@ final class RecordingListener implements ChunkListener
     }
 
     @Override
-    public void onMessageAborted(final MessageHeader header)
-    {
+    public void onMessageAborted(final MessageHeader header) {
         abortedChunkStreams.add(header.chunkStreamId());
     }
 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
-class FlvTagParsingTest
-{
+class FlvTagParsingTest {
     private static final String SMALL = "h264-640x360-30fps-aac-44100-stereo.flv";
     private static final String FULL_HD = "h264-1920x1080-25fps-one-frame.flv";
     private static final String CQM_444 = "h264-444-cqm-642x362-24fps-one-frame.flv";
@@ -31,8 +30,7 @@ class FlvTagParsingTest
     private final SpsParser spsParser = new SpsParser();
 
     @Test
-    void shouldParseAvcSequenceHeaderTagFromFfmpeg() throws IOException
-    {
+    void shouldParseAvcSequenceHeaderTagFromFfmpeg() throws IOException {
         final byte[] body = FlvFile.first(FlvFile.read(SMALL), TAG_VIDEO).body();
 
         video.wrap(new UnsafeBuffer(body), 0, body.length);
@@ -47,8 +45,7 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldParseKeyAndInterFrameNaluTagsWithCompositionTimeFromFfmpeg() throws IOException
-    {
+    void shouldParseKeyAndInterFrameNaluTagsWithCompositionTimeFromFfmpeg() throws IOException {
         final List<Tag> videoTags = FlvFile.read(SMALL).stream().filter(t -> t.type() == TAG_VIDEO).toList();
         final byte[] idr = videoTags.get(1).body();
 
@@ -59,8 +56,7 @@ class FlvTagParsingTest
 
         int interFrames = 0;
         final List<Integer> compositionOffsets = new java.util.ArrayList<>();
-        for (final Tag tag : videoTags.subList(1, videoTags.size() - 1))
-        {
+        for (final Tag tag : videoTags.subList(1, videoTags.size() - 1)) {
             video.wrap(new UnsafeBuffer(tag.body()), 0, tag.body().length);
             interFrames += video.frameType() == VideoTagHeader.FRAME_TYPE_INTER ? 1 : 0;
             compositionOffsets.add(video.compositionTimeOffsetMs());
@@ -74,8 +70,7 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldParseHandBuiltVideoHeaders()
-    {
+    void shouldParseHandBuiltVideoHeaders() {
         wrapVideo("17 01 fffff6");
         assertEquals(-10, video.compositionTimeOffsetMs(), "SI24 is signed");
         wrapVideo("27 02 000000");
@@ -95,8 +90,7 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldDetectEnhancedRtmpHeaderAsPassThrough()
-    {
+    void shouldDetectEnhancedRtmpHeaderAsPassThrough() {
         wrapVideo("90 68766331 01");
 
         assertTrue(video.isExtended());
@@ -108,16 +102,14 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldRejectTruncatedVideoHeaders()
-    {
+    void shouldRejectTruncatedVideoHeaders() {
         assertEquals("video tag truncated", assertThrows(RtmpProtocolException.class, () -> wrapVideo("")).reason());
         assertThrows(RtmpProtocolException.class, () -> wrapVideo("17 01 0000"));
         assertThrows(RtmpProtocolException.class, () -> wrapVideo("90 6876"));
     }
 
     @Test
-    void shouldParseAacSequenceHeaderTagAndAudioSpecificConfigFromFfmpeg() throws IOException
-    {
+    void shouldParseAacSequenceHeaderTagAndAudioSpecificConfigFromFfmpeg() throws IOException {
         final byte[] body = FlvFile.first(FlvFile.read(SMALL), TAG_AUDIO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
 
@@ -136,8 +128,7 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldParseRawAacAndNonAacAudioHeaders() throws IOException
-    {
+    void shouldParseRawAacAndNonAacAudioHeaders() throws IOException {
         final List<Tag> audioTags = FlvFile.read(SMALL).stream().filter(t -> t.type() == TAG_AUDIO).toList();
         audio.wrap(new UnsafeBuffer(audioTags.get(1).body()), 0, audioTags.get(1).body().length);
         assertEquals(AudioTagHeader.AAC_RAW, audio.packetType());
@@ -158,8 +149,7 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldParseHandBuiltAudioSpecificConfigs()
-    {
+    void shouldParseHandBuiltAudioSpecificConfigs() {
         assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 24000, 2, true), asc("2b1188"),
             "explicit SBR: core at 24 kHz");
         assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 44100, 1, false), asc("1780562208"),
@@ -173,8 +163,7 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldParseAvcConfigurationRecordAndSpsFrom640x360At30Fps() throws IOException
-    {
+    void shouldParseAvcConfigurationRecordAndSpsFrom640x360At30Fps() throws IOException {
         final SpsInfo sps = parseSequenceHeader(SMALL);
 
         assertEquals(100, avcConfig.profileIndication());
@@ -187,57 +176,47 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldApplyFrameCroppingTo1080pCodedAs1088() throws IOException
-    {
+    void shouldApplyFrameCroppingTo1080pCodedAs1088() throws IOException {
         assertEquals(new SpsInfo(100, 40, 1, 1920, 1080, 25.0), parseSequenceHeader(FULL_HD));
     }
 
     @Test
-    void shouldSkipScalingListsAndCropIn444ChromaUnits() throws IOException
-    {
+    void shouldSkipScalingListsAndCropIn444ChromaUnits() throws IOException {
         assertEquals(new SpsInfo(244, 30, 3, 642, 362, 24.0), parseSequenceHeader(CQM_444));
     }
 
     @Test
-    void shouldCropIn422ChromaUnits() throws IOException
-    {
+    void shouldCropIn422ChromaUnits() throws IOException {
         assertEquals(new SpsInfo(122, 13, 2, 320, 240, 25.0), parseSequenceHeader(HIGH_422));
     }
 
     @Test
-    void shouldRejectEveryTruncationOfAvcConfigurationRecord() throws IOException
-    {
+    void shouldRejectEveryTruncationOfAvcConfigurationRecord() throws IOException {
         final byte[] body = FlvFile.first(FlvFile.read(SMALL), TAG_VIDEO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
         final int fullLength = body.length - 5;
         avcConfig.wrap(buffer, 5, fullLength);
         final int end = avcConfig.ppsOffset(0) + avcConfig.ppsLength(0) - 5;
 
-        for (int length = 0; length < end; length++)
-        {
+        for (int length = 0; length < end; length++) {
             final int truncated = length;
             assertThrows(RtmpProtocolException.class, () -> avcConfig.wrap(buffer, 5, truncated), "length " + length);
         }
     }
 
     @Test
-    void shouldRejectTruncatedSpsWithProtocolExceptionOnly() throws IOException
-    {
+    void shouldRejectTruncatedSpsWithProtocolExceptionOnly() throws IOException {
         final byte[] body = FlvFile.first(FlvFile.read(FULL_HD), TAG_VIDEO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
         avcConfig.wrap(buffer, 5, body.length - 5);
         final int spsOffset = avcConfig.spsOffset(0);
         final int spsLength = avcConfig.spsLength(0);
 
-        for (int length = 0; length < spsLength; length++)
-        {
-            try
-            {
+        for (int length = 0; length < spsLength; length++) {
+            try {
                 final SpsInfo info = spsParser.parse(buffer, spsOffset, length);
                 assertTrue(length > spsLength / 2, "parsed a short prefix of " + length + ": " + info);
-            }
-            catch (final RtmpProtocolException expected)
-            {
+            } catch (final RtmpProtocolException expected) {
                 assertTrue(expected.reason().startsWith("sps"));
             }
         }
@@ -247,17 +226,14 @@ class FlvTagParsingTest
     }
 
     @Test
-    void shouldOnlyEverThrowProtocolExceptionOnGarbage()
-    {
+    void shouldOnlyEverThrowProtocolExceptionOnGarbage() {
         final SplittableRandom random = new SplittableRandom(3);
         int rejected = 0;
-        for (int i = 0; i < 20_000; i++)
-        {
+        for (int i = 0; i < 20_000; i++) {
             final byte[] garbage = new byte[random.nextInt(48)];
             random.nextBytes(garbage);
             final UnsafeBuffer buffer = new UnsafeBuffer(garbage);
-            if (garbage.length > 0)
-            {
+            if (garbage.length > 0) {
                 garbage[0] = (byte)(i % 2 == 0 ? 0x67 : 0x01);
             }
             rejected += rejects(() -> spsParser.parse(buffer, 0, garbage.length));
@@ -269,21 +245,16 @@ class FlvTagParsingTest
         assertTrue(rejected > 20_000, "rejected " + rejected);
     }
 
-    private static int rejects(final Runnable parse)
-    {
-        try
-        {
+    private static int rejects(final Runnable parse) {
+        try {
             parse.run();
             return 0;
-        }
-        catch (final RtmpProtocolException expected)
-        {
+        } catch (final RtmpProtocolException expected) {
             return 1;
         }
     }
 
-    private SpsInfo parseSequenceHeader(final String resource) throws IOException
-    {
+    private SpsInfo parseSequenceHeader(final String resource) throws IOException {
         final byte[] body = FlvFile.first(FlvFile.read(resource), TAG_VIDEO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
         video.wrap(buffer, 0, body.length);
@@ -292,26 +263,22 @@ class FlvTagParsingTest
         return spsParser.parse(buffer, avcConfig.spsOffset(0), avcConfig.spsLength(0));
     }
 
-    private void wrapVideo(final String hex)
-    {
+    private void wrapVideo(final String hex) {
         final byte[] bytes = bytes(hex);
         video.wrap(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
-    private void wrapAudio(final String hex)
-    {
+    private void wrapAudio(final String hex) {
         final byte[] bytes = bytes(hex);
         audio.wrap(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
-    private static AudioSpecificConfig asc(final String hex)
-    {
+    private static AudioSpecificConfig asc(final String hex) {
         final byte[] bytes = bytes(hex);
         return AudioSpecificConfig.parse(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
-    private static byte[] bytes(final String hex)
-    {
+    private static byte[] bytes(final String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
 }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
-class HandshakeResponderTest
-{
+class HandshakeResponderTest {
     private static final int C1_LENGTH = 1536;
     private static final int DIGEST_LENGTH = 32;
     private static final int SERVER_TIME_MS = 0x01020304;
@@ -31,8 +30,7 @@ class HandshakeResponderTest
         HexFormat.of().parseHex("F0EEC24A8068BEE82E00D0D1029E7E576EEC5D2D29806FAB93B8E636CFEB31AE"));
 
     @Test
-    void shouldAnswerSimpleHandshakeWithTimeZeroRandomS1AndC1EchoS2()
-    {
+    void shouldAnswerSimpleHandshakeWithTimeZeroRandomS1AndC1EchoS2() {
         final byte[] c0c1 = simpleC0C1();
         final byte[] c2 = new byte[C1_LENGTH];
         final byte[] extra = {0x42, 0x43};
@@ -55,20 +53,17 @@ class HandshakeResponderTest
     }
 
     @Test
-    void shouldAnswerScheme0DigestC1WithSignedS1AndS2()
-    {
+    void shouldAnswerScheme0DigestC1WithSignedS1AndS2() {
         assertDigestHandshake(0);
     }
 
     @Test
-    void shouldAnswerScheme1DigestC1WithSignedS1AndS2()
-    {
+    void shouldAnswerScheme1DigestC1WithSignedS1AndS2() {
         assertDigestHandshake(1);
     }
 
     @Test
-    void shouldRecogniseDigestInCapturedFfmpegC1() throws IOException
-    {
+    void shouldRecogniseDigestInCapturedFfmpegC1() throws IOException {
         final byte[] c0c1 = resource("ffmpeg-c0c1.bin");
         final HandshakeResponder responder = newResponder();
 
@@ -80,8 +75,7 @@ class HandshakeResponderTest
     }
 
     @Test
-    void shouldFallBackToSimpleHandshakeWhenDigestIsWrong()
-    {
+    void shouldFallBackToSimpleHandshakeWhenDigestIsWrong() {
         final byte[] c0c1 = digestC0C1(0);
         c0c1[1 + digestOffset(Arrays.copyOfRange(c0c1, 1, c0c1.length), 0)] ^= 1;
         final HandshakeResponder responder = newResponder();
@@ -94,8 +88,7 @@ class HandshakeResponderTest
     }
 
     @Test
-    void shouldRejectC0VersionOtherThan3()
-    {
+    void shouldRejectC0VersionOtherThan3() {
         final byte[] c0 = {6};
         final HandshakeResponder responder = newResponder();
 
@@ -106,15 +99,13 @@ class HandshakeResponderTest
     }
 
     @Test
-    void shouldProduceSameResponseWhenInputIsSplitAtEveryBoundary()
-    {
+    void shouldProduceSameResponseWhenInputIsSplitAtEveryBoundary() {
         final byte[] all = concat(concat(digestC0C1(1), new byte[C1_LENGTH]), new byte[]{7, 7, 7});
         final HandshakeResponder whole = newResponder();
         whole.consume(new UnsafeBuffer(all), 0, all.length);
         final byte[] expected = responseBytes(whole);
 
-        for (int split = 0; split <= all.length; split++)
-        {
+        for (int split = 0; split <= all.length; split++) {
             final HandshakeResponder responder = newResponder();
             final UnsafeBuffer buffer = new UnsafeBuffer(all);
             int consumed = responder.consume(buffer, 0, split);
@@ -129,14 +120,12 @@ class HandshakeResponderTest
     }
 
     @Test
-    void shouldConsumeOneByteAtATime()
-    {
+    void shouldConsumeOneByteAtATime() {
         final byte[] all = concat(simpleC0C1(), new byte[C1_LENGTH]);
         final HandshakeResponder responder = newResponder();
         final UnsafeBuffer buffer = new UnsafeBuffer(all);
 
-        for (int i = 0; i < all.length; i++)
-        {
+        for (int i = 0; i < all.length; i++) {
             assertFalse(responder.isComplete());
             assertEquals(1, responder.consume(buffer, i, 1));
         }
@@ -146,8 +135,7 @@ class HandshakeResponderTest
         assertEquals(0, responder.consume(buffer, 0, 1), "nothing consumed after C2");
     }
 
-    private static void assertDigestHandshake(final int scheme)
-    {
+    private static void assertDigestHandshake(final int scheme) {
         final byte[] c0c1 = digestC0C1(scheme);
         final HandshakeResponder responder = newResponder();
 
@@ -165,8 +153,7 @@ class HandshakeResponderTest
         assertServerDigests(Arrays.copyOfRange(c0c1, 1, c0c1.length), response);
     }
 
-    private static void assertServerDigests(final byte[] c1, final byte[] response)
-    {
+    private static void assertServerDigests(final byte[] c1, final byte[] response) {
         final int c1Offset = findScheme(c1);
         final byte[] c1Digest = Arrays.copyOfRange(c1, c1Offset, c1Offset + DIGEST_LENGTH);
         final byte[] s2 = Arrays.copyOfRange(response, 1 + C1_LENGTH, 1 + 2 * C1_LENGTH);
@@ -175,38 +162,31 @@ class HandshakeResponderTest
             Arrays.copyOfRange(s2, C1_LENGTH - DIGEST_LENGTH, C1_LENGTH), "S2 signature");
     }
 
-    private static int findScheme(final byte[] c1)
-    {
-        for (int scheme = 0; scheme < 2; scheme++)
-        {
+    private static int findScheme(final byte[] c1) {
+        for (int scheme = 0; scheme < 2; scheme++) {
             final int offset = digestOffset(c1, scheme);
-            if (Arrays.equals(packetDigest(c1, offset, CLIENT_KEY), Arrays.copyOfRange(c1, offset, offset + 32)))
-            {
+            if (Arrays.equals(packetDigest(c1, offset, CLIENT_KEY), Arrays.copyOfRange(c1, offset, offset + 32))) {
                 return offset;
             }
         }
         throw new AssertionError("no client digest");
     }
 
-    private static HandshakeResponder newResponder()
-    {
+    private static HandshakeResponder newResponder() {
         return new HandshakeResponder(new SplittableRandom(42), SERVER_TIME_MS);
     }
 
-    private static byte[] simpleC0C1()
-    {
+    private static byte[] simpleC0C1() {
         final byte[] c0c1 = new byte[1 + C1_LENGTH];
         c0c1[0] = 3;
         c0c1[4] = 9;
-        for (int i = 9; i < c0c1.length; i++)
-        {
+        for (int i = 9; i < c0c1.length; i++) {
             c0c1[i] = (byte)(i * 31);
         }
         return c0c1;
     }
 
-    private static byte[] digestC0C1(final int scheme)
-    {
+    private static byte[] digestC0C1(final int scheme) {
         final byte[] c1 = new byte[C1_LENGTH];
         new SplittableRandom(7 + scheme).nextBytes(c1);
         c1[4] = 9;
@@ -218,51 +198,41 @@ class HandshakeResponderTest
         return concat(new byte[]{3}, c1);
     }
 
-    private static int digestOffset(final byte[] packet, final int scheme)
-    {
+    private static int digestOffset(final byte[] packet, final int scheme) {
         final int base = scheme == 0 ? 8 : 772;
         final int sum = (packet[base] & 0xFF) + (packet[base + 1] & 0xFF) + (packet[base + 2] & 0xFF) +
             (packet[base + 3] & 0xFF);
         return base + 4 + sum % 728;
     }
 
-    private static byte[] packetDigest(final byte[] packet, final int offset, final byte[] key)
-    {
+    private static byte[] packetDigest(final byte[] packet, final int offset, final byte[] key) {
         final byte[] rest = concat(Arrays.copyOf(packet, offset), Arrays.copyOfRange(packet, offset + 32, 1536));
         return hmac(key, rest);
     }
 
-    private static byte[] hmac(final byte[] key, final byte[] data)
-    {
-        try
-        {
+    private static byte[] hmac(final byte[] key, final byte[] data) {
+        try {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data);
-        }
-        catch (final Exception ex)
-        {
+        } catch (final Exception ex) {
             throw new AssertionError(ex);
         }
     }
 
-    private static byte[] responseBytes(final HandshakeResponder responder)
-    {
+    private static byte[] responseBytes(final HandshakeResponder responder) {
         final byte[] bytes = new byte[responder.responseLength()];
         responder.response().getBytes(0, bytes);
         return bytes;
     }
 
-    private static byte[] resource(final String name) throws IOException
-    {
-        try (InputStream in = HandshakeResponderTest.class.getResourceAsStream(name))
-        {
+    private static byte[] resource(final String name) throws IOException {
+        try (InputStream in = HandshakeResponderTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         }
     }
 
-    private static byte[] concat(final byte[] a, final byte[] b)
-    {
+    private static byte[] concat(final byte[] a, final byte[] b) {
         final byte[] result = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, result, a.length, b.length);
         return result;
