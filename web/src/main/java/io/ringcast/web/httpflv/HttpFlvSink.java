@@ -142,9 +142,9 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, bytesWritten);
         try {
             asyncContext.complete();
-        } catch (IllegalStateException e) {
-            // The container ended the request first (error, timeout); nothing left to complete.
-            LOG.debug("async context already ended: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // The container ended the request first (error, timeout) or is shutting down: nothing left to end.
+            LOG.debug("async context already ended: {}", e.toString());
         }
     }
 
