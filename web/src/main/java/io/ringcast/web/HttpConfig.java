@@ -5,6 +5,7 @@ import io.ringcast.broadcast.config.ConfigSection;
 
 /**
  * The {@code [http]} section: where the embedded server listens and how many fan-out threads serve viewers.
+ * Immutable; read once at startup by the thread that starts the server.
  *
  * @param address       listen address, default {@code 0.0.0.0}
  * @param port          listen port, 0 for any free port; default 8080
