@@ -120,7 +120,10 @@ public final class RingcastServer implements AutoCloseable {
         return engine;
     }
 
-    /** Stops HTTP, then the plugins in reverse order, then the engine (which ends every viewer). Idempotent. */
+    /**
+     * Ends the viewers (fan-out workers close their subscriptions), then stops HTTP, the plugins in reverse order
+     * and the engine. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -128,6 +131,8 @@ public final class RingcastServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("shutting down");
+        // Viewers first, while HTTP still runs, so each gets a clean end of stream instead of a reset.
+        engine.fanout().close();
         undertow.stop();
         undeploy(container, deployment);
         plugins.close();
