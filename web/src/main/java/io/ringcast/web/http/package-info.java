@@ -1,0 +1,2 @@
+/** HTTP helpers shared by the servlets. */
+package io.ringcast.web.http;

@@ -1,0 +1,116 @@
+package io.ringcast.web.httpflv;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.subscribe.CloseReason;
+import io.ringcast.broadcast.subscribe.Subscription;
+import io.ringcast.web.RingcastContext;
+import io.ringcast.web.http.Cors;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * HTTP-FLV playback: {@code GET /{app}/{name}.flv} streams the live stream as FLV until either side ends it.
+ * Mapped by extension ({@code *.flv}), which Undertow, Tomcat and Jetty treat alike. Requests run on container
+ * threads and return at once; the viewer's bytes are written by a fan-out worker through an {@link HttpFlvSink}.
+ *
+ * <p>Answers: 200 {@code video/x-flv} streaming; 400 when the path is not a valid {@code app/name}; 404 when no
+ * such stream is live; 503 when the engine refuses another viewer. HEAD answers the same status without a body;
+ * OPTIONS answers a CORS preflight.
+ */
+public final class HttpFlvServlet extends HttpServlet {
+    /** Protocol name under which viewers are counted and latency is recorded. */
+    public static final String PROTOCOL = "httpflv";
+    public static final String CONTENT_TYPE = "video/x-flv";
+    private static final String SUFFIX = ".flv";
+    private static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+
+    private transient Engine engine;
+
+    @Override
+    public void init() throws ServletException {
+        engine = RingcastContext.engine(getServletContext());
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Stream stream = findStream(request, response, true);
+        if (stream == null) {
+            return;
+        }
+        startHeaders(response);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        HttpFlvSink sink = new HttpFlvSink(async, response.getOutputStream());
+        Subscription subscription = new Subscription(stream, PROTOCOL, sink, engine.rings());
+        sink.attach(subscription);
+        sink.listen();
+        if (!engine.fanout().add(subscription)) {
+            // Nothing was written yet, so the 200 can still become a 503 (unless the engine already closed it).
+            if (!response.isCommitted()) {
+                response.reset();
+                response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                Cors.allowAnyOrigin(response);
+                response.setHeader("Retry-After", "1");
+            }
+            sink.close(CloseReason.SHUTDOWN);
+        }
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (findStream(request, response, false) != null) {
+            startHeaders(response);
+        }
+    }
+
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        Cors.preflight(response, ALLOWED_METHODS);
+    }
+
+    /** The live stream the request names, or null after answering 400 or 404. */
+    private Stream findStream(HttpServletRequest request, HttpServletResponse response, boolean withBody)
+            throws IOException {
+        StreamPath path;
+        try {
+            path = streamPathOf(request.getServletPath(), request.getPathInfo());
+        } catch (IllegalArgumentException e) {
+            Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad stream path: " + e.getMessage(),
+                    withBody);
+            return null;
+        }
+        Stream stream = engine.streams().find(path);
+        if (stream == null) {
+            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + path, withBody);
+        }
+        return stream;
+    }
+
+    private static void startHeaders(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(CONTENT_TYPE);
+        response.setHeader("Cache-Control", "no-cache");
+        Cors.allowAnyOrigin(response);
+    }
+
+    /**
+     * The stream path of a request for {@code /app/name.flv}: servlet path plus path info (which one holds the
+     * path depends on the mapping), without the leading slash and the suffix.
+     *
+     * @throws IllegalArgumentException when it is not {@code /app/name.flv} with valid parts
+     */
+    public static StreamPath streamPathOf(String servletPath, String pathInfo) {
+        String full = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        if (!full.startsWith("/") || !full.endsWith(SUFFIX)) {
+            throw new IllegalArgumentException("expected /app/name" + SUFFIX);
+        }
+        return StreamPath.parse(full.substring(1, full.length() - SUFFIX.length()));
+    }
+}

@@ -1,0 +1,268 @@
+package io.ringcast.web.httpflv;
+
+import io.ringcast.broadcast.subscribe.CloseReason;
+import io.ringcast.broadcast.subscribe.FrameSink;
+import io.ringcast.broadcast.subscribe.Subscription;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.web.flv.FlvHeader;
+import io.ringcast.web.flv.FlvTag;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One HTTP-FLV viewer: packages frames as FLV tags onto a servlet output stream in non-blocking (async) mode.
+ * The {@link FrameSink} methods run on the subscription's fan-out worker thread, never concurrently; the
+ * {@link WriteListener} and {@link AsyncListener} callbacks run on container threads and only signal the worker.
+ *
+ * <p>Readiness handshake: the container calls {@link #onWritePossible()} once after each {@code isReady() == false}.
+ * Each call bumps {@link #writableEpoch}. The worker reads the epoch <em>before</em> asking the container, and
+ * after a "not ready" answer it does not ask again (and writes nothing) until the epoch moves past the value it
+ * read. A callback that races with the "not ready" answer has already moved the epoch, so it is never lost.
+ *
+ * <p>Bytes: every tag is assembled in one per-viewer byte array ({@link #pending}) that grows to the largest tag
+ * and is then handed to the container in one write. Sequences of several tags (start, re-sent sequence headers)
+ * may exceed what the container takes at once; the rest stays pending and {@link #isReady()} drains it first.
+ */
+public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListener {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFlvSink.class);
+    private static final int INITIAL_PENDING_BYTES = 64 * 1024;
+
+    private final AsyncContext asyncContext;
+    private final ServletOutputStream out;
+    private final AtomicLong writableEpoch = new AtomicLong();
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile Subscription subscription;
+
+    /** Worker-owned: the epoch at which the container last said "not ready"; equal to the epoch means blocked. */
+    private long blockedAtEpoch;
+    private byte[] pending = new byte[INITIAL_PENDING_BYTES];
+    private final UnsafeBuffer pendingView = new UnsafeBuffer(pending);
+    private int pendingLength;
+    private long bytesWritten;
+
+    /**
+     * @param asyncContext the viewer's started async context; completed by {@link #close}
+     * @param out          the response stream; this sink becomes its write listener via {@link #listen()}
+     */
+    public HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out) {
+        this.asyncContext = asyncContext;
+        this.out = out;
+    }
+
+    /** Binds the subscription the callbacks signal; container thread, before the subscription is handed over. */
+    public void attach(Subscription owner) {
+        this.subscription = owner;
+    }
+
+    /** Registers as write and async listener; container thread, once, after {@link #attach}. */
+    public void listen() {
+        asyncContext.addListener(this);
+        out.setWriteListener(this);
+    }
+
+    /** Bytes handed to the container so far; worker thread. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    // ------------------------------------------------------------------ FrameSink (fan-out worker thread)
+
+    @Override
+    public boolean isReady() throws IOException {
+        return drain();
+    }
+
+    @Override
+    public void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) throws IOException {
+        int needed = FlvHeader.LENGTH + tagBytes(metadata) + tagBytes(videoFormat) + tagBytes(audioFormat);
+        ensurePending(needed);
+        int at = FlvHeader.write(pendingView, pendingLength, audioFormat != null, videoFormat != null);
+        if (metadata != null) {
+            at = FlvTag.write(pendingView, at, FlvTag.TYPE_SCRIPT, 0, metadata, 0, metadata.length);
+        }
+        if (videoFormat != null) {
+            at = appendSequenceHeader(at, videoFormat, 0);
+        }
+        if (audioFormat != null) {
+            at = appendSequenceHeader(at, audioFormat, 0);
+        }
+        pendingLength = at;
+        drain();
+    }
+
+    @Override
+    public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
+        ensurePending(tagBytes(format));
+        pendingLength = appendSequenceHeader(pendingLength, format, timestampMs);
+        drain();
+    }
+
+    @Override
+    public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+            throws IOException {
+        int tagStart = offset - FlvTag.HEADER_BYTES;
+        int tagLength = length + FlvTag.OVERHEAD_BYTES;
+        FlvTag.putHeader(buffer, tagStart, FlvTag.typeOf(kind), length, frame.timestampMs());
+        FlvTag.putPreviousTagSize(buffer, offset + length, length);
+        ensurePending(tagLength);
+        buffer.getBytes(tagStart, pending, pendingLength, tagLength);
+        pendingLength += tagLength;
+        drain();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (drain()) {
+            try {
+                out.flush();
+            } catch (RuntimeException e) {
+                throw containerFailure(e);
+            }
+        }
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (!completed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, bytesWritten);
+        try {
+            asyncContext.complete();
+        } catch (RuntimeException e) {
+            // The container ended the request first (error, timeout) or is shutting down: nothing left to end.
+            LOG.debug("async context already ended: {}", e.toString());
+        }
+    }
+
+    /** Whether {@link #close} ran. */
+    public boolean isClosed() {
+        return completed.get();
+    }
+
+    // ------------------------------------------------------------------ container callbacks (container threads)
+
+    @Override
+    public void onWritePossible() {
+        writableEpoch.incrementAndGet();
+        Subscription s = subscription;
+        if (s != null) {
+            s.requestPump();
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        LOG.debug("HTTP-FLV viewer write failed: {}", t.toString());
+        viewerLeft();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        viewerLeft();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        viewerLeft();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        viewerLeft();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // Not re-registered on a second startAsync: this sink serves exactly one async cycle.
+    }
+
+    private void viewerLeft() {
+        Subscription s = subscription;
+        if (s != null) {
+            s.requestClose(CloseReason.VIEWER_LEFT);
+        }
+    }
+
+    // ------------------------------------------------------------------ internals (worker thread)
+
+    /** Hands pending bytes to the container if it takes them; true when nothing is pending and it takes more. */
+    private boolean drain() throws IOException {
+        if (!containerReady()) {
+            return false;
+        }
+        if (pendingLength == 0) {
+            return true;
+        }
+        int length = pendingLength;
+        pendingLength = 0;
+        try {
+            out.write(pending, 0, length);
+        } catch (RuntimeException e) {
+            throw containerFailure(e);
+        }
+        bytesWritten += length;
+        return containerReady();
+    }
+
+    /** Asks the container at most once per writable epoch after it said "not ready" (see class comment). */
+    private boolean containerReady() throws IOException {
+        long epoch = writableEpoch.get();
+        if (epoch == blockedAtEpoch) {
+            return false;
+        }
+        boolean ready;
+        try {
+            ready = out.isReady();
+        } catch (RuntimeException e) {
+            throw containerFailure(e);
+        }
+        if (!ready) {
+            blockedAtEpoch = epoch;
+        }
+        return ready;
+    }
+
+    private int appendSequenceHeader(int at, TrackFormat format, long timestampMs) {
+        byte[] body = format.sequenceHeader();
+        return FlvTag.write(pendingView, at, FlvTag.typeOf(format.codec().kind()), timestampMs, body, 0, body.length);
+    }
+
+    private static int tagBytes(byte[] body) {
+        return body == null ? 0 : body.length + FlvTag.OVERHEAD_BYTES;
+    }
+
+    private static int tagBytes(TrackFormat format) {
+        return format == null ? 0 : tagBytes(format.sequenceHeader());
+    }
+
+    /** Grows the pending array so {@code more} bytes fit after what is pending; only while warming up. */
+    private void ensurePending(int more) {
+        int needed = pendingLength + more;
+        if (needed <= pending.length) {
+            return;
+        }
+        byte[] grown = new byte[Math.max(needed, pending.length * 2)];
+        System.arraycopy(pending, 0, grown, 0, pendingLength);
+        pending = grown;
+        pendingView.wrap(grown);
+    }
+
+    /** A container that refuses an operation (stream closed under us) ends the viewer like a failed write. */
+    private static IOException containerFailure(RuntimeException e) {
+        return new IOException("servlet container refused the write: " + e.getMessage(), e);
+    }
+}

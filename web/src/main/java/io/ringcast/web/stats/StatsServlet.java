@@ -1,0 +1,108 @@
+package io.ringcast.web.stats;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.web.RingcastContext;
+import io.ringcast.web.http.Cors;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The stats API, mapped at {@code /api/*}: {@code GET /api/streams} lists every live stream,
+ * {@code GET /api/streams/{app}/{name}} returns one (404 with a JSON error when there is none). Runs on container
+ * request threads; reads the engine's thread-safe stats and renders them with {@link StreamStatsWriter}.
+ */
+public final class StatsServlet extends HttpServlet {
+    private static final String STREAMS = "/streams";
+    private static final String CONTENT_TYPE = "application/json";
+    private static final String ALLOWED_METHODS = "GET, OPTIONS";
+
+    private final JsonFactory jsonFactory = new JsonFactory();
+    private transient Engine engine;
+
+    @Override
+    public void init() throws ServletException {
+        engine = RingcastContext.engine(getServletContext());
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (path.equals(STREAMS) || path.equals(STREAMS + "/")) {
+            List<Stream> streams = new ArrayList<>(engine.streams().streams());
+            streams.sort(Comparator.comparing(s -> s.path().toString()));
+            send(response, HttpServletResponse.SC_OK, json -> {
+                json.writeStartObject();
+                json.writeArrayFieldStart("streams");
+                for (Stream s : streams) {
+                    StreamStatsWriter.write(json, s);
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            });
+            return;
+        }
+        if (!path.startsWith(STREAMS + "/")) {
+            sendError(response, HttpServletResponse.SC_NOT_FOUND, "no such resource: /api" + path);
+            return;
+        }
+        StreamPath streamPath;
+        try {
+            streamPath = StreamPath.parse(path.substring(STREAMS.length() + 1));
+        } catch (IllegalArgumentException e) {
+            sendError(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        Stream stream = engine.streams().find(streamPath);
+        if (stream == null) {
+            sendError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + streamPath);
+            return;
+        }
+        send(response, HttpServletResponse.SC_OK, json -> StreamStatsWriter.write(json, stream));
+    }
+
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        Cors.preflight(response, ALLOWED_METHODS);
+    }
+
+    private void sendError(HttpServletResponse response, int status, String message) throws IOException {
+        send(response, status, json -> {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeNumberField("status", status);
+            json.writeEndObject();
+        });
+    }
+
+    /** Renders fully before sending, so a failure while rendering cannot leave half a document behind. */
+    private void send(HttpServletResponse response, int status, JsonBody body) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try (JsonGenerator json = jsonFactory.createGenerator(bytes)) {
+            body.write(json);
+        }
+        response.setStatus(status);
+        response.setContentType(CONTENT_TYPE);
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        Cors.allowAnyOrigin(response);
+        response.setContentLength(bytes.size());
+        bytes.writeTo(response.getOutputStream());
+    }
+
+    @FunctionalInterface
+    private interface JsonBody {
+        void write(JsonGenerator json) throws IOException;
+    }
+}

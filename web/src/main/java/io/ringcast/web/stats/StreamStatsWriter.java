@@ -1,0 +1,124 @@
+package io.ringcast.web.stats;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ringcast.broadcast.latency.LatencyStats;
+import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Writes one stream's stats as a JSON object: path, state, publisher with per-track codec facts and rates,
+ * subscribers by protocol, skips, lag disconnects and server-added latency per protocol in microseconds.
+ * Stateless; runs on the request thread and reads the engine's thread-safe stats.
+ */
+public final class StreamStatsWriter {
+    private static final double NANOS_PER_MICRO = 1_000.0;
+
+    private StreamStatsWriter() {
+    }
+
+    public static void write(JsonGenerator json, Stream stream) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("path", stream.path().toString());
+        json.writeStringField("state", stream.state().name());
+        writePublisher(json, stream);
+        writeSubscribers(json, stream);
+        json.writeNumberField("framesSkipped", stream.framesSkipped());
+        json.writeNumberField("lagDisconnects", stream.subscribersDisconnectedForLag());
+        json.writeObjectFieldStart("latency");
+        for (Map.Entry<String, LatencyStats> e : stream.latencyByProtocol().entrySet()) {
+            writeLatency(json, e.getKey(), e.getValue().total());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void writePublisher(JsonGenerator json, Stream stream) throws IOException {
+        StreamPublisher publisher = stream.publisher();
+        if (publisher == null) {
+            json.writeNullField("publisher");
+            return;
+        }
+        PublisherInfo info = publisher.info();
+        json.writeObjectFieldStart("publisher");
+        json.writeStringField("protocol", info.protocol());
+        json.writeStringField("remoteAddress", info.remoteAddress());
+        json.writeStringField("since", Instant.ofEpochMilli(info.sinceEpochMs()).toString());
+        writeVideo(json, stream.track(TrackKind.VIDEO));
+        writeAudio(json, stream.track(TrackKind.AUDIO));
+        json.writeEndObject();
+    }
+
+    private static void writeVideo(JsonGenerator json, TrackRing ring) throws IOException {
+        TrackFormat format = ring == null ? null : ring.format();
+        if (format == null) {
+            json.writeNullField("video");
+            return;
+        }
+        json.writeObjectFieldStart("video");
+        json.writeStringField("codec", format.codec().displayName());
+        json.writeNumberField("width", format.width());
+        json.writeNumberField("height", format.height());
+        json.writeNumberField("fps", round2(ring.rates().framesPerSecond()));
+        writeTraffic(json, ring);
+        json.writeEndObject();
+    }
+
+    private static void writeAudio(JsonGenerator json, TrackRing ring) throws IOException {
+        TrackFormat format = ring == null ? null : ring.format();
+        if (format == null) {
+            json.writeNullField("audio");
+            return;
+        }
+        json.writeObjectFieldStart("audio");
+        json.writeStringField("codec", format.codec().displayName());
+        json.writeNumberField("sampleRateHz", format.sampleRateHz());
+        json.writeNumberField("channels", format.channels());
+        writeTraffic(json, ring);
+        json.writeEndObject();
+    }
+
+    private static void writeTraffic(JsonGenerator json, TrackRing ring) throws IOException {
+        json.writeNumberField("bytes", ring.bytesPublished());
+        json.writeNumberField("bitrateBps", Math.round(ring.rates().bitsPerSecond()));
+    }
+
+    private static void writeSubscribers(JsonGenerator json, Stream stream) throws IOException {
+        json.writeObjectFieldStart("subscribers");
+        json.writeObjectFieldStart("byProtocol");
+        int total = 0;
+        for (Map.Entry<String, Integer> e : stream.subscribersByProtocol().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+            total += e.getValue();
+        }
+        json.writeEndObject();
+        json.writeNumberField("total", total);
+        json.writeEndObject();
+    }
+
+    private static void writeLatency(JsonGenerator json, String protocol, Histogram totalNs) throws IOException {
+        json.writeObjectFieldStart(protocol);
+        json.writeNumberField("count", totalNs.getTotalCount());
+        json.writeNumberField("p50Us", micros(totalNs.getValueAtPercentile(50)));
+        json.writeNumberField("p99Us", micros(totalNs.getValueAtPercentile(99)));
+        json.writeNumberField("p999Us", micros(totalNs.getValueAtPercentile(99.9)));
+        json.writeNumberField("maxUs", micros(totalNs.getMaxValue()));
+        json.writeEndObject();
+    }
+
+    private static double micros(long nanos) {
+        return round2(nanos / NANOS_PER_MICRO);
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}
