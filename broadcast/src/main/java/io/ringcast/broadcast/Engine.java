@@ -74,7 +74,7 @@ public final class Engine implements AutoCloseable {
 
     /** Moves every stream's recorded latencies into its totals and samples track rates; stats read those. */
     public void sampleLatency() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (Stream stream : streams.streams()) {
             for (TrackKind kind : TrackKind.values()) {
                 TrackRing ring = stream.track(kind);

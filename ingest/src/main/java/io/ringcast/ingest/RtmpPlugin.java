@@ -38,9 +38,9 @@ public final class RtmpPlugin implements Plugin {
         server.start();
     }
 
-    /** The bound address, once started (port 0 resolves to the real port). */
-    public InetSocketAddress localAddress() {
-        return server == null ? null : server.localAddress();
+    @Override
+    public java.util.List<InetSocketAddress> boundAddresses() {
+        return server == null ? java.util.List.of() : java.util.List.of(server.localAddress());
     }
 
     @Override

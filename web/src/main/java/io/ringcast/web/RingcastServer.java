@@ -116,6 +116,12 @@ public final class RingcastServer implements AutoCloseable {
         return httpPort;
     }
 
+    /** The port a started plugin listens on (e.g. "rtmp"), for tests and logs; fails if it does not run. */
+    public int pluginPort(String name) {
+        return plugins.started(name).orElseThrow(() -> new IllegalStateException("plugin " + name + " not running"))
+                .boundAddresses().get(0).getPort();
+    }
+
     public Engine engine() {
         return engine;
     }

@@ -20,8 +20,8 @@ public final class LatencyStats {
     private final String protocol;
     private final Recorder recorder = new Recorder(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     private final Histogram total = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    /** The previous interval, handed back to the recorder for reuse (it accepts only its own histograms). */
     private Histogram recycled;
-    private Histogram lastInterval = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
 
     public LatencyStats(String protocol) {
         this.protocol = protocol;
@@ -40,8 +40,7 @@ public final class LatencyStats {
     public synchronized Histogram sampleInterval() {
         Histogram interval = recorder.getIntervalHistogram(recycled);
         total.add(interval);
-        recycled = lastInterval;
-        lastInterval = interval;
+        recycled = interval;
         return interval.copy();
     }
 

@@ -26,6 +26,11 @@ public interface Plugin {
     /** Starts the plugin; an exception stops the server's startup with the plugin's name. */
     void start(Engine engine) throws Exception;
 
+    /** Addresses the plugin listens on once started (a port configured as 0 shows its real number). */
+    default java.util.List<java.net.InetSocketAddress> boundAddresses() {
+        return java.util.List.of();
+    }
+
     /** Stops everything the plugin started: threads, sockets, timers. */
     void stop();
 }

@@ -57,6 +57,11 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /** The started plugin of that name, if any. */
+    public java.util.Optional<Plugin> started(String name) {
+        return started.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
     public List<Plugin> plugins() {
         return List.copyOf(plugins);
     }

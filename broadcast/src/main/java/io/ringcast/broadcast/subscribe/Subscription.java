@@ -22,10 +22,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Start: metadata and the tracks' current sequence headers first, then frames from the newest keyframe (or,
  * with {@link RingConfig#startAtNextKeyframe()}, the next one). Audio starts with the first frame published after
  * that keyframe, so tracks stay in step.
+ *
+ * <p>Latency: for every frame ingested after the viewer joined, write completion (after the batch's flush) minus
+ * the frame's ingest time goes into the stream's {@link LatencyStats} for this protocol.
  */
 public final class Subscription {
     private static final int BATCH_FRAMES = 64;
     private static final long NONE = -1;
+    private static final int NOT_BLOCKED = Integer.MIN_VALUE;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Subscription.class);
 
     private final Stream stream;
     private final String protocol;
@@ -40,10 +45,18 @@ public final class Subscription {
     private final Runnable closeOnStreamEnd = this::requestPump;
 
     private volatile CloseReason closeRequest;
+    /** Bumped by {@link #requestPump}; a sink found not ready at value v stays blocked while it is still v. */
+    private volatile int pumpRequests;
+    private int blockedAtPumpRequests = NOT_BLOCKED;
     private WakeTarget worker;
     private boolean started;
     private boolean waitingForKeyframe;
     private boolean closed;
+    /**
+     * Frames ingested before the viewer asked are sent from the ring at once (the GOP burst that gives a first
+     * picture without waiting); they are old by design, not delayed by the server, so latency skips them.
+     */
+    private final long joinedNanos = System.nanoTime();
     private long framesSent;
     private long framesSkipped;
 
@@ -87,6 +100,7 @@ public final class Subscription {
 
     /** Asks the owning worker to look at this subscription soon (the sink became writable); any thread. */
     public void requestPump() {
+        pumpRequests++;
         WakeTarget w = worker;
         if (w != null) {
             w.wake();
@@ -115,6 +129,9 @@ public final class Subscription {
         if (closeRequest != null || stream.isClosed()) {
             return true;
         }
+        if (blockedAtPumpRequests != NOT_BLOCKED && blockedAtPumpRequests == pumpRequests) {
+            return false;
+        }
         return (video != null && video.backlog() > 0) || (audio != null && audio.backlog() > 0);
     }
 
@@ -138,9 +155,26 @@ public final class Subscription {
         try {
             return started ? pumpFrames(nowNs) : tryStart(nowNs);
         } catch (IOException e) {
+            LOG.debug("{} viewer of {}: write failed: {}", protocol, stream.path(), e.toString());
+            close(CloseReason.WRITE_FAILED);
+            return 1;
+        } catch (RuntimeException e) {
+            // A broken sink ends its own viewer, never the worker thread that serves the others.
+            LOG.warn("{} viewer of {} failed; closing it", protocol, stream.path(), e);
             close(CloseReason.WRITE_FAILED);
             return 1;
         }
+    }
+
+    /** Asks the sink whether it takes data; remembers a refusal so the worker may sleep until a pump request. */
+    private boolean sinkReady() throws IOException {
+        int requests = pumpRequests;
+        if (sink.isReady()) {
+            blockedAtPumpRequests = NOT_BLOCKED;
+            return true;
+        }
+        blockedAtPumpRequests = requests;
+        return false;
     }
 
     private int tryStart(long nowNs) throws IOException {
@@ -152,8 +186,11 @@ public final class Subscription {
         if (!videoReady && !audioOnly) {
             return 0;
         }
-        if (!sink.isReady()) {
-            lagPolicy.onBlocked(nowNs);
+        if (!sinkReady()) {
+            if (lagPolicy.onBlocked(nowNs)) {
+                disconnectTooSlow();
+                return 1;
+            }
             return 0;
         }
         // Read the keyframe position before the formats, so formats are at least as new as the start frame.
@@ -194,7 +231,7 @@ public final class Subscription {
         int sent = 0;
         // Skips and drops do not send anything; bound them too so one viewer cannot hold the worker.
         for (int steps = 0; sent < BATCH_FRAMES && steps < 4 * BATCH_FRAMES; steps++) {
-            if (!sink.isReady()) {
+            if (!sinkReady()) {
                 if (lagPolicy.onBlocked(nowNs)) {
                     disconnectTooSlow();
                     return sent + 1;
@@ -238,7 +275,10 @@ public final class Subscription {
             sink.flush();
             long written = System.nanoTime();
             for (int i = 0; i < sent; i++) {
-                latency.record(written - batchIngestNanos[i]);
+                long ingested = batchIngestNanos[i];
+                if (ingested - joinedNanos >= 0) {
+                    latency.record(written - ingested);
+                }
             }
             framesSent += sent;
         }
@@ -320,8 +360,8 @@ public final class Subscription {
     }
 
     private void disconnectTooSlow() {
-        stream.countLagDisconnect();
         close(CloseReason.TOO_SLOW);
+        stream.countLagDisconnect();
     }
 
     /** Ends the subscription on the owning thread: sink closed, viewer counted out. */

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * the facts ingest parsed out of it. Replaced, never mutated, when the publisher sends a new one.
  *
  * @param codec          the track's codec
- * @param sequenceHeader the sequence header payload (codec framing included), never modified after construction
+ * @param sequenceHeader the sequence header payload (codec framing included); shared, so callers must never
+ *                       modify it (it is handed to every joining viewer without a copy); empty when the codec
+ *                       has no configuration to send (MP3)
  * @param headerLength   bytes of codec framing in front of the configuration record
  * @param width          video width in pixels, 0 when unknown or audio
  * @param height         video height in pixels, 0 when unknown or audio
@@ -21,6 +23,11 @@ public record TrackFormat(Codec codec, byte[] sequenceHeader, int headerLength, 
             throw new IllegalArgumentException("headerLength " + headerLength + " outside sequence header of "
                     + sequenceHeader.length + " bytes");
         }
+    }
+
+    /** Whether there is a configuration record to send joiners (AVC, AAC); false for MP3 and the like. */
+    public boolean hasSequenceHeader() {
+        return sequenceHeader.length > 0;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A sink that records what it was given, as text lines, and can be told to stop accepting writes. */
-final class RecordingSink implements FrameSink {
+class RecordingSink implements FrameSink {
     final List<String> events = new ArrayList<>();
     final List<Long> timestamps = new ArrayList<>();
     boolean ready = true;

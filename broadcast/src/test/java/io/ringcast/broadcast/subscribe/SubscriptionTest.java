@@ -34,6 +34,7 @@ class SubscriptionTest {
     private StreamPublisher publisher;
     private Stream stream;
     private FanoutWorker worker;
+    private Subscription lastAdded;
 
     @BeforeEach
     void setUp() {
@@ -63,7 +64,8 @@ class SubscriptionTest {
 
     private RecordingSink subscribe() {
         RecordingSink sink = new RecordingSink();
-        assertTrue(worker.add(new Subscription(stream, "test", sink, rings)));
+        lastAdded = new Subscription(stream, "test", sink, rings);
+        assertTrue(worker.add(lastAdded));
         return sink;
     }
 
@@ -216,4 +218,57 @@ class SubscriptionTest {
         assertEquals("start meta=0 video=false audio=true", sink.events.get(0));
         assertEquals(List.of("AUDIO 23 byte=23", "AUDIO 46 byte=46"), sink.frames());
     }
+
+    @Test
+    void shouldLetTheWorkerSleepWhileTheSinkIsBlockedUntilItAsksForAPump() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        Subscription subscription = lastAdded;
+        sink.ready = false;
+        video(33, false, 10);
+        assertTrue(subscription.mayHaveWork(), "backlog, sink not yet asked");
+        worker.doWork(clock.nanoTime());
+        assertFalse(subscription.mayHaveWork(), "blocked sink: nothing to do until it becomes writable");
+        sink.ready = true;
+        subscription.requestPump();
+        assertTrue(subscription.mayHaveWork());
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("VIDEO 0 key byte=0", "VIDEO 33 byte=33"), sink.frames());
+    }
+
+    @Test
+    void shouldCloseOnlyTheViewerWhoseSinkThrows() {
+        video(0, true, 100);
+        RecordingSink healthy = subscribe();
+        RecordingSink broken = new RecordingSink() {
+            @Override
+            public void writeFrame(TrackKind kind, io.ringcast.broadcast.track.FrameEvent frame,
+                                   org.agrona.MutableDirectBuffer buffer, int offset, int length) {
+                throw new IllegalStateException("container gave up");
+            }
+        };
+        assertTrue(worker.add(new Subscription(stream, "test", broken, rings)));
+        worker.doWork(clock.nanoTime());
+        video(33, false, 10);
+        worker.doWork(clock.nanoTime());
+        assertEquals(CloseReason.WRITE_FAILED, broken.closed);
+        assertNull(healthy.closed);
+        assertEquals(2, healthy.frames().size());
+        assertEquals(1, stream.subscriberCount());
+    }
+
+    @Test
+    void shouldDisconnectAViewerThatNeverBecomesWritableBeforeItsStart() {
+        video(0, true, 100);
+        RecordingSink sink = new RecordingSink();
+        sink.ready = false;
+        assertTrue(worker.add(new Subscription(stream, "test", sink, rings)));
+        worker.doWork(clock.nanoTime());
+        clock.advance(Duration.ofMillis(5_001));
+        worker.doWork(clock.nanoTime());
+        assertEquals(CloseReason.TOO_SLOW, sink.closed);
+        assertEquals(List.of(), sink.events);
+    }
+
 }

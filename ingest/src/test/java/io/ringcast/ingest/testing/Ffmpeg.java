@@ -36,13 +36,18 @@ public final class Ffmpeg {
      * @param seconds how long to publish
      */
     public static List<String> publishArgs(String url, String size, int fps, double seconds) {
+        return publishArgs(url, size, fps, seconds, "1500k");
+    }
+
+    /** As {@link #publishArgs(String, String, int, double)} with a video bitrate, e.g. "8000k". */
+    public static List<String> publishArgs(String url, String size, int fps, double seconds, String videoBitrate) {
         return List.of(FFMPEG, "-hide_banner", "-nostats", "-loglevel", "error", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", String.valueOf(seconds),
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
                 "-g", String.valueOf(2 * fps), "-keyint_min", String.valueOf(2 * fps), "-sc_threshold", "0",
-                "-b:v", "1500k",
+                "-b:v", videoBitrate, "-maxrate", videoBitrate, "-bufsize", videoBitrate,
                 "-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-ac", "2",
                 "-f", "flv", url);
     }

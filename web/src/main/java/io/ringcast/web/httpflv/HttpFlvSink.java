@@ -237,6 +237,9 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     }
 
     private int appendSequenceHeader(int at, TrackFormat format, long timestampMs) {
+        if (!format.hasSequenceHeader()) {
+            return at;
+        }
         byte[] body = format.sequenceHeader();
         return FlvTag.write(pendingView, at, FlvTag.typeOf(format.codec().kind()), timestampMs, body, 0, body.length);
     }
@@ -246,7 +249,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     }
 
     private static int tagBytes(TrackFormat format) {
-        return format == null ? 0 : tagBytes(format.sequenceHeader());
+        return format == null || !format.hasSequenceHeader() ? 0 : tagBytes(format.sequenceHeader());
     }
 
     /** Grows the pending array so {@code more} bytes fit after what is pending; only while warming up. */

@@ -12,10 +12,17 @@ public final class Await {
     }
 
     public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(what, timeout, condition, () -> "");
+    }
+
+    /** As {@link #until(String, Duration, BooleanSupplier)}, adding {@code state} to the failure message. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition,
+                             java.util.function.Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what
+                        + " " + state.get());
             }
             LockSupport.parkNanos(POLL_NS);
         }
