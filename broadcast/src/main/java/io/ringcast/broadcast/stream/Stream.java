@@ -51,6 +51,7 @@ public final class Stream {
     /** Producer-owned, handed over between sessions under the monitor. */
     private long order;
     private long lastTimestampMs = -1;
+    private int sessions;
 
     Stream(StreamPath path, EngineConfig engine, RingConfig rings, NanoClock clock, boolean autoClose,
            boolean onDemand, Consumer<Stream> onClosed) {
@@ -103,7 +104,7 @@ public final class Stream {
             return null;
         }
         fire(StreamEvent.PUBLISH);
-        StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs);
+        StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, ++sessions);
         publisher = session;
         return session;
     }
@@ -115,6 +116,20 @@ public final class Stream {
         publisher = null;
         fire(StreamEvent.PUBLISHER_LEFT);
         wakeSubscribers();
+    }
+
+    /** Adds a thread to wake on new frames without counting it as a subscriber (taps: segmenters, recorders). */
+    public synchronized void addWakeTarget(WakeTarget target) {
+        wakeTargetRefs.merge(target, 1, Integer::sum);
+        wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
+    }
+
+    /** Undoes {@link #addWakeTarget}. */
+    public synchronized void removeWakeTarget(WakeTarget target) {
+        if (wakeTargetRefs.merge(target, -1, Integer::sum) <= 0) {
+            wakeTargetRefs.remove(target);
+        }
+        wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
     }
 
     /** Counts a subscriber in; false when the stream is closed (answer as if it did not exist). */

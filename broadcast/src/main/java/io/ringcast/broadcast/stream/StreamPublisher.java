@@ -23,11 +23,16 @@ public final class StreamPublisher implements AutoCloseable {
     private long offsetMs;
     private boolean closed;
 
-    StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs) {
+    StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs, int session) {
         this.stream = stream;
         this.info = info;
         this.video = stream.track(TrackKind.VIDEO);
         this.audio = stream.track(TrackKind.AUDIO);
+        for (TrackRing ring : new TrackRing[]{video, audio}) {
+            if (ring != null) {
+                ring.beginSession(session);
+            }
+        }
         this.rebase = previousLastTimestampMs >= 0;
         this.floorMs = rebase ? previousLastTimestampMs + 1 : 0;
     }

@@ -18,6 +18,7 @@ public final class FrameEvent {
     long payloadPosition;
     int payloadLength;
     int headerLength;
+    int session;
 
     public Codec codec() {
         return codec;
@@ -66,6 +67,11 @@ public final class FrameEvent {
         return headerLength;
     }
 
+    /** Publisher session that produced the frame; it changes when a publisher (re)connects. */
+    public int session() {
+        return session;
+    }
+
     /** Copies all descriptor fields from another slot; used by subscribers to snapshot a slot before validation. */
     public void copyFrom(FrameEvent other) {
         codec = other.codec;
@@ -78,5 +84,6 @@ public final class FrameEvent {
         payloadPosition = other.payloadPosition;
         payloadLength = other.payloadLength;
         headerLength = other.headerLength;
+        session = other.session;
     }
 }

@@ -2,6 +2,7 @@ package io.ringcast.broadcast.track;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -10,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One track's frames: a single-producer Disruptor ring of {@link FrameEvent} descriptors plus a direct byte ring
@@ -30,6 +32,7 @@ import java.nio.ByteBuffer;
  */
 public final class TrackRing {
     private static final VarHandle RESERVED_LIMIT;
+    private static final long TAP_WAIT_NS = 1_000;
 
     static {
         try {
@@ -49,6 +52,10 @@ public final class TrackRing {
 
     /** Producer-only: next free payload position. */
     private long writePosition;
+    /** Producer-only: publisher session written into each frame. */
+    private int session;
+    /** Consumers that must see every frame; their unconsumed payload bytes must not be overwritten. */
+    private volatile Sequence[] taps = new Sequence[0];
     /** End of the highest payload region the producer has claimed; published before it writes there. */
     @SuppressWarnings("unused")
     private volatile long reservedLimit;
@@ -104,6 +111,9 @@ public final class TrackRing {
             position += payloadCapacity - offset;
         }
         long end = position + length;
+        if (taps.length > 0) {
+            awaitTapsBeyond(end - payloadCapacity);
+        }
         writePosition = end;
         RESERVED_LIMIT.setOpaque(this, end);
         // Readers must see the new limit before they can see any byte written over older frames.
@@ -140,6 +150,7 @@ public final class TrackRing {
         e.payloadPosition = position;
         e.payloadLength = length;
         e.headerLength = headerLength;
+        e.session = session;
         ring.publish(sequence);
         if (keyframe && !sequenceHeader) {
             newestKeyframeSequence = sequence;
@@ -157,6 +168,46 @@ public final class TrackRing {
         payload.putBytes(offsetOf(position), src, srcOffset, length);
         return publish(position, length, headerLength, codec, keyframe, sequenceHeader, timestampMs,
                 compositionTimeMs, ingestNanos, order);
+    }
+
+    /** Marks the frames published from now on as belonging to publisher session {@code id}. Producer only. */
+    public void beginSession(int id) {
+        session = id;
+    }
+
+    /**
+     * Waits until every tap has consumed the frames whose payload lies below {@code position} (they are about to be
+     * overwritten). Taps are fast in-process consumers; this is the only place the producer ever waits for one.
+     */
+    private void awaitTapsBeyond(long position) {
+        for (Sequence tap : taps) {
+            while (true) {
+                long next = tap.get() + 1;
+                if (next > ring.getCursor() || ring.get(next).payloadPosition >= position) {
+                    break;
+                }
+                LockSupport.parkNanos(TAP_WAIT_NS);
+            }
+        }
+    }
+
+    /**
+     * Adds a consumer that must see every frame: the ring will not overwrite a slot or payload it has not consumed
+     * (its sequence = the last sequence it consumed). Returns the sequence, initialised to the current cursor.
+     */
+    public synchronized Sequence addTap() {
+        Sequence tap = new Sequence(ring.getCursor());
+        ring.addGatingSequences(tap);
+        Sequence[] grown = java.util.Arrays.copyOf(taps, taps.length + 1);
+        grown[taps.length] = tap;
+        taps = grown;
+        return tap;
+    }
+
+    /** Removes a tap: the producer no longer waits for it. */
+    public synchronized void removeTap(Sequence tap) {
+        ring.removeGatingSequence(tap);
+        taps = java.util.Arrays.stream(taps).filter(t -> t != tap).toArray(Sequence[]::new);
     }
 
     /** Replaces the codec configuration new subscribers start with. */

@@ -1,0 +1,170 @@
+package io.ringcast.broadcast.tap;
+
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.stream.StreamRegistry;
+import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(30)
+class StreamTapTest {
+    /** Tiny rings so that the producer laps them hundreds of times during a test. */
+    private static final RingConfig TINY = new RingConfig(16, 16, 4096, 4096, false, 1_000, 5_000);
+
+    private final StreamRegistry registry = new StreamRegistry(EngineConfig.DEFAULTS, TINY, NanoClock.SYSTEM);
+    private final StreamPath path = StreamPath.parse("live/tap");
+
+    private static void publish(StreamPublisher p, TrackKind kind, long n, int size) {
+        TrackRing ring = p.track(kind);
+        long pos = ring.reserve(size);
+        ring.payloadBuffer().setMemory(ring.offsetOf(pos), size, (byte) n);
+        ring.payloadBuffer().putLong(ring.offsetOf(pos), n);
+        p.publish(kind, pos, size, 0, kind == TrackKind.VIDEO ? Codec.AVC : Codec.AAC, n % 30 == 0, false, n, 0,
+                System.nanoTime());
+    }
+
+    /** Records every frame; checks its payload is exactly what was published. */
+    private static final class Recorder implements TapConsumer {
+        final List<Long> numbers = new ArrayList<>();
+        final List<Integer> sessions = new ArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+        volatile String corruption;
+        final long slowNanos;
+
+        Recorder(long slowNanos) {
+            this.slowNanos = slowNanos;
+        }
+
+        @Override
+        public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            long n = payload.getLong(offset);
+            for (int i = 8; i < length; i++) {
+                if (payload.getByte(offset + i) != (byte) n) {
+                    corruption = "frame " + n + " byte " + i;
+                }
+            }
+            if (n != frame.timestampMs()) {
+                corruption = "frame " + n + " has timestamp " + frame.timestampMs();
+            }
+            synchronized (numbers) {
+                numbers.add(n);
+            }
+            if (slowNanos > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(slowNanos);
+            }
+        }
+
+        @Override
+        public void onNewSession(int session) {
+            sessions.add(session);
+        }
+
+        @Override
+        public void onEnd() {
+            ended.countDown();
+        }
+
+        int count() {
+            synchronized (numbers) {
+                return numbers.size();
+            }
+        }
+    }
+
+    @Test
+    void shouldSeeEveryFrameInPublishOrderWithIntactPayloadsWhileTheProducerLapsTheRings() throws Exception {
+        StreamPublisher publisher = registry.publish(path, new PublisherInfo("t", "a", 0), false);
+        Recorder recorder = new Recorder(2_000);
+        StreamTap tap = StreamTap.start(publisher.stream(), "test", recorder);
+        int frames = 5_000;
+        Thread producer = new Thread(() -> {
+            for (long n = 0; n < frames; n++) {
+                publish(publisher, n % 3 == 0 ? TrackKind.AUDIO : TrackKind.VIDEO, n, n % 3 == 0 ? 200 : 1_500);
+            }
+        });
+        producer.start();
+        producer.join(20_000);
+        assertFalse(producer.isAlive());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (recorder.count() < frames && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        tap.close();
+        assertNull(recorder.corruption, "payloads never overwritten before the tap consumed them");
+        assertEquals(frames, recorder.count(), "every frame seen");
+        for (int i = 0; i < frames; i++) {
+            assertEquals(i, recorder.numbers.get(i), "publish order across both tracks");
+        }
+        assertEquals(List.of(1), recorder.sessions);
+    }
+
+    @Test
+    void shouldSignalANewSessionWhenThePublisherReconnects() throws Exception {
+        StreamPublisher first = registry.publish(path, new PublisherInfo("t", "a", 0), false);
+        Recorder recorder = new Recorder(0);
+        StreamTap tap = StreamTap.start(first.stream(), "test", recorder);
+        publish(first, TrackKind.VIDEO, 0, 100);
+        first.close();
+        StreamPublisher second = registry.publish(path, new PublisherInfo("t", "b", 0), false);
+        publish(second, TrackKind.VIDEO, 1, 100);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (recorder.count() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        tap.close();
+        assertEquals(List.of(1, 2), recorder.sessions);
+        assertTrue(recorder.ended.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldDetachAFailingConsumerSoThePublisherNeverStalls() throws Exception {
+        StreamPublisher publisher = registry.publish(path, new PublisherInfo("t", "a", 0), false);
+        CountDownLatch ended = new CountDownLatch(1);
+        StreamTap.start(publisher.stream(), "broken", new TapConsumer() {
+            @Override
+            public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+                throw new IllegalStateException("disk on fire");
+            }
+
+            @Override
+            public void onNewSession(int session) {
+            }
+
+            @Override
+            public void onEnd() {
+                ended.countDown();
+            }
+        });
+        publish(publisher, TrackKind.VIDEO, 0, 100);
+        assertTrue(ended.await(5, TimeUnit.SECONDS), "tap ended after its consumer threw");
+        for (long n = 1; n < 1_000; n++) {
+            publish(publisher, TrackKind.VIDEO, n, 1_500);
+        }
+        assertEquals(999, publisher.track(TrackKind.VIDEO).cursor(), "the publisher went on past many laps");
+    }
+
+    @Test
+    void shouldEndWhenTheStreamCloses() throws Exception {
+        StreamPublisher publisher = registry.publish(path, new PublisherInfo("t", "a", 0), false);
+        Recorder recorder = new Recorder(0);
+        StreamTap.start(publisher.stream(), "test", recorder);
+        publisher.stream().close();
+        assertTrue(recorder.ended.await(5, TimeUnit.SECONDS));
+    }
+}
