@@ -26,6 +26,8 @@ public final class Engine implements AutoCloseable {
     private final StreamRegistry streams;
     private final FanoutPool fanout;
     private final ScheduledExecutorService housekeeping;
+    private final java.util.concurrent.ConcurrentMap<Class<?>, Object> services =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param fanoutThreads egress worker threads (viewers are spread over them)
@@ -70,6 +72,23 @@ public final class Engine implements AutoCloseable {
 
     public FanoutPool fanout() {
         return fanout;
+    }
+
+    /**
+     * Makes an object of a plugin reachable by type, e.g. the HLS segment store for the HLS servlet; the servlets
+     * find plugins this way in any container. Replaces an earlier registration of the type.
+     */
+    public <T> void registerService(Class<T> type, T service) {
+        services.put(type, type.cast(service));
+    }
+
+    public <T> void unregisterService(Class<T> type, T service) {
+        services.remove(type, service);
+    }
+
+    /** The registered service of that type, or null. */
+    public <T> T service(Class<T> type) {
+        return type.cast(services.get(type));
     }
 
     /** Moves every stream's recorded latencies into its totals and samples track rates; stats read those. */

@@ -18,6 +18,7 @@ public final class StreamRegistry {
     private final EngineConfig engine;
     private final RingConfig rings;
     private final NanoClock clock;
+    private final java.util.List<StreamListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public StreamRegistry(EngineConfig engine, RingConfig rings, NanoClock clock) {
         this.engine = engine;
@@ -32,13 +33,31 @@ public final class StreamRegistry {
      */
     public StreamPublisher publish(StreamPath path, PublisherInfo info, boolean autoClose) {
         while (true) {
-            Stream stream = streams.computeIfAbsent(path, p -> newStream(p, autoClose, false));
+            boolean[] created = {false};
+            Stream stream = streams.computeIfAbsent(path, p -> {
+                created[0] = true;
+                return newStream(p, autoClose, false);
+            });
+            if (created[0]) {
+                for (StreamListener listener : listeners) {
+                    listener.onStreamStarted(stream);
+                }
+            }
             StreamPublisher session = stream.publish(info);
             if (session != null || !stream.isClosed()) {
                 return session;
             }
             streams.remove(path, stream);
         }
+    }
+
+    /** Registers a listener for streams started from now on. */
+    public void addListener(StreamListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(StreamListener listener) {
+        listeners.remove(listener);
     }
 
     /** The stream at {@code path}, or null when there is none (or it just closed). */
