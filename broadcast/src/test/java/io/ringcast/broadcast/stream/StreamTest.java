@@ -101,4 +101,16 @@ class StreamTest {
         }
         assertEquals(new StreamPath("live", "demo-1_2.x"), StreamPath.parse("live/demo-1_2.x"));
     }
+
+    @Test
+    void shouldTellListenersOnceWhenAStreamStartsBeforeItsFirstFrame() {
+        java.util.List<String> started = new java.util.ArrayList<>();
+        registry.addListener(stream -> started.add(stream.path() + " frames="
+                + stream.track(TrackKind.VIDEO).framesPublished()));
+        StreamPublisher first = registry.publish(path, info, false);
+        publishVideo(first, 0, true);
+        first.close();
+        registry.publish(path, info, false);
+        assertEquals(java.util.List.of("live/demo frames=0"), started, "a reconnect is not a new stream");
+    }
 }
