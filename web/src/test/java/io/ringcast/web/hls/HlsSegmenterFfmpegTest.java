@@ -295,6 +295,42 @@ class HlsSegmenterFfmpegTest {
     }
 
     @Test
+    void shouldLetReadersSeeOnlyConsistentWindowsWhileTheSegmenterPublishes() throws Exception {
+        HlsStreams streams = streams(HlsConfig.defaults().withWindowSegments(3));
+        HlsSegmenter segmenter = streams.open(PATH);
+        HlsStream stream = streams.find(PATH);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong windowsSeen = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Map<Long, Integer> hashes = new java.util.HashMap<>();
+        java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            HlsWindow previous = null;
+            while (!done.get()) {
+                HlsWindow w = stream.window();
+                if (w != previous && !w.isEmpty()) {
+                    windowsSeen.incrementAndGet();
+                    String text = w.playlistText();
+                    assertTrue(text.contains("#EXT-X-MEDIA-SEQUENCE:" + w.firstSequence() + "\n"), text);
+                    for (int i = 0; i < w.segments().size(); i++) {
+                        HlsSegment s = w.segments().get(i);
+                        assertEquals(w.firstSequence() + i, s.sequence(), "consecutive");
+                        assertSame(s, w.segment(s.sequence()));
+                        int hash = java.util.Arrays.hashCode(s.bytes());
+                        assertEquals(hash, hashes.computeIfAbsent(s.sequence(), k -> hash), "bytes never change");
+                    }
+                    previous = w;
+                }
+            }
+        });
+        for (int pass = 0; pass < 4; pass++) {
+            feed(segmenter, both, pass * 7_000L);
+        }
+        done.set(true);
+        reader.get(30, TimeUnit.SECONDS);
+        assertTrue(windowsSeen.get() >= 1, "the reader saw windows");
+        assertEquals(3, stream.window().segments().size());
+    }
+
+    @Test
     void shouldRejectConfigurationsThatCannotWork() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> HlsConfig.defaults().withWindowSegments(2));
