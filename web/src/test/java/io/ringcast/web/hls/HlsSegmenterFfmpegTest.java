@@ -302,9 +302,14 @@ class HlsSegmenterFfmpegTest {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong windowsSeen = new java.util.concurrent.atomic.AtomicLong();
         java.util.Map<Long, Integer> hashes = new java.util.HashMap<>();
+        java.util.concurrent.CountDownLatch readerStarted = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            readerStarted.countDown();
             HlsWindow previous = null;
-            while (!done.get()) {
+            boolean last = false;
+            while (!last) {
+                // One more look after the writer finished, so the final window is always checked.
+                last = done.get();
                 HlsWindow w = stream.window();
                 if (w != previous && !w.isEmpty()) {
                     windowsSeen.incrementAndGet();
@@ -321,6 +326,7 @@ class HlsSegmenterFfmpegTest {
                 }
             }
         });
+        assertTrue(readerStarted.await(10, TimeUnit.SECONDS), "reader thread started");
         for (int pass = 0; pass < 4; pass++) {
             feed(segmenter, both, pass * 7_000L);
         }
