@@ -1,0 +1,94 @@
+package io.ringcast.web.hls;
+
+import io.ringcast.web.http.Cors;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * HLS playback: {@code GET /{app}/{name}.m3u8} answers the live playlist, {@code GET /{app}/{name}/{seq}.ts} a
+ * segment of its window. Mapped by extension ({@code *.m3u8} and {@code *.ts}). Runs on container threads; reads
+ * only the immutable window snapshot published by the stream's segmenter, so requests never wait for it.
+ *
+ * <p>Answers: 200 with {@code application/vnd.apple.mpegurl} and {@code no-cache} (playlist) or
+ * {@code video/mp2t}, Content-Length and {@code max-age} (segments never change); 400 for a malformed path; 404 for
+ * an unknown stream, a stream without a complete segment yet, or a segment outside the window. HEAD answers the
+ * same headers without a body; OPTIONS answers a CORS preflight. Every answer carries CORS.
+ */
+public final class HlsServlet extends HttpServlet {
+    public static final String SEGMENT_CONTENT_TYPE = "video/mp2t";
+    private static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+
+    private transient HlsStreams streams;
+    private transient String segmentCacheControl;
+
+    @Override
+    public void init() throws ServletException {
+        streams = HlsStreams.from(getServletContext());
+        segmentCacheControl = "public, max-age=" + streams.config().segmentMaxAgeSeconds();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, true);
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, false);
+    }
+
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        Cors.preflight(response, ALLOWED_METHODS);
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, boolean withBody)
+            throws IOException {
+        HlsRequest target;
+        try {
+            target = HlsRequest.parse(request.getServletPath(), request.getPathInfo());
+        } catch (IllegalArgumentException e) {
+            Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad HLS path: " + e.getMessage(),
+                    withBody);
+            return;
+        }
+        HlsStream stream = streams.find(target.path());
+        if (stream == null) {
+            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no HLS stream " + target.path(), withBody);
+            return;
+        }
+        HlsWindow window = stream.window();
+        if (target.isPlaylist()) {
+            if (window.isEmpty()) {
+                Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no segment of " + target.path()
+                        + " yet", withBody);
+                return;
+            }
+            write(response, Playlist.CONTENT_TYPE, "no-cache", window.playlist(), withBody);
+            return;
+        }
+        HlsSegment segment = window.segment(target.sequence());
+        if (segment == null) {
+            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "segment " + target.sequence() + " of "
+                    + target.path() + " is not in the window", withBody);
+            return;
+        }
+        write(response, SEGMENT_CONTENT_TYPE, segmentCacheControl, segment.bytes(), withBody);
+    }
+
+    private static void write(HttpServletResponse response, String contentType, String cacheControl, byte[] body,
+                              boolean withBody) throws IOException {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(contentType);
+        response.setHeader("Cache-Control", cacheControl);
+        Cors.allowAnyOrigin(response);
+        response.setContentLength(body.length);
+        if (withBody) {
+            response.getOutputStream().write(body);
+        }
+    }
+}

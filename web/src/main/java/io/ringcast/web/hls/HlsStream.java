@@ -1,0 +1,35 @@
+package io.ringcast.web.hls;
+
+import io.ringcast.broadcast.stream.StreamPath;
+
+/**
+ * The read side of one stream's HLS output: the newest published {@link HlsWindow} and the stats. The segmenter
+ * thread publishes; servlet and stats threads read, lock-free (a volatile reference to an immutable snapshot).
+ */
+public final class HlsStream {
+    private final StreamPath path;
+    private final HlsStats stats = new HlsStats();
+    private volatile HlsWindow window;
+
+    HlsStream(StreamPath path) {
+        this.path = path;
+        this.window = HlsWindow.empty(path.name());
+    }
+
+    public StreamPath path() {
+        return path;
+    }
+
+    /** The newest snapshot; any thread. */
+    public HlsWindow window() {
+        return window;
+    }
+
+    public HlsStats stats() {
+        return stats;
+    }
+
+    void publish(HlsWindow next) {
+        window = next;
+    }
+}
