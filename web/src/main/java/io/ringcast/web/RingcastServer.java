@@ -7,6 +7,8 @@ import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.config.EngineConfigs;
 import io.ringcast.broadcast.plugin.PluginHost;
 import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.web.hls.HlsServlet;
+import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.stats.StatsServlet;
 import io.undertow.Undertow;
@@ -96,7 +98,7 @@ public final class RingcastServer implements AutoCloseable {
     }
 
     private static DeploymentInfo deploymentInfo(Engine engine) {
-        return Servlets.deployment()
+        DeploymentInfo info = Servlets.deployment()
                 .setClassLoader(RingcastServer.class.getClassLoader())
                 .setContextPath("/")
                 .setDeploymentName(DEPLOYMENT_NAME)
@@ -109,6 +111,16 @@ public final class RingcastServer implements AutoCloseable {
                         Servlets.servlet("stats", StatsServlet.class)
                                 .addMapping("/api/*")
                                 .setLoadOnStartup(1));
+        HlsStreams hls = engine.service(HlsStreams.class);
+        if (hls != null) {
+            // Only with the HLS plugin enabled: disabling it removes its endpoints.
+            info.addServletContextAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls)
+                    .addServlets(Servlets.servlet("hls", HlsServlet.class)
+                            .addMapping("*.m3u8")
+                            .addMapping("*.ts")
+                            .setLoadOnStartup(1));
+        }
+        return info;
     }
 
     /** The port HTTP is bound to (the real one when configured as 0). */

@@ -46,6 +46,15 @@ public final class HlsSegmenter {
      * @param files disk mirror, or null for memory only
      */
     public HlsSegmenter(HlsConfig config, HlsStream stream, NanoClock clock, SegmentFiles files) {
+        this(config, stream, clock, files, 0);
+    }
+
+    /**
+     * @param firstSequence media sequence number of the first segment; {@link HlsStreams} seeds it from the wall
+     *                      clock so that a stream restarted at the same path never reuses a cached segment URI
+     */
+    public HlsSegmenter(HlsConfig config, HlsStream stream, NanoClock clock, SegmentFiles files, long firstSequence) {
+        this.nextSequence = firstSequence;
         this.config = config;
         this.stream = stream;
         this.clock = clock;

@@ -13,13 +13,23 @@ public final class HlsStats {
     /** Protocol name of the availability latency histogram. */
     public static final String PROTOCOL = "hls-segment";
 
-    private final LatencyStats availability = new LatencyStats(PROTOCOL);
+    private final LatencyStats availability;
     private volatile long lastAvailabilityLatencyNs = -1;
     private volatile long segmentsPublished;
     private volatile long framesMuxed;
     private volatile long framesIgnored;
     private volatile long framesDropped;
     private volatile long framesMalformed;
+
+    /** Counters with their own availability histogram (tests, tools). */
+    public HlsStats() {
+        this(new LatencyStats(PROTOCOL));
+    }
+
+    /** Counters recording availability into the given histogram, e.g. the engine stream's, which the engine samples. */
+    public HlsStats(LatencyStats availability) {
+        this.availability = availability;
+    }
 
     void onSegment(long availabilityLatencyNs) {
         lastAvailabilityLatencyNs = availabilityLatencyNs;

@@ -8,11 +8,12 @@ import io.ringcast.broadcast.stream.StreamPath;
  */
 public final class HlsStream {
     private final StreamPath path;
-    private final HlsStats stats = new HlsStats();
+    private final HlsStats stats;
     private volatile HlsWindow window;
 
-    HlsStream(StreamPath path) {
+    HlsStream(StreamPath path, HlsStats stats) {
         this.path = path;
+        this.stats = stats;
         this.window = HlsWindow.empty(path.name());
     }
 

@@ -49,9 +49,15 @@ public final class HlsStreams {
      * the caller then feeds from one thread.
      */
     public HlsSegmenter open(StreamPath path) {
-        HlsStream stream = new HlsStream(path);
+        return open(path, new HlsStats());
+    }
+
+    /** As {@link #open(StreamPath)}, counting into {@code stats} (e.g. backed by the engine stream's latency). */
+    public HlsSegmenter open(StreamPath path, HlsStats stats) {
+        HlsStream stream = new HlsStream(path, stats);
         SegmentFiles files = config.directory().map(dir -> new SegmentFiles(dir, path, diskExecutor)).orElse(null);
-        HlsSegmenter segmenter = new HlsSegmenter(config, stream, clock, files);
+        HlsSegmenter segmenter = new HlsSegmenter(config, stream, clock, files,
+                System.currentTimeMillis() / 1_000);
         streams.put(path, stream);
         return segmenter;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.web.hls.HlsStream;
+import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.RingcastContext;
 import io.ringcast.web.http.Cors;
@@ -46,7 +48,7 @@ public final class StatsServlet extends HttpServlet {
                 json.writeStartObject();
                 json.writeArrayFieldStart("streams");
                 for (Stream s : streams) {
-                    StreamStatsWriter.write(json, s);
+                    StreamStatsWriter.write(json, s, hls(s));
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -69,7 +71,7 @@ public final class StatsServlet extends HttpServlet {
             sendError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + streamPath);
             return;
         }
-        send(response, HttpServletResponse.SC_OK, json -> StreamStatsWriter.write(json, stream));
+        send(response, HttpServletResponse.SC_OK, json -> StreamStatsWriter.write(json, stream, hls(stream)));
     }
 
     @Override
@@ -104,5 +106,11 @@ public final class StatsServlet extends HttpServlet {
     @FunctionalInterface
     private interface JsonBody {
         void write(JsonGenerator json) throws IOException;
+    }
+
+    /** The stream's HLS output when the HLS plugin runs, else null. */
+    private HlsStream hls(Stream stream) {
+        HlsStreams hls = engine.service(HlsStreams.class);
+        return hls == null ? null : hls.find(stream.path());
     }
 }

@@ -8,6 +8,8 @@ import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
+import io.ringcast.web.hls.HlsStats;
+import io.ringcast.web.hls.HlsStream;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -26,6 +28,11 @@ public final class StreamStatsWriter {
     }
 
     public static void write(JsonGenerator json, Stream stream) throws IOException {
+        write(json, stream, null);
+    }
+
+    /** As {@link #write(JsonGenerator, Stream)}, with the stream's HLS packaging facts when HLS runs. */
+    public static void write(JsonGenerator json, Stream stream, HlsStream hls) throws IOException {
         json.writeStartObject();
         json.writeStringField("path", stream.path().toString());
         json.writeStringField("state", stream.state().name());
@@ -38,6 +45,25 @@ public final class StreamStatsWriter {
             writeLatency(json, e.getKey(), e.getValue().total());
         }
         json.writeEndObject();
+        if (hls != null) {
+            writeHls(json, hls);
+        }
+        json.writeEndObject();
+    }
+
+    /** Segments published, the newest one's availability (ingest of its first frame to publication) and drops. */
+    private static void writeHls(JsonGenerator json, HlsStream hls) throws IOException {
+        HlsStats stats = hls.stats();
+        json.writeObjectFieldStart("hls");
+        json.writeNumberField("segmentsPublished", stats.segmentsPublished());
+        long lastNs = stats.lastAvailabilityLatencyNs();
+        if (lastNs >= 0) {
+            json.writeNumberField("lastSegmentAvailableAfterMs", lastNs / 1_000_000.0);
+        }
+        json.writeNumberField("segmentsInWindow", hls.window().segments().size());
+        json.writeNumberField("framesMuxed", stats.framesMuxed());
+        json.writeNumberField("framesDropped", stats.framesDropped());
+        json.writeNumberField("framesIgnored", stats.framesIgnored());
         json.writeEndObject();
     }
 

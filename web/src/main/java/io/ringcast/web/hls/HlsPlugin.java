@@ -1,0 +1,125 @@
+package io.ringcast.web.hls;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.broadcast.plugin.Plugin;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamListener;
+import io.ringcast.broadcast.tap.StreamTap;
+import io.ringcast.broadcast.tap.TapConsumer;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackKind;
+import org.agrona.DirectBuffer;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * HLS as an engine plugin, section {@code [hls]}: every stream gets a segmenter fed by a gating {@link StreamTap}
+ * (it must see every frame), and the segment store is registered as an engine service for the servlet and stats.
+ * Startup and shutdown only; the taps run on their own threads.
+ */
+public final class HlsPlugin implements Plugin, StreamListener {
+    private final Set<StreamTap> taps = ConcurrentHashMap.newKeySet();
+    private boolean enable = true;
+    private HlsConfig config = HlsConfig.defaults();
+    private Engine engine;
+    private HlsStreams streams;
+    private ExecutorService diskWriter;
+
+    @Override
+    public String name() {
+        return "hls";
+    }
+
+    @Override
+    public int order() {
+        return 50;
+    }
+
+    @Override
+    public void configure(ConfigSection s) {
+        HlsConfig d = HlsConfig.defaults();
+        enable = s.getBoolean("enable", true);
+        String directory = s.getString("directory", "");
+        try {
+            config = new HlsConfig(
+                    s.getLong("segment_duration_ms", d.targetDurationMs(), 100, 60_000),
+                    s.getInt("window_segments", d.windowSegments(), HlsConfig.MIN_WINDOW_SEGMENTS, 1_000),
+                    directory.isBlank() ? Optional.empty() : Optional.of(Path.of(directory)),
+                    s.getInt("segment_max_age_s", d.segmentMaxAgeSeconds(), 0, 86_400),
+                    d.initialSegmentCapacityBytes());
+        } catch (IllegalArgumentException e) {
+            throw s.error("", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean enabled() {
+        return enable;
+    }
+
+    @Override
+    public void start(Engine engine) {
+        this.engine = engine;
+        diskWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ringcast-hls-disk");
+            t.setDaemon(true);
+            return t;
+        });
+        streams = new HlsStreams(config, engine.clock(), diskWriter);
+        engine.registerService(HlsStreams.class, streams);
+        engine.streams().addListener(this);
+    }
+
+    @Override
+    public void onStreamStarted(Stream stream) {
+        HlsSegmenter segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
+        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter));
+        taps.add(tap);
+        stream.onClose(() -> taps.remove(tap));
+    }
+
+    @Override
+    public void stop() {
+        engine.streams().removeListener(this);
+        for (StreamTap tap : taps) {
+            tap.close();
+        }
+        taps.clear();
+        engine.unregisterService(HlsStreams.class, streams);
+        diskWriter.shutdown();
+    }
+
+    /** Feeds one stream's segmenter on its tap's thread; a new publisher session is a discontinuity. */
+    private final class SegmenterFeed implements TapConsumer {
+        private final HlsSegmenter segmenter;
+        private boolean seenSession;
+
+        SegmenterFeed(HlsSegmenter segmenter) {
+            this.segmenter = segmenter;
+        }
+
+        @Override
+        public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            segmenter.onFrame(kind, frame, payload, offset, length);
+        }
+
+        @Override
+        public void onNewSession(int session) {
+            if (seenSession) {
+                segmenter.onDiscontinuity();
+            }
+            seenSession = true;
+        }
+
+        @Override
+        public void onEnd() {
+            streams.close(segmenter);
+        }
+    }
+}
