@@ -10,8 +10,11 @@ import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.page.PlayerPageServlet;
+import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.stats.StatsServlet;
 import io.undertow.Undertow;
+import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
@@ -28,7 +31,9 @@ import java.util.OptionalInt;
  * embedded Undertow serving the servlets. Started and closed by one thread (main, or a test); the running parts
  * have their own threads.
  *
- * <p>Servlet mappings: {@link HttpFlvServlet} at {@code *.flv}, {@link StatsServlet} at {@code /api/*}. The
+ * <p>Servlet mappings: {@link HttpFlvServlet} at {@code *.flv}, {@link StatsServlet} at {@code /api/*},
+ * {@link StreamIndexServlet} at the context root ({@code ""}), {@link PlayerPageServlet} at {@code /play/*}; static
+ * resources from {@code META-INF/resources/} on the class path everywhere else. The
  * engine reaches the servlets as the context attribute {@link RingcastContext#ENGINE_ATTRIBUTE}, so the same
  * servlets deploy unchanged in other containers.
  */
@@ -110,7 +115,19 @@ public final class RingcastServer implements AutoCloseable {
                                 .setLoadOnStartup(1),
                         Servlets.servlet("stats", StatsServlet.class)
                                 .addMapping("/api/*")
-                                .setLoadOnStartup(1));
+                                .setLoadOnStartup(1))
+                // Pages: the stream list at the context root only (""), players below /play/. Their scripts and
+                // the player libraries are jar resources under META-INF/resources/ (as Tomcat and Jetty serve
+                // them from WEB-INF/lib), served here by Undertow's default servlet for every unmapped path.
+                .addServlets(
+                        Servlets.servlet("pages-index", StreamIndexServlet.class)
+                                .addMapping("")
+                                .setLoadOnStartup(1),
+                        Servlets.servlet("pages-player", PlayerPageServlet.class)
+                                .addMapping("/play/*")
+                                .setLoadOnStartup(1))
+                .setResourceManager(new ClassPathResourceManager(RingcastServer.class.getClassLoader(),
+                        "META-INF/resources"));
         HlsStreams hls = engine.service(HlsStreams.class);
         if (hls != null) {
             // Only with the HLS plugin enabled: disabling it removes its endpoints.

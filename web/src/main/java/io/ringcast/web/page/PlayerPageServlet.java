@@ -1,0 +1,122 @@
+package io.ringcast.web.page;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.web.RingcastContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The player page, mapped at {@code /play/*}: {@code GET /play/{app}/{name}?mode=flv|hls|native} renders a page
+ * whose script ({@code assets/player.js}) plays the stream with mpegts.js over HTTP-FLV (the default), hls.js, or
+ * the browser's native HLS. Runs on container request threads; reads the engine's thread-safe registry.
+ *
+ * <p>Answers: 200 for a valid path, also when the stream is not live (it may start later; the page says so and the
+ * player retries); 400 for invalid stream names or an unknown mode; 404 for any path not of the form
+ * {@code /play/{app}/{name}}. URLs in the page are relative ({@code ../../live/x.flv}), so it works under any
+ * context path.
+ */
+public final class PlayerPageServlet extends HttpServlet {
+    /** From {@code /play/{app}/{name}} back to the context root. */
+    static final String TO_ROOT = "../../";
+    private static final PageTemplate PAGE = PageTemplate.load("io/ringcast/web/page/player.html");
+
+    private transient Engine engine;
+    private transient PlayerLibraries libraries;
+
+    @Override
+    public void init() throws ServletException {
+        engine = RingcastContext.engine(getServletContext());
+        libraries = PlayerLibraries.packaged();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        render(request, response, true);
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        render(request, response, false);
+    }
+
+    private void render(HttpServletRequest request, HttpServletResponse response, boolean withBody)
+            throws IOException {
+        String[] parts = appAndName(request.getPathInfo());
+        if (parts == null) {
+            HtmlResponse.error(request, response, HttpServletResponse.SC_NOT_FOUND,
+                    "no such page; players live at play/{app}/{name}", withBody);
+            return;
+        }
+        StreamPath path;
+        PlayMode mode;
+        try {
+            path = new StreamPath(parts[0], parts[1]);
+            mode = PlayMode.fromQuery(request.getParameter("mode"));
+        } catch (IllegalArgumentException e) {
+            HtmlResponse.error(request, response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage(), withBody);
+            return;
+        }
+        Stream stream = engine.streams().find(path);
+        HtmlResponse.send(response, HttpServletResponse.SC_OK, page(path, mode, stream), withBody);
+    }
+
+    /** {@code {app, name}} of a path info {@code /app/name} with two non-empty parts, else null. */
+    static String[] appAndName(String pathInfo) {
+        if (pathInfo == null || !pathInfo.startsWith("/")) {
+            return null;
+        }
+        int slash = pathInfo.indexOf('/', 1);
+        if (slash < 2 || slash == pathInfo.length() - 1 || pathInfo.indexOf('/', slash + 1) >= 0) {
+            return null;
+        }
+        return new String[] {pathInfo.substring(1, slash), pathInfo.substring(slash + 1)};
+    }
+
+    String page(StreamPath path, PlayMode mode, Stream stream) {
+        boolean live = stream != null && stream.state() == StreamState.PUBLISHING;
+        String script = switch (mode) {
+            case FLV -> libraries.mpegtsScript();
+            case HLS -> libraries.hlsjsScript();
+            case NATIVE -> null;
+        };
+        Map<String, String> v = new HashMap<>();
+        v.put("path", path.toString());
+        v.put("root", TO_ROOT);
+        v.put("mode", mode.id());
+        v.put("modeLabel", mode.label());
+        v.put("modes", modeLinks(mode));
+        v.put("flvUrl", TO_ROOT + path + ".flv");
+        v.put("hlsUrl", TO_ROOT + path + ".m3u8");
+        v.put("libraryScript", script == null ? ""
+                : "<script src=\"" + Html.escape(TO_ROOT + script) + "\"></script>");
+        v.put("streamState", stream == null ? "not live" : StreamFacts.state(stream));
+        v.put("streamStateClass", stream == null ? "absent" : stream.state().name().toLowerCase());
+        v.put("notice", live ? "" : "This stream is not live yet. The player keeps retrying; it starts when a "
+                + "publisher sends " + path + ".");
+        v.put("noticeHidden", live ? "hidden" : "");
+        v.put("video", stream == null ? "-" : StreamFacts.video(stream));
+        v.put("audio", stream == null ? "-" : StreamFacts.audio(stream));
+        return PAGE.render(v);
+    }
+
+    private static String modeLinks(PlayMode current) {
+        StringBuilder s = new StringBuilder();
+        for (PlayMode m : PlayMode.values()) {
+            s.append("<a href=\"?mode=").append(m.id()).append('"');
+            if (m == current) {
+                s.append(" class=\"current\" aria-current=\"page\"");
+            }
+            s.append(" data-mode=\"").append(m.id()).append("\">").append(Html.escape(m.label())).append("</a>");
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,120 @@
+// Plays one ringcast player page in Debian's headless Chromium (driven by playwright-core, no browser download) and
+// prints one line of JSON with what happened. Run by io.ringcast.web.page.BrowserPlaybackTest; by hand:
+//   node play.mjs --play-url http://127.0.0.1:8080/play/live/x?mode=flv --play-png play.png \
+//                 --index-url http://127.0.0.1:8080/ --index-png index.png
+// Exit code 0 when the script ran to the end (the JSON says whether playback passed), 2 on a script failure.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Flags that make Chromium work on this machine: no sandbox as root, no GPU, and no background traffic to Google
+// hosts, which a closed network refuses.
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const H264_AAC = 'video/mp4; codecs="avc1.42E01E,mp4a.40.2"';
+const POLL_MS = 250;
+
+function options(argv) {
+  const o = { minAdvanceS: 5, timeoutS: 25 };
+  for (let i = 2; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    o[key] = argv[i + 1];
+  }
+  o.minAdvanceS = Number(o.minAdvanceS);
+  o.timeoutS = Number(o.timeoutS);
+  if (!o.playUrl) {
+    throw new Error('--play-url is required');
+  }
+  return o;
+}
+
+async function sample(page) {
+  return page.evaluate(() => {
+    const v = document.getElementById('video');
+    let played = 0;
+    for (let i = 0; i < v.played.length; i++) {
+      played += v.played.end(i) - v.played.start(i);
+    }
+    const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : {};
+    const p = window.ringcastPlayer || {};
+    return {
+      currentTime: v.currentTime, playedS: played, paused: v.paused, readyState: v.readyState,
+      videoWidth: v.videoWidth, videoHeight: v.videoHeight,
+      totalVideoFrames: q.totalVideoFrames ?? null, droppedVideoFrames: q.droppedVideoFrames ?? null,
+      bufferedEnd: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : null,
+      mode: p.mode ?? null, state: p.state ?? null, restarts: p.restarts ?? null,
+      errors: p.errors ?? null, supports: p.supports ?? null
+    };
+  });
+}
+
+async function main() {
+  const o = options(process.argv);
+  const profile = mkdtempSync(join(tmpdir(), 'ringcast-chromium-'));
+  const result = { playUrl: o.playUrl, minAdvanceS: o.minAdvanceS };
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 980 }
+  });
+  try {
+    result.browserVersion = context.browser()?.version() ?? null;
+    const page = await context.newPage();
+    const origin = new URL(o.playUrl).origin;
+    const foreign = [];
+    const consoleErrors = [];
+    page.on('request', r => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:')
+      && !r.url().startsWith('data:')) foreign.push(r.url()); });
+    page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', e => consoleErrors.push('pageerror: ' + e.message));
+
+    const response = await page.goto(o.playUrl, { waitUntil: 'load' });
+    result.status = response.status();
+    result.contentType = response.headers()['content-type'];
+    result.mseH264Aac = await page.evaluate(t => typeof MediaSource !== 'undefined'
+      && MediaSource.isTypeSupported(t), H264_AAC);
+    await page.waitForFunction(() => window.ringcastPlayer !== undefined, null, { timeout: 5000 });
+
+    const started = Date.now();
+    const first = await sample(page);
+    let last = first;
+    while (Date.now() - started < o.timeoutS * 1000) {
+      last = await sample(page);
+      if (last.currentTime - first.currentTime >= o.minAdvanceS) {
+        break;
+      }
+      await page.waitForTimeout(POLL_MS);
+    }
+    result.waitedMs = Date.now() - started;
+    result.startTime = first.currentTime;
+    result.advancedS = last.currentTime - first.currentTime;
+    result.last = last;
+    result.foreignRequests = foreign;
+    result.consoleErrors = consoleErrors;
+    if (o.playPng) {
+      await page.screenshot({ path: o.playPng, fullPage: true });
+      result.playPng = o.playPng;
+    }
+    if (o.indexUrl) {
+      const index = await context.newPage();
+      const r = await index.goto(o.indexUrl, { waitUntil: 'load' });
+      result.indexStatus = r.status();
+      result.indexLinks = await index.$$eval('a', as => as.map(a => a.getAttribute('href')));
+      if (o.indexPng) {
+        await index.screenshot({ path: o.indexPng, fullPage: true });
+        result.indexPng = o.indexPng;
+      }
+    }
+    result.passed = result.advancedS >= o.minAdvanceS && Array.isArray(last.errors) && last.errors.length === 0;
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch(e => {
+  process.stderr.write((e && e.stack) || String(e));
+  process.stderr.write('\n');
+  process.exit(2);
+});
