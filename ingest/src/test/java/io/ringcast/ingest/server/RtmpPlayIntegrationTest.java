@@ -129,4 +129,141 @@ class RtmpPlayIntegrationTest {
         assertTrue(frames.getOrDefault("video", 0) >= 280, "about 10 s of 30 fps video: " + frames);
         assertTrue(frames.getOrDefault("audio", 0) >= 400, "about 10 s of 44.1 kHz AAC: " + frames);
     }
+
+    @Test
+    void shouldServeTwentyFfmpegViewersFromTheConfiguredLoopThreadsAndRecordLatency() throws Exception {
+        Ffmpeg.assumeInstalled();
+        start(RingConfig.DEFAULTS);
+        Stream stream = publish("many", "320x240", 25, "800k");
+        int viewers = 20;
+        List<Ffmpeg.FfmpegProcess> players = new ArrayList<>();
+        List<Path> crcs = new ArrayList<>();
+        for (int i = 0; i < viewers; i++) {
+            Path crc = Files.createTempFile("ringcast-many-" + i + "-", ".crc");
+            crcs.add(crc);
+            players.add(run(playArgs(baseUrl + "/live/many", 6, crc), "play-" + i));
+        }
+        await(viewers + " RTMP viewers", 30_000,
+                () -> stream.subscribersByProtocol().getOrDefault("rtmp", 0) == viewers);
+
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            names.add(t.getName());
+        }
+        long loopThreads = names.stream().filter(n -> n.startsWith(RtmpPlayerLoops.THREAD_NAME_PREFIX)).count();
+        long connectionThreads = names.stream().filter(n -> n.matches("rtmp-\\d+-.*")).count();
+        assertEquals(PLAYER_LOOP_THREADS, loopThreads, "player loop threads: " + names);
+        assertEquals(1, connectionThreads, "only the publisher keeps a connection thread: " + names);
+
+        for (int i = 0; i < viewers; i++) {
+            assertEquals(0, players.get(i).await(60), players.get(i).output());
+            assertEquals("", players.get(i).output().strip(), "no error output from viewer " + i);
+            Map<String, Integer> frames = countFrames(crcs.get(i));
+            assertTrue(frames.getOrDefault("video", 0) >= 165, "viewer " + i + " decoded 6 s of video: " + frames);
+            assertTrue(frames.getOrDefault("audio", 0) >= 240, "viewer " + i + " decoded 6 s of audio: " + frames);
+        }
+        engine.sampleLatency();
+        Histogram latency = stream.latency("rtmp").total();
+        System.out.printf("RTMP play server-added latency over %d frames: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                latency.getTotalCount(), latency.getValueAtPercentile(50) / 1e6,
+                latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
+        assertTrue(latency.getTotalCount() > 0, "latency recorded for rtmp viewers");
+        assertTrue(latency.getValueAtPercentile(99) < TimeUnit.MILLISECONDS.toNanos(100),
+                "p99 server-added latency under 100 ms: " + latency.getValueAtPercentile(99) / 1e6 + " ms");
+    }
+
+    @Test
+    void shouldDisconnectAStalledViewerWithoutDelayingAConcurrentOne() throws Exception {
+        Ffmpeg.assumeInstalled();
+        start(new RingConfig(1024, 1024, 16 << 20, 1 << 20, false, 1000, 2000));
+        Stream stream = publish("fast", "1280x720", 40, "8000k");
+        int port = server.localAddress().getPort();
+        try (RawRtmpClient stalled = new RawRtmpClient(port, 4096);
+             RawRtmpClient reader = new RawRtmpClient(port, 0)) {
+            stalled.play("live", "fast");
+            reader.play("live", "fast");
+            long lastVideoMs = -1;
+            long maxGapMs = 0;
+            long videoFrames = 0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < end
+                    && (stream.subscribersDisconnectedForLag() == 0 || videoFrames < 300)) {
+                RawRtmpClient.Message m = reader.nextMessage(end);
+                if (m.typeId() != MessageTypeIds.VIDEO || (m.payload().length > 1 && m.payload()[1] == 0)) {
+                    continue;
+                }
+                if (lastVideoMs >= 0) {
+                    maxGapMs = Math.max(maxGapMs, m.timestampMs() - lastVideoMs);
+                }
+                lastVideoMs = m.timestampMs();
+                videoFrames++;
+            }
+            System.out.printf("concurrent viewer: %d video frames, largest timestamp gap %d ms%n", videoFrames,
+                    maxGapMs);
+            assertTrue(stream.subscribersDisconnectedForLag() >= 1, "the stalled viewer was dropped for lag");
+            assertTrue(videoFrames >= 300, "the concurrent viewer kept receiving: " + videoFrames);
+            assertTrue(maxGapMs <= 100, "the concurrent viewer missed no frames; largest gap " + maxGapMs + " ms");
+            assertTrue(stalled.isClosedByServer(10_000), "the stalled viewer's connection was closed");
+            await("the stalled connection to be released (publisher and reader remain)", 5_000,
+                    () -> server.connectionCount() == 2);
+        }
+    }
+
+    @Test
+    void shouldPauseUnpauseAndDeleteStreamWithTheRightStatusCodes() throws Exception {
+        Ffmpeg.assumeInstalled();
+        start(RingConfig.DEFAULTS);
+        publish("p", "320x240", 30, "500k");
+        try (RawRtmpClient client = new RawRtmpClient(server.localAddress().getPort(), 0)) {
+            int streamId = client.play("live", "p");
+            client.awaitMessage(RawRtmpClient.Message::isVideoKeyframe, 5_000);
+
+            client.command(streamId, "pause", null, true, 0.0);
+            client.awaitStatus("NetStream.Pause.Notify", 5_000);
+            assertNoMediaWithin(client, 1_500, "while paused");
+
+            client.command(streamId, "pause", null, false, 0.0);
+            client.awaitStatus("NetStream.Unpause.Notify", 5_000);
+            RawRtmpClient.Message firstFrame = client.awaitMessage(
+                    m -> m.typeId() == MessageTypeIds.VIDEO && m.payload()[1] != 0, 5_000);
+            assertTrue(firstFrame.isVideoKeyframe(), "media resumes with a keyframe");
+            assertEquals(streamId, firstFrame.messageStreamId());
+
+            client.command(0, "deleteStream", null, (double) streamId);
+            client.awaitStatus("NetStream.Play.Stop", 5_000);
+            assertNoMediaWithin(client, 1_000, "after deleteStream");
+            assertFalse(client.isClosedByServer(500), "the connection stays open after deleteStream");
+        }
+    }
+
+    private static void assertNoMediaWithin(RawRtmpClient client, long windowMs, String when) throws IOException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(windowMs);
+        while (true) {
+            RawRtmpClient.Message m;
+            try {
+                m = client.nextMessage(end);
+            } catch (java.net.SocketTimeoutException e) {
+                return;
+            }
+            assertFalse(m.isMedia(), "media message " + when + ": type " + m.typeId() + " at " + m.timestampMs());
+        }
+    }
+
+    @Test
+    void shouldFailFfmpegQuicklyOnAnUnknownStreamAndKeepServing() throws Exception {
+        Ffmpeg.assumeInstalled();
+        start(RingConfig.DEFAULTS);
+        publish("known", "320x240", 20, "500k");
+        long started = System.nanoTime();
+        Ffmpeg.FfmpegProcess player = run(List.of(Ffmpeg.FFMPEG, "-hide_banner", "-nostats", "-v", "error",
+                "-i", baseUrl + "/live/unknown", "-t", "2", "-f", "null", "-"), "play-unknown");
+        assertNotEquals(0, player.await(20), "ffmpeg fails on an unknown stream: " + player.output());
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("unknown stream: ffmpeg exited after " + tookMs + " ms: " + player.output().strip());
+        assertTrue(tookMs < 5_000, "ffmpeg gave up quickly: " + tookMs + " ms");
+        try (RawRtmpClient client = new RawRtmpClient(server.localAddress().getPort(), 0)) {
+            client.play("live", "known");
+            client.awaitMessage(RawRtmpClient.Message::isVideoKeyframe, 5_000);
+        }
+    }
 }

@@ -62,7 +62,7 @@ public final class RawRtmpClient implements AutoCloseable {
     private final ExpandableArrayBuffer amfBuffer = new ExpandableArrayBuffer(1024);
     private final Amf0Writer amf = new Amf0Writer();
     private final ArrayDeque<Message> received = new ArrayDeque<>();
-    private final ChunkDecoder decoder = new ChunkDecoder(new Collector(), 16 << 20, 1 << 24, 64);
+    private final ChunkDecoder decoder = new ChunkDecoder(new Collector(), 8 << 20, 1 << 24, 64);
     private final byte[] readBytes = new byte[64 * 1024];
     private final UnsafeBuffer readView = new UnsafeBuffer(readBytes);
     private double transactionId = 1;
