@@ -71,6 +71,8 @@ final class PlayerSession implements PlayTarget {
     private long lastReadNs;
     private boolean closed;
     private volatile CloseReason sinkCloseReason;
+    /** Bumped by the loop whenever the socket reported writability after a sink asked for it. */
+    private volatile int writableEpoch;
 
     PlayerSession(SocketChannel channel, Engine engine, RtmpConfig config, String remote) {
         this.channel = channel;
@@ -200,6 +202,7 @@ final class PlayerSession implements PlayTarget {
     /** The socket takes bytes again. */
     void onWritable() throws IOException {
         key.interestOps(SelectionKey.OP_READ);
+        writableEpoch++;
         if (subscription != null) {
             subscription.requestPump();
         } else {
@@ -295,6 +298,11 @@ final class PlayerSession implements PlayTarget {
     }
 
     // ------------------------------------------------------------------ worker signals (any thread)
+
+    /** Changes whenever the socket became writable again; a sink blocked at one value need not retry before. */
+    int writableEpoch() {
+        return writableEpoch;
+    }
 
     /** The sink has bytes the socket did not take: the loop should report writability. */
     void requestWriteInterest() {

@@ -35,6 +35,7 @@ final class RtmpPlaySink implements FrameSink {
     static final int AUDIO_CHUNK_STREAM_ID = 4;
     static final int VIDEO_CHUNK_STREAM_ID = 6;
     private static final Logger LOG = LoggerFactory.getLogger(RtmpPlaySink.class);
+    private static final long NOT_BLOCKED = Long.MIN_VALUE;
 
     private final PlayerSession session;
     private final PlayerOutput output;
@@ -43,6 +44,8 @@ final class RtmpPlaySink implements FrameSink {
     private final UnsafeBuffer startBytes = new UnsafeBuffer(new byte[0]);
     private volatile boolean detaching;
     private boolean closed;
+    /** The session's writable epoch when the socket last refused bytes; NOT_BLOCKED while it takes them. */
+    private long blockedAtEpoch = NOT_BLOCKED;
 
     RtmpPlaySink(PlayerSession session, PlayerOutput output, int messageStreamId) {
         this.session = session;
@@ -56,11 +59,22 @@ final class RtmpPlaySink implements FrameSink {
         detaching = true;
     }
 
+    /**
+     * Drains replies and pending bytes. A sink the socket refused does not try again (no system call per pump)
+     * until the loop reports writability: it reads the epoch before writing, and the loop bumps it only after
+     * the interest this sink registers, so a report racing with the refusal is never lost.
+     */
     @Override
     public boolean isReady() throws IOException {
+        int epoch = session.writableEpoch();
+        if (epoch == blockedAtEpoch) {
+            return false;
+        }
         boolean drained = output.drain();
-        if (!drained) {
-            session.requestWriteInterest();
+        if (drained) {
+            blockedAtEpoch = NOT_BLOCKED;
+        } else {
+            blocked(epoch);
         }
         // Read after draining replies: a stop reply seen above implies the detach is visible here.
         return drained && !detaching;
@@ -100,6 +114,7 @@ final class RtmpPlaySink implements FrameSink {
         int chunkStreamId = video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID;
         int typeId = video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO;
         long timestampMs = frame.timestampMs();
+        int epoch = session.writableEpoch();
         boolean written;
         if (length <= encoder.chunkSizeBytes() && output.isEmpty()) {
             int headerLength = encoder.messageHeaderLength(chunkStreamId, timestampMs);
@@ -111,15 +126,21 @@ final class RtmpPlaySink implements FrameSink {
             written = output.flushPending();
         }
         if (!written) {
-            session.requestWriteInterest();
+            blocked(epoch);
         }
     }
 
     @Override
     public void flush() throws IOException {
-        if (!output.flushPending()) {
-            session.requestWriteInterest();
+        int epoch = session.writableEpoch();
+        if (epoch != blockedAtEpoch && !output.flushPending()) {
+            blocked(epoch);
         }
+    }
+
+    private void blocked(int epoch) {
+        blockedAtEpoch = epoch;
+        session.requestWriteInterest();
     }
 
     @Override
