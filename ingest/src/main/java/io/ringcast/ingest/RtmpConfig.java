@@ -14,16 +14,41 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param handshakeTimeoutMs time a client has to complete the handshake
  * @param idleTimeoutMs      a connection that sends nothing for this long is closed
  * @param maxConnections     connections served at once; more are refused at accept
+ * @param playerLoopThreads  shared I/O threads serving RTMP viewers after play (0 = one per CPU core)
  */
 public record RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
-                         int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections) {
+                         int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections,
+                         int playerLoopThreads) {
     /** System property that overrides the port (set by the launcher's --rtmp-port, or by operators in a WAR). */
     public static final String PORT_PROPERTY = "ringcast.rtmp.port";
     public static final int DEFAULT_PORT = 1935;
     private static final int MAX_RTMP_MESSAGE_BYTES = 0xFFFFFF;
+    /** Player loop threads: 0 means one per CPU core. */
+    public static final int PLAYER_LOOP_THREADS_PER_CORE = 0;
+    private static final int MAX_PLAYER_LOOP_THREADS = 256;
 
     public static final RtmpConfig DEFAULTS = new RtmpConfig(true, "0.0.0.0", DEFAULT_PORT, 8 << 20, 1 << 24, 4096,
-            5_000, 30_000, 1_000);
+            5_000, 30_000, 1_000, PLAYER_LOOP_THREADS_PER_CORE);
+
+    public RtmpConfig {
+        if (playerLoopThreads < 0 || playerLoopThreads > MAX_PLAYER_LOOP_THREADS) {
+            throw new IllegalArgumentException("player_loop_threads must be 0.." + MAX_PLAYER_LOOP_THREADS + ": "
+                    + playerLoopThreads);
+        }
+    }
+
+    /** As the canonical constructor with one player loop thread per CPU core. */
+    public RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
+                      int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections) {
+        this(enable, address, port, maxMessageBytes, maxChunkSizeBytes, outChunkSizeBytes, handshakeTimeoutMs,
+                idleTimeoutMs, maxConnections, PLAYER_LOOP_THREADS_PER_CORE);
+    }
+
+    /** Player loop threads to start: the configured number, or one per available core for 0. */
+    public int resolvedPlayerLoopThreads() {
+        return playerLoopThreads == PLAYER_LOOP_THREADS_PER_CORE
+                ? Math.min(MAX_PLAYER_LOOP_THREADS, Runtime.getRuntime().availableProcessors()) : playerLoopThreads;
+    }
 
     /** Reads {@code [rtmp]}; the system property {@value #PORT_PROPERTY} overrides the port. */
     public static RtmpConfig from(ConfigSection s) {
@@ -49,6 +74,7 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
                 s.getInt("chunk_size", d.outChunkSizeBytes(), 128, 1 << 24),
                 s.getLong("handshake_timeout_ms", d.handshakeTimeoutMs(), 100, 600_000),
                 s.getLong("idle_timeout_ms", d.idleTimeoutMs(), 100, 3_600_000),
-                s.getInt("max_connections", d.maxConnections(), 1, 1_000_000));
+                s.getInt("max_connections", d.maxConnections(), 1, 1_000_000),
+                s.getInt("player_loop_threads", d.playerLoopThreads(), 0, MAX_PLAYER_LOOP_THREADS));
     }
 }

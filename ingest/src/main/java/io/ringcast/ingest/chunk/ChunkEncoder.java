@@ -132,6 +132,46 @@ public final class ChunkEncoder {
     }
 
     /**
+     * @return length of the fmt 0 chunk header (basic header, message header, extended timestamp if needed) that
+     * {@link #writeMessageHeader} writes; at most 18 bytes.
+     */
+    public int messageHeaderLength(final int chunkStreamId, final long timestampMs) {
+        return basicHeaderLength(chunkStreamId) + MESSAGE_HEADER_LENGTH[FMT_0] +
+            (isExtended(timestampMs) ? EXTENDED_TIMESTAMP_LENGTH : 0);
+    }
+
+    /**
+     * Writes only the fmt 0 chunk header of a message whose payload follows it in place, for a message that fits
+     * in one chunk ({@code payloadLength <= chunkSizeBytes()}); lets a sender build the header in free bytes in
+     * front of a payload instead of copying the payload.
+     *
+     * @return number of header bytes written, equal to {@link #messageHeaderLength}.
+     */
+    public int writeMessageHeader(
+        final MutableDirectBuffer dst,
+        final int offset,
+        final int chunkStreamId,
+        final long timestampMs,
+        final int messageTypeId,
+        final int messageStreamId,
+        final int payloadLength) {
+        assert payloadLength <= chunkSizeBytes : "message needs continuation chunks: " + payloadLength;
+        final long timestamp = timestampMs & UINT32_MASK;
+        final boolean extended = isExtended(timestamp);
+        int position = putBasicHeader(dst, offset, FMT_0, chunkStreamId);
+        putUint24(dst, position, extended ? EXTENDED_TIMESTAMP_MARKER : (int)timestamp);
+        putUint24(dst, position + 3, payloadLength);
+        dst.putByte(position + 6, (byte)messageTypeId);
+        dst.putInt(position + 7, messageStreamId, ByteOrder.LITTLE_ENDIAN);
+        position += MESSAGE_HEADER_LENGTH[FMT_0];
+        if (extended) {
+            dst.putInt(position, (int)timestamp, ByteOrder.BIG_ENDIAN);
+            position += EXTENDED_TIMESTAMP_LENGTH;
+        }
+        return position - offset;
+    }
+
+    /**
      * Writes Set Chunk Size (5.4.1) and applies the new size to every message encoded after it.
      *
      * @return number of bytes written.

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Answers a connection's AMF0 commands as ffmpeg and OBS expect (Adobe RTMP specification 7.2): connect,
- * releaseStream, FCPublish, createStream, publish, FCUnpublish, deleteStream, closeStream. Owned by the
- * connection's thread; commands are rare, so this may allocate.
+ * releaseStream, FCPublish, createStream, publish, FCUnpublish, deleteStream, closeStream, and for viewers play,
+ * play2, pause and seek. Owned by the thread that decodes the connection's messages (its ingest thread, or a
+ * player loop after a play hand-off); commands are rare, so this may allocate.
  */
 public final class CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
@@ -25,14 +26,17 @@ public final class CommandHandler {
 
     private final RtmpMessageWriter writer;
     private final PublishTarget publishing;
+    private final PlayTarget playing;
     private final int outChunkSizeBytes;
     private final String remote;
     private String app;
     private int nextStreamId = FIRST_STREAM_ID;
 
-    public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, int outChunkSizeBytes, String remote) {
+    public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, PlayTarget playing,
+                          int outChunkSizeBytes, String remote) {
         this.writer = writer;
         this.publishing = publishing;
+        this.playing = playing;
         this.outChunkSizeBytes = outChunkSizeBytes;
         this.remote = remote;
     }
@@ -64,11 +68,19 @@ public final class CommandHandler {
             case "publish" -> publish(txn, values, messageStreamId);
             case "deleteStream", "closeStream" -> {
                 publishing.stopPublish();
+                int played = playing.stopPlay();
+                if (played != 0) {
+                    writer.command(played, "onStatus", 0, null,
+                            NetStatus.status(NetStatus.PLAY_STOP, "Stopped playing."));
+                }
             }
-            case "play", "play2" -> {
-                requireConnected(name);
-                writer.command(messageStreamId, "onStatus", 0, null,
-                        NetStatus.error(NetStatus.PLAY_FAILED, "RTMP play is not supported by this server yet"));
+            case "play", "play2" -> play(name, values, messageStreamId);
+            case "pause" -> pause(values, messageStreamId);
+            case "seek" -> {
+                if (playing.seekToLive()) {
+                    writer.command(messageStreamId, "onStatus", 0, null,
+                            NetStatus.status(NetStatus.SEEK_NOTIFY, "Seeking to live."));
+                }
             }
             case "_checkbw", "getStreamLength" -> resultIfAsked(txn, null);
             default -> {
@@ -113,8 +125,69 @@ public final class CommandHandler {
         writer.command(0, "_result", txn, null, (double) nextStreamId++);
     }
 
+    /** play: values = name, txn, null, stream name, [start, duration, reset]; play2 carries an object instead. */
+    private void play(String command, List<Object> values, int messageStreamId) {
+        requireConnected(command);
+        Object argument = values.size() > 3 ? values.get(3) : null;
+        if (argument instanceof Map<?, ?> m && m.get("streamName") instanceof String s) {
+            argument = s;
+        }
+        String requested = argument instanceof String s ? s : null;
+        String name = requested == null ? null : stripQuery(requested);
+        if (name == null || !StreamPath.isValidPart(name)) {
+            LOG.info("{}: play refused, invalid stream name {}", remote, describe(requested));
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PLAY_STREAM_NOT_FOUND, "invalid stream name"));
+            return;
+        }
+        if (publishing.isPublishing()) {
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PLAY_FAILED, "this connection publishes"));
+            return;
+        }
+        String path = app + "/" + name;
+        switch (playing.startPlay(app, name, messageStreamId)) {
+            case STARTED -> {
+                writer.streamBegin(messageStreamId);
+                writer.command(messageStreamId, "onStatus", 0, null,
+                        NetStatus.status(NetStatus.PLAY_RESET, "Playing and resetting " + path + "."));
+                writer.command(messageStreamId, "onStatus", 0, null,
+                        NetStatus.status(NetStatus.PLAY_START, "Started playing " + path + "."));
+                writer.data(messageStreamId, "|RtmpSampleAccess", true, true);
+            }
+            case NOT_FOUND -> {
+                LOG.info("{}: play of {} refused: no such live stream", remote, path);
+                writer.command(messageStreamId, "onStatus", 0, null,
+                        NetStatus.error(NetStatus.PLAY_STREAM_NOT_FOUND, "no live stream " + path));
+            }
+            case BUSY -> writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PLAY_FAILED, "this connection already plays a stream"));
+        }
+    }
+
+    /** pause: values = name, txn, null, pause flag, position in ms. */
+    private void pause(List<Object> values, int messageStreamId) {
+        boolean pause = !(values.size() > 3 && values.get(3) instanceof Boolean b) || b;
+        if (!playing.pause(pause)) {
+            return;
+        }
+        if (pause) {
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.status(NetStatus.PAUSE_NOTIFY, "Paused."));
+        } else {
+            writer.streamBegin(messageStreamId);
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.status(NetStatus.UNPAUSE_NOTIFY, "Unpaused."));
+        }
+    }
+
     private void publish(double txn, List<Object> values, int messageStreamId) {
         requireConnected("publish");
+        if (playing.isPlayer()) {
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "this connection plays"));
+            return;
+        }
         String requested = values.size() > 3 && values.get(3) instanceof String s ? s : null;
         String name = requested == null ? null : stripQuery(requested);
         if (name == null || !StreamPath.isValidPart(name)) {

@@ -11,6 +11,13 @@ public final class NetStatus {
     public static final String PUBLISH_BAD_NAME = "NetStream.Publish.BadName";
     public static final String UNPUBLISH_SUCCESS = "NetStream.Unpublish.Success";
     public static final String PLAY_FAILED = "NetStream.Play.Failed";
+    public static final String PLAY_RESET = "NetStream.Play.Reset";
+    public static final String PLAY_START = "NetStream.Play.Start";
+    public static final String PLAY_STOP = "NetStream.Play.Stop";
+    public static final String PLAY_STREAM_NOT_FOUND = "NetStream.Play.StreamNotFound";
+    public static final String PAUSE_NOTIFY = "NetStream.Pause.Notify";
+    public static final String UNPAUSE_NOTIFY = "NetStream.Unpause.Notify";
+    public static final String SEEK_NOTIFY = "NetStream.Seek.Notify";
 
     private NetStatus() {
     }

@@ -15,6 +15,7 @@ final class ChannelIo implements AutoCloseable {
     private final SocketChannel channel;
     private final Selector selector;
     private final SelectionKey key;
+    private boolean released;
 
     ChannelIo(SocketChannel channel) throws IOException {
         this.channel = channel;
@@ -73,12 +74,25 @@ final class ChannelIo implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the channel away (to a player loop) without closing it: deregisters it from this selector, whose
+     * close then leaves the channel open. Returns the channel, still non-blocking.
+     */
+    SocketChannel release() throws IOException {
+        released = true;
+        key.cancel();
+        selector.selectNow();
+        return channel;
+    }
+
     @Override
     public void close() throws IOException {
         try {
             selector.close();
         } finally {
-            channel.close();
+            if (!released) {
+                channel.close();
+            }
         }
     }
 }

@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  * One RTMP connection on its own ingest thread: reads the socket into a direct buffer, runs the handshake, then
  * feeds the chunk decoder, whose messages the {@link MessageDispatcher} routes; flushes replies. Parses nothing
  * itself. Any protocol violation, timeout or I/O error closes this connection alone, with a logged reason.
+ *
+ * <p>When a play is accepted the connection stops being served here: the socket, decoder state and writer go to a
+ * shared {@link PlayerLoop} (through its {@link PlayerSession}) and this thread ends without closing the socket.
  */
 final class RtmpConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpConnection.class);
@@ -35,6 +38,7 @@ final class RtmpConnection implements Runnable {
     private final SocketChannel channel;
     private final RtmpConfig config;
     private final Engine engine;
+    private final RtmpPlayerLoops players;
     private final Consumer<RtmpConnection> onClosed;
     private final String remote;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -42,10 +46,12 @@ final class RtmpConnection implements Runnable {
     private volatile Thread thread;
     private volatile String closeReason;
 
-    RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, Consumer<RtmpConnection> onClosed) {
+    RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, RtmpPlayerLoops players,
+                   Consumer<RtmpConnection> onClosed) {
         this.channel = channel;
         this.config = config;
         this.engine = engine;
+        this.players = players;
         this.onClosed = onClosed;
         String address;
         try {
@@ -68,11 +74,15 @@ final class RtmpConnection implements Runnable {
             RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
             int leftover = handshake(io);
             AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
-            CommandHandler commands = new CommandHandler(writer, media, config.outChunkSizeBytes(), remote);
+            PlayerSession player = new PlayerSession(channel, engine, config, remote);
+            CommandHandler commands = new CommandHandler(writer, media, player, config.outChunkSizeBytes(), remote);
             MessageDispatcher dispatcher = new MessageDispatcher(commands, media, writer, acknowledgements, remote);
             ChunkDecoder decoder = new ChunkDecoder(dispatcher, config.maxMessageBytes(), config.maxChunkSizeBytes(),
                     MAX_CHUNK_STREAMS);
-            serve(io, decoder, media, writer, acknowledgements, leftover);
+            player.wire(decoder, acknowledgements, writer);
+            if (serve(io, decoder, media, writer, acknowledgements, leftover, player)) {
+                handOff(io, player);
+            }
         } catch (RtmpProtocolException e) {
             LOG.warn("RTMP {} closed: protocol violation: {}", remote, e.getMessage());
         } catch (SocketTimeoutException e) {
@@ -118,18 +128,20 @@ final class RtmpConnection implements Runnable {
         }
     }
 
-    private void serve(ChannelIo io, ChunkDecoder decoder, MediaIngest media, RtmpMessageWriter writer,
-                       AcknowledgementWindow acknowledgements, int leftover) throws IOException {
+    /** Serves the connection until it ends (false) or a play was accepted and it must be handed off (true). */
+    private boolean serve(ChannelIo io, ChunkDecoder decoder, MediaIngest media, RtmpMessageWriter writer,
+                          AcknowledgementWindow acknowledgements, int leftover, PlayerSession player)
+            throws IOException {
         media.readAt(System.nanoTime());
         decoder.decode(readView, 0, leftover);
         writer.flush();
-        while (true) {
+        while (!player.handedOff()) {
             readBuffer.clear();
             int n = io.read(readBuffer, config.idleTimeoutMs());
             if (n < 0) {
                 closeReason = "peer closed the connection";
                 LOG.info("RTMP {} closed by peer", remote);
-                return;
+                return false;
             }
             media.readAt(System.nanoTime());
             decoder.decode(readView, 0, n);
@@ -139,6 +151,19 @@ final class RtmpConnection implements Runnable {
             }
             writer.flush();
         }
+        return true;
+    }
+
+    /** Gives socket and decoding state to a player loop; this thread then ends. Replies were flushed. */
+    private void handOff(ChannelIo io, PlayerSession player) throws IOException {
+        player.redirectReplies();
+        io.release();
+        if (!players.adopt(player)) {
+            closeReason = "server shutting down";
+            channel.close();
+            return;
+        }
+        LOG.debug("RTMP {} handed to a player loop", remote);
     }
 
     /** Closes the socket from another thread; the connection's thread then ends and cleans up. */

@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Queues outgoing RTMP messages (protocol control, user control, AMF0 commands) as chunks and flushes them to the
- * socket. Owned by the connection's thread; commands are rare, so building them may allocate.
+ * socket. Owned by the connection's thread, then by its player loop after a play hand-off; commands are rare, so
+ * building them may allocate.
  */
 public final class RtmpMessageWriter {
     /** Chunk stream for commands on the connection and on message streams (as Flash Media Server uses). */
@@ -26,6 +27,7 @@ public final class RtmpMessageWriter {
     private final ChannelIo io;
     private final long writeTimeoutMs;
     private int length;
+    private PlayerOutput redirect;
 
     RtmpMessageWriter(ChannelIo io, long writeTimeoutMs) {
         this.io = io;
@@ -67,9 +69,37 @@ public final class RtmpMessageWriter {
                 messageStreamId, amfBuffer, 0, amf.length());
     }
 
-    /** Writes everything queued to the socket. */
+    /** Queues an AMF0 data message (type 18), e.g. {@code |RtmpSampleAccess}: the name, then the values. */
+    public void data(int messageStreamId, String name, Object... values) {
+        amf.wrap(amfBuffer, 0).writeString(name);
+        for (Object v : values) {
+            amf.writeValue(v);
+        }
+        length += encoder.encode(out, length, DATA_CHUNK_STREAM_ID, 0, MessageTypeIds.DATA_AMF0,
+                messageStreamId, amfBuffer, 0, amf.length());
+    }
+
+    /** Outgoing chunk size in force (after the Set Chunk Size sent on connect). */
+    public int chunkSizeBytes() {
+        return encoder.chunkSizeBytes();
+    }
+
+    /**
+     * From now on, {@link #flush} hands the queued bytes to {@code replies} instead of writing the socket: the
+     * connection was handed to a player loop, whose socket has another writer (see {@link PlayerOutput}).
+     */
+    void redirect(PlayerOutput replies) {
+        this.redirect = replies;
+    }
+
+    /** Writes everything queued to the socket, or hands it to the redirect target. */
     public void flush() throws IOException {
         if (length == 0) {
+            return;
+        }
+        if (redirect != null) {
+            redirect.enqueueControl(out, length);
+            length = 0;
             return;
         }
         ByteBuffer bytes = out.byteBuffer().duplicate();

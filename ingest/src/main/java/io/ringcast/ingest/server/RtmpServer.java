@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The RTMP listener: an acceptor thread that gives every connection its own ingest thread
- * ({@link RtmpConnection}). Refuses connections over the configured maximum. Thread-safe start/close.
+ * ({@link RtmpConnection}) until it plays; players are then served by a few shared {@link PlayerLoop} threads
+ * while fan-out workers write their media. Refuses connections over the configured maximum (publishers, players
+ * and connections still negotiating together). Thread-safe start/close.
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
@@ -28,6 +30,7 @@ public final class RtmpServer implements AutoCloseable {
     private final Set<RtmpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private RtmpPlayerLoops players;
     private ServerSocketChannel listener;
     private Thread acceptor;
     private volatile boolean running;
@@ -39,6 +42,8 @@ public final class RtmpServer implements AutoCloseable {
 
     /** Binds and starts accepting; throws if the port cannot be bound. */
     public void start() throws IOException {
+        players = new RtmpPlayerLoops(config.resolvedPlayerLoopThreads(), config.maxConnections(), engine.clock());
+        players.start();
         listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(new InetSocketAddress(config.address(), config.port()), 128);
@@ -62,8 +67,9 @@ public final class RtmpServer implements AutoCloseable {
         return refused.get();
     }
 
+    /** Connections served now: negotiating, publishing and playing. */
     public int connectionCount() {
-        return connections.size();
+        return connections.size() + (players == null ? 0 : players.sessionCount());
     }
 
     private void acceptLoop() {
@@ -79,14 +85,14 @@ public final class RtmpServer implements AutoCloseable {
                 }
                 continue;
             }
-            if (connections.size() >= config.maxConnections()) {
+            if (connectionCount() >= config.maxConnections()) {
                 refused.incrementAndGet();
                 LOG.warn("RTMP connection from {} refused: {} connections is the maximum", remote(channel),
                         config.maxConnections());
                 closeQuietly(channel);
                 continue;
             }
-            RtmpConnection connection = new RtmpConnection(channel, config, engine, connections::remove);
+            RtmpConnection connection = new RtmpConnection(channel, config, engine, players, connections::remove);
             connections.add(connection);
             Thread thread = new Thread(connection, "rtmp-" + connectionIds.incrementAndGet() + "-" + remote(channel));
             thread.setDaemon(true);
@@ -110,6 +116,9 @@ public final class RtmpServer implements AutoCloseable {
             c.join(JOIN_TIMEOUT_MS);
         }
         connections.clear();
+        if (players != null) {
+            players.close();
+        }
     }
 
     private static void join(Thread t) {

@@ -126,4 +126,29 @@ class ChunkEncoderTest {
         dst.getBytes(0, bytes);
         return bytes;
     }
+
+    @Test
+    void shouldBuildTheSameSingleChunkMessageInPlaceAsEncodeDoesByCopying() {
+        for (long timestampMs : new long[] {0, 1234, 0xFFFFFE, 0xFFFFFF, 0x1_0000_0000L + 5}) {
+            ChunkEncoder encoder = new ChunkEncoder();
+            encoder.chunkSizeBytes(4096);
+            UnsafeBuffer payload = new UnsafeBuffer(new byte[300]);
+            for (int i = 0; i < 300; i++) {
+                payload.putByte(i, (byte) i);
+            }
+            ExpandableArrayBuffer copied = new ExpandableArrayBuffer(512);
+            int copiedLength = encoder.encode(copied, 0, 6, timestampMs, MessageTypeIds.VIDEO, 1, payload, 0, 300);
+
+            int headroom = 32;
+            UnsafeBuffer inPlace = new UnsafeBuffer(new byte[headroom + 300]);
+            inPlace.putBytes(headroom, payload, 0, 300);
+            int headerLength = encoder.messageHeaderLength(6, timestampMs);
+            assertEquals(headerLength, encoder.writeMessageHeader(inPlace, headroom - headerLength, 6, timestampMs,
+                    MessageTypeIds.VIDEO, 1, 300));
+            assertEquals(copiedLength, headerLength + 300, "timestamp " + timestampMs);
+            assertArrayEquals(Arrays.copyOf(copied.byteArray(), copiedLength),
+                    Arrays.copyOfRange(inPlace.byteArray(), headroom - headerLength, headroom + 300),
+                    "timestamp " + timestampMs);
+        }
+    }
 }

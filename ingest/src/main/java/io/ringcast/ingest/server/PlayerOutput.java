@@ -1,0 +1,190 @@
+package io.ringcast.ingest.server;
+
+import io.ringcast.ingest.chunk.ChunkEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The outgoing byte path of one playing connection: non-blocking writes to its socket, the bytes the socket did
+ * not take yet, and a queue of command replies waiting for a message boundary. Owned by whichever thread holds
+ * the connection's write role: its {@link PlayerLoop} while no subscription is attached, the subscription's
+ * fan-out worker (through {@link RtmpPlaySink}) while one is. The role moves only through the loop's queues, which
+ * order every access. {@link #enqueueControl} alone may be called by the loop while a worker holds the role.
+ *
+ * <p>Everything in {@link #pending} is whole RTMP messages, so a reply appended after it always lands on a message
+ * boundary and never splits a media message. Pending grows to the largest burst written while the socket was
+ * writable (the start sequence plus one frame) and is bounded by {@code maxPendingBytes}.
+ */
+final class PlayerOutput {
+    private static final int INITIAL_PENDING_BYTES = 64 * 1024;
+    /** Replies waiting; a peer that makes this many without reading is beyond help. */
+    private static final int CONTROL_QUEUE_CAPACITY = 256;
+
+    private final SocketChannel channel;
+    private final ChunkEncoder encoder = new ChunkEncoder();
+    private final ManyToOneConcurrentArrayQueue<byte[]> controls =
+            new ManyToOneConcurrentArrayQueue<>(CONTROL_QUEUE_CAPACITY);
+    private final ExpandableDirectByteBuffer pending = new ExpandableDirectByteBuffer(INITIAL_PENDING_BYTES);
+    private final int maxPendingBytes;
+    private ByteBuffer pendingSource;
+    private ByteBuffer pendingView;
+    private ByteBuffer throughSource;
+    private ByteBuffer throughView;
+    private int pendingStart;
+    private int pendingEnd;
+    private long bytesWritten;
+
+    /**
+     * @param chunkSizeBytes  outgoing chunk size in force on the connection (sent on connect)
+     * @param maxPendingBytes most bytes kept for a socket that does not take them; more fails the viewer
+     */
+    PlayerOutput(SocketChannel channel, int chunkSizeBytes, int maxPendingBytes) {
+        if (maxPendingBytes < INITIAL_PENDING_BYTES) {
+            throw new IllegalArgumentException("maxPendingBytes must be >= " + INITIAL_PENDING_BYTES + ": "
+                    + maxPendingBytes);
+        }
+        this.channel = channel;
+        this.encoder.chunkSizeBytes(chunkSizeBytes);
+        this.maxPendingBytes = maxPendingBytes;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    ChunkEncoder encoder() {
+        return encoder;
+    }
+
+    int chunkSizeBytes() {
+        return encoder.chunkSizeBytes();
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** Whether nothing waits for the socket (replies still queued are not counted). */
+    boolean isEmpty() {
+        return pendingStart == pendingEnd;
+    }
+
+    /**
+     * Queues encoded reply messages for the write-role holder; loop thread. Copies them (replies are rare).
+     *
+     * @throws IOException when the peer let too many replies pile up without reading
+     */
+    void enqueueControl(DirectBuffer messages, int length) throws IOException {
+        byte[] copy = new byte[length];
+        messages.getBytes(0, copy);
+        if (!controls.offer(copy)) {
+            throw new IOException("peer does not read: " + CONTROL_QUEUE_CAPACITY + " replies queued");
+        }
+    }
+
+    boolean hasQueuedControls() {
+        return !controls.isEmpty();
+    }
+
+    /**
+     * Moves queued replies behind the pending bytes and writes as much as the socket takes; write-role holder.
+     *
+     * @return true when nothing is left pending
+     */
+    boolean drain() throws IOException {
+        byte[] reply;
+        while ((reply = controls.poll()) != null) {
+            reserve(reply.length);
+            pending.putBytes(pendingEnd, reply);
+            pendingEnd += reply.length;
+        }
+        return flushPending();
+    }
+
+    /** Writes pending bytes without waiting; returns true when nothing is left. */
+    boolean flushPending() throws IOException {
+        if (pendingStart == pendingEnd) {
+            return true;
+        }
+        ByteBuffer source = pending.byteBuffer();
+        if (source != pendingSource) {
+            pendingSource = source;
+            pendingView = source.duplicate();
+        }
+        ByteBuffer view = pendingView;
+        view.clear();
+        view.position(pendingStart).limit(pendingEnd);
+        int written = channel.write(view);
+        bytesWritten += written;
+        pendingStart += written;
+        if (pendingStart == pendingEnd) {
+            pendingStart = 0;
+            pendingEnd = 0;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Writes bytes that are ready to go (a whole message with its chunk header) straight from the caller's buffer;
+     * what the socket does not take is kept pending. Requires {@link #isEmpty()}.
+     *
+     * @return true when all of it was written
+     */
+    boolean writeThrough(DirectBuffer buffer, int offset, int length) throws IOException {
+        assert isEmpty() : "bytes pending: a direct write would overtake them";
+        ByteBuffer source = buffer.byteBuffer();
+        if (source == null) {
+            append(buffer, offset, length);
+            return flushPending();
+        }
+        if (source != throughSource) {
+            throughSource = source;
+            throughView = source.duplicate();
+        }
+        ByteBuffer view = throughView;
+        int start = (int) buffer.wrapAdjustment() + offset;
+        view.clear();
+        view.position(start).limit(start + length);
+        int written = channel.write(view);
+        bytesWritten += written;
+        if (written == length) {
+            return true;
+        }
+        append(buffer, offset + written, length - written);
+        return false;
+    }
+
+    /** Appends one message, chunked, to the pending bytes (one copy); write-role holder. */
+    void appendMessage(int chunkStreamId, long timestampMs, int messageTypeId, int messageStreamId,
+                       DirectBuffer payload, int offset, int length) throws IOException {
+        reserve(encoder.encodedLength(chunkStreamId, timestampMs, length));
+        pendingEnd += encoder.encode(pending, pendingEnd, chunkStreamId, timestampMs, messageTypeId,
+                messageStreamId, payload, offset, length);
+    }
+
+    private void append(DirectBuffer buffer, int offset, int length) throws IOException {
+        reserve(length);
+        pending.putBytes(pendingEnd, buffer, offset, length);
+        pendingEnd += length;
+    }
+
+    /** Makes room for {@code more} bytes after the pending ones, moving them to the front if that is enough. */
+    private void reserve(int more) throws IOException {
+        int kept = pendingEnd - pendingStart;
+        if (kept + more > maxPendingBytes) {
+            throw new IOException("viewer's unsent bytes would exceed " + maxPendingBytes);
+        }
+        if (pendingStart > 0 && pendingEnd + more > pending.capacity()) {
+            pending.putBytes(0, pending, pendingStart, kept);
+            pendingStart = 0;
+            pendingEnd = kept;
+        }
+        pending.checkLimit(pendingEnd + more);
+    }
+}

@@ -1,0 +1,174 @@
+package io.ringcast.ingest.server;
+
+import io.ringcast.broadcast.subscribe.CloseReason;
+import io.ringcast.broadcast.subscribe.FrameSink;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.ingest.chunk.ChunkEncoder;
+import io.ringcast.ingest.chunk.MessageTypeIds;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * One subscription of an RTMP viewer: sends frames as RTMP audio/video messages (the FLV tag body as published)
+ * on the play's message stream. Its {@link FrameSink} methods run on the subscription's fan-out worker, which
+ * holds the connection's write role ({@link PlayerOutput}) from the hand-over until {@link #close}.
+ *
+ * <p>Writes never block. A frame that fits in one chunk gets its fmt 0 header built in the headroom in front of
+ * the payload and goes to the socket straight from the worker's scratch buffer; a larger one is chunked into the
+ * pending bytes (one copy). What the socket does not take stays pending, {@link #isReady()} is false until it is
+ * written, and the loop is asked to report writability, upon which it pumps the subscription.
+ *
+ * <p>Replies from the loop (acknowledgements, onStatus) are queued in the output and appended at the next
+ * {@link #isReady()}, between whole messages. To stop or pause, the loop first calls {@link #detach()} and only
+ * then queues its reply: once the worker has seen the reply it also sees the detach, so no media follows the
+ * reply. A detached sink gives the write role back to the loop when the subscription closes; any other close
+ * (too slow, stream closed, shutdown, write failure) writes what the socket takes at once and closes it.
+ */
+final class RtmpPlaySink implements FrameSink {
+    /** Chunk streams of media, one per track as common servers do, so each keeps its own header state. */
+    static final int AUDIO_CHUNK_STREAM_ID = 4;
+    static final int VIDEO_CHUNK_STREAM_ID = 6;
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpPlaySink.class);
+    private static final long NOT_BLOCKED = Long.MIN_VALUE;
+
+    private final PlayerSession session;
+    private final PlayerOutput output;
+    private final ChunkEncoder encoder;
+    private final int messageStreamId;
+    private final UnsafeBuffer startBytes = new UnsafeBuffer(new byte[0]);
+    private volatile boolean detaching;
+    private boolean closed;
+    /** The session's writable epoch when the socket last refused bytes; NOT_BLOCKED while it takes them. */
+    private long blockedAtEpoch = NOT_BLOCKED;
+
+    RtmpPlaySink(PlayerSession session, PlayerOutput output, int messageStreamId) {
+        this.session = session;
+        this.output = output;
+        this.encoder = output.encoder();
+        this.messageStreamId = messageStreamId;
+    }
+
+    /** Stops all media at once; the loop calls this before queuing the reply that ends playback. Any thread. */
+    void detach() {
+        detaching = true;
+    }
+
+    /**
+     * Drains replies and pending bytes. A sink the socket refused does not try again (no system call per pump)
+     * until the loop reports writability: it reads the epoch before writing, and the loop bumps it only after
+     * the interest this sink registers, so a report racing with the refusal is never lost.
+     */
+    @Override
+    public boolean isReady() throws IOException {
+        int epoch = session.writableEpoch();
+        if (epoch == blockedAtEpoch) {
+            return false;
+        }
+        boolean drained = output.drain();
+        if (drained) {
+            blockedAtEpoch = NOT_BLOCKED;
+        } else {
+            blocked(epoch);
+        }
+        // Read after draining replies: a stop reply seen above implies the detach is visible here.
+        return drained && !detaching;
+    }
+
+    @Override
+    public void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) throws IOException {
+        if (detaching) {
+            return;
+        }
+        if (metadata != null) {
+            startBytes.wrap(metadata);
+            output.appendMessage(RtmpMessageWriter.DATA_CHUNK_STREAM_ID, 0, MessageTypeIds.DATA_AMF0,
+                    messageStreamId, startBytes, 0, metadata.length);
+        }
+        appendSequenceHeader(videoFormat, 0);
+        appendSequenceHeader(audioFormat, 0);
+        flush();
+    }
+
+    @Override
+    public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
+        if (detaching) {
+            return;
+        }
+        appendSequenceHeader(format, timestampMs);
+        flush();
+    }
+
+    @Override
+    public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+            throws IOException {
+        if (detaching) {
+            return;
+        }
+        boolean video = kind == TrackKind.VIDEO;
+        int chunkStreamId = video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID;
+        int typeId = video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO;
+        long timestampMs = frame.timestampMs();
+        int epoch = session.writableEpoch();
+        boolean written;
+        if (length <= encoder.chunkSizeBytes() && output.isEmpty()) {
+            int headerLength = encoder.messageHeaderLength(chunkStreamId, timestampMs);
+            int start = offset - headerLength;
+            encoder.writeMessageHeader(buffer, start, chunkStreamId, timestampMs, typeId, messageStreamId, length);
+            written = output.writeThrough(buffer, start, headerLength + length);
+        } else {
+            output.appendMessage(chunkStreamId, timestampMs, typeId, messageStreamId, buffer, offset, length);
+            written = output.flushPending();
+        }
+        if (!written) {
+            blocked(epoch);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        int epoch = session.writableEpoch();
+        if (epoch != blockedAtEpoch && !output.flushPending()) {
+            blocked(epoch);
+        }
+    }
+
+    private void blocked(int epoch) {
+        blockedAtEpoch = epoch;
+        session.requestWriteInterest();
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (detaching) {
+            session.onSinkDetached(this);
+            return;
+        }
+        try {
+            output.flushPending();
+        } catch (IOException e) {
+            LOG.debug("RTMP viewer {}: last write failed: {}", session.remote(), e.toString());
+        }
+        session.onSinkClosed(this, reason);
+    }
+
+    private void appendSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
+        if (format == null || !format.hasSequenceHeader()) {
+            return;
+        }
+        byte[] body = format.sequenceHeader();
+        boolean video = format.codec().kind() == TrackKind.VIDEO;
+        startBytes.wrap(body);
+        output.appendMessage(video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID, timestampMs,
+                video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO, messageStreamId, startBytes, 0, body.length);
+    }
+}
