@@ -192,7 +192,13 @@ public final class MediaIngest implements PublishTarget {
         if (!ON_METADATA.equals(first)) {
             return;
         }
-        amf.readAll();
+        java.util.List<Object> values = amf.readAll();
+        boolean keepVideo = publisher.track(TrackKind.VIDEO) != null;
+        boolean keepAudio = publisher.track(TrackKind.AUDIO) != null;
+        if ((!keepVideo || !keepAudio) && !values.isEmpty() && values.get(0) instanceof java.util.Map<?, ?> map) {
+            publisher.updateMetadata(MetadataFilter.encode(map, keepVideo, keepAudio));
+            return;
+        }
         byte[] metadata = new byte[offset + length - start];
         buffer.getBytes(start, metadata);
         publisher.updateMetadata(metadata);

@@ -71,7 +71,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
             t.setDaemon(true);
             return t;
         });
-        streams = new HlsStreams(config, engine.clock(), diskWriter);
+        streams = new HlsStreams(config, engine.clock(), diskWriter, () -> System.currentTimeMillis() / 1_000);
         engine.registerService(HlsStreams.class, streams);
         engine.streams().addListener(this);
     }

@@ -23,6 +23,7 @@ public final class HlsStreams {
     private final HlsConfig config;
     private final NanoClock clock;
     private final Executor diskExecutor;
+    private final java.util.function.LongSupplier firstSequence;
     private final ConcurrentMap<StreamPath, HlsStream> streams = new ConcurrentHashMap<>();
 
     /**
@@ -30,9 +31,20 @@ public final class HlsStreams {
      *                     keep the segmenter thread off the disk, or {@code Runnable::run} to write inline
      */
     public HlsStreams(HlsConfig config, NanoClock clock, Executor diskExecutor) {
+        this(config, clock, diskExecutor, () -> 0);
+    }
+
+    /**
+     * @param firstSequence media sequence number of each opened stream's first segment; the server seeds it from
+     *                      the wall clock so that a stream restarted at the same path never reuses a segment URI
+     *                      a cache may still hold
+     */
+    public HlsStreams(HlsConfig config, NanoClock clock, Executor diskExecutor,
+                      java.util.function.LongSupplier firstSequence) {
         this.config = config;
         this.clock = clock;
         this.diskExecutor = diskExecutor;
+        this.firstSequence = firstSequence;
     }
 
     /** Memory only (or disk writes inline), system clock. */
@@ -56,8 +68,7 @@ public final class HlsStreams {
     public HlsSegmenter open(StreamPath path, HlsStats stats) {
         HlsStream stream = new HlsStream(path, stats);
         SegmentFiles files = config.directory().map(dir -> new SegmentFiles(dir, path, diskExecutor)).orElse(null);
-        HlsSegmenter segmenter = new HlsSegmenter(config, stream, clock, files,
-                System.currentTimeMillis() / 1_000);
+        HlsSegmenter segmenter = new HlsSegmenter(config, stream, clock, files, firstSequence.getAsLong());
         streams.put(path, stream);
         return segmenter;
     }

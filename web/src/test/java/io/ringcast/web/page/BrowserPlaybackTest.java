@@ -13,7 +13,6 @@ import io.ringcast.web.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -102,7 +101,6 @@ class BrowserPlaybackTest {
     }
 
     @Test
-    @Disabled("needs HLS: enabled when the HLS servlet lands")
     void shouldPlayHlsInChromiumWithHlsJsWithoutFatalErrors() throws Exception {
         publish("x", 40);
         // A playlist needs a few segments (2 s GOP) before hls.js starts.
