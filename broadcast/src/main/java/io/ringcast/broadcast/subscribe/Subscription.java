@@ -129,7 +129,7 @@ public final class Subscription {
         if (closeRequest != null || stream.isClosed()) {
             return true;
         }
-        if (blockedAtPumpRequests != NOT_BLOCKED && blockedAtPumpRequests == pumpRequests) {
+        if (isBlocked()) {
             return false;
         }
         return (video != null && video.backlog() > 0) || (audio != null && audio.backlog() > 0);
@@ -152,6 +152,14 @@ public final class Subscription {
             close(reason);
             return 1;
         }
+        if (isBlocked()) {
+            // The sink said "not ready" and has not asked for a pump since: only the lag clock runs.
+            if (lagPolicy.onBlocked(nowNs)) {
+                disconnectTooSlow();
+                return 1;
+            }
+            return 0;
+        }
         try {
             return started ? pumpFrames(nowNs) : tryStart(nowNs);
         } catch (IOException e) {
@@ -164,6 +172,10 @@ public final class Subscription {
             close(CloseReason.WRITE_FAILED);
             return 1;
         }
+    }
+
+    private boolean isBlocked() {
+        return blockedAtPumpRequests != NOT_BLOCKED && blockedAtPumpRequests == pumpRequests;
     }
 
     /** Asks the sink whether it takes data; remembers a refusal so the worker may sleep until a pump request. */

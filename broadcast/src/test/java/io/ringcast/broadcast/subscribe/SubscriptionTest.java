@@ -126,6 +126,7 @@ class SubscriptionTest {
         }
         worker.doWork(clock.nanoTime());
         sink.ready = true;
+        lastAdded.requestPump(); // a sink that said "not ready" asks for a pump when it can write again
         worker.doWork(clock.nanoTime());
         List<String> frames = sink.frames();
         assertEquals("VIDEO 0 key byte=0", frames.get(0));

@@ -95,9 +95,18 @@ public final class HlsPlugin implements Plugin, StreamListener {
         diskWriter.shutdown();
     }
 
-    /** Feeds one stream's segmenter on its tap's thread; a new publisher session is a discontinuity. */
+    /**
+     * Feeds one stream's segmenter on its tap's thread. A new publisher session, or a sequence header that differs
+     * from the track's previous one (codec change), starts a discontinuity; the other track's configuration is
+     * replayed after it, since a publisher resends only the header that changed.
+     */
     private final class SegmenterFeed implements TapConsumer {
         private final HlsSegmenter segmenter;
+        /** Last sequence header frame per track (FLV-framed, with its codec framing length), this session. */
+        private final byte[][] lastConfig = new byte[TrackKind.values().length][];
+        private final int[] lastConfigHeaderLength = new int[TrackKind.values().length];
+        private final io.ringcast.broadcast.track.Codec[] lastConfigCodec =
+                new io.ringcast.broadcast.track.Codec[TrackKind.values().length];
         private boolean seenSession;
 
         SegmenterFeed(HlsSegmenter segmenter) {
@@ -106,6 +115,18 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
         @Override
         public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            if (frame.isSequenceHeader()) {
+                byte[] previous = lastConfig[kind.ordinal()];
+                if (previous != null && !sameBytes(previous, payload, offset, length)) {
+                    segmenter.onDiscontinuity();
+                    replayConfigExcept(kind);
+                }
+                byte[] copy = new byte[length];
+                payload.getBytes(offset, copy);
+                lastConfig[kind.ordinal()] = copy;
+                lastConfigHeaderLength[kind.ordinal()] = frame.headerLength();
+                lastConfigCodec[kind.ordinal()] = frame.codec();
+            }
             segmenter.onFrame(kind, frame, payload, offset, length);
         }
 
@@ -113,6 +134,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
         public void onNewSession(int session) {
             if (seenSession) {
                 segmenter.onDiscontinuity();
+                java.util.Arrays.fill(lastConfig, null);
             }
             seenSession = true;
         }
@@ -120,6 +142,29 @@ public final class HlsPlugin implements Plugin, StreamListener {
         @Override
         public void onEnd() {
             streams.close(segmenter);
+        }
+
+        private void replayConfigExcept(TrackKind changed) {
+            for (TrackKind kind : TrackKind.values()) {
+                byte[] config = lastConfig[kind.ordinal()];
+                if (kind != changed && config != null) {
+                    segmenter.onFrame(lastConfigCodec[kind.ordinal()], false, true, 0, 0, 0,
+                            new org.agrona.concurrent.UnsafeBuffer(config), 0, config.length,
+                            lastConfigHeaderLength[kind.ordinal()]);
+                }
+            }
+        }
+
+        private static boolean sameBytes(byte[] bytes, DirectBuffer buffer, int offset, int length) {
+            if (bytes.length != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (bytes[i] != buffer.getByte(offset + i)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

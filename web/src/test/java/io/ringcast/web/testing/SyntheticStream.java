@@ -52,6 +52,11 @@ public final class SyntheticStream implements AutoCloseable {
         publish(TrackKind.VIDEO, body, keyframe, false, timestampMs);
     }
 
+    /** Publishes a (new) video sequence header frame, as a publisher does when its codec configuration changes. */
+    public void videoSequenceHeader(byte[] body, long timestampMs) {
+        publish(TrackKind.VIDEO, body, true, true, timestampMs);
+    }
+
     public void audio(byte[] body, long timestampMs) {
         publish(TrackKind.AUDIO, body, false, false, timestampMs);
     }
