@@ -1,5 +1,6 @@
 package io.ringcast.broadcast;
 
+import io.ringcast.broadcast.latency.LatencyIntervalListener;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamRegistry;
@@ -8,6 +9,12 @@ import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +33,11 @@ public final class Engine implements AutoCloseable {
     private final StreamRegistry streams;
     private final FanoutPool fanout;
     private final ScheduledExecutorService housekeeping;
-    private final java.util.concurrent.ConcurrentMap<Class<?>, Object> services =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<LatencyIntervalListener> latencyListeners =
+            new CopyOnWriteArrayList<>();
+    private long lastSampleEpochMs = System.currentTimeMillis();
+    private final ConcurrentMap<Class<?>, Object> services =
+            new ConcurrentHashMap<>();
 
     /**
      * @param fanoutThreads egress worker threads (viewers are spread over them)
@@ -74,6 +84,15 @@ public final class Engine implements AutoCloseable {
         return fanout;
     }
 
+    /** Adds a listener for every sampled latency interval (see {@link #sampleLatency()}). */
+    public void addLatencyListener(LatencyIntervalListener listener) {
+        latencyListeners.add(listener);
+    }
+
+    public void removeLatencyListener(LatencyIntervalListener listener) {
+        latencyListeners.remove(listener);
+    }
+
     /**
      * Makes an object of a plugin reachable by type, e.g. the HLS segment store for the HLS servlet; the servlets
      * find plugins this way in any container. Replaces an earlier registration of the type.
@@ -94,6 +113,12 @@ public final class Engine implements AutoCloseable {
     /** Moves every stream's recorded latencies into its totals and samples track rates; stats read those. */
     public void sampleLatency() {
         long now = clock.nanoTime();
+        long endMs = System.currentTimeMillis();
+        long startMs;
+        synchronized (latencyListeners) {
+            startMs = lastSampleEpochMs;
+            lastSampleEpochMs = endMs;
+        }
         for (Stream stream : streams.streams()) {
             for (TrackKind kind : TrackKind.values()) {
                 TrackRing ring = stream.track(kind);
@@ -102,7 +127,12 @@ public final class Engine implements AutoCloseable {
                 }
             }
             for (LatencyStats stats : stream.latencyByProtocol().values()) {
-                stats.sampleInterval();
+                Histogram interval = stats.sampleInterval();
+                interval.setStartTimeStamp(startMs);
+                interval.setEndTimeStamp(endMs);
+                for (LatencyIntervalListener l : latencyListeners) {
+                    l.onInterval(stream.path(), stats.protocol(), interval);
+                }
             }
         }
     }
