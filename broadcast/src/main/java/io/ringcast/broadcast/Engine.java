@@ -36,6 +36,7 @@ public final class Engine implements AutoCloseable {
     private final List<LatencyIntervalListener> latencyListeners =
             new CopyOnWriteArrayList<>();
     private long lastSampleEpochMs = System.currentTimeMillis();
+    private final ServerCounters counters = new ServerCounters();
     private final ConcurrentMap<Class<?>, Object> services =
             new ConcurrentHashMap<>();
 
@@ -43,10 +44,14 @@ public final class Engine implements AutoCloseable {
      * @param fanoutThreads egress worker threads (viewers are spread over them)
      */
     public Engine(EngineConfig config, RingConfig rings, NanoClock clock, int fanoutThreads) {
+        this(config, rings, LimitsConfig.DEFAULTS, clock, fanoutThreads);
+    }
+
+    public Engine(EngineConfig config, RingConfig rings, LimitsConfig limits, NanoClock clock, int fanoutThreads) {
         this.config = config;
         this.rings = rings;
         this.clock = clock;
-        this.streams = new StreamRegistry(config, rings, clock);
+        this.streams = new StreamRegistry(config, rings, limits, clock);
         this.fanout = new FanoutPool(fanoutThreads, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ringcast-housekeeping");
@@ -82,6 +87,11 @@ public final class Engine implements AutoCloseable {
 
     public FanoutPool fanout() {
         return fanout;
+    }
+
+    /** Server-wide event counters (refusals, closes by reason) for the stats API. */
+    public ServerCounters counters() {
+        return counters;
     }
 
     /** Adds a listener for every sampled latency interval (see {@link #sampleLatency()}). */

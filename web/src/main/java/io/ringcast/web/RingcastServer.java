@@ -2,6 +2,7 @@ package io.ringcast.web;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.config.EngineConfigs;
@@ -69,6 +70,7 @@ public final class RingcastServer implements AutoCloseable {
     public static RingcastServer start(ConfigFile config, OptionalInt httpPortOverride) {
         EngineConfig engineConfig = EngineConfigs.engine(config);
         RingConfig ringConfig = EngineConfigs.ring(config);
+        LimitsConfig limits = EngineConfigs.limits(config);
         HttpConfig http = HttpConfig.read(config);
         if (httpPortOverride.isPresent()) {
             http = http.withPort(httpPortOverride.getAsInt());
@@ -77,7 +79,7 @@ public final class RingcastServer implements AutoCloseable {
         plugins.configure(config);
         config.requireAllKeysUsed();
 
-        Engine engine = new Engine(engineConfig, ringConfig, NanoClock.SYSTEM, http.fanoutThreads()).start();
+        Engine engine = new Engine(engineConfig, ringConfig, limits, NanoClock.SYSTEM, http.fanoutThreads()).start();
         ServletContainer container = null;
         DeploymentManager deployment = null;
         try {

@@ -1,9 +1,10 @@
 package io.ringcast.broadcast.config;
 
 import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 
-/** Reads the engine's own sections, {@code [Engine]} (the Go engine's block, as written) and {@code [ring]}. */
+/** Reads the engine's own sections: {@code [Engine]} (the Go engine's block, as written), {@code [ring]}, {@code [limits]}. */
 public final class EngineConfigs {
     private EngineConfigs() {
     }
@@ -18,6 +19,14 @@ public final class EngineConfigs {
                 s.getSeconds("AutoCloseDelay", d.autoCloseDelay()),
                 s.getBoolean("RTPReorder", d.rtpReorder()),
                 s.getSeconds("OnDemandPublishTimeout", d.onDemandPublishTimeout()));
+    }
+
+    public static LimitsConfig limits(ConfigFile file) {
+        ConfigSection s = file.section("limits");
+        LimitsConfig d = LimitsConfig.DEFAULTS;
+        return new LimitsConfig(
+                s.getInt("max_streams", d.maxStreams(), 1, 1_000_000),
+                s.getInt("max_viewers_per_stream", d.maxViewersPerStream(), 1, 10_000_000));
     }
 
     public static RingConfig ring(ConfigFile file) {

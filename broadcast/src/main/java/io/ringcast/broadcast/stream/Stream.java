@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.stream;
 
 import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.time.NanoClock;
@@ -53,8 +54,13 @@ public final class Stream {
     private long lastTimestampMs = -1;
     private int sessions;
 
+    private final int maxViewers;
+    private final AtomicLong viewersRefused;
+
     Stream(StreamPath path, EngineConfig engine, RingConfig rings, NanoClock clock, boolean autoClose,
-           boolean onDemand, Consumer<Stream> onClosed) {
+           boolean onDemand, Consumer<Stream> onClosed, int maxViewers, AtomicLong viewersRefused) {
+        this.maxViewers = maxViewers;
+        this.viewersRefused = viewersRefused;
         this.path = path;
         this.video = engine.enableVideo()
                 ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes()) : null;
@@ -132,10 +138,18 @@ public final class Stream {
         wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
     }
 
-    /** Counts a subscriber in; false when the stream is closed (answer as if it did not exist). */
+    /**
+     * Counts a subscriber in; false when the stream is closed (answer as if it did not exist).
+     *
+     * @throws LimitExceededException when the stream already has its maximum of viewers
+     */
     public synchronized boolean addSubscriber(String protocol, WakeTarget target) {
         if (state == StreamState.CLOSED) {
             return false;
+        }
+        if (subscriberCount >= maxViewers) {
+            viewersRefused.incrementAndGet();
+            throw new LimitExceededException(path + " has its maximum of " + maxViewers + " viewers");
         }
         subscriberCount++;
         subscribersByProtocol.computeIfAbsent(protocol, p -> new AtomicInteger()).incrementAndGet();

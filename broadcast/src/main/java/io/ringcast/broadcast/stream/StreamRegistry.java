@@ -1,6 +1,8 @@
 package io.ringcast.broadcast.stream;
 
 import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.LimitExceededException;
+import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.time.NanoClock;
 
@@ -9,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * All live streams by path. Thread-safe; lookups are lock-free, creation and removal are per-key atomic.
@@ -20,18 +23,51 @@ public final class StreamRegistry {
     private final NanoClock clock;
     private final java.util.List<StreamListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final LimitsConfig limits;
+    private final AtomicLong publishersRefused = new AtomicLong();
+    private final AtomicLong viewersRefused = new AtomicLong();
+
     public StreamRegistry(EngineConfig engine, RingConfig rings, NanoClock clock) {
+        this(engine, rings, LimitsConfig.DEFAULTS, clock);
+    }
+
+    public StreamRegistry(EngineConfig engine, RingConfig rings, LimitsConfig limits, NanoClock clock) {
         this.engine = engine;
         this.rings = rings;
+        this.limits = limits;
         this.clock = clock;
+    }
+
+    public LimitsConfig limits() {
+        return limits;
+    }
+
+    /** Publishers refused because {@link LimitsConfig#maxStreams()} was reached. */
+    public long publishersRefused() {
+        return publishersRefused.get();
+    }
+
+    /** Counts a viewer a protocol refused up front because its stream is full (see {@link #viewersRefused()}). */
+    public void countViewerRefused() {
+        viewersRefused.incrementAndGet();
+    }
+
+    /** Viewers refused because a stream had {@link LimitsConfig#maxViewersPerStream()}. */
+    public long viewersRefused() {
+        return viewersRefused.get();
     }
 
     /**
      * Starts publishing {@code path}, creating the stream if needed. Returns null when another publisher holds it.
      *
      * @param autoClose close the stream when its last subscriber leaves (pulled/relayed streams)
+     * @throws LimitExceededException when the stream is new and {@link LimitsConfig#maxStreams()} exist
      */
     public StreamPublisher publish(StreamPath path, PublisherInfo info, boolean autoClose) {
+        if (!streams.containsKey(path) && streams.size() >= limits.maxStreams()) {
+            publishersRefused.incrementAndGet();
+            throw new LimitExceededException("the server has its maximum of " + limits.maxStreams() + " streams");
+        }
         while (true) {
             boolean[] created = {false};
             Stream stream = streams.computeIfAbsent(path, p -> {
@@ -93,6 +129,7 @@ public final class StreamRegistry {
     }
 
     private Stream newStream(StreamPath path, boolean autoClose, boolean onDemand) {
-        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> streams.remove(path, closed));
+        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> streams.remove(path, closed),
+                limits.maxViewersPerStream(), viewersRefused);
     }
 }

@@ -113,4 +113,36 @@ class StreamTest {
         registry.publish(path, info, false);
         assertEquals(java.util.List.of("live/demo frames=0"), started, "a reconnect is not a new stream");
     }
+
+    @Test
+    void shouldRefuseANewStreamBeyondTheLimitAndKeepTheOthers() {
+        StreamRegistry limited = new StreamRegistry(EngineConfig.DEFAULTS, RingConfig.DEFAULTS,
+                new io.ringcast.broadcast.LimitsConfig(1, 2), clock);
+        StreamPublisher first = limited.publish(path, info, false);
+        io.ringcast.broadcast.LimitExceededException e = assertThrows(io.ringcast.broadcast.LimitExceededException.class,
+                () -> limited.publish(StreamPath.parse("live/other"), info, false));
+        assertEquals("the server has its maximum of 1 streams", e.getMessage());
+        assertEquals(1, limited.publishersRefused());
+        publishVideo(first, 0, true);
+        assertEquals(StreamState.PUBLISHING, limited.find(path).state(), "the accepted stream carries on");
+        first.close();
+        assertNotNull(limited.publish(path, info, false), "the existing stream takes its publisher back");
+    }
+
+    @Test
+    void shouldRefuseAViewerBeyondTheLimitAndKeepTheOthers() {
+        StreamRegistry limited = new StreamRegistry(EngineConfig.DEFAULTS, RingConfig.DEFAULTS,
+                new io.ringcast.broadcast.LimitsConfig(10, 2), clock);
+        limited.publish(path, info, false);
+        Stream stream = limited.find(path);
+        assertTrue(stream.addSubscriber("httpflv", NOBODY));
+        assertTrue(stream.addSubscriber("rtmp", NOBODY));
+        io.ringcast.broadcast.LimitExceededException e = assertThrows(io.ringcast.broadcast.LimitExceededException.class,
+                () -> stream.addSubscriber("httpflv", NOBODY));
+        assertEquals("live/demo has its maximum of 2 viewers", e.getMessage());
+        assertEquals(2, stream.subscriberCount());
+        assertEquals(1, limited.viewersRefused());
+        stream.removeSubscriber("rtmp", NOBODY);
+        assertTrue(stream.addSubscriber("httpflv", NOBODY), "a freed slot is taken again");
+    }
 }

@@ -9,6 +9,7 @@ public final class NetStatus {
     public static final String CONNECT_REJECTED = "NetConnection.Connect.Rejected";
     public static final String PUBLISH_START = "NetStream.Publish.Start";
     public static final String PUBLISH_BAD_NAME = "NetStream.Publish.BadName";
+    public static final String PUBLISH_REJECTED = "NetStream.Publish.Rejected";
     public static final String UNPUBLISH_SUCCESS = "NetStream.Unpublish.Success";
     public static final String PLAY_FAILED = "NetStream.Play.Failed";
     public static final String PLAY_RESET = "NetStream.Play.Reset";

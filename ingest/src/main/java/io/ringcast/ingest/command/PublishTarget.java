@@ -3,10 +3,13 @@ package io.ringcast.ingest.command;
 /** What the command handler needs from the media side of a connection: start and stop a publish. */
 public interface PublishTarget {
     /** Result of {@link #startPublish}. */
-    enum Result { STARTED, BAD_NAME, BUSY }
+    enum Result { STARTED, BAD_NAME, BUSY, REJECTED }
 
     /** Starts publishing {@code app/name} on {@code messageStreamId}. */
     Result startPublish(String app, String name, int messageStreamId);
+
+    /** Why the last {@link #startPublish} answered REJECTED (a server limit), for the onStatus description. */
+    String refusal();
 
     /** Ends the current publish, if any. */
     void stopPublish();

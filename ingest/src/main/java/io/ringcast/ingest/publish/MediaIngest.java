@@ -1,5 +1,6 @@
 package io.ringcast.ingest.publish;
 
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
@@ -46,6 +47,7 @@ public final class MediaIngest implements PublishTarget {
     private long readNanos;
     private long framesPublished;
     private long messagesDropped;
+    private String refusal;
 
     public MediaIngest(StreamRegistry registry, String remote) {
         this.registry = registry;
@@ -63,8 +65,14 @@ public final class MediaIngest implements PublishTarget {
             return Result.BUSY;
         }
         StreamPath path = new StreamPath(app, name);
-        StreamPublisher session = registry.publish(path, new PublisherInfo("rtmp", remote,
-                System.currentTimeMillis()), false);
+        StreamPublisher session;
+        try {
+            session = registry.publish(path, new PublisherInfo("rtmp", remote, System.currentTimeMillis()), false);
+        } catch (LimitExceededException e) {
+            refusal = e.getMessage();
+            LOG.warn("{}: publish of {} refused: {}", remote, path, refusal);
+            return Result.REJECTED;
+        }
         if (session == null) {
             return Result.BAD_NAME;
         }
@@ -72,6 +80,11 @@ public final class MediaIngest implements PublishTarget {
         formats.reset();
         LOG.info("{} publishes {}", remote, path);
         return Result.STARTED;
+    }
+
+    @Override
+    public String refusal() {
+        return refusal;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.subscribe.CloseReason;
@@ -276,11 +277,24 @@ final class PlayerSession implements PlayTarget {
         Subscription started = stream == null ? null : new Subscription(stream, PROTOCOL, next, engine.rings());
         sink = next;
         subscription = started;
-        if (started != null && engine.fanout().add(started)) {
-            return;
+        String refusal = null;
+        try {
+            if (started != null && engine.fanout().add(started)) {
+                return;
+            }
+        } catch (LimitExceededException e) {
+            refusal = e.getMessage();
         }
         sink = null;
         subscription = null;
+        if (refusal != null && channel.isOpen()) {
+            LOG.warn("RTMP {}: play of {} refused: {}", remote, path, refusal);
+            writer.command(messageStreamId, "onStatus", 0, null, NetStatus.error(NetStatus.PLAY_FAILED, refusal));
+            writer.flush();
+            path = null;
+            wantPlaying = false;
+            return;
+        }
         if (channel.isOpen()) {
             LOG.info("RTMP {}: {} ended before it could be played again", remote, path);
             writer.command(messageStreamId, "onStatus", 0, null,

@@ -84,8 +84,10 @@ final class RtmpConnection implements Runnable {
                 handOff(io, player);
             }
         } catch (RtmpProtocolException e) {
+            engine.counters().counter("rtmp.closed.protocol_violation").incrementAndGet();
             LOG.warn("RTMP {} closed: protocol violation: {}", remote, e.getMessage());
         } catch (SocketTimeoutException e) {
+            engine.counters().counter("rtmp.closed.timeout").incrementAndGet();
             LOG.info("RTMP {} closed: timed out: {}", remote, e.getMessage());
         } catch (ClosedChannelException e) {
             LOG.info("RTMP {} closed: {}", remote, closeReason == null ? "connection closed" : closeReason);

@@ -87,6 +87,7 @@ public final class RtmpServer implements AutoCloseable {
             }
             if (connectionCount() >= config.maxConnections()) {
                 refused.incrementAndGet();
+                engine.counters().counter("rtmp.refused.max_connections").incrementAndGet();
                 LOG.warn("RTMP connection from {} refused: {} connections is the maximum", remote(channel),
                         config.maxConnections());
                 closeQuietly(channel);

@@ -1,6 +1,7 @@
 package io.ringcast.web.httpflv;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.subscribe.CloseReason;
@@ -44,6 +45,14 @@ public final class HttpFlvServlet extends HttpServlet {
         if (stream == null) {
             return;
         }
+        int maxViewers = engine.streams().limits().maxViewersPerStream();
+        if (stream.subscriberCount() >= maxViewers) {
+            engine.streams().countViewerRefused();
+            response.setHeader("Retry-After", "5");
+            Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    stream.path() + " has its maximum of " + maxViewers + " viewers", true);
+            return;
+        }
         startHeaders(response);
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
@@ -51,7 +60,13 @@ public final class HttpFlvServlet extends HttpServlet {
         Subscription subscription = new Subscription(stream, PROTOCOL, sink, engine.rings());
         sink.attach(subscription);
         sink.listen();
-        if (!engine.fanout().add(subscription)) {
+        boolean added;
+        try {
+            added = engine.fanout().add(subscription);
+        } catch (LimitExceededException e) {
+            added = false; // lost a race for the last viewer slot: answer as refused
+        }
+        if (!added) {
             // Nothing was written yet, so the 200 can still become a 503 (unless the engine already closed it).
             if (!response.isCommitted()) {
                 response.reset();

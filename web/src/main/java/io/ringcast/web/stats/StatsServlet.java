@@ -28,6 +28,7 @@ import java.util.List;
 public final class StatsServlet extends HttpServlet {
     private static final String STREAMS = "/streams";
     private static final String CONTENT_TYPE = "application/json";
+    private static final String SERVER = "/server";
     private static final String ALLOWED_METHODS = "GET, OPTIONS";
 
     private final JsonFactory jsonFactory = new JsonFactory();
@@ -53,6 +54,10 @@ public final class StatsServlet extends HttpServlet {
                 json.writeEndArray();
                 json.writeEndObject();
             });
+            return;
+        }
+        if (path.equals(SERVER)) {
+            send(response, HttpServletResponse.SC_OK, this::writeServer);
             return;
         }
         if (!path.startsWith(STREAMS + "/")) {
@@ -112,5 +117,26 @@ public final class StatsServlet extends HttpServlet {
     private HlsStream hls(Stream stream) {
         HlsStreams hls = engine.service(HlsStreams.class);
         return hls == null ? null : hls.find(stream.path());
+    }
+
+    /** Server-wide facts: stream count, limits and every refusal or close-reason counter. */
+    private void writeServer(com.fasterxml.jackson.core.JsonGenerator json) throws IOException {
+        var registry = engine.streams();
+        json.writeStartObject();
+        json.writeNumberField("streams", registry.size());
+        json.writeObjectFieldStart("limits");
+        json.writeNumberField("maxStreams", registry.limits().maxStreams());
+        json.writeNumberField("maxViewersPerStream", registry.limits().maxViewersPerStream());
+        json.writeEndObject();
+        json.writeObjectFieldStart("refused");
+        json.writeNumberField("publishersMaxStreams", registry.publishersRefused());
+        json.writeNumberField("viewersMaxPerStream", registry.viewersRefused());
+        json.writeEndObject();
+        json.writeObjectFieldStart("counters");
+        for (var e : engine.counters().snapshot().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
     }
 }
