@@ -15,10 +15,11 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param idleTimeoutMs      a connection that sends nothing for this long is closed
  * @param maxConnections     connections served at once; more are refused at accept
  * @param playerLoopThreads  shared I/O threads serving RTMP viewers after play (0 = one per CPU core)
+ * @param maxConnectionsPerIp connections one remote address may hold; more are refused at accept
  */
 public record RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
                          int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections,
-                         int playerLoopThreads) {
+                         int playerLoopThreads, int maxConnectionsPerIp) {
     /** System property that overrides the port (set by the launcher's --rtmp-port, or by operators in a WAR). */
     public static final String PORT_PROPERTY = "ringcast.rtmp.port";
     public static final int DEFAULT_PORT = 1935;
@@ -27,14 +28,27 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
     public static final int PLAYER_LOOP_THREADS_PER_CORE = 0;
     private static final int MAX_PLAYER_LOOP_THREADS = 256;
 
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
+
     public static final RtmpConfig DEFAULTS = new RtmpConfig(true, "0.0.0.0", DEFAULT_PORT, 8 << 20, 1 << 24, 4096,
-            5_000, 30_000, 1_000, PLAYER_LOOP_THREADS_PER_CORE);
+            5_000, 30_000, 1_000, PLAYER_LOOP_THREADS_PER_CORE, DEFAULT_MAX_CONNECTIONS_PER_IP);
 
     public RtmpConfig {
+        if (maxConnectionsPerIp < 1) {
+            throw new IllegalArgumentException("max_connections_per_ip must be positive: " + maxConnectionsPerIp);
+        }
         if (playerLoopThreads < 0 || playerLoopThreads > MAX_PLAYER_LOOP_THREADS) {
             throw new IllegalArgumentException("player_loop_threads must be 0.." + MAX_PLAYER_LOOP_THREADS + ": "
                     + playerLoopThreads);
         }
+    }
+
+    /** As the canonical constructor with the default per-address connection limit. */
+    public RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
+                      int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections,
+                      int playerLoopThreads) {
+        this(enable, address, port, maxMessageBytes, maxChunkSizeBytes, outChunkSizeBytes, handshakeTimeoutMs,
+                idleTimeoutMs, maxConnections, playerLoopThreads, DEFAULT_MAX_CONNECTIONS_PER_IP);
     }
 
     /** As the canonical constructor with one player loop thread per CPU core. */
@@ -75,6 +89,7 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
                 s.getLong("handshake_timeout_ms", d.handshakeTimeoutMs(), 100, 600_000),
                 s.getLong("idle_timeout_ms", d.idleTimeoutMs(), 100, 3_600_000),
                 s.getInt("max_connections", d.maxConnections(), 1, 1_000_000),
-                s.getInt("player_loop_threads", d.playerLoopThreads(), 0, MAX_PLAYER_LOOP_THREADS));
+                s.getInt("player_loop_threads", d.playerLoopThreads(), 0, MAX_PLAYER_LOOP_THREADS),
+                s.getInt("max_connections_per_ip", d.maxConnectionsPerIp(), 1, 1_000_000));
     }
 }

@@ -6,11 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +32,8 @@ public final class RtmpServer implements AutoCloseable {
     private final Set<RtmpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    /** Every accepted channel and its peer; closed ones are purged at the next accept (no close hook needed). */
+    private final Map<SocketChannel, InetAddress> openChannels = new ConcurrentHashMap<>();
     private RtmpPlayerLoops players;
     private ServerSocketChannel listener;
     private Thread acceptor;
@@ -85,6 +89,14 @@ public final class RtmpServer implements AutoCloseable {
                 }
                 continue;
             }
+            InetAddress address = remoteAddress(channel);
+            if (address != null && connectionsFrom(address) >= config.maxConnectionsPerIp()) {
+                engine.counters().counter("rtmp.refused.max_connections_per_ip").incrementAndGet();
+                LOG.warn("RTMP connection from {} refused: {} connections from one address is the maximum",
+                        remote(channel), config.maxConnectionsPerIp());
+                closeQuietly(channel);
+                continue;
+            }
             if (connectionCount() >= config.maxConnections()) {
                 refused.incrementAndGet();
                 engine.counters().counter("rtmp.refused.max_connections").incrementAndGet();
@@ -92,6 +104,9 @@ public final class RtmpServer implements AutoCloseable {
                         config.maxConnections());
                 closeQuietly(channel);
                 continue;
+            }
+            if (address != null) {
+                openChannels.put(channel, address);
             }
             RtmpConnection connection = new RtmpConnection(channel, config, engine, players, connections::remove);
             connections.add(connection);
@@ -117,6 +132,7 @@ public final class RtmpServer implements AutoCloseable {
             c.join(JOIN_TIMEOUT_MS);
         }
         connections.clear();
+        openChannels.clear();
         if (players != null) {
             players.close();
         }
@@ -145,6 +161,26 @@ public final class RtmpServer implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // closing: nothing left to do with it
+        }
+    }
+
+    /** Open connections from {@code address}; runs on the acceptor thread only. */
+    private int connectionsFrom(InetAddress address) {
+        openChannels.keySet().removeIf(c -> !c.isOpen());
+        int count = 0;
+        for (InetAddress a : openChannels.values()) {
+            if (a.equals(address)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static InetAddress remoteAddress(SocketChannel channel) {
+        try {
+            return ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 }
