@@ -1,6 +1,7 @@
 package io.ringcast.ingest;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.broadcast.config.ConfigSection;
 import io.ringcast.broadcast.plugin.Plugin;
 import io.ringcast.ingest.server.RtmpServer;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 
 /** The RTMP listener as an engine plugin, section {@code [rtmp]}. Startup and shutdown only. */
 public final class RtmpPlugin implements Plugin {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtmpPlugin.class);
     private RtmpConfig config = RtmpConfig.DEFAULTS;
     private RtmpServer server;
 
@@ -36,6 +38,12 @@ public final class RtmpPlugin implements Plugin {
     public void start(Engine engine) throws Exception {
         server = new RtmpServer(config, engine);
         server.start();
+        PublishAuthorizer authorizer = engine.service(PublishAuthorizer.class);
+        boolean loopbackOnly = server.localAddress().getAddress().isLoopbackAddress();
+        if ((authorizer == null || authorizer.isOpen()) && !loopbackOnly) {
+            LOG.warn("RTMP on {} accepts publishing WITHOUT stream keys from any host that can reach it; set "
+                    + "[auth] publish_keys = true unless this network is trusted", server.localAddress());
+        }
     }
 
     @Override

@@ -210,6 +210,8 @@ public final class CommandHandler {
             }
             case BUSY -> writer.command(messageStreamId, "onStatus", 0, null,
                     NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "this connection already publishes"));
+            case BAD_KEY -> writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "wrong stream key"));
             case REJECTED -> writer.command(messageStreamId, "onStatus", 0, null,
                     NetStatus.error(NetStatus.PUBLISH_REJECTED, publishing.refusal()));
         }

@@ -3,7 +3,7 @@ package io.ringcast.ingest.command;
 /** What the command handler needs from the media side of a connection: start and stop a publish. */
 public interface PublishTarget {
     /** Result of {@link #startPublish}. */
-    enum Result { STARTED, BAD_NAME, BUSY, REJECTED }
+    enum Result { STARTED, BAD_NAME, BAD_KEY, BUSY, REJECTED }
 
     /** Starts publishing {@code app/name} on {@code messageStreamId}. */
     Result startPublish(String app, String name, int messageStreamId);

@@ -1,6 +1,8 @@
 package io.ringcast.ingest.publish;
 
 import io.ringcast.broadcast.LimitExceededException;
+import io.ringcast.broadcast.auth.PublishAuthorizer;
+import io.ringcast.broadcast.auth.PublishRefusedException;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
@@ -21,6 +23,8 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Supplier;
+
 /**
  * The media side of a publishing connection: audio/video messages go straight into the stream's track rings and
  * are published as frames; @setDataFrame/onMetaData becomes the stream's metadata. Owned by the connection's
@@ -36,6 +40,7 @@ public final class MediaIngest implements PublishTarget {
     private static final String ON_METADATA = "onMetaData";
 
     private final StreamRegistry registry;
+    private final Supplier<PublishAuthorizer> authorizer;
     private final String remote;
     private final VideoTagHeader videoHeader = new VideoTagHeader();
     private final AudioTagHeader audioHeader = new AudioTagHeader();
@@ -50,7 +55,13 @@ public final class MediaIngest implements PublishTarget {
     private String refusal;
 
     public MediaIngest(StreamRegistry registry, String remote) {
+        this(registry, () -> PublishAuthorizer.OPEN, remote);
+    }
+
+    /** @param authorizer who may publish what, asked at each publish (stream keys may change meanwhile) */
+    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote) {
         this.registry = registry;
+        this.authorizer = authorizer;
         this.remote = remote;
     }
 
@@ -64,7 +75,13 @@ public final class MediaIngest implements PublishTarget {
         if (publisher != null) {
             return Result.BUSY;
         }
-        StreamPath path = new StreamPath(app, name);
+        StreamPath path;
+        try {
+            path = authorizer.get().authorize(new StreamPath(app, name));
+        } catch (PublishRefusedException e) {
+            LOG.warn("{}: publish to app {} refused: {}", remote, app, e.getMessage());
+            return Result.BAD_KEY;
+        }
         StreamPublisher session;
         try {
             session = registry.publish(path, new PublisherInfo("rtmp", remote, System.currentTimeMillis()), false);

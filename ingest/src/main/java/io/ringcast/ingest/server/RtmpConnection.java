@@ -1,6 +1,7 @@
 package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.AcknowledgementWindow;
@@ -68,7 +69,7 @@ final class RtmpConnection implements Runnable {
 
     @Override
     public void run() {
-        MediaIngest media = new MediaIngest(engine.streams(), remote);
+        MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote);
         try (ChannelIo io = new ChannelIo(channel)) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
@@ -188,5 +189,10 @@ final class RtmpConnection implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private PublishAuthorizer publishAuthorizer() {
+        PublishAuthorizer authorizer = engine.service(PublishAuthorizer.class);
+        return authorizer == null ? PublishAuthorizer.OPEN : authorizer;
     }
 }

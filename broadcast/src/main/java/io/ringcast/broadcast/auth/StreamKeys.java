@@ -1,0 +1,165 @@
+package io.ringcast.broadcast.auth;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The publishing key of each room (livego's model): publishers use the key as the stream name, viewers the room
+ * name, so viewers never learn a key. Keys are 192 bits from {@link SecureRandom}, compared in constant time.
+ *
+ * <p>Persistence: every change rewrites the file atomically (write a temporary file, fsync it, rename it over the
+ * old one, fsync the directory), so a crash at any moment leaves either the old or the new file, never a torn one.
+ * Thread-safe: changes are serialised; lookups read an immutable snapshot.
+ */
+public final class StreamKeys {
+    /** 24 random bytes, written as 48 lower-case hex characters. */
+    public static final int KEY_BYTES = 24;
+    private static final Pattern LINE = Pattern.compile("([A-Za-z0-9_.\\-]{1,64})=([0-9a-f]{" + 2 * KEY_BYTES + "})");
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Path file;
+    private final SecureRandom random = new SecureRandom();
+    private volatile Map<String, String> keysByRoom;
+
+    private StreamKeys(Path file, Map<String, String> keysByRoom) {
+        this.file = file;
+        this.keysByRoom = keysByRoom;
+    }
+
+    /** Loads the keys file (an absent file is an empty store); a malformed line fails naming the line. */
+    public static StreamKeys load(Path file) throws IOException {
+        Map<String, String> keys = new LinkedHashMap<>();
+        try {
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lineNumber++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                var m = LINE.matcher(line.strip());
+                if (!m.matches()) {
+                    throw new IOException(file + ":" + lineNumber + ": not a room=key line");
+                }
+                keys.put(m.group(1), m.group(2));
+            }
+        } catch (NoSuchFileException e) {
+            // no keys yet
+        }
+        return new StreamKeys(file, Collections.unmodifiableMap(keys));
+    }
+
+    /** The room's key, created (and persisted) if the room has none. */
+    public synchronized String getOrCreate(String room) throws IOException {
+        String key = keysByRoom.get(requireRoom(room));
+        return key != null ? key : reset(room);
+    }
+
+    /** Gives the room a new key (the old one stops working at once) and persists it. */
+    public synchronized String reset(String room) throws IOException {
+        Map<String, String> next = new LinkedHashMap<>(keysByRoom);
+        String key = newKey();
+        next.put(requireRoom(room), key);
+        persist(next);
+        return key;
+    }
+
+    /** Deletes the room's key; false if it had none. */
+    public synchronized boolean delete(String room) throws IOException {
+        if (!keysByRoom.containsKey(room)) {
+            return false;
+        }
+        Map<String, String> next = new LinkedHashMap<>(keysByRoom);
+        next.remove(room);
+        persist(next);
+        return true;
+    }
+
+    /**
+     * The room whose key this is, comparing against every key in constant time per key (the comparison does not
+     * stop at the first match, so timing does not tell which room matched).
+     */
+    public Optional<String> roomForKey(String candidate) {
+        byte[] candidateBytes = candidate.getBytes(StandardCharsets.US_ASCII);
+        String found = null;
+        for (Map.Entry<String, String> e : keysByRoom.entrySet()) {
+            if (MessageDigest.isEqual(candidateBytes, e.getValue().getBytes(StandardCharsets.US_ASCII))) {
+                found = e.getKey();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The room's key, if any (for the admin API). */
+    public Optional<String> keyOf(String room) {
+        return Optional.ofNullable(keysByRoom.get(room));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private String newKey() {
+        byte[] bytes = new byte[KEY_BYTES];
+        random.nextBytes(bytes);
+        return HEX.formatHex(bytes);
+    }
+
+    private static String requireRoom(String room) {
+        if (room == null || !room.matches("[A-Za-z0-9_.\\-]{1,64}") || room.equals(".") || room.equals("..")) {
+            throw new IllegalArgumentException("room must be 1-64 characters of A-Z a-z 0-9 _ . -");
+        }
+        return room;
+    }
+
+    private void persist(Map<String, String> next) throws IOException {
+        StringBuilder text = new StringBuilder("# ringcast stream keys: room=key (written atomically; do not edit "
+                + "while the server runs)\n");
+        next.forEach((room, key) -> text.append(room).append('=').append(key).append('\n'));
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + file + " atomically on this file system", e);
+            }
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        keysByRoom = Collections.unmodifiableMap(next);
+    }
+
+    /** Makes the rename durable (POSIX: fsync the directory); a no-op where directories cannot be opened. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not supported on this platform: the rename itself is still atomic.
+        }
+    }
+}

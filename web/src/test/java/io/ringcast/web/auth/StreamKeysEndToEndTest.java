@@ -1,0 +1,68 @@
+package io.ringcast.web.auth;
+
+import io.ringcast.broadcast.auth.StreamKeys;
+import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.web.RingcastServer;
+import io.ringcast.web.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Stream keys with real ffmpeg: the key publishes the room, a wrong key is refused, viewers use the room name. */
+@Timeout(90)
+class StreamKeysEndToEndTest {
+    @TempDir
+    Path dir;
+    private RingcastServer server;
+
+    @BeforeEach
+    void start() {
+        server = RingcastServer.start(ConfigFile.parse("""
+                [auth]
+                publish_keys = true
+                keys_file = "%s"
+                [rtmp]
+                address = "127.0.0.1"
+                port = 0
+                [http]
+                address = "127.0.0.1"
+                port = 0
+                """.formatted(dir.resolve("keys.txt")), "keys.toml"), OptionalInt.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void shouldRefuseAWrongKeyAndPublishTheRoomWithTheRightOne() throws Exception {
+        Ffmpeg.assumeInstalled();
+        StreamKeys keys = server.engine().service(StreamKeys.class);
+        String key = keys.getOrCreate("hall");
+        String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
+
+        try (Ffmpeg.FfmpegProcess wrong = Ffmpeg.start(Ffmpeg.publishArgs(rtmp + "hall", "320x240", 30, 3), "wrong")) {
+            assertNotEquals(0, wrong.await(30), "publishing with the room name instead of its key is refused");
+        }
+        assertNull(server.engine().streams().find(StreamPath.parse("live/hall")));
+
+        try (Ffmpeg.FfmpegProcess right = Ffmpeg.start(Ffmpeg.publishArgs(rtmp + key, "320x240", 30, 30), "right")) {
+            Await.until("the room's stream", Duration.ofSeconds(20),
+                    () -> server.engine().streams().find(StreamPath.parse("live/hall")) != null);
+            assertNull(server.engine().streams().find(new StreamPath("live", key)), "the key never names a stream");
+            Ffmpeg.Probe probe = Ffmpeg.probe("http://127.0.0.1:" + server.httpPort() + "/live/hall.flv", 30);
+            assertEquals("h264", probe.get("video", "codec_name"), probe.output());
+        }
+    }
+}
