@@ -8,6 +8,8 @@ import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.config.EngineConfigs;
 import io.ringcast.broadcast.plugin.PluginHost;
 import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.web.control.AdminAuth;
+import io.ringcast.web.control.ControlServlet;
 import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvServlet;
@@ -130,6 +132,12 @@ public final class RingcastServer implements AutoCloseable {
                                 .setLoadOnStartup(1))
                 .setResourceManager(new ClassPathResourceManager(RingcastServer.class.getClassLoader(),
                         "META-INF/resources"));
+        if (engine.service(AdminAuth.class) != null) {
+            // Only with an admin secret configured: the control plugin registers AdminAuth.
+            info.addServlets(Servlets.servlet("control", ControlServlet.class)
+                    .addMapping("/control/*")
+                    .setLoadOnStartup(1));
+        }
         HlsStreams hls = engine.service(HlsStreams.class);
         if (hls != null) {
             // Only with the HLS plugin enabled: disabling it removes its endpoints.

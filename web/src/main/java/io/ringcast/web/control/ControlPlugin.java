@@ -1,0 +1,66 @@
+package io.ringcast.web.control;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.broadcast.plugin.Plugin;
+
+import java.time.Clock;
+
+/**
+ * The admin API ({@code [control]} section): livego's {@code /control/*} endpoints behind an HS256 JWT made with
+ * {@code jwt_secret}. Without a secret the API is off (no endpoint); {@code protect_stats} also puts the read-only
+ * stats behind the JWT. Registers {@link AdminAuth} as an engine service for the servlets.
+ */
+public final class ControlPlugin implements Plugin {
+    private String secret = "";
+    private boolean protectStats;
+    private Engine engine;
+    private AdminAuth auth;
+
+    @Override
+    public String name() {
+        return "control";
+    }
+
+    @Override
+    public int order() {
+        return 60;
+    }
+
+    @Override
+    public void configure(ConfigSection section) {
+        secret = section.getString("jwt_secret", "");
+        protectStats = section.getBoolean("protect_stats", false);
+        if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                < AdminAuth.MIN_SECRET_BYTES) {
+            throw section.error("jwt_secret", "must have at least " + AdminAuth.MIN_SECRET_BYTES + " bytes for HS256");
+        }
+        if (protectStats && secret.isEmpty()) {
+            throw section.error("protect_stats", "needs a jwt_secret");
+        }
+    }
+
+    @Override
+    public boolean enabled() {
+        return !secret.isEmpty();
+    }
+
+    /** Whether the stats API needs the admin credential too. */
+    public boolean protectStats() {
+        return protectStats;
+    }
+
+    @Override
+    public void start(Engine engine) {
+        this.engine = engine;
+        auth = new AdminAuth(secret, Clock.systemUTC());
+        engine.registerService(AdminAuth.class, auth);
+        engine.registerService(ControlPlugin.class, this);
+    }
+
+    @Override
+    public void stop() {
+        engine.unregisterService(AdminAuth.class, auth);
+        engine.unregisterService(ControlPlugin.class, this);
+    }
+}

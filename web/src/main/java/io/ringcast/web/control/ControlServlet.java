@@ -1,0 +1,92 @@
+package io.ringcast.web.control;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.auth.StreamKeys;
+import io.ringcast.web.RingcastContext;
+import io.ringcast.web.http.Cors;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+
+/**
+ * livego's admin API for stream keys, behind {@link AdminAuth}: {@code GET /control/get?room=R} (creates the key
+ * if absent), {@code /control/reset?room=R}, {@code /control/delete?room=R}. Answers livego's shape
+ * {@code {"status":200,"data":"KEY"}}; refusals {@code {"status":401|403,"data":"<reason>"}} with that HTTP
+ * status. Request threads; blocking file writes are fine here (admin calls are rare).
+ */
+public final class ControlServlet extends HttpServlet {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServlet.class);
+    private final JsonFactory json = new JsonFactory();
+    private transient Engine engine;
+
+    @Override
+    public void init() throws ServletException {
+        engine = RingcastContext.engine(getServletContext());
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AdminAuth auth = engine.service(AdminAuth.class);
+        AdminAuth.Verdict verdict = auth == null
+                ? new AdminAuth.Verdict(false, 403, "the admin API is disabled: no [control] jwt_secret")
+                : auth.check(request);
+        if (!verdict.allowed()) {
+            LOG.warn("admin request {} from {} refused: {}", request.getPathInfo(), request.getRemoteAddr(),
+                    verdict.reason());
+            answer(response, verdict.status(), verdict.reason());
+            return;
+        }
+        StreamKeys keys = engine.service(StreamKeys.class);
+        String operation = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String room = request.getParameter("room");
+        if (keys == null) {
+            answer(response, 503, "stream keys are not available");
+            return;
+        }
+        try {
+            switch (operation) {
+                case "/get" -> answer(response, 200, keys.getOrCreate(requireRoom(room)));
+                case "/reset" -> {
+                    answer(response, 200, keys.reset(requireRoom(room)));
+                    LOG.info("stream key of room {} reset by {}", room, request.getRemoteAddr());
+                }
+                case "/delete" -> {
+                    boolean deleted = keys.delete(requireRoom(room));
+                    answer(response, deleted ? 200 : 404, deleted ? "ok" : "room not found");
+                }
+                default -> answer(response, 404, "no such operation: /control" + operation);
+            }
+        } catch (IllegalArgumentException e) {
+            answer(response, 400, e.getMessage());
+        }
+    }
+
+    private static String requireRoom(String room) {
+        if (room == null || room.isEmpty()) {
+            throw new IllegalArgumentException("missing room parameter");
+        }
+        return room;
+    }
+
+    private void answer(HttpServletResponse response, int status, String data) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        Cors.allowAnyOrigin(response);
+        try (JsonGenerator g = json.createGenerator(response.getOutputStream())) {
+            g.writeStartObject();
+            g.writeNumberField("status", status);
+            g.writeStringField("data", data);
+            g.writeEndObject();
+        }
+    }
+
+}

@@ -1,0 +1,136 @@
+package io.ringcast.web.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.web.RingcastServer;
+import io.ringcast.web.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** livego's control API behind an HS256 JWT: keys created, read, reset and deleted; bad credentials refused. */
+@Timeout(90)
+class ControlApiTest {
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-ringcast-test";
+
+    @TempDir
+    Path dir;
+    private RingcastServer server;
+
+    @BeforeEach
+    void start() {
+        server = RingcastServer.start(ConfigFile.parse("""
+                [auth]
+                publish_keys = true
+                keys_file = "%s"
+                [control]
+                jwt_secret = "%s"
+                [rtmp]
+                address = "127.0.0.1"
+                port = 0
+                [http]
+                address = "127.0.0.1"
+                port = 0
+                """.formatted(dir.resolve("keys.txt"), SECRET), "control.toml"), OptionalInt.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static String token(String secret, Instant expires) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+                new JWTClaimsSet.Builder().subject("admin").expirationTime(Date.from(expires)).build());
+        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    private record Answer(int httpStatus, JsonNode body) {
+    }
+
+    private Answer call(String pathAndQuery, String bearer) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + server.httpPort() + pathAndQuery)
+                .openConnection();
+        if (bearer != null) {
+            c.setRequestProperty("Authorization", "Bearer " + bearer);
+        }
+        int status = c.getResponseCode();
+        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+            return new Answer(status, new ObjectMapper().readTree(in));
+        }
+    }
+
+    @Test
+    void shouldCreateReadResetAndDeleteKeysAndPublishWithThem() throws Exception {
+        String jwt = token(SECRET, Instant.now().plusSeconds(600));
+        Answer created = call("/control/get?room=hall", jwt);
+        assertEquals(200, created.httpStatus());
+        assertEquals(200, created.body().get("status").asInt());
+        String key = created.body().get("data").asText();
+        assertTrue(key.matches("[0-9a-f]{48}"), key);
+        assertEquals(key, call("/control/get?room=hall", jwt).body().get("data").asText(), "get is idempotent");
+
+        Ffmpeg.assumeInstalled();
+        String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
+        try (Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmp + key, "320x240", 30, 2), "pub")) {
+            Await.until("the room's stream", Duration.ofSeconds(20),
+                    () -> server.engine().streams().find(StreamPath.parse("live/hall")) != null);
+            assertEquals(0, publisher.await(30), publisher.output());
+        }
+
+        String reset = call("/control/reset?room=hall", jwt).body().get("data").asText();
+        assertNotEquals(key, reset);
+        try (Ffmpeg.FfmpegProcess stale = Ffmpeg.start(Ffmpeg.publishArgs(rtmp + key, "320x240", 30, 2), "stale")) {
+            assertNotEquals(0, stale.await(30), "the old key no longer publishes");
+        }
+        assertEquals("ok", call("/control/delete?room=hall", jwt).body().get("data").asText());
+        assertEquals(404, call("/control/delete?room=hall", jwt).httpStatus());
+    }
+
+    @Test
+    void shouldRefuseMissingExpiredForgedAndUnsignedCredentials() throws Exception {
+        Answer missing = call("/control/get?room=r", null);
+        assertEquals(401, missing.httpStatus());
+        assertEquals(401, missing.body().get("status").asInt());
+
+        Answer expired = call("/control/get?room=r", token(SECRET, Instant.now().minusSeconds(5)));
+        assertEquals(403, expired.httpStatus());
+        assertEquals("token expired", expired.body().get("data").asText());
+
+        Answer forged = call("/control/get?room=r", token(SECRET.replace('0', '1'), Instant.now().plusSeconds(60)));
+        assertEquals(403, forged.httpStatus());
+        assertEquals("invalid signature", forged.body().get("data").asText());
+
+        String[] parts = token(SECRET, Instant.now().plusSeconds(60)).split("\\.");
+        String none = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
+        assertEquals(403, call("/control/get?room=r", none).httpStatus(), "alg none is refused");
+        assertEquals(403, call("/control/get?room=r", "not.a.jwt").httpStatus());
+
+        Answer viaQuery = call("/control/get?room=r&jwt=" + token(SECRET, Instant.now().plusSeconds(60)), null);
+        assertEquals(200, viaQuery.httpStatus(), "livego's jwt query parameter works too");
+    }
+}
