@@ -133,4 +133,23 @@ class ControlApiTest {
         Answer viaQuery = call("/control/get?room=r&jwt=" + token(SECRET, Instant.now().plusSeconds(60)), null);
         assertEquals(200, viaQuery.httpStatus(), "livego's jwt query parameter works too");
     }
+
+    @Test
+    void shouldKeepStatsPublicByDefaultAndProtectThemWhenConfigured() throws Exception {
+        assertEquals(200, call("/api/streams", null).httpStatus(), "public by default");
+        server.close();
+        server = RingcastServer.start(ConfigFile.parse("""
+                [control]
+                jwt_secret = "%s"
+                protect_stats = true
+                [rtmp]
+                enable = false
+                [http]
+                address = "127.0.0.1"
+                port = 0
+                """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
+        assertEquals(401, call("/api/streams", null).httpStatus());
+        assertEquals(403, call("/api/streams", token(SECRET, Instant.now().minusSeconds(1))).httpStatus());
+        assertEquals(200, call("/api/streams", token(SECRET, Instant.now().plusSeconds(60))).httpStatus());
+    }
 }
