@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class Engine implements AutoCloseable {
     private static final long TIMER_PERIOD_MS = 100;
     private static final long LATENCY_SAMPLE_PERIOD_MS = 1_000;
+    /** Bound on waiting for the housekeeping thread at close; a timer pass takes microseconds. */
+    private static final long CLOSE_TIMEOUT_MS = 2_000;
 
     private final EngineConfig config;
     private final RingConfig rings;
@@ -147,10 +149,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Closes every stream (viewers are ended) and stops the engine's threads. */
+    /**
+     * Closes every stream (viewers are ended) and stops the engine's threads, returning once they ended: in a servlet
+     * container a thread that outlives its web application pins the application's class loader.
+     */
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        try {
+            housekeeping.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         streams.closeAll();
         fanout.close();
     }

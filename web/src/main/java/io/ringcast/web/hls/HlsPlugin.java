@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
  * Startup and shutdown only; the taps run on their own threads.
  */
 public final class HlsPlugin implements Plugin, StreamListener {
+    private static final long DISK_WRITER_STOP_TIMEOUT_S = 5;
     private final Set<StreamTap> taps = ConcurrentHashMap.newKeySet();
     private boolean enable = true;
     private HlsConfig config = HlsConfig.defaults();
@@ -92,7 +93,13 @@ public final class HlsPlugin implements Plugin, StreamListener {
         }
         taps.clear();
         engine.unregisterService(HlsStreams.class, streams);
+        // Queued segment writes finish; the thread must have ended when stop returns (undeploy from a container).
         diskWriter.shutdown();
+        try {
+            diskWriter.awaitTermination(DISK_WRITER_STOP_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

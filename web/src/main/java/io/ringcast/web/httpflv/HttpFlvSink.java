@@ -19,7 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,15 +37,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bytes: every tag is assembled in one per-viewer byte array ({@link #pending}) that grows to the largest tag
  * and is then handed to the container in one write. Sequences of several tags (start, re-sent sequence headers)
  * may exceed what the container takes at once; the rest stays pending and {@link #isReady()} drains it first.
+ *
+ * <p>End of the request: a container recycles a request's response objects for the next request once the request
+ * ended (Tomcat reuses its output buffer), so a worker still writing through this viewer's stream after that would
+ * write into another viewer's response. Every stream call of the worker therefore runs while {@link #streamState}
+ * is {@code STREAM_IN_USE}; the container's end callbacks ({@code onError}, {@code onComplete}, {@code onTimeout})
+ * wait for such a call to return, briefly and bounded, then mark the stream {@code STREAM_ENDED}, after which the
+ * worker never touches it again. The worker's side is one uncontended compare-and-set per call, no lock.
  */
 public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFlvSink.class);
     private static final int INITIAL_PENDING_BYTES = 64 * 1024;
+    private static final int STREAM_IDLE = 0;
+    private static final int STREAM_IN_USE = 1;
+    private static final int STREAM_ENDED = 2;
+    /** How long an end callback waits for the worker's stream call; a non-blocking write returns far sooner. */
+    private static final long END_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final AsyncContext asyncContext;
     private final ServletOutputStream out;
     private final AtomicLong writableEpoch = new AtomicLong();
     private final AtomicBoolean completed = new AtomicBoolean();
+    /** Whether the worker may use, is using, or may never again use the container's stream (see class comment). */
+    private final AtomicInteger streamState = new AtomicInteger(STREAM_IDLE);
     private volatile Subscription subscription;
 
     /** Worker-owned: the epoch at which the container last said "not ready"; equal to the epoch means blocked. */
@@ -126,10 +142,13 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     @Override
     public void flush() throws IOException {
         if (drain()) {
+            acquireStream();
             try {
                 out.flush();
             } catch (RuntimeException e) {
                 throw containerFailure(e);
+            } finally {
+                releaseStream();
             }
         }
     }
@@ -140,6 +159,10 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             return;
         }
         LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, bytesWritten);
+        if (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
+            // The container ended the request itself; its objects may serve another request already.
+            return;
+        }
         try {
             asyncContext.complete();
         } catch (RuntimeException e) {
@@ -167,27 +190,46 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     @Override
     public void onError(Throwable t) {
         LOG.debug("HTTP-FLV viewer write failed: {}", t.toString());
+        endStream();
         viewerLeft();
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
+        endStream();
         viewerLeft();
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
+        endStream();
         viewerLeft();
     }
 
     @Override
     public void onError(AsyncEvent event) {
+        endStream();
         viewerLeft();
     }
 
     @Override
     public void onStartAsync(AsyncEvent event) {
         // Not re-registered on a second startAsync: this sink serves exactly one async cycle.
+    }
+
+    /** The container ends the request: waits out a stream call of the worker, then bars the worker for good. */
+    private void endStream() {
+        long deadline = System.nanoTime() + END_WAIT_NS;
+        while (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
+            if (streamState.get() == STREAM_ENDED) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                streamState.set(STREAM_ENDED);
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private void viewerLeft() {
@@ -201,6 +243,27 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     /** Hands pending bytes to the container if it takes them; true when nothing is pending and it takes more. */
     private boolean drain() throws IOException {
+        acquireStream();
+        try {
+            return drainInUse();
+        } finally {
+            releaseStream();
+        }
+    }
+
+    /** The worker may use the stream until {@link #releaseStream()}; fails once the container ended the request. */
+    private void acquireStream() throws IOException {
+        if (!streamState.compareAndSet(STREAM_IDLE, STREAM_IN_USE)) {
+            throw new IOException("the servlet container ended the viewer's request");
+        }
+    }
+
+    /** Fails harmlessly when an end callback stopped waiting and marked the stream ended meanwhile. */
+    private void releaseStream() {
+        streamState.compareAndSet(STREAM_IN_USE, STREAM_IDLE);
+    }
+
+    private boolean drainInUse() throws IOException {
         if (!containerReady()) {
             return false;
         }

@@ -1,0 +1,161 @@
+package io.ringcast.web;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigException;
+import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.web.hls.HlsServlet;
+import io.ringcast.web.control.AdminAuth;
+import io.ringcast.web.control.ControlServlet;
+import io.ringcast.web.hls.HlsStreams;
+import io.ringcast.web.httpflv.HttpFlvPlugin;
+import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.page.PagesPlugin;
+import io.ringcast.web.page.PlayerPageServlet;
+import io.ringcast.web.page.StreamIndexServlet;
+import io.ringcast.web.stats.StatsPlugin;
+import io.ringcast.web.stats.StatsServlet;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deploys ringcast into a servlet context: the one deployment path of the embedded server and of the WAR. Called by
+ * the container's deployment thread only.
+ *
+ * <p>Embedded, {@link RingcastServer} has started the engine and put it in {@link RingcastContext#ENGINE_ATTRIBUTE}
+ * before the context starts; this listener only maps the servlets. In a container (the WAR's {@code web.xml} declares
+ * this listener) the attribute is absent: the listener starts a {@link RingcastRuntime} itself from the file named by
+ * the context parameter or system property {@value #CONFIG_PARAMETER} (the embedded defaults when neither is set),
+ * and {@link #contextDestroyed} stops it again, joining every thread it started.
+ *
+ * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*}
+ * ({@code [stats]}), {@code ""} and {@code /play/*} ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
+ * ({@code [hls]}). Static resources under {@code META-INF/resources/} of the jar are the container's default
+ * servlet's.
+ */
+public final class RingcastServletContextListener implements ServletContextListener {
+    /** Context init parameter, else system property: path of the TOML configuration in a container. */
+    public static final String CONFIG_PARAMETER = "ringcast.config";
+    private static final Logger LOG = LoggerFactory.getLogger(RingcastServletContextListener.class);
+    private static final int LOAD_ON_STARTUP = 1;
+
+    /** The runtime this listener started (container mode); null when embedded or not started. */
+    private RingcastRuntime owned;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Engine engine;
+        if (context.getAttribute(RingcastContext.ENGINE_ATTRIBUTE) instanceof Engine embedded) {
+            engine = embedded;
+        } else {
+            owned = startRuntime(context);
+            engine = owned.engine();
+            context.setAttribute(RingcastContext.ENGINE_ATTRIBUTE, engine);
+        }
+        List<String> mapped = register(context, engine);
+        if (owned != null) {
+            String message = "ringcast started at context path '" + context.getContextPath() + "': plugins "
+                    + owned.startedPlugins() + ", servlets " + mapped + " ([http] address and port are the "
+                    + "container's, not read here)";
+            LOG.info(message);
+            context.log(message);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        RingcastRuntime runtime = owned;
+        if (runtime == null) {
+            return;
+        }
+        owned = null;
+        ServletContext context = event.getServletContext();
+        runtime.close();
+        context.removeAttribute(RingcastContext.ENGINE_ATTRIBUTE);
+        context.removeAttribute(HlsStreams.CONTEXT_ATTRIBUTE);
+        LOG.info("ringcast stopped at context path '{}'", context.getContextPath());
+        context.log("ringcast stopped");
+    }
+
+    private RingcastRuntime startRuntime(ServletContext context) {
+        ConfigFile config;
+        try {
+            config = loadConfig(context);
+            return RingcastRuntime.start(config, RingcastServletContextListener.class.getClassLoader());
+        } catch (ConfigException e) {
+            String message = "ringcast: configuration error: " + e.getMessage();
+            LOG.error(message);
+            context.log(message);
+            throw new IllegalStateException(message, e);
+        } catch (RuntimeException e) {
+            String message = "ringcast: startup failed: " + e.getMessage();
+            LOG.error(message, e);
+            context.log(message, e);
+            throw new IllegalStateException(message, e);
+        }
+    }
+
+    /** The context parameter wins over the system property; neither means the embedded defaults. */
+    private static ConfigFile loadConfig(ServletContext context) {
+        String path = context.getInitParameter(CONFIG_PARAMETER);
+        if (path == null || path.isBlank()) {
+            path = System.getProperty(CONFIG_PARAMETER);
+        }
+        if (path == null || path.isBlank()) {
+            return ConfigFile.empty();
+        }
+        return ConfigFile.load(Path.of(path.trim()));
+    }
+
+    /** Maps the servlets of the started plugins; returns the mapped servlet names. */
+    private static List<String> register(ServletContext context, Engine engine) {
+        List<String> mapped = new ArrayList<>();
+        if (engine.service(HttpFlvPlugin.class) != null) {
+            // Asynchronous: a viewer's response outlives the request thread, fed by a fan-out worker.
+            add(context, mapped, "httpflv", HttpFlvServlet.class, true, "*.flv");
+        }
+        if (engine.service(StatsPlugin.class) != null) {
+            add(context, mapped, "stats", StatsServlet.class, false, "/api/*");
+        }
+        if (engine.service(PagesPlugin.class) != null) {
+            // The stream list at the context root only (""), players below /play/; their scripts and the player
+            // libraries are jar resources under META-INF/resources/, served by the container's default servlet.
+            add(context, mapped, "pages-index", StreamIndexServlet.class, false, "");
+            add(context, mapped, "pages-player", PlayerPageServlet.class, false, "/play/*");
+        }
+        if (engine.service(AdminAuth.class) != null) {
+            // Only with an admin secret configured: the control plugin registers AdminAuth.
+            add(context, mapped, "control", ControlServlet.class, false, "/control/*");
+        }
+        HlsStreams hls = engine.service(HlsStreams.class);
+        if (hls != null) {
+            context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
+            add(context, mapped, "hls", HlsServlet.class, false, "*.m3u8", "*.ts");
+        }
+        return mapped;
+    }
+
+    private static void add(ServletContext context, List<String> mapped, String name,
+                            Class<? extends Servlet> type, boolean async, String... patterns) {
+        ServletRegistration.Dynamic servlet = context.addServlet(name, type);
+        if (servlet == null) {
+            throw new IllegalStateException("servlet " + name + " is already declared in this context");
+        }
+        servlet.setAsyncSupported(async);
+        servlet.setLoadOnStartup(LOAD_ON_STARTUP);
+        java.util.Set<String> taken = servlet.addMapping(patterns);
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("servlet " + name + ": patterns " + taken + " are mapped already");
+        }
+        mapped.add(name);
+    }
+}
