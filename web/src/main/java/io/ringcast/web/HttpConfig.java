@@ -10,13 +10,22 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param address       listen address, default {@code 0.0.0.0}
  * @param port          listen port, 0 for any free port; default 8080
  * @param fanoutThreads egress worker threads, default the number of available processors
+ * @param maxHeaderBytes        largest request head accepted (request line and headers); larger: 431/400, closed
+ * @param requestParseTimeoutMs a client must send its whole request head within this (slowloris)
+ * @param idleTimeoutMs         a connection without a request in progress is closed after this
+ * @param maxConnections        HTTP connections at once; more wait in the accept backlog
  */
-public record HttpConfig(String address, int port, int fanoutThreads) {
+public record HttpConfig(String address, int port, int fanoutThreads, int maxHeaderBytes, int requestParseTimeoutMs,
+                         int idleTimeoutMs, int maxConnections) {
     public static final String SECTION = "http";
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final int MAX_PORT = 65_535;
     public static final int MAX_FANOUT_THREADS = 256;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final int DEFAULT_REQUEST_PARSE_TIMEOUT_MS = 5_000;
+    public static final int DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
 
     public HttpConfig {
         if (address == null || address.isBlank()) {
@@ -41,11 +50,16 @@ public record HttpConfig(String address, int port, int fanoutThreads) {
         }
         return new HttpConfig(address,
                 s.getInt("port", DEFAULT_PORT, 0, MAX_PORT),
-                s.getInt("fanout_threads", processors, 1, MAX_FANOUT_THREADS));
+                s.getInt("fanout_threads", processors, 1, MAX_FANOUT_THREADS),
+                s.getInt("max_header_bytes", DEFAULT_MAX_HEADER_BYTES, 1_024, 1 << 20),
+                s.getInt("request_parse_timeout_ms", DEFAULT_REQUEST_PARSE_TIMEOUT_MS, 100, 600_000),
+                s.getInt("idle_timeout_ms", DEFAULT_IDLE_TIMEOUT_MS, 100, 3_600_000),
+                s.getInt("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** This configuration listening on another port (a command-line override). */
     public HttpConfig withPort(int newPort) {
-        return new HttpConfig(address, newPort, fanoutThreads);
+        return new HttpConfig(address, newPort, fanoutThreads, maxHeaderBytes, requestParseTimeoutMs, idleTimeoutMs,
+                maxConnections);
     }
 }

@@ -3,6 +3,7 @@ package io.ringcast.web;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
@@ -66,6 +67,12 @@ public final class RingcastServer implements AutoCloseable {
             deployment.deploy();
             Undertow undertow = Undertow.builder()
                     .addHttpListener(http.port(), http.address())
+                    // Slow or hostile clients: bounded request heads, sent in time, and no idle connections forever.
+                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, http.maxHeaderBytes())
+                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, http.requestParseTimeoutMs())
+                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, http.idleTimeoutMs())
+                    .setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, http.maxConnections())
+                    .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, http.maxConnections())
                     .setHandler(deployment.start())
                     .build();
             undertow.start();
