@@ -10,11 +10,14 @@ import java.nio.file.Path;
 /**
  * Who may publish ({@code [auth]} section): open publishing (the default, for trusted LANs) or stream keys per
  * room, stored in {@code keys_file}. Registers the {@link PublishAuthorizer} and, with keys, the
- * {@link StreamKeys} as engine services; starts before the protocols.
+ * {@link StreamKeys} as engine services, and with a {@code play_secret} the {@link PlayTokens} that every play
+ * request must then carry; starts before the protocols.
  */
 public final class AuthPlugin implements Plugin {
     private boolean publishKeys;
     private Path keysFile;
+    private String playSecret;
+    private PlayTokens playTokens;
     private Engine engine;
     private PublishAuthorizer authorizer;
 
@@ -32,6 +35,11 @@ public final class AuthPlugin implements Plugin {
     public void configure(ConfigSection section) {
         publishKeys = section.getBoolean("publish_keys", false);
         keysFile = Path.of(section.getString("keys_file", "stream-keys.txt"));
+        playSecret = section.getString("play_secret", "");
+        if (!playSecret.isEmpty()
+                && playSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < PlayTokens.MIN_SECRET_BYTES) {
+            throw section.error("play_secret", "must have at least " + PlayTokens.MIN_SECRET_BYTES + " bytes");
+        }
     }
 
     @Override
@@ -46,11 +54,18 @@ public final class AuthPlugin implements Plugin {
         engine.registerService(StreamKeys.class, keys);
         authorizer = publishKeys ? new KeyedPublishAuthorizer(keys) : PublishAuthorizer.OPEN;
         engine.registerService(PublishAuthorizer.class, authorizer);
+        if (!playSecret.isEmpty()) {
+            playTokens = new PlayTokens(playSecret, java.time.Clock.systemUTC());
+            engine.registerService(PlayTokens.class, playTokens);
+        }
     }
 
     @Override
     public void stop() {
         engine.unregisterService(PublishAuthorizer.class, authorizer);
+        if (playTokens != null) {
+            engine.unregisterService(PlayTokens.class, playTokens);
+        }
         StreamKeys keys = engine.service(StreamKeys.class);
         if (keys != null) {
             engine.unregisterService(StreamKeys.class, keys);

@@ -1,5 +1,6 @@
 package io.ringcast.ingest.command;
 
+import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.ControlMessages;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Answers a connection's AMF0 commands as ffmpeg and OBS expect (Adobe RTMP specification 7.2): connect,
@@ -27,6 +29,7 @@ public final class CommandHandler {
     private final RtmpMessageWriter writer;
     private final PublishTarget publishing;
     private final PlayTarget playing;
+    private final Supplier<PlayTokens> playTokens;
     private final int outChunkSizeBytes;
     private final String remote;
     private String app;
@@ -34,6 +37,13 @@ public final class CommandHandler {
 
     public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, PlayTarget playing,
                           int outChunkSizeBytes, String remote) {
+        this(writer, publishing, playing, outChunkSizeBytes, remote, () -> null);
+    }
+
+    /** @param playTokens the signed-URL checker when plays must be signed, else a supplier of null */
+    public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, PlayTarget playing,
+                          int outChunkSizeBytes, String remote, Supplier<PlayTokens> playTokens) {
+        this.playTokens = playTokens;
         this.writer = writer;
         this.publishing = publishing;
         this.playing = playing;
@@ -145,6 +155,17 @@ public final class CommandHandler {
                     NetStatus.error(NetStatus.PLAY_FAILED, "this connection publishes"));
             return;
         }
+        PlayTokens tokens = playTokens.get();
+        if (tokens != null) {
+            Map<String, String> query = queryOf(requested);
+            PlayTokens.Check check = tokens.check(new StreamPath(app, name), query.get("expires"), query.get("token"));
+            if (!check.allowed()) {
+                LOG.warn("{}: play of {}/{} refused: {}", remote, app, name, check.reason());
+                writer.command(messageStreamId, "onStatus", 0, null,
+                        NetStatus.error(NetStatus.PLAY_FAILED, "play refused: " + check.reason()));
+                return;
+            }
+        }
         String path = app + "/" + name;
         switch (playing.startPlay(app, name, messageStreamId)) {
             case STARTED -> {
@@ -227,6 +248,21 @@ public final class CommandHandler {
         if (app == null) {
             throw new RtmpProtocolException(command + " before connect");
         }
+    }
+
+    /** The "?a=1&b=2" parameters of a stream name (players append signed-URL tokens this way). */
+    static Map<String, String> queryOf(String name) {
+        Map<String, String> params = new java.util.HashMap<>();
+        int q = name.indexOf('?');
+        if (q >= 0) {
+            for (String pair : name.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+        }
+        return params;
     }
 
     /** Drops a "?key=value" suffix, as encoders append tokens to app and stream names. */

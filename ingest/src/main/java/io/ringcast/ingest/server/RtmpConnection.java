@@ -1,6 +1,7 @@
 package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.RtmpProtocolException;
@@ -76,7 +77,8 @@ final class RtmpConnection implements Runnable {
             int leftover = handshake(io);
             AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
             PlayerSession player = new PlayerSession(channel, engine, config, remote);
-            CommandHandler commands = new CommandHandler(writer, media, player, config.outChunkSizeBytes(), remote);
+            CommandHandler commands = new CommandHandler(writer, media, player, config.outChunkSizeBytes(), remote,
+                    () -> engine.service(PlayTokens.class));
             MessageDispatcher dispatcher = new MessageDispatcher(commands, media, writer, acknowledgements, remote);
             ChunkDecoder decoder = new ChunkDecoder(dispatcher, config.maxMessageBytes(), config.maxChunkSizeBytes(),
                     MAX_CHUNK_STREAMS);

@@ -1,6 +1,7 @@
 package io.ringcast.web.hls;
 
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.PlayAccess;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -56,6 +57,9 @@ public final class HlsServlet extends HttpServlet {
                     withBody);
             return;
         }
+        if (!PlayAccess.allowed(getServletContext(), target.path(), request, response, withBody)) {
+            return;
+        }
         HlsStream stream = streams.find(target.path());
         if (stream == null) {
             Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no HLS stream " + target.path(), withBody);
@@ -68,7 +72,9 @@ public final class HlsServlet extends HttpServlet {
                         + " yet", withBody);
                 return;
             }
-            write(response, Playlist.CONTENT_TYPE, "no-cache", window.playlist(), withBody);
+            byte[] playlist = PlayAccess.required(getServletContext())
+                    ? withTokenOnSegments(window.playlistText(), request) : window.playlist();
+            write(response, Playlist.CONTENT_TYPE, "no-cache", playlist, withBody);
             return;
         }
         HlsSegment segment = window.segment(target.sequence());
@@ -78,6 +84,21 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         write(response, SEGMENT_CONTENT_TYPE, segmentCacheControl, segment.bytes(), withBody);
+    }
+
+    /** Signed play URLs: every segment URI carries the playlist request's expires/token (valid for the stream). */
+    private static byte[] withTokenOnSegments(String playlist, HttpServletRequest request) {
+        String query = "?" + PlayAccess.EXPIRES + "=" + request.getParameter(PlayAccess.EXPIRES) + "&"
+                + PlayAccess.TOKEN + "=" + request.getParameter(PlayAccess.TOKEN);
+        StringBuilder out = new StringBuilder(playlist.length() + 64);
+        for (String line : playlist.split("\n")) {
+            out.append(line);
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                out.append(query);
+            }
+            out.append('\n');
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void write(HttpServletResponse response, String contentType, String cacheControl, byte[] body,

@@ -8,6 +8,7 @@ import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.web.RingcastContext;
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.PlayAccess;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -99,6 +100,9 @@ public final class HttpFlvServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad stream path: " + e.getMessage(),
                     withBody);
+            return null;
+        }
+        if (!PlayAccess.allowed(getServletContext(), path, request, response, withBody)) {
             return null;
         }
         Stream stream = engine.streams().find(path);
