@@ -13,8 +13,19 @@
   var video = document.getElementById('video');
   var unmute = document.getElementById('unmute');
   var mode = video.dataset.mode;
-  var flvUrl = new URL(video.dataset.flvUrl, document.baseURI).href;
-  var hlsUrl = new URL(video.dataset.hlsUrl, document.baseURI).href;
+  // Signed play URLs: the page's own expires/token (if any) are passed on to the media URLs.
+  function signed(relative) {
+    var url = new URL(relative, document.baseURI);
+    var page = new URLSearchParams(location.search);
+    ['expires', 'token'].forEach(function (name) {
+      if (page.has(name)) {
+        url.searchParams.set(name, page.get(name));
+      }
+    });
+    return url.href;
+  }
+  var flvUrl = signed(video.dataset.flvUrl);
+  var hlsUrl = signed(video.dataset.hlsUrl);
 
   var player = {
     mode: mode,
