@@ -80,7 +80,8 @@ async function main() {
     let last = first;
     while (Date.now() - started < o.timeoutS * 1000) {
       last = await sample(page);
-      if (last.currentTime - first.currentTime >= o.minAdvanceS) {
+      // Advanced AND really played that long: a live player may also jump ahead to catch up with the live edge.
+      if (last.currentTime - first.currentTime >= o.minAdvanceS && last.playedS >= o.minAdvanceS) {
         break;
       }
       await page.waitForTimeout(POLL_MS);

@@ -101,6 +101,31 @@ class BrowserPlaybackTest {
     }
 
     @Test
+    void shouldPlayASignedPageUrlWhenPlayURLsMustBeSigned() throws Exception {
+        String secret = "browser-play-secret-0123456789abcdef01";
+        server.close();
+        server = RingcastServer.start(ConfigFile.parse("""
+                [auth]
+                play_secret = "%s"
+                [rtmp]
+                address = "127.0.0.1"
+                port = 0
+                [http]
+                address = "127.0.0.1"
+                port = 0
+                """.formatted(secret), "signed-browser.toml"), OptionalInt.empty());
+        publish("x", 25);
+        long expires = java.time.Instant.now().getEpochSecond() + 600;
+        String token = new io.ringcast.broadcast.auth.PlayTokens(secret, java.time.Clock.systemUTC())
+                .sign(io.ringcast.broadcast.stream.StreamPath.parse("live/x"), expires);
+
+        JsonNode result = play("/play/live/x?mode=flv&expires=" + expires + "&token=" + token, "flv-signed");
+
+        assertTrue(result.path("advancedS").asDouble() >= MIN_ADVANCE_S, "played with the page's token: " + result);
+        assertEquals(0, result.path("last").path("errors").size(), "player errors: " + result.path("last"));
+    }
+
+    @Test
     void shouldPlayHlsInChromiumWithHlsJsWithoutFatalErrors() throws Exception {
         publish("x", 40);
         // A playlist needs a few segments (2 s GOP) before hls.js starts.
