@@ -30,12 +30,27 @@ public final class Counts {
         return totalCount;
     }
 
-    /** Adds {@code n} entries of a decoded interval in {@code from}'s layout (converting values if it differs). */
+    /**
+     * Adds {@code n} entries of a decoded interval in {@code from}'s layout (converting values if it differs); the
+     * indexes ascend.
+     */
     public void add(IndexLayout from, int[] indexes, long[] indexCounts, int n) {
+        if (n == 0) {
+            return;
+        }
         if (from.equals(layout)) {
-            for (int i = 0; i < n; i++) {
-                add(indexes[i], indexCounts[i]);
+            int highest = indexes[n - 1];
+            if (highest >= counts.length) {
+                counts = Arrays.copyOf(counts, Math.max(highest + 1, counts.length * 2));
             }
+            long[] c = counts;
+            long added = 0;
+            for (int i = 0; i < n; i++) {
+                c[indexes[i]] += indexCounts[i];
+                added += indexCounts[i];
+            }
+            totalCount += added;
+            maxIndex = Math.max(maxIndex, highest);
         } else {
             IndexLayout.Arithmetic other = from.arithmetic();
             for (int i = 0; i < n; i++) {

@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -21,13 +22,14 @@ public final class IntervalDecoder {
     private static final int V2_COMPRESSED_COOKIE = 0x1c849304;
     private static final int COMPRESSED_HEADER_BYTES = 8;
     private static final int HEADER_BYTES = 40;
-    private static final byte[] BASE64_VALUES = base64Values();
+    private static final Base64.Decoder BASE64 = Base64.getDecoder();
 
     private final Inflater inflater = new Inflater();
     private byte[] compressed = new byte[4096];
     private byte[] inflated = new byte[16384];
 
     private IndexLayout layout;
+    private IndexLayout.Arithmetic arithmetic;
     private int[] indexes = new int[1024];
     private long[] counts = new long[1024];
     private int size;
@@ -54,6 +56,11 @@ public final class IntervalDecoder {
 
     public long totalCount() {
         return totalCount;
+    }
+
+    /** Highest value of the last interval, as HdrHistogram reports a maximum; 0 when empty. */
+    public long maxValue() {
+        return maxIndex < 0 ? 0 : arithmetic.highestValueAtIndex(maxIndex);
     }
 
     /** Highest non-zero index, -1 when the interval is empty. */
@@ -89,7 +96,12 @@ public final class IntervalDecoder {
         if (payloadLength > inflatedLength - HEADER_BYTES) {
             throw new IllegalArgumentException("histogram payload truncated");
         }
-        layout = new IndexLayout(header.getLong(16), header.getInt(12));
+        long lowest = header.getLong(16);
+        int digits = header.getInt(12);
+        if (layout == null || layout.lowestDiscernibleValue() != lowest || layout.significantDigits() != digits) {
+            layout = new IndexLayout(lowest, digits);
+            arithmetic = layout.arithmetic();
+        }
         readCounts(HEADER_BYTES, HEADER_BYTES + payloadLength);
         return true;
     }
@@ -168,7 +180,7 @@ public final class IntervalDecoder {
     /** Takes the entries of an in-memory histogram, as if decoded. */
     public void fromHistogram(Histogram h) {
         layout = new IndexLayout(h.getLowestDiscernibleValue(), h.getNumberOfSignificantValueDigits());
-        IndexLayout.Arithmetic arithmetic = layout.arithmetic();
+        arithmetic = layout.arithmetic();
         size = 0;
         totalCount = 0;
         maxIndex = -1;
@@ -178,40 +190,17 @@ public final class IntervalDecoder {
     }
 
     private int base64Decode(byte[] text, int offset, int length) {
-        int end = offset + length;
-        while (end > offset && text[end - 1] == '=') {
-            end--;
+        ByteBuffer decoded;
+        try {
+            decoded = BASE64.decode(ByteBuffer.wrap(text, offset, length));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("histogram is not base64: " + e.getMessage(), e);
         }
-        int max = (end - offset) * 3 / 4 + 3;
-        if (compressed.length < max) {
-            compressed = new byte[Math.max(max, compressed.length * 2)];
+        int n = decoded.remaining();
+        if (compressed.length < n) {
+            compressed = new byte[Math.max(n, compressed.length * 2)];
         }
-        int out = 0;
-        int bits = 0;
-        int accumulator = 0;
-        for (int i = offset; i < end; i++) {
-            int c = text[i] & 0xff;
-            int v = c < 128 ? BASE64_VALUES[c] : -1;
-            if (v < 0) {
-                throw new IllegalArgumentException("not base64 at character " + (i - offset));
-            }
-            accumulator = (accumulator << 6) | v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                compressed[out++] = (byte) (accumulator >> bits);
-            }
-        }
-        return out;
-    }
-
-    private static byte[] base64Values() {
-        byte[] values = new byte[128];
-        Arrays.fill(values, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < alphabet.length(); i++) {
-            values[alphabet.charAt(i)] = (byte) i;
-        }
-        return values;
+        decoded.get(compressed, 0, n);
+        return n;
     }
 }

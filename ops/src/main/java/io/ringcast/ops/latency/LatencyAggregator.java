@@ -90,13 +90,17 @@ public final class LatencyAggregator {
         intervals++;
         firstStartMs = Math.min(firstStartMs, startMs);
         lastEndMs = Math.max(lastEndMs, endMs);
-        TagState state = tags.computeIfAbsent(tag, t -> new TagState(decoded.layout()));
+        TagState state = tags.get(tag);
+        if (state == null) {
+            state = new TagState(decoded.layout(), series.computeIfAbsent(protocolOf(tag),
+                    p -> new ProtocolSeries(decoded.layout())));
+            tags.put(tag, state);
+        }
         state.intervals++;
         state.total.add(decoded.layout(), decoded.indexes(), decoded.counts(), decoded.size());
-        series.computeIfAbsent(protocolOf(tag), p -> new ProtocolSeries(decoded.layout()))
-                .add(Math.floorDiv(startMs, bucketMs), decoded);
+        state.series.add(Math.floorDiv(startMs, bucketMs), decoded);
         if (worstCount > 0 && decoded.maxIndex() >= 0) {
-            long maxNs = decoded.layout().arithmetic().highestValueAtIndex(decoded.maxIndex());
+            long maxNs = decoded.maxValue();
             if (worst.size() < worstCount || maxNs > worst.peek().maxNs) {
                 worst.add(new Worst(tag, startMs, endMs, maxNs, SparseCounts.of(decoded.layout(),
                         decoded.indexes(), decoded.counts(), decoded.size())));
@@ -113,7 +117,8 @@ public final class LatencyAggregator {
         firstStartMs = Math.min(firstStartMs, other.firstStartMs);
         lastEndMs = Math.max(lastEndMs, other.lastEndMs);
         other.tags.forEach((tag, state) -> {
-            TagState mine = tags.computeIfAbsent(tag, t -> new TagState(state.total.layout()));
+            TagState mine = tags.computeIfAbsent(tag, t -> new TagState(state.total.layout(),
+                    series.computeIfAbsent(protocolOf(tag), p -> new ProtocolSeries(state.total.layout()))));
             mine.intervals += state.intervals;
             mine.total.add(state.total);
         });
@@ -167,10 +172,12 @@ public final class LatencyAggregator {
 
     private static final class TagState {
         final Counts total;
+        final ProtocolSeries series;
         long intervals;
 
-        TagState(IndexLayout layout) {
-            total = new Counts(layout);
+        TagState(IndexLayout layout, ProtocolSeries series) {
+            this.total = new Counts(layout);
+            this.series = series;
         }
     }
 
