@@ -170,9 +170,17 @@ public final class HtmlReport {
         h.append("</tbody>\n</table>\n");
     }
 
-    private static void worst(StringBuilder h, List<LatencyReportData.WorstInterval> worst) {
-        h.append("<h2>Worst intervals</h2>\n<p class=\"note\">Logged intervals with the highest maximum.</p>\n")
-                .append("<table>\n<thead><tr><th>#</th><th>stream/protocol</th><th>start (UTC)</th><th>length s</th>")
+    private static void worst(StringBuilder h, Map<String, List<LatencyReportData.WorstInterval>> worstByProtocol) {
+        h.append("<h2>Worst intervals</h2>\n<p class=\"note\">Per protocol, the logged intervals with the highest ")
+                .append("maximum.</p>\n");
+        worstByProtocol.forEach((protocol, worst) -> {
+            h.append("<h3>").append(Html.escape(protocol)).append("</h3>\n");
+            worstTable(h, worst);
+        });
+    }
+
+    private static void worstTable(StringBuilder h, List<LatencyReportData.WorstInterval> worst) {
+        h.append("<table>\n<thead><tr><th>#</th><th>stream/protocol</th><th>start (UTC)</th><th>length s</th>")
                 .append("<th>count</th><th>p99 µs</th><th>max µs</th></tr></thead>\n<tbody>\n");
         int rank = 1;
         for (LatencyReportData.WorstInterval w : worst) {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Sums interval histograms, in one pass and in any order, into what a report shows: per tag (stream/protocol) the
- * counts of all its intervals; per protocol one summed histogram per time bucket; and the worst intervals by maximum
+ * counts of all its intervals; per protocol one summed histogram per time bucket and the worst intervals by maximum
  * in a bounded heap. No interval is kept, so a day of logs for hundreds of streams fits in little memory. Intervals
  * count when their start lies in {@code [fromMs, toMs)}. A shard sees only its share of the tags, so shards can run
  * on several threads and be {@link #merge merged}. One thread per instance.
@@ -31,7 +31,8 @@ public final class LatencyAggregator {
     private final int shards;
     private final Map<String, TagState> tags = new HashMap<>();
     private final Map<String, ProtocolSeries> series = new HashMap<>();
-    private final PriorityQueue<Worst> worst;
+    /** Per protocol (an HLS segment's seconds would crowd out every frame's milliseconds). */
+    private final Map<String, PriorityQueue<Worst>> worst = new HashMap<>();
     private final IntervalDecoder scratch = new IntervalDecoder();
     private long intervals;
     private long firstStartMs = Long.MAX_VALUE;
@@ -58,7 +59,6 @@ public final class LatencyAggregator {
         this.worstCount = worstCount;
         this.shard = shard;
         this.shards = shards;
-        this.worst = new PriorityQueue<>(Math.max(worstCount, 1), BY_MAX);
     }
 
     /** One aggregator for every tag and all time. */
@@ -92,21 +92,17 @@ public final class LatencyAggregator {
         lastEndMs = Math.max(lastEndMs, endMs);
         TagState state = tags.get(tag);
         if (state == null) {
-            state = new TagState(decoded.layout(), series.computeIfAbsent(protocolOf(tag),
-                    p -> new ProtocolSeries(decoded.layout())));
-            tags.put(tag, state);
+            state = newTagState(tag, decoded.layout());
         }
         state.intervals++;
         state.total.add(decoded.layout(), decoded.indexes(), decoded.counts(), decoded.size());
         state.series.add(Math.floorDiv(startMs, bucketMs), decoded);
         if (worstCount > 0 && decoded.maxIndex() >= 0) {
             long maxNs = decoded.maxValue();
-            if (worst.size() < worstCount || maxNs > worst.peek().maxNs) {
-                worst.add(new Worst(tag, startMs, endMs, maxNs, SparseCounts.of(decoded.layout(),
+            PriorityQueue<Worst> queue = state.worst;
+            if (queue.size() < worstCount || maxNs > queue.peek().maxNs) {
+                offer(queue, new Worst(tag, startMs, endMs, maxNs, SparseCounts.of(decoded.layout(),
                         decoded.indexes(), decoded.counts(), decoded.size())));
-                if (worst.size() > worstCount) {
-                    worst.poll();
-                }
             }
         }
     }
@@ -117,8 +113,7 @@ public final class LatencyAggregator {
         firstStartMs = Math.min(firstStartMs, other.firstStartMs);
         lastEndMs = Math.max(lastEndMs, other.lastEndMs);
         other.tags.forEach((tag, state) -> {
-            TagState mine = tags.computeIfAbsent(tag, t -> new TagState(state.total.layout(),
-                    series.computeIfAbsent(protocolOf(tag), p -> new ProtocolSeries(state.total.layout()))));
+            TagState mine = tags.containsKey(tag) ? tags.get(tag) : newTagState(tag, state.total.layout());
             mine.intervals += state.intervals;
             mine.total.add(state.total);
         });
@@ -129,11 +124,24 @@ public final class LatencyAggregator {
             s.closed.forEach((bucket, counts) -> mine.closed.computeIfAbsent(bucket, b -> new ArrayList<>())
                     .addAll(counts));
         });
-        for (Worst w : other.worst) {
-            worst.add(w);
-            if (worst.size() > worstCount) {
-                worst.poll();
-            }
+        other.worst.forEach((protocol, queue) -> {
+            PriorityQueue<Worst> mine = worst.computeIfAbsent(protocol, p -> new PriorityQueue<>(BY_MAX));
+            queue.forEach(w -> offer(mine, w));
+        });
+    }
+
+    private TagState newTagState(String tag, IndexLayout layout) {
+        String protocol = protocolOf(tag);
+        TagState state = new TagState(layout, series.computeIfAbsent(protocol, p -> new ProtocolSeries(layout)),
+                worst.computeIfAbsent(protocol, p -> new PriorityQueue<>(BY_MAX)));
+        tags.put(tag, state);
+        return state;
+    }
+
+    private void offer(PriorityQueue<Worst> queue, Worst w) {
+        queue.add(w);
+        if (queue.size() > worstCount) {
+            queue.poll();
         }
     }
 
@@ -152,17 +160,21 @@ public final class LatencyAggregator {
         protocolCounts.forEach((p, c) -> protocolTotals.put(p, c.toHistogram()));
         Map<String, List<LatencyReportData.SeriesPoint>> points = new TreeMap<>();
         series.forEach((protocol, s) -> points.put(protocol, s.points(bucketMs)));
-        List<LatencyReportData.WorstInterval> worstList = new ArrayList<>();
-        for (Worst w : worst.stream().sorted(BY_MAX.reversed()).toList()) {
-            Counts c = new Counts(w.counts.layout());
-            w.counts.addTo(c);
-            Histogram h = c.toHistogram();
-            worstList.add(new LatencyReportData.WorstInterval(w.tag, w.startMs, w.endMs, h.getTotalCount(),
-                    h.getValueAtPercentile(99), w.maxNs));
-        }
+        Map<String, List<LatencyReportData.WorstInterval>> worstByProtocol = new TreeMap<>();
+        worst.forEach((protocol, queue) -> {
+            List<LatencyReportData.WorstInterval> list = new ArrayList<>();
+            for (Worst w : queue.stream().sorted(BY_MAX.reversed()).toList()) {
+                Counts c = new Counts(w.counts.layout());
+                w.counts.addTo(c);
+                Histogram h = c.toHistogram();
+                list.add(new LatencyReportData.WorstInterval(w.tag, w.startMs, w.endMs, h.getTotalCount(),
+                        h.getValueAtPercentile(99), w.maxNs));
+            }
+            worstByProtocol.put(protocol, list);
+        });
         boolean empty = intervals == 0;
         return new LatencyReportData(empty ? 0 : firstStartMs, empty ? 0 : lastEndMs, intervals, bucketMs, rows,
-                protocolTotals, points, worstList);
+                protocolTotals, points, worstByProtocol);
     }
 
     /** The protocol part of a tag {@code app/name/protocol}: after the last slash. */
@@ -173,11 +185,13 @@ public final class LatencyAggregator {
     private static final class TagState {
         final Counts total;
         final ProtocolSeries series;
+        final PriorityQueue<Worst> worst;
         long intervals;
 
-        TagState(IndexLayout layout, ProtocolSeries series) {
+        TagState(IndexLayout layout, ProtocolSeries series, PriorityQueue<Worst> worst) {
             this.total = new Counts(layout);
             this.series = series;
+            this.worst = worst;
         }
     }
 

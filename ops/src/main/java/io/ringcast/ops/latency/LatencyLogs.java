@@ -22,8 +22,8 @@ public final class LatencyLogs {
     private LatencyLogs() {
     }
 
-    /** Start of the first and end of the last interval of the files (epoch ms), and the shortest interval length. */
-    public record Span(long firstStartMs, long lastEndMs, long shortestIntervalMs) {
+    /** Start of the first and end of the last interval of the files (epoch ms), and the longest interval length. */
+    public record Span(long firstStartMs, long lastEndMs, long longestIntervalMs) {
         public boolean isEmpty() {
             return firstStartMs > lastEndMs;
         }
@@ -45,7 +45,7 @@ public final class LatencyLogs {
                     if (startMs >= fromMs && startMs < toMs) {
                         span[0] = Math.min(span[0], startMs);
                         span[1] = Math.max(span[1], endMs);
-                        span[2] = Math.min(span[2], endMs - startMs);
+                        span[2] = span[2] == Long.MAX_VALUE ? endMs - startMs : Math.max(span[2], endMs - startMs);
                     }
                 }
             });
@@ -60,7 +60,7 @@ public final class LatencyLogs {
         }
         long spanMs = span.lastEndMs() - span.firstStartMs();
         for (long width : BUCKET_WIDTHS_MS) {
-            if (width >= span.shortestIntervalMs() && spanMs / width <= points) {
+            if (width >= span.longestIntervalMs() && spanMs / width <= points) {
                 return width;
             }
         }

@@ -16,11 +16,11 @@ import java.util.Map;
  * @param tags           one row per stream and protocol, sorted by stream then protocol
  * @param protocolTotals every stream's latencies merged per protocol (for the percentile distribution)
  * @param series         per protocol, the over-time points in time order (empty buckets left out)
- * @param worst          the worst intervals, highest maximum first
+ * @param worst          per protocol, its worst intervals, highest maximum first
  */
 public record LatencyReportData(long firstStartMs, long lastEndMs, long intervals, long bucketMs, List<TagSummary> tags,
                                 Map<String, Histogram> protocolTotals, Map<String, List<SeriesPoint>> series,
-                                List<WorstInterval> worst) {
+                                Map<String, List<WorstInterval>> worst) {
 
     /** One stream and protocol over the whole report: its interval count and the percentiles of all its values. */
     public record TagSummary(String tag, String stream, String protocol, long intervals, long count, long p50Ns,

@@ -91,7 +91,7 @@ class LatencyAggregatorTest {
     }
 
     @Test
-    void shouldKeepTheWorstIntervalsByMaximumWithTheirOwnPercentiles() throws IOException {
+    void shouldKeepEachProtocolsWorstIntervalsByMaximumWithTheirOwnPercentiles() throws IOException {
         Path file = dir.resolve("c.hlog");
         SyntheticLatencyLogs.write(file, 3, START_MS, 30, 10, 9);
 
@@ -103,13 +103,16 @@ class LatencyAggregatorTest {
                 all.add((Histogram) e);
             }
         }
+        all.removeIf(h -> !h.getTag().endsWith("/rtmp"));
         all.sort(java.util.Comparator.comparingLong(Histogram::getMaxValue).reversed());
-        assertEquals(10, data.worst().size());
+        assertEquals(List.of("httpflv", "rtmp"), List.copyOf(data.worst().keySet()));
+        List<LatencyReportData.WorstInterval> rtmp = data.worst().get("rtmp");
+        assertEquals(10, rtmp.size());
         for (int i = 0; i < 10; i++) {
-            LatencyReportData.WorstInterval w = data.worst().get(i);
-            assertEquals(all.get(i).getMaxValue(), w.maxNs(), "rank " + i);
+            assertEquals(all.get(i).getMaxValue(), rtmp.get(i).maxNs(), "rank " + i);
+            assertTrue(rtmp.get(i).tag().endsWith("/rtmp"));
         }
-        LatencyReportData.WorstInterval top = data.worst().get(0);
+        LatencyReportData.WorstInterval top = rtmp.get(0);
         Histogram same = all.stream().filter(h -> h.getTag().equals(top.tag())
                 && h.getStartTimeStamp() == top.startMs()).findFirst().orElseThrow();
         assertEquals(same.getValueAtPercentile(99), top.p99Ns());

@@ -91,7 +91,7 @@ class ReportRenderingTest {
         assertTrue(html.contains("<tr><td>live/s&lt;2&gt;&amp;</td><td>httpflv</td><td>90</td>"));
         assertEquals(3, count(html, "<svg "), "percentiles, then httpflv and rtmp over time");
         assertTrue(count(html, "<polyline") >= 2 + 3 * 2);
-        assertEquals(6 + 5, count(html, "<tr><td>"), "6 table rows and 5 worst intervals");
+        assertEquals(6 + 2 * 5, count(html, "<tr><td>"), "6 table rows and 5 worst intervals per protocol");
         assertEquals(count(html, "<tr>"), count(html, "</tr>"));
         assertEquals(count(html, "<svg "), count(html, "</svg>"));
         assertEquals(count(html, "<table>"), count(html, "</table>"));
