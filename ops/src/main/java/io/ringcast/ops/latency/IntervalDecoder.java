@@ -109,30 +109,44 @@ public final class IntervalDecoder {
     /** Reads ZigZag LEB128 numbers: a count at the next index, or (negative) a run of zero counts. */
     private void readCounts(int position, int end) {
         byte[] b = inflated;
+        // Every entry takes at least one byte: room for all of them (and one spare write) up front.
+        if (indexes.length <= end - position) {
+            indexes = new int[end - position + 1];
+            counts = new long[end - position + 1];
+        }
+        int[] outIndexes = indexes;
+        long[] outCounts = counts;
+        int n = 0;
+        long total = 0;
         int p = position;
         int index = 0;
-        size = 0;
-        totalCount = 0;
-        maxIndex = -1;
         while (p < end) {
-            long raw = 0;
-            int shift = 0;
-            int v;
-            do {
-                v = b[p++];
-                raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
-                shift += 7;
-            } while (v < 0 && shift <= 56);
-            long count = (raw >>> 1) ^ -(raw & 1);
-            if (count < 0) {
-                index += (int) -count;
+            int v = b[p++];
+            long raw;
+            if (v >= 0) {
+                raw = v;
             } else {
-                if (count > 0) {
-                    append(index, count);
-                }
-                index++;
+                raw = v & 0x7f;
+                int shift = 7;
+                do {
+                    v = b[p++];
+                    raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
+                    shift += 7;
+                } while (v < 0 && shift <= 56);
             }
+            long count = (raw >>> 1) ^ -(raw & 1);
+            // Branch-free (zero runs and counts alternate unpredictably): always write the slot, keep it only for a
+            // positive count; advance the index by the run length for a negative number, else by one.
+            long negative = count >> 63;
+            outIndexes[n] = index;
+            outCounts[n] = count;
+            n += (int) (-count >>> 63);
+            total += count & ~negative;
+            index += (int) ((negative & -count) | (~negative & 1));
         }
+        size = n;
+        totalCount = total;
+        maxIndex = n == 0 ? -1 : outIndexes[n - 1];
     }
 
     private void append(int index, long count) {
