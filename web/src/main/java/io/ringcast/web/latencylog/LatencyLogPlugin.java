@@ -51,7 +51,10 @@ public final class LatencyLogPlugin implements Plugin {
 
     @Override
     public void stop() {
-        engine.removeLatencyListener(writer);
-        writer.close();
+        if (writer != null) {
+            engine.removeLatencyListener(writer);
+            writer.close();
+            writer = null;
+        }
     }
 }
