@@ -1,0 +1,145 @@
+package io.ringcast.ops.latency;
+
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Aggregation against HdrHistogram itself: HistogramLogReader plus Histogram.add, as HistogramLogProcessor does. */
+@Timeout(60)
+class LatencyAggregatorTest {
+    private static final long START_MS = Instant.parse("2024-03-01T00:00:00Z").toEpochMilli();
+
+    @TempDir
+    Path dir;
+
+    /** Per tag, the sum of its intervals starting in [fromMs, toMs), by HdrHistogram's reader and add. */
+    static Map<String, Histogram> reference(Path file, long fromMs, long toMs) throws IOException {
+        Map<String, Histogram> sums = new TreeMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            for (EncodableHistogram e = reader.nextIntervalHistogram(); e != null; e = reader.nextIntervalHistogram()) {
+                Histogram h = (Histogram) e;
+                if (h.getStartTimeStamp() >= fromMs && h.getStartTimeStamp() < toMs) {
+                    sums.computeIfAbsent(h.getTag(), t -> new Histogram(1, 3_600_000_000_000L, 3)).add(h);
+                }
+            }
+        }
+        return sums;
+    }
+
+    static LatencyReportData aggregate(List<Path> files, long fromMs, long toMs, int shards) throws IOException {
+        return LatencyLogs.aggregate(files, fromMs, toMs, 60_000, 10, shards);
+    }
+
+    @Test
+    void shouldMatchHdrHistogramsOwnSumsForEveryTagAndPercentile() throws IOException {
+        Path file = dir.resolve("a.hlog");
+        SyntheticLatencyLogs.write(file, 5, START_MS, 60, 10, 7);
+
+        for (int shards : new int[] {1, 3}) {
+            LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, shards);
+            Map<String, Histogram> expected = reference(file, Long.MIN_VALUE, Long.MAX_VALUE);
+            assertEquals(expected.keySet().stream().toList(),
+                    data.tags().stream().map(LatencyReportData.TagSummary::tag).sorted().toList());
+            for (LatencyReportData.TagSummary row : data.tags()) {
+                Histogram h = expected.get(row.tag());
+                assertEquals(h.getTotalCount(), row.count(), row.tag());
+                assertEquals(h.getValueAtPercentile(50), row.p50Ns(), row.tag());
+                assertEquals(h.getValueAtPercentile(90), row.p90Ns(), row.tag());
+                assertEquals(h.getValueAtPercentile(99), row.p99Ns(), row.tag());
+                assertEquals(h.getValueAtPercentile(99.9), row.p999Ns(), row.tag());
+                assertEquals(h.getMaxValue(), row.maxNs(), row.tag());
+                assertEquals(60, row.intervals());
+            }
+            assertEquals(5 * 2 * 60, data.intervals());
+            assertEquals(START_MS, data.firstStartMs());
+            assertEquals(START_MS + 600_000, data.lastEndMs());
+        }
+    }
+
+    @Test
+    void shouldCountOnlyIntervalsStartingInTheRange() throws IOException {
+        Path file = dir.resolve("b.hlog");
+        SyntheticLatencyLogs.write(file, 2, START_MS, 60, 10, 8);
+        long from = START_MS + 95_000;
+        long to = START_MS + 300_000;
+
+        LatencyReportData data = aggregate(List.of(file), from, to, 2);
+
+        Map<String, Histogram> expected = reference(file, from, to);
+        for (LatencyReportData.TagSummary row : data.tags()) {
+            assertEquals(expected.get(row.tag()).getTotalCount(), row.count(), row.tag());
+            assertEquals(expected.get(row.tag()).getValueAtPercentile(99.9), row.p999Ns(), row.tag());
+            assertEquals(20, row.intervals(), "starts 100 s .. 290 s");
+        }
+        assertEquals(START_MS + 100_000, data.firstStartMs());
+        assertEquals(START_MS + 300_000, data.lastEndMs());
+        assertTrue(data.series().get("rtmp").stream().allMatch(p -> p.startMs() >= START_MS + 60_000
+                && p.startMs() < to));
+    }
+
+    @Test
+    void shouldKeepEachProtocolsWorstIntervalsByMaximumWithTheirOwnPercentiles() throws IOException {
+        Path file = dir.resolve("c.hlog");
+        SyntheticLatencyLogs.write(file, 3, START_MS, 30, 10, 9);
+
+        LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, 2);
+
+        List<Histogram> all = new java.util.ArrayList<>();
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            for (EncodableHistogram e = reader.nextIntervalHistogram(); e != null; e = reader.nextIntervalHistogram()) {
+                all.add((Histogram) e);
+            }
+        }
+        all.removeIf(h -> !h.getTag().endsWith("/rtmp"));
+        all.sort(java.util.Comparator.comparingLong(Histogram::getMaxValue).reversed());
+        assertEquals(List.of("httpflv", "rtmp"), List.copyOf(data.worst().keySet()));
+        List<LatencyReportData.WorstInterval> rtmp = data.worst().get("rtmp");
+        assertEquals(10, rtmp.size());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(all.get(i).getMaxValue(), rtmp.get(i).maxNs(), "rank " + i);
+            assertTrue(rtmp.get(i).tag().endsWith("/rtmp"));
+        }
+        LatencyReportData.WorstInterval top = rtmp.get(0);
+        Histogram same = all.stream().filter(h -> h.getTag().equals(top.tag())
+                && h.getStartTimeStamp() == top.startMs()).findFirst().orElseThrow();
+        assertEquals(same.getValueAtPercentile(99), top.p99Ns());
+        assertEquals(same.getTotalCount(), top.count());
+    }
+
+    @Test
+    void shouldAggregateInMemoryHistogramsLikeLoggedOnes() {
+        LatencyAggregator aggregator = LatencyAggregator.all(1_000, 5);
+        Histogram a = new Histogram(1, 60_000_000_000L, 3);
+        Histogram sum = new Histogram(1, 60_000_000_000L, 3);
+        for (int i = 1; i <= 5_000; i++) {
+            a.recordValue(i * 977L);
+        }
+        a.setStartTimeStamp(START_MS);
+        a.setEndTimeStamp(START_MS + 1_000);
+        aggregator.add("live/x/httpflv", a);
+        aggregator.add("live/x/httpflv", a);
+        sum.add(a);
+        sum.add(a);
+
+        LatencyReportData.TagSummary row = aggregator.result().tags().get(0);
+        assertEquals(sum.getTotalCount(), row.count());
+        assertEquals(sum.getValueAtPercentile(50), row.p50Ns());
+        assertEquals(sum.getValueAtPercentile(99.9), row.p999Ns());
+        assertEquals(sum.getMaxValue(), row.maxNs());
+        assertEquals("live/x", row.stream());
+        assertEquals("httpflv", row.protocol());
+    }
+}
