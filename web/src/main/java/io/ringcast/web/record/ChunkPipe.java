@@ -76,6 +76,11 @@ final class ChunkPipe {
         }
     }
 
+    /** Chunks in the pool now (neither being filled nor waiting for or in the writer); any thread, for tests. */
+    int freeChunks() {
+        return free.size();
+    }
+
     /** Whether the writer gave up on an I/O error (it logged and reported the cause). */
     boolean writerFailed() {
         return writerFailed;

@@ -83,6 +83,20 @@ final class RecorderRig implements AutoCloseable {
         publish(tag, offsetMs, false);
     }
 
+    /**
+     * As {@link #feed(FlvFile.Tag, long)}, returning the bytes the recorder allocated on this thread while it took
+     * the frame (publishing it is not counted); -1 for metadata.
+     */
+    long feedCountingAllocation(FlvFile.Tag tag, long offsetMs) {
+        allocatedInRecorder = -1;
+        publish(tag, offsetMs, true);
+        return allocatedInRecorder;
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    private long allocatedInRecorder;
+
     private FrameEvent publish(FlvFile.Tag tag, long offsetMs, boolean record) {
         if (tag.type() == FlvFile.TYPE_SCRIPT) {
             publisher.updateMetadata(tag.body());
@@ -113,8 +127,10 @@ final class RecorderRig implements AutoCloseable {
             session = frame.session();
             recorder.onNewSession(session);
         }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
         recorder.onFrame(kind, frame, ring.payloadBuffer(), ring.offsetOf(frame.payloadPosition()),
                 frame.payloadLength());
+        allocatedInRecorder = THREADS.getCurrentThreadAllocatedBytes() - before;
         return frame;
     }
 
