@@ -14,6 +14,7 @@ final class Recording {
     private final Stream stream;
     private final RecordingStatus status;
     private final StreamTap tap;
+    private boolean stopped;
 
     private Recording(Stream stream, RecordingStatus status, StreamTap tap) {
         this.stream = stream;
@@ -43,8 +44,14 @@ final class Recording {
         return status;
     }
 
+    /** Whether it records: not stopped, and no error ended it. */
+    boolean isRunning() {
+        return !stopped && status.active();
+    }
+
     /** Stops the tap (its thread hands the rest to the writer, which closes the file) and waits briefly for it. */
     void stop() {
+        stopped = true;
         tap.close();
     }
 }

@@ -70,7 +70,7 @@ public final class Recordings implements AutoCloseable {
     /** Stops recording the stream: its file is completed and closed. Returns false when it was not recording. */
     public synchronized boolean stop(StreamPath path) {
         Recording recording = recordings.get(path);
-        if (recording == null || !recording.status().active()) {
+        if (recording == null || !recording.isRunning()) {
             return false;
         }
         recording.stop();
@@ -109,7 +109,7 @@ public final class Recordings implements AutoCloseable {
         }
         StreamPath path = stream.path();
         Recording existing = recordings.get(path);
-        if (existing != null && existing.stream() == stream && existing.status().active()) {
+        if (existing != null && existing.stream() == stream && existing.isRunning()) {
             return StartResult.ALREADY_RECORDING;
         }
         if (existing != null && existing.stream() == stream) {
