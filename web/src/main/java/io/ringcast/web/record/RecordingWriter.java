@@ -36,7 +36,7 @@ final class RecordingWriter implements Runnable {
 
     /** Starts the writer's daemon thread. */
     Thread start() {
-        Thread thread = new Thread(this, "ringcast-record-" + path);
+        Thread thread = new Thread(this, "ringcast-record-writer-" + path);
         thread.setDaemon(true);
         pipe.bindWriter(thread);
         thread.start();

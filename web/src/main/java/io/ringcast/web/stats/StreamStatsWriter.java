@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Writes one stream's stats as a JSON object: path, state, publisher with per-track codec facts and rates,
- * subscribers by protocol, skips, lag disconnects and server-added latency per protocol in microseconds.
+ * subscribers by protocol, skips, lag disconnects and server-added latency per protocol in microseconds, plus its
+ * HLS and recording blocks when it has those.
  * Stateless; runs on the request thread and reads the engine's thread-safe stats.
  */
 public final class StreamStatsWriter {

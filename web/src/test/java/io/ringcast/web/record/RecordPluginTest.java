@@ -113,7 +113,8 @@ class RecordPluginTest {
         Await.until("bytes on disk", Duration.ofSeconds(10), () -> status.bytesWritten() > 0);
         JsonNode recording = streamStats("live/long").get("recording");
         assertTrue(recording.get("active").asBoolean(), recording.toString());
-        assertTrue(recording.get("file").asText().startsWith(dir.resolve("live/long").toString()), recording.toString());
+        assertTrue(recording.get("file").asText().startsWith(dir.resolve("live/long").toString()),
+                recording.toString());
         assertTrue(recording.get("lastError").isNull(), recording.toString());
         assertEquals(0, publisher.await(60), publisher.output());
         awaitEnded(status);
