@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Test helper: ffmpeg and ffprobe on recorded files (decode errors, duration, codecs). Test thread only. */
 final class MediaTools {
