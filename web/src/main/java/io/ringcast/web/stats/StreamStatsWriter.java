@@ -10,6 +10,8 @@ import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.web.hls.HlsStats;
 import io.ringcast.web.hls.HlsStream;
+import io.ringcast.web.record.RecordingStatus;
+import io.ringcast.web.record.RecordingStatusBoard;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * Writes one stream's stats as a JSON object: path, state, publisher with per-track codec facts and rates,
- * subscribers by protocol, skips, lag disconnects and server-added latency per protocol in microseconds.
+ * subscribers by protocol, skips, lag disconnects and server-added latency per protocol in microseconds, plus its
+ * HLS and recording blocks when it has those.
  * Stateless; runs on the request thread and reads the engine's thread-safe stats.
  */
 public final class StreamStatsWriter {
@@ -31,8 +34,17 @@ public final class StreamStatsWriter {
         write(json, stream, null);
     }
 
-    /** As {@link #write(JsonGenerator, Stream)}, with the stream's HLS packaging facts when HLS runs. */
+    /**
+     * As {@link #write(JsonGenerator, Stream)}, with the stream's HLS packaging facts when HLS runs, and its
+     * recording when it has one (looked up on the {@link RecordingStatusBoard}).
+     */
     public static void write(JsonGenerator json, Stream stream, HlsStream hls) throws IOException {
+        write(json, stream, hls, RecordingStatusBoard.find(stream));
+    }
+
+    /** As {@link #write(JsonGenerator, Stream, HlsStream)}, with the given recording status (null: none). */
+    public static void write(JsonGenerator json, Stream stream, HlsStream hls, RecordingStatus recording)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("path", stream.path().toString());
         json.writeStringField("state", stream.state().name());
@@ -48,6 +60,23 @@ public final class StreamStatsWriter {
         if (hls != null) {
             writeHls(json, hls);
         }
+        if (recording != null) {
+            writeRecording(json, recording);
+        }
+        json.writeEndObject();
+    }
+
+    /** Whether it runs, its file, what it wrote and skipped, and the error that stopped it (null if none). */
+    private static void writeRecording(JsonGenerator json, RecordingStatus recording) throws IOException {
+        json.writeObjectFieldStart("recording");
+        json.writeBooleanField("active", recording.active());
+        json.writeStringField("file", recording.currentFile());
+        json.writeNumberField("bytesWritten", recording.bytesWritten());
+        json.writeNumberField("filesWritten", recording.filesWritten());
+        json.writeNumberField("framesWritten", recording.framesWritten());
+        json.writeNumberField("framesSkipped", recording.framesSkipped());
+        json.writeNumberField("overruns", recording.overruns());
+        json.writeStringField("lastError", recording.lastError());
         json.writeEndObject();
     }
 

@@ -1,0 +1,137 @@
+package io.ringcast.web.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.web.testing.Await;
+import io.ringcast.web.testing.Http;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Crash safety: the server runs in its own JVM (RingcastMain), ffmpeg publishes to it, and the server is killed
+ * with SIGKILL mid-recording. The file must still be readable and decodable, and hold all but at most the flush
+ * interval (plus publisher start-up) of what was published.
+ */
+@Timeout(120)
+class RecordingCrashTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long FLUSH_INTERVAL_MS = 1_000;
+    /** Audio + video frames per second of the test publisher (30 fps video, AAC at 44.1 kHz: ~43 frames/s). */
+    private static final int FRAMES_PER_SECOND = 73;
+    private static final int PUBLISH_SECONDS_BEFORE_KILL = 8;
+
+    @TempDir
+    Path tmp;
+    private Process server;
+    private Ffmpeg.FfmpegProcess publisher;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static JsonNode recordingStats(int httpPort) {
+        try {
+            HttpURLConnection c = Http.open(httpPort, "GET", "/api/streams/live/crash");
+            return c.getResponseCode() == 200 ? JSON.readTree(Http.body(c)).get("recording") : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void shouldLeaveADecodableFileHoldingAllButTheFlushIntervalWhenKilledMidRecording() throws Exception {
+        Ffmpeg.assumeInstalled();
+        int rtmpPort = freePort();
+        int httpPort = freePort();
+        Path dir = tmp.resolve("rec");
+        Path config = Files.writeString(tmp.resolve("crash.toml"), """
+                [rtmp]
+                address = "127.0.0.1"
+                port = %d
+                [http]
+                address = "127.0.0.1"
+                port = %d
+                [record]
+                enable = true
+                directory = "%s"
+                flush_interval_ms = %d
+                """.formatted(rtmpPort, httpPort, dir, FLUSH_INTERVAL_MS));
+        Path serverLog = tmp.resolve("server.log");
+        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.ringcast.web.RingcastMain",
+                "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
+        Await.until("the server in its own JVM to answer", Duration.ofSeconds(30), () -> {
+            try {
+                return Http.open(httpPort, "GET", "/api/streams").getResponseCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> readLog(serverLog));
+
+        long publishStartNs = System.nanoTime();
+        publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + rtmpPort + "/live/crash", "640x360", 30,
+                30), "publish-crash");
+        Await.until(PUBLISH_SECONDS_BEFORE_KILL + " s recorded", Duration.ofSeconds(30), () -> {
+            JsonNode r = recordingStats(httpPort);
+            return r != null && r.get("framesWritten").asLong() >= PUBLISH_SECONDS_BEFORE_KILL * FRAMES_PER_SECOND;
+        }, () -> readLog(serverLog));
+        assertTrue(publisher.process().isAlive(), "ffmpeg still publishes at the kill");
+        server.destroyForcibly();
+        double publishedSeconds = (System.nanoTime() - publishStartNs) / 1e9;
+        assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(137, server.exitValue(), "killed by SIGKILL");
+
+        List<Path> files;
+        try (var s = Files.list(dir.resolve("live/crash"))) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size(), files.toString());
+        Path file = files.get(0);
+        FlvFile flv = FlvFile.read(file);
+        String errors = MediaTools.decodeErrors(file);
+        double seconds = MediaTools.durationSeconds(file);
+        System.out.println("kill -9 after " + publishedSeconds + " s of publishing: " + Files.size(file)
+                + " bytes, " + flv.media().size() + " frames, truncated tail " + flv.truncatedBytes()
+                + " bytes, ffprobe duration " + seconds + " s, decode errors: \"" + errors + "\"");
+        assertEquals(0, flv.truncatedBytes(), "the file ends at a tag boundary");
+        assertEquals("", errors);
+        assertEquals("h264,aac", MediaTools.codecs(file));
+        assertTrue(seconds >= publishedSeconds - FLUSH_INTERVAL_MS / 1_000.0 - 1,
+                "recorded " + seconds + " s of " + publishedSeconds + " s published");
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
