@@ -98,7 +98,6 @@ public final class Recordings implements AutoCloseable {
         closed = true;
         for (Recording recording : recordings.values()) {
             recording.stop();
-            RecordingStatusBoard.remove(recording.stream(), recording.status());
         }
         recordings.clear();
     }
@@ -118,11 +117,7 @@ public final class Recordings implements AutoCloseable {
         }
         Recording recording = Recording.start(stream, config, clock, wallClockMs, opener);
         recordings.put(path, recording);
-        RecordingStatusBoard.put(stream, recording.status());
-        stream.onClose(() -> {
-            recordings.remove(path, recording);
-            RecordingStatusBoard.remove(stream, recording.status());
-        });
+        stream.onClose(() -> recordings.remove(path, recording));
         LOG.info("recording {} to {}", path, config.directory().resolve(path.app()).resolve(path.name()));
         return StartResult.STARTED;
     }

@@ -7,6 +7,8 @@ import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.control.ControlPlugin;
 import io.ringcast.web.hls.HlsStream;
+import io.ringcast.web.record.RecordingStatus;
+import io.ringcast.web.record.Recordings;
 import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.RingcastContext;
@@ -59,7 +61,7 @@ public final class StatsServlet extends HttpServlet {
                 json.writeStartObject();
                 json.writeArrayFieldStart("streams");
                 for (Stream s : streams) {
-                    StreamStatsWriter.write(json, s, hls(s));
+                    StreamStatsWriter.write(json, s, hls(s), recording(s));
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -86,7 +88,7 @@ public final class StatsServlet extends HttpServlet {
             sendError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + streamPath);
             return;
         }
-        send(response, HttpServletResponse.SC_OK, json -> StreamStatsWriter.write(json, stream, hls(stream)));
+        send(response, HttpServletResponse.SC_OK, json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream)));
     }
 
     @Override
@@ -121,6 +123,12 @@ public final class StatsServlet extends HttpServlet {
     @FunctionalInterface
     private interface JsonBody {
         void write(JsonGenerator json) throws IOException;
+    }
+
+    /** The stream's recording status when the record plugin runs and records it, else null. */
+    private RecordingStatus recording(Stream stream) {
+        Recordings recordings = engine.service(Recordings.class);
+        return recordings == null ? null : recordings.status(stream.path());
     }
 
     /** The stream's HLS output when the HLS plugin runs, else null. */

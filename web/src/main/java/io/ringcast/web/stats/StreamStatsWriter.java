@@ -11,7 +11,6 @@ import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.web.hls.HlsStats;
 import io.ringcast.web.hls.HlsStream;
 import io.ringcast.web.record.RecordingStatus;
-import io.ringcast.web.record.RecordingStatusBoard;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -35,11 +34,10 @@ public final class StreamStatsWriter {
     }
 
     /**
-     * As {@link #write(JsonGenerator, Stream)}, with the stream's HLS packaging facts when HLS runs, and its
-     * recording when it has one (looked up on the {@link RecordingStatusBoard}).
+     * As {@link #write(JsonGenerator, Stream)}, with the stream's HLS packaging facts when HLS runs.
      */
     public static void write(JsonGenerator json, Stream stream, HlsStream hls) throws IOException {
-        write(json, stream, hls, RecordingStatusBoard.find(stream));
+        write(json, stream, hls, null);
     }
 
     /** As {@link #write(JsonGenerator, Stream, HlsStream)}, with the given recording status (null: none). */
