@@ -29,8 +29,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * ({@code ChunkStreamFuzzTestInputs/decodesAnySplit/}).
  */
 class ChunkStreamFuzzTest {
-    static final int MAX_MESSAGE_BYTES = 64 * 1024;
-    static final int MAX_CHUNK_SIZE_BYTES = 64 * 1024;
+    /** Small enough that the fuzzer reaches the limits with short inputs, large enough for the seeds' frames. */
+    static final int MAX_MESSAGE_BYTES = 8 * 1024;
+    static final int MAX_CHUNK_SIZE_BYTES = 8 * 1024;
     static final int MAX_CHUNK_STREAMS = 16;
     /** ChunkStream's smallest scratch buffer. */
     private static final int MIN_SCRATCH_BYTES = 256;
