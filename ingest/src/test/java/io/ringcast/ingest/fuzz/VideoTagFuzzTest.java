@@ -18,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * frames of real ffmpeg FLV files and the ffmpeg RTMP capture ({@code VideoTagFuzzTestInputs/parsesOrRejects/}).
  */
 class VideoTagFuzzTest {
-    private static final int MAX_SIDE_PIXELS = (1 << 12) * 16 * 2;
+    /** SpsParser caps pic_width_in_mbs_minus1 and pic_height_in_map_units_minus1 at 4096; field coding doubles. */
+    private static final int MAX_SIDE_PIXELS = ((1 << 12) + 1) * 16 * 2;
 
     @FuzzTest(maxDuration = "30s")
     void parsesOrRejects(byte[] input) {
