@@ -128,7 +128,10 @@ def main():
     media = [(t, p) for t, _, p in messages if t in (8, 9)][:12]
     obs = obs_session(media)
 
-    write("HandshakeFuzzTest", "respondsOrRejectsVersion", "ffmpeg-simple-handshake.bin", ffmpeg_handshake)
+    write("HandshakeFuzzTest", "respondsOrRejectsVersion", "ffmpeg-digest-handshake.bin", ffmpeg_handshake)
+    # the same C1 with a zero version field: a pre-FP9 client, answered with the simple handshake (S2 echoes C1)
+    write("HandshakeFuzzTest", "respondsOrRejectsVersion", "simple-handshake-zero-version.bin",
+          ffmpeg_handshake[:5] + bytes(4) + ffmpeg_handshake[9:])
     write("HandshakeFuzzTest", "respondsOrRejectsVersion", "obs-digest-handshake.bin",
           digest_c0c1() + bytes(1536) + obs[:256])
 
