@@ -103,7 +103,7 @@ public final class ConfigSection {
     }
 
     private String location(String key) {
-        // The key as one path element: a quoted key may hold dots or be empty (found by ConfigFileFuzzTest).
+        // The key as one path element: a quoted key may hold dots or be empty (ConfigFileFuzzTest regression inputs).
         var position = table == null ? null : table.inputPositionOf(List.of(key));
         return source + (position == null ? "" : ":" + position.line());
     }
