@@ -82,7 +82,7 @@ public final class ConfigFile {
         for (String key : root.keySet()) {
             ConfigSection section = sections.get(key);
             if (section == null) {
-                // The key as one path element: a quoted key may hold dots or be empty (ConfigFileFuzzTest regression inputs).
+                // The key as one path element: a quoted key may hold dots or be empty (ConfigFileFuzzTest seeds).
                 throw new ConfigException(source + ":" + root.inputPositionOf(List.of(key)).line()
                         + ": unknown section [" + key + "]; known sections: " + sections.keySet());
             }
