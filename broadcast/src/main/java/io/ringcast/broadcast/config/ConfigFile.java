@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,7 +43,16 @@ public final class ConfigFile {
 
     /** Parses TOML text; syntax errors name the line and column. */
     public static ConfigFile parse(String text, String source) {
-        TomlParseResult result = Toml.parse(text);
+        TomlParseResult result;
+        try {
+            result = Toml.parse(text);
+        } catch (AssertionError e) {
+            // With -ea, tomlj's visitors assert on some malformed text (found by ConfigFileFuzzTest) that without -ea
+            // ends in an ordinary parse error: the file is malformed either way.
+            ConfigException malformed = new ConfigException(source + ": malformed TOML (" + e + ")");
+            malformed.initCause(e);
+            throw malformed;
+        }
         if (result.hasErrors()) {
             var error = result.errors().get(0);
             throw new ConfigException(source + ":" + error.position().line() + ":" + error.position().column()
@@ -72,8 +82,9 @@ public final class ConfigFile {
         for (String key : root.keySet()) {
             ConfigSection section = sections.get(key);
             if (section == null) {
-                throw new ConfigException(source + ":" + root.inputPositionOf(key).line() + ": unknown section ["
-                        + key + "]; known sections: " + sections.keySet());
+                // The key as one path element: a quoted key may hold dots or be empty (ConfigFileFuzzTest seeds).
+                throw new ConfigException(source + ":" + root.inputPositionOf(List.of(key)).line()
+                        + ": unknown section [" + key + "]; known sections: " + sections.keySet());
             }
             section.requireAllKeysUsed();
         }

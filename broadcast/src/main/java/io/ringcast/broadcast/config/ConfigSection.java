@@ -4,6 +4,7 @@ import org.tomlj.TomlTable;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -102,7 +103,8 @@ public final class ConfigSection {
     }
 
     private String location(String key) {
-        var position = table == null ? null : table.inputPositionOf(key);
+        // The key as one path element: a quoted key may hold dots or be empty (ConfigFileFuzzTest regression inputs).
+        var position = table == null ? null : table.inputPositionOf(List.of(key));
         return source + (position == null ? "" : ":" + position.line());
     }
 }
