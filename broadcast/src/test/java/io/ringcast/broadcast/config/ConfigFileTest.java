@@ -100,4 +100,11 @@ class ConfigFileTest {
         ConfigException r = assertThrows(ConfigException.class, () -> EngineConfigs.ring(ring));
         assertTrue(r.getMessage().contains("video_slots must be a power of two"), r.getMessage());
     }
+
+    @Test
+    void shouldReportAnInvalidEscapeInAQuotedTableKeyAsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigFile.parse("[limits]\n[a.\"k\\E\"]\nx = 1\n", "esc.toml"));
+        assertTrue(e.getMessage().startsWith("esc.toml:2:"), e.getMessage());
+    }
 }
