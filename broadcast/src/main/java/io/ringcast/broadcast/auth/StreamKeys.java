@@ -1,5 +1,7 @@
 package io.ringcast.broadcast.auth;
 
+import io.ringcast.broadcast.stream.StreamPath;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 public final class StreamKeys {
     /** 24 random bytes, written as 48 lower-case hex characters. */
     public static final int KEY_BYTES = 24;
-    private static final Pattern LINE = Pattern.compile("([A-Za-z0-9_.\\-]{1,64})=([0-9a-f]{" + 2 * KEY_BYTES + "})");
+    private static final Pattern LINE = Pattern.compile("([^=]+)=([0-9a-f]{" + 2 * KEY_BYTES + "})");
     private static final HexFormat HEX = HexFormat.of();
 
     private final Path file;
@@ -53,7 +55,7 @@ public final class StreamKeys {
                     continue;
                 }
                 var m = LINE.matcher(line.strip());
-                if (!m.matches()) {
+                if (!m.matches() || !StreamPath.isValidPart(m.group(1))) {
                     throw new IOException(file + ":" + lineNumber + ": not a room=key line");
                 }
                 keys.put(m.group(1), m.group(2));
@@ -120,9 +122,11 @@ public final class StreamKeys {
         return HEX.formatHex(bytes);
     }
 
+    /** A room becomes a stream name (viewers watch app/room), so it follows the stream name rule. */
     private static String requireRoom(String room) {
-        if (room == null || !room.matches("[A-Za-z0-9_.\\-]{1,64}") || room.equals(".") || room.equals("..")) {
-            throw new IllegalArgumentException("room must be 1-64 characters of A-Z a-z 0-9 _ . -");
+        if (!StreamPath.isValidPart(room)) {
+            throw new IllegalArgumentException("room must be 1-" + StreamPath.MAX_PART_LENGTH
+                    + " characters of A-Z a-z 0-9 _ . - and not . or ..");
         }
         return room;
     }
