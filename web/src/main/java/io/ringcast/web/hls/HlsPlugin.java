@@ -8,10 +8,13 @@ import io.ringcast.broadcast.stream.StreamListener;
 import io.ringcast.broadcast.tap.StreamTap;
 import io.ringcast.broadcast.tap.TapConsumer;
 import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,11 +112,8 @@ public final class HlsPlugin implements Plugin, StreamListener {
      */
     private final class SegmenterFeed implements TapConsumer {
         private final HlsSegmenter segmenter;
-        /** Last sequence header frame per track (FLV-framed, with its codec framing length), this session. */
-        private final byte[][] lastConfig = new byte[TrackKind.values().length][];
-        private final int[] lastConfigHeaderLength = new int[TrackKind.values().length];
-        private final io.ringcast.broadcast.track.Codec[] lastConfigCodec =
-                new io.ringcast.broadcast.track.Codec[TrackKind.values().length];
+        /** Last sequence header per track this session (payload as published, codec framing included). */
+        private final TrackFormat[] lastConfig = new TrackFormat[TrackKind.values().length];
         private boolean seenSession;
 
         SegmenterFeed(HlsSegmenter segmenter) {
@@ -123,16 +123,14 @@ public final class HlsPlugin implements Plugin, StreamListener {
         @Override
         public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
             if (frame.isSequenceHeader()) {
-                byte[] previous = lastConfig[kind.ordinal()];
-                if (previous != null && !sameBytes(previous, payload, offset, length)) {
+                TrackFormat previous = lastConfig[kind.ordinal()];
+                if (previous != null && !sameBytes(previous.sequenceHeader(), payload, offset, length)) {
                     segmenter.onDiscontinuity();
                     replayConfigExcept(kind);
                 }
                 byte[] copy = new byte[length];
                 payload.getBytes(offset, copy);
-                lastConfig[kind.ordinal()] = copy;
-                lastConfigHeaderLength[kind.ordinal()] = frame.headerLength();
-                lastConfigCodec[kind.ordinal()] = frame.codec();
+                lastConfig[kind.ordinal()] = new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0);
             }
             segmenter.onFrame(kind, frame, payload, offset, length);
         }
@@ -141,7 +139,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
         public void onNewSession(int session) {
             if (seenSession) {
                 segmenter.onDiscontinuity();
-                java.util.Arrays.fill(lastConfig, null);
+                Arrays.fill(lastConfig, null);
             }
             seenSession = true;
         }
@@ -153,11 +151,11 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
         private void replayConfigExcept(TrackKind changed) {
             for (TrackKind kind : TrackKind.values()) {
-                byte[] config = lastConfig[kind.ordinal()];
+                TrackFormat config = lastConfig[kind.ordinal()];
                 if (kind != changed && config != null) {
-                    segmenter.onFrame(lastConfigCodec[kind.ordinal()], false, true, 0, 0, 0,
-                            new org.agrona.concurrent.UnsafeBuffer(config), 0, config.length,
-                            lastConfigHeaderLength[kind.ordinal()]);
+                    byte[] header = config.sequenceHeader();
+                    segmenter.onFrame(config.codec(), false, true, 0, 0, 0, new UnsafeBuffer(header), 0,
+                            header.length, config.headerLength());
                 }
             }
         }
