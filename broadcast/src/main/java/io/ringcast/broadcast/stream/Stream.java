@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +43,8 @@ public final class Stream {
     private final AtomicLong framesSkipped = new AtomicLong();
     private final AtomicLong subscribersDisconnectedForLag = new AtomicLong();
     private final Map<WakeTarget, Integer> wakeTargetRefs = new java.util.HashMap<>();
-    private final List<Runnable> closeListeners = new ArrayList<>();
+    /** A set (lambdas compare by identity) so a leaving viewer's action is removed cheaply; run in order added. */
+    private final Set<Runnable> closeListeners = new LinkedHashSet<>();
 
     private volatile StreamState state;
     private volatile WakeTarget[] wakeTargets = NO_TARGETS;
@@ -200,6 +203,16 @@ public final class Stream {
             }
         }
         action.run();
+    }
+
+    /** Undoes {@link #onClose} for an action that no longer needs to run (its owner ended first). */
+    public synchronized void removeCloseListener(Runnable action) {
+        closeListeners.remove(action);
+    }
+
+    /** Registered close actions; for tests that check nothing is left behind. */
+    public synchronized int closeListenerCount() {
+        return closeListeners.size();
     }
 
     public synchronized int subscriberCount() {

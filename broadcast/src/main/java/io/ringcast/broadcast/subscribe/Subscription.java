@@ -384,5 +384,7 @@ public final class Subscription {
         closed = true;
         sink.close(reason);
         stream.removeSubscriber(protocol, worker);
+        // A long-lived stream outlives thousands of viewers: it must not keep each one reachable.
+        stream.removeCloseListener(closeOnStreamEnd);
     }
 }

@@ -85,6 +85,22 @@ class SubscriptionTest {
     }
 
     @Test
+    void shouldLeaveNothingOfALeavingViewerBehindInItsLongLivedStream() {
+        video(0, true, 100);
+        int before = stream.closeListenerCount();
+        for (int i = 0; i < 1_000; i++) {
+            RecordingSink sink = subscribe();
+            worker.doWork(clock.nanoTime());
+            lastAdded.requestClose(CloseReason.VIEWER_LEFT);
+            worker.doWork(clock.nanoTime());
+            assertEquals(CloseReason.VIEWER_LEFT, sink.closed);
+        }
+        assertEquals(0, stream.subscriberCount());
+        assertEquals(before, stream.closeListenerCount(), "each viewer's close action removed when it left");
+        assertEquals(0, worker.subscriptionCount());
+    }
+
+    @Test
     void shouldWaitForTheFirstKeyframeWhenConfiguredToStartAtTheNextOne() {
         rings = new RingConfig(64, 64, 1 << 16, 1 << 14, true, 1_000, 5_000);
         video(0, true, 100);

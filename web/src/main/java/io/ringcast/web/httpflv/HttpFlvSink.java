@@ -13,8 +13,8 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * after a "not ready" answer it does not ask again (and writes nothing) until the epoch moves past the value it
  * read. A callback that races with the "not ready" answer has already moved the epoch, so it is never lost.
  *
- * <p>Bytes: every tag is assembled in one per-viewer byte array ({@link #pending}) that grows to the largest tag
- * and is then handed to the container in one write. Sequences of several tags (start, re-sent sequence headers)
- * may exceed what the container takes at once; the rest stays pending and {@link #isReady()} drains it first.
+ * <p>Bytes: tags are assembled in the fan-out thread's scratch array ({@link #SCRATCH}, grown to the largest tag)
+ * and handed to the container in one write, which copies them. A viewer therefore holds no bytes of its own while
+ * it keeps up: with a thousand viewers, a per-viewer array the size of a keyframe would cost more heap than all
+ * the rest of the viewer. Only bytes produced while the container holds the viewer off (start sequences and
+ * sequence headers written into a blocked response) are copied into a per-viewer {@link #held} buffer, which
+ * {@link #isReady()} drains first and then drops.
  *
  * <p>End of the request: a container recycles a request's response objects for the next request once the request
  * ended (Tomcat reuses its output buffer), so a worker still writing through this viewer's stream after that would
@@ -47,7 +50,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFlvSink.class);
-    private static final int INITIAL_PENDING_BYTES = 64 * 1024;
+    private static final int INITIAL_SCRATCH_BYTES = 64 * 1024;
+    /** Per fan-out thread (sink methods run on one); the container copies out of it before write returns. */
+    private static final ThreadLocal<ExpandableArrayBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(INITIAL_SCRATCH_BYTES));
     private static final int STREAM_IDLE = 0;
     private static final int STREAM_IN_USE = 1;
     private static final int STREAM_ENDED = 2;
@@ -64,9 +70,9 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     /** Worker-owned: the epoch at which the container last said "not ready"; equal to the epoch means blocked. */
     private long blockedAtEpoch;
-    private byte[] pending = new byte[INITIAL_PENDING_BYTES];
-    private final UnsafeBuffer pendingView = new UnsafeBuffer(pending);
-    private int pendingLength;
+    /** Bytes the container was not ready for, in order; null while there are none (see class comment). */
+    private ExpandableArrayBuffer held;
+    private int heldLength;
     private long bytesWritten;
 
     /**
@@ -94,6 +100,11 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         return bytesWritten;
     }
 
+    /** Bytes this viewer holds because the container was not ready for them; worker thread. */
+    public int heldBytes() {
+        return heldLength;
+    }
+
     // ------------------------------------------------------------------ FrameSink (fan-out worker thread)
 
     @Override
@@ -103,27 +114,24 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     @Override
     public void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) throws IOException {
-        int needed = FlvHeader.LENGTH + tagBytes(metadata) + tagBytes(videoFormat) + tagBytes(audioFormat);
-        ensurePending(needed);
-        int at = FlvHeader.write(pendingView, pendingLength, audioFormat != null, videoFormat != null);
+        MutableDirectBuffer target = assemblyTarget();
+        int at = FlvHeader.write(target, assemblyStart(target), audioFormat != null, videoFormat != null);
         if (metadata != null) {
-            at = FlvTag.write(pendingView, at, FlvTag.TYPE_SCRIPT, 0, metadata, 0, metadata.length);
+            at = FlvTag.write(target, at, FlvTag.TYPE_SCRIPT, 0, metadata, 0, metadata.length);
         }
         if (videoFormat != null) {
-            at = appendSequenceHeader(at, videoFormat, 0);
+            at = appendSequenceHeader(target, at, videoFormat, 0);
         }
         if (audioFormat != null) {
-            at = appendSequenceHeader(at, audioFormat, 0);
+            at = appendSequenceHeader(target, at, audioFormat, 0);
         }
-        pendingLength = at;
-        drain();
+        send(target, at);
     }
 
     @Override
     public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
-        ensurePending(tagBytes(format));
-        pendingLength = appendSequenceHeader(pendingLength, format, timestampMs);
-        drain();
+        MutableDirectBuffer target = assemblyTarget();
+        send(target, appendSequenceHeader(target, assemblyStart(target), format, timestampMs));
     }
 
     @Override
@@ -133,10 +141,10 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         int tagLength = length + FlvTag.OVERHEAD_BYTES;
         FlvTag.putHeader(buffer, tagStart, FlvTag.typeOf(kind), length, frame.timestampMs());
         FlvTag.putPreviousTagSize(buffer, offset + length, length);
-        ensurePending(tagLength);
-        buffer.getBytes(tagStart, pending, pendingLength, tagLength);
-        pendingLength += tagLength;
-        drain();
+        MutableDirectBuffer target = assemblyTarget();
+        int at = assemblyStart(target);
+        target.putBytes(at, buffer, tagStart, tagLength);
+        send(target, at + tagLength);
     }
 
     @Override
@@ -241,7 +249,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     // ------------------------------------------------------------------ internals (worker thread)
 
-    /** Hands pending bytes to the container if it takes them; true when nothing is pending and it takes more. */
+    /** Hands held bytes to the container if it takes them; true when nothing is held and it takes more. */
     private boolean drain() throws IOException {
         acquireStream();
         try {
@@ -267,18 +275,54 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         if (!containerReady()) {
             return false;
         }
-        if (pendingLength == 0) {
+        if (heldLength == 0) {
             return true;
         }
-        int length = pendingLength;
-        pendingLength = 0;
+        int length = heldLength;
+        byte[] bytes = held.byteArray();
+        heldLength = 0;
+        held = null;
+        write(bytes, length);
+        return containerReady();
+    }
+
+    /** Where the next bytes are assembled: behind held bytes when there are any, else in the thread's scratch. */
+    private MutableDirectBuffer assemblyTarget() {
+        return heldLength > 0 ? held : SCRATCH.get();
+    }
+
+    private int assemblyStart(MutableDirectBuffer target) {
+        return target == held ? heldLength : 0;
+    }
+
+    /** Hands assembled bytes {@code [start, end)} of {@code target} to the container, or holds them. */
+    private void send(MutableDirectBuffer target, int end) throws IOException {
+        if (target == held) {
+            heldLength = end;
+            drain();
+            return;
+        }
+        acquireStream();
         try {
-            out.write(pending, 0, length);
+            if (containerReady()) {
+                write(target.byteArray(), end);
+            } else {
+                held = new ExpandableArrayBuffer(end);
+                held.putBytes(0, target, 0, end);
+                heldLength = end;
+            }
+        } finally {
+            releaseStream();
+        }
+    }
+
+    private void write(byte[] bytes, int length) throws IOException {
+        try {
+            out.write(bytes, 0, length);
         } catch (RuntimeException e) {
             throw containerFailure(e);
         }
         bytesWritten += length;
-        return containerReady();
     }
 
     /** Asks the container at most once per writable epoch after it said "not ready" (see class comment). */
@@ -299,32 +343,13 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         return ready;
     }
 
-    private int appendSequenceHeader(int at, TrackFormat format, long timestampMs) {
+    private static int appendSequenceHeader(MutableDirectBuffer target, int at, TrackFormat format,
+                                            long timestampMs) {
         if (!format.hasSequenceHeader()) {
             return at;
         }
         byte[] body = format.sequenceHeader();
-        return FlvTag.write(pendingView, at, FlvTag.typeOf(format.codec().kind()), timestampMs, body, 0, body.length);
-    }
-
-    private static int tagBytes(byte[] body) {
-        return body == null ? 0 : body.length + FlvTag.OVERHEAD_BYTES;
-    }
-
-    private static int tagBytes(TrackFormat format) {
-        return format == null || !format.hasSequenceHeader() ? 0 : tagBytes(format.sequenceHeader());
-    }
-
-    /** Grows the pending array so {@code more} bytes fit after what is pending; only while warming up. */
-    private void ensurePending(int more) {
-        int needed = pendingLength + more;
-        if (needed <= pending.length) {
-            return;
-        }
-        byte[] grown = new byte[Math.max(needed, pending.length * 2)];
-        System.arraycopy(pending, 0, grown, 0, pendingLength);
-        pending = grown;
-        pendingView.wrap(grown);
+        return FlvTag.write(target, at, FlvTag.typeOf(format.codec().kind()), timestampMs, body, 0, body.length);
     }
 
     /** A container that refuses an operation (stream closed under us) ends the viewer like a failed write. */

@@ -78,10 +78,12 @@ class HttpFlvSinkTest {
         out.ready = false;
         sink.writeStart(null, null, audioFormat());
         assertEquals(0, out.bytes.size(), "nothing written while not writable");
+        assertTrue(sink.heldBytes() > 0, "held by the viewer until the container is ready");
 
         out.ready = true;
         sink.onWritePossible();
         assertTrue(sink.isReady());
+        assertEquals(0, sink.heldBytes(), "dropped once the container took them");
 
         FlvStreamReader flv = new FlvStreamReader(new ByteArrayInputStream(out.bytes.toByteArray()));
         assertEquals(0x04, flv.readHeader(), "audio only");
@@ -104,6 +106,7 @@ class HttpFlvSinkTest {
         sink.writeFrame(TrackKind.VIDEO, new FrameEvent(), buffer, offset, body.length);
 
         assertEquals(1, out.writes, "one container write per frame");
+        assertEquals(0, sink.heldBytes(), "a viewer that keeps up holds no bytes of its own");
         FlvStreamReader.Tag tag = new FlvStreamReader(new ByteArrayInputStream(out.bytes.toByteArray())).next();
         assertEquals(9, tag.type());
         assertArrayEquals(body, tag.body());
