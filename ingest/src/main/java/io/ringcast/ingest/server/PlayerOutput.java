@@ -16,12 +16,18 @@ import java.nio.channels.SocketChannel;
  * fan-out worker (through {@link RtmpPlaySink}) while one is. The role moves only through the loop's queues, which
  * order every access. {@link #enqueueControl} alone may be called by the loop while a worker holds the role.
  *
- * <p>Everything in {@link #pending} is whole RTMP messages, so a reply appended after it always lands on a message
- * boundary and never splits a media message. Pending grows to the largest burst written while the socket was
- * writable (the start sequence plus one frame) and is bounded by {@code maxPendingBytes}.
+ * <p>Messages are chunked in the writing thread's scratch buffer ({@link #SCRATCH}) and go to the socket from
+ * there; only what the socket does not take is copied into {@link #pending}, which is allocated on first need. A
+ * viewer that keeps up thus holds no buffer of its own (a per-viewer buffer the size of a keyframe would cost
+ * hundreds of megabytes at a thousand viewers). Everything in pending is whole RTMP messages, so a reply appended
+ * after it always lands on a message boundary and never splits a media message. Pending is bounded by
+ * {@code maxPendingBytes}.
  */
 final class PlayerOutput {
     private static final int INITIAL_PENDING_BYTES = 64 * 1024;
+    /** Per thread holding write roles (fan-out workers, player loops); grows to the largest chunked message. */
+    private static final ThreadLocal<ExpandableDirectByteBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(INITIAL_PENDING_BYTES));
     /** Replies waiting; a peer that makes this many without reading is beyond help. */
     private static final int CONTROL_QUEUE_CAPACITY = 256;
 
@@ -29,7 +35,8 @@ final class PlayerOutput {
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final ManyToOneConcurrentArrayQueue<byte[]> controls =
             new ManyToOneConcurrentArrayQueue<>(CONTROL_QUEUE_CAPACITY);
-    private final ExpandableDirectByteBuffer pending = new ExpandableDirectByteBuffer(INITIAL_PENDING_BYTES);
+    /** Bytes the socket has not taken yet; null until the first time it refused some. */
+    private ExpandableDirectByteBuffer pending;
     private final int maxPendingBytes;
     private ByteBuffer pendingSource;
     private ByteBuffer pendingView;
@@ -67,6 +74,11 @@ final class PlayerOutput {
 
     long bytesWritten() {
         return bytesWritten;
+    }
+
+    /** Whether this connection has a buffer of its own (only after the socket refused bytes once). */
+    boolean holdsPendingBuffer() {
+        return pending != null;
     }
 
     /** Whether nothing waits for the socket (replies still queued are not counted). */
@@ -160,8 +172,27 @@ final class PlayerOutput {
         return false;
     }
 
+    /**
+     * Sends one message, chunked: straight from the thread's scratch buffer when nothing is pending, else behind
+     * the pending bytes; write-role holder.
+     *
+     * @return true when all of it was written
+     */
+    boolean writeMessage(int chunkStreamId, long timestampMs, int messageTypeId, int messageStreamId,
+                         DirectBuffer payload, int offset, int length) throws IOException {
+        if (!isEmpty()) {
+            appendMessage(chunkStreamId, timestampMs, messageTypeId, messageStreamId, payload, offset, length);
+            return flushPending();
+        }
+        ExpandableDirectByteBuffer scratch = SCRATCH.get();
+        scratch.checkLimit(encoder.encodedLength(chunkStreamId, timestampMs, length));
+        int encoded = encoder.encode(scratch, 0, chunkStreamId, timestampMs, messageTypeId, messageStreamId,
+                payload, offset, length);
+        return writeThrough(scratch, 0, encoded);
+    }
+
     /** Appends one message, chunked, to the pending bytes (one copy); write-role holder. */
-    void appendMessage(int chunkStreamId, long timestampMs, int messageTypeId, int messageStreamId,
+    private void appendMessage(int chunkStreamId, long timestampMs, int messageTypeId, int messageStreamId,
                        DirectBuffer payload, int offset, int length) throws IOException {
         reserve(encoder.encodedLength(chunkStreamId, timestampMs, length));
         pendingEnd += encoder.encode(pending, pendingEnd, chunkStreamId, timestampMs, messageTypeId,
@@ -179,6 +210,9 @@ final class PlayerOutput {
         int kept = pendingEnd - pendingStart;
         if (kept + more > maxPendingBytes) {
             throw new IOException("viewer's unsent bytes would exceed " + maxPendingBytes);
+        }
+        if (pending == null) {
+            pending = new ExpandableDirectByteBuffer(Math.max(INITIAL_PENDING_BYTES, more));
         }
         if (pendingStart > 0 && pendingEnd + more > pending.capacity()) {
             pending.putBytes(0, pending, pendingStart, kept);

@@ -20,9 +20,10 @@ import java.io.IOException;
  * holds the connection's write role ({@link PlayerOutput}) from the hand-over until {@link #close}.
  *
  * <p>Writes never block. A frame that fits in one chunk gets its fmt 0 header built in the headroom in front of
- * the payload and goes to the socket straight from the worker's scratch buffer; a larger one is chunked into the
- * pending bytes (one copy). What the socket does not take stays pending, {@link #isReady()} is false until it is
- * written, and the loop is asked to report writability, upon which it pumps the subscription.
+ * the payload and goes to the socket straight from the ring; a larger one is chunked into the thread's scratch
+ * buffer (one copy) and written from there. What the socket does not take stays pending in the output,
+ * {@link #isReady()} is false until it is written, and the loop is asked to report writability, upon which it
+ * pumps the subscription.
  *
  * <p>Replies from the loop (acknowledgements, onStatus) are queued in the output and appended at the next
  * {@link #isReady()}, between whole messages. To stop or pause, the loop first calls {@link #detach()} and only
@@ -85,14 +86,18 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
+        int epoch = session.writableEpoch();
+        boolean written = true;
         if (metadata != null) {
             startBytes.wrap(metadata);
-            output.appendMessage(RtmpMessageWriter.DATA_CHUNK_STREAM_ID, 0, MessageTypeIds.DATA_AMF0,
+            written = output.writeMessage(RtmpMessageWriter.DATA_CHUNK_STREAM_ID, 0, MessageTypeIds.DATA_AMF0,
                     messageStreamId, startBytes, 0, metadata.length);
         }
-        appendSequenceHeader(videoFormat, 0);
-        appendSequenceHeader(audioFormat, 0);
-        flush();
+        written &= sendSequenceHeader(videoFormat, 0);
+        written &= sendSequenceHeader(audioFormat, 0);
+        if (!written) {
+            blocked(epoch);
+        }
     }
 
     @Override
@@ -100,8 +105,10 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
-        appendSequenceHeader(format, timestampMs);
-        flush();
+        int epoch = session.writableEpoch();
+        if (!sendSequenceHeader(format, timestampMs)) {
+            blocked(epoch);
+        }
     }
 
     @Override
@@ -122,8 +129,7 @@ final class RtmpPlaySink implements FrameSink {
             encoder.writeMessageHeader(buffer, start, chunkStreamId, timestampMs, typeId, messageStreamId, length);
             written = output.writeThrough(buffer, start, headerLength + length);
         } else {
-            output.appendMessage(chunkStreamId, timestampMs, typeId, messageStreamId, buffer, offset, length);
-            written = output.flushPending();
+            written = output.writeMessage(chunkStreamId, timestampMs, typeId, messageStreamId, buffer, offset, length);
         }
         if (!written) {
             blocked(epoch);
@@ -161,14 +167,15 @@ final class RtmpPlaySink implements FrameSink {
         session.onSinkClosed(this, reason);
     }
 
-    private void appendSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
+    /** Sends a track's sequence header, if it has one; true when the socket took everything so far. */
+    private boolean sendSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
         if (format == null || !format.hasSequenceHeader()) {
-            return;
+            return true;
         }
         byte[] body = format.sequenceHeader();
         boolean video = format.codec().kind() == TrackKind.VIDEO;
         startBytes.wrap(body);
-        output.appendMessage(video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID, timestampMs,
+        return output.writeMessage(video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID, timestampMs,
                 video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO, messageStreamId, startBytes, 0, body.length);
     }
 }
