@@ -53,6 +53,14 @@ public final class RawRtmpClient implements AutoCloseable {
             return (String) info.get("code");
         }
 
+        /** The onStatus description (the server's reason for an error), or null when this is no onStatus. */
+        public String statusDescription() {
+            if (statusCode() == null) {
+                return null;
+            }
+            return (String) ((Map<?, ?>) amf.get(3)).get("description");
+        }
+
         /** Video keyframe: FLV video tag body starting with frame type 1. */
         public boolean isVideoKeyframe() {
             return typeId == MessageTypeIds.VIDEO && payload.length > 0 && (payload[0] & 0xF0) == 0x10;
