@@ -1,5 +1,6 @@
 package io.ringcast.ingest.server;
 
+import io.ringcast.broadcast.ServerCounters;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.RtmpProtocolException;
@@ -16,6 +17,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -41,18 +43,25 @@ final class PlayerLoop implements Runnable {
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private final Consumer<PlayerSession> onAdopted = this::onAdopted;
     private final Consumer<PlayerSession> onSignalled = this::onSignalled;
+    private final AtomicLong idleClosed;
+    private final AtomicLong protocolViolations;
     private volatile boolean running = true;
     private volatile int sessionCount;
     private long nowNs;
     private Thread thread;
 
-    /** @param maxSessions most connections this loop may serve; sizes its queues */
-    PlayerLoop(String name, NanoClock clock, int maxSessions) throws IOException {
+    /**
+     * @param maxSessions most connections this loop may serve; sizes its queues
+     * @param counters    where connections closed for idleness or a protocol violation are counted
+     */
+    PlayerLoop(String name, NanoClock clock, int maxSessions, ServerCounters counters) throws IOException {
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
         }
         this.name = name;
         this.clock = clock;
+        this.idleClosed = counters.counter(RtmpCounters.CLOSED_IDLE_TIMEOUT);
+        this.protocolViolations = counters.counter(RtmpCounters.CLOSED_PROTOCOL_VIOLATION);
         this.selector = Selector.open();
         this.adoptions = new ManyToOneConcurrentArrayQueue<>(maxSessions);
         // Each session is queued at most once at a time (see PlayerSession.signal).
@@ -136,6 +145,7 @@ final class PlayerLoop implements Runnable {
         } catch (EOFException e) {
             close(session, CloseReason.VIEWER_LEFT, "closed by peer");
         } catch (RtmpProtocolException e) {
+            protocolViolations.incrementAndGet();
             close(session, CloseReason.VIEWER_LEFT, "protocol violation: " + e.getMessage());
         } catch (IOException e) {
             close(session, CloseReason.WRITE_FAILED, e.getMessage());
@@ -166,6 +176,7 @@ final class PlayerLoop implements Runnable {
         for (int i = sessions.size() - 1; i >= 0; i--) {
             PlayerSession session = sessions.get(i);
             if (session.isIdle(nowNs)) {
+                idleClosed.incrementAndGet();
                 close(session, CloseReason.VIEWER_LEFT, "idle");
             }
         }

@@ -47,6 +47,8 @@ final class RtmpConnection implements Runnable {
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
     private volatile Thread thread;
     private volatile String closeReason;
+    /** Whether the handshake completed: a timeout before is a handshake timeout, after an idle timeout. */
+    private boolean handshakeDone;
 
     RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, RtmpPlayerLoops players,
                    Consumer<RtmpConnection> onClosed) {
@@ -75,6 +77,7 @@ final class RtmpConnection implements Runnable {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
             int leftover = handshake(io);
+            handshakeDone = true;
             AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
             PlayerSession player = new PlayerSession(channel, engine, config, remote);
             CommandHandler commands = new CommandHandler(writer, media, player, config.outChunkSizeBytes(), remote,
@@ -87,10 +90,11 @@ final class RtmpConnection implements Runnable {
                 handOff(io, player);
             }
         } catch (RtmpProtocolException e) {
-            engine.counters().counter("rtmp.closed.protocol_violation").incrementAndGet();
+            engine.counters().counter(RtmpCounters.CLOSED_PROTOCOL_VIOLATION).incrementAndGet();
             LOG.warn("RTMP {} closed: protocol violation: {}", remote, e.getMessage());
         } catch (SocketTimeoutException e) {
-            engine.counters().counter("rtmp.closed.timeout").incrementAndGet();
+            engine.counters().counter(handshakeDone ? RtmpCounters.CLOSED_IDLE_TIMEOUT
+                    : RtmpCounters.CLOSED_HANDSHAKE_TIMEOUT).incrementAndGet();
             LOG.info("RTMP {} closed: timed out: {}", remote, e.getMessage());
         } catch (ClosedChannelException e) {
             LOG.info("RTMP {} closed: {}", remote, closeReason == null ? "connection closed" : closeReason);

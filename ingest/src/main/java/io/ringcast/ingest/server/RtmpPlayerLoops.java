@@ -1,5 +1,6 @@
 package io.ringcast.ingest.server;
 
+import io.ringcast.broadcast.ServerCounters;
 import io.ringcast.broadcast.time.NanoClock;
 
 import java.io.IOException;
@@ -18,14 +19,15 @@ final class RtmpPlayerLoops implements AutoCloseable {
     /**
      * @param threads     number of loops, 1 to 256
      * @param maxSessions most connections one loop may serve
+     * @param counters    where the loops count the connections they close for a limit
      */
-    RtmpPlayerLoops(int threads, int maxSessions, NanoClock clock) throws IOException {
+    RtmpPlayerLoops(int threads, int maxSessions, NanoClock clock, ServerCounters counters) throws IOException {
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("player loop threads must be 1..256: " + threads);
         }
         loops = new PlayerLoop[threads];
         for (int i = 0; i < threads; i++) {
-            loops[i] = new PlayerLoop(THREAD_NAME_PREFIX + i, clock, maxSessions);
+            loops[i] = new PlayerLoop(THREAD_NAME_PREFIX + i, clock, maxSessions, counters);
         }
     }
 

@@ -46,7 +46,8 @@ public final class RtmpServer implements AutoCloseable {
 
     /** Binds and starts accepting; throws if the port cannot be bound. */
     public void start() throws IOException {
-        players = new RtmpPlayerLoops(config.resolvedPlayerLoopThreads(), config.maxConnections(), engine.clock());
+        players = new RtmpPlayerLoops(config.resolvedPlayerLoopThreads(), config.maxConnections(), engine.clock(),
+                engine.counters());
         players.start();
         listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -91,7 +92,7 @@ public final class RtmpServer implements AutoCloseable {
             }
             InetAddress address = remoteAddress(channel);
             if (address != null && connectionsFrom(address) >= config.maxConnectionsPerIp()) {
-                engine.counters().counter("rtmp.refused.max_connections_per_ip").incrementAndGet();
+                engine.counters().counter(RtmpCounters.REFUSED_MAX_CONNECTIONS_PER_IP).incrementAndGet();
                 LOG.warn("RTMP connection from {} refused: {} connections from one address is the maximum",
                         remote(channel), config.maxConnectionsPerIp());
                 closeQuietly(channel);
@@ -99,7 +100,7 @@ public final class RtmpServer implements AutoCloseable {
             }
             if (connectionCount() >= config.maxConnections()) {
                 refused.incrementAndGet();
-                engine.counters().counter("rtmp.refused.max_connections").incrementAndGet();
+                engine.counters().counter(RtmpCounters.REFUSED_MAX_CONNECTIONS).incrementAndGet();
                 LOG.warn("RTMP connection from {} refused: {} connections is the maximum", remote(channel),
                         config.maxConnections());
                 closeQuietly(channel);

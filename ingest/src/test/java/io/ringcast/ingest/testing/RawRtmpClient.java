@@ -24,14 +24,19 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A minimal RTMP player for tests, built from the server's own codec classes: simple handshake, connect,
- * createStream, play, pause, deleteStream, and message reading. Blocking socket; owned by the test thread.
+ * A minimal RTMP client for tests, built from the server's own codec classes: simple handshake, connect,
+ * createStream, play, pause, deleteStream, publish with media messages, message reading, and raw bytes for
+ * misbehaving on purpose. Blocking socket; owned by the test thread.
  */
 public final class RawRtmpClient implements AutoCloseable {
     private static final int HANDSHAKE_BYTES = 1536;
     private static final int RTMP_VERSION = 3;
     private static final int COMMAND_CHUNK_STREAM_ID = 3;
     private static final int PLAY_CHUNK_STREAM_ID = 8;
+    private static final int AUDIO_CHUNK_STREAM_ID = 4;
+    private static final int VIDEO_CHUNK_STREAM_ID = 6;
+    /** fmt 0 chunk header: 1-byte basic header, timestamp (3), length (3), type id (1), message stream id (4). */
+    private static final int FMT0_HEADER_BYTES = 12;
 
     /** One received message; {@code amf} holds the decoded values of command and data messages. */
     public record Message(int typeId, int messageStreamId, long timestampMs, byte[] payload, List<Object> amf) {
@@ -46,6 +51,14 @@ public final class RawRtmpClient implements AutoCloseable {
                 return null;
             }
             return (String) info.get("code");
+        }
+
+        /** The onStatus description (the server's reason for an error), or null when this is no onStatus. */
+        public String statusDescription() {
+            if (statusCode() == null) {
+                return null;
+            }
+            return (String) ((Map<?, ?>) amf.get(3)).get("description");
         }
 
         /** Video keyframe: FLV video tag body starting with frame type 1. */
@@ -66,6 +79,7 @@ public final class RawRtmpClient implements AutoCloseable {
     private final byte[] readBytes = new byte[64 * 1024];
     private final UnsafeBuffer readView = new UnsafeBuffer(readBytes);
     private double transactionId = 1;
+    private int publishStreamId;
 
     /** Connects and runs the handshake; {@code receiveBufferBytes} > 0 sets a small SO_RCVBUF first. */
     public RawRtmpClient(int port, int receiveBufferBytes) throws IOException {
@@ -89,14 +103,80 @@ public final class RawRtmpClient implements AutoCloseable {
 
     /** connect, createStream and play; returns the play's message stream id once Play.Start came back. */
     public int play(String app, String name) throws IOException {
-        command(0, "connect", Map.of("app", app));
-        awaitMessage(m -> "_result".equals(first(m)), 5_000);
-        command(0, "createStream", (Object) null);
-        Message created = awaitMessage(m -> "_result".equals(first(m)), 5_000);
-        int streamId = ((Double) created.amf().get(3)).intValue();
-        command(streamId, "play", null, name);
+        int streamId = requestPlay(app, name);
         awaitStatus("NetStream.Play.Start", 5_000);
         return streamId;
+    }
+
+    /** connect, createStream and play without waiting for the answer; returns the play's message stream id. */
+    public int requestPlay(String app, String name) throws IOException {
+        connect(app);
+        int streamId = createStream();
+        command(streamId, "play", null, name);
+        return streamId;
+    }
+
+    /**
+     * connect, createStream and publish (live); returns the onStatus the server answered the publish with, e.g.
+     * NetStream.Publish.Start. Media then goes out with {@link #sendMedia}.
+     */
+    public Message publish(String app, String name) throws IOException {
+        connect(app);
+        publishStreamId = createStream();
+        command(publishStreamId, "publish", null, name, "live");
+        return awaitMessage(m -> m.statusCode() != null, 5_000);
+    }
+
+    /** Sends connect and waits for its _result. */
+    public void connect(String app) throws IOException {
+        command(0, "connect", Map.of("app", app));
+        awaitMessage(m -> "_result".equals(first(m)), 5_000);
+    }
+
+    private int createStream() throws IOException {
+        command(0, "createStream", (Object) null);
+        Message created = awaitMessage(m -> "_result".equals(first(m)), 5_000);
+        return ((Double) created.amf().get(3)).intValue();
+    }
+
+    /**
+     * Sends one audio or video message (an FLV tag body) on the published stream, chunked with the chunk size in
+     * force.
+     */
+    public void sendMedia(int typeId, long timestampMs, byte[] body) throws IOException {
+        int chunkStreamId = typeId == MessageTypeIds.AUDIO ? AUDIO_CHUNK_STREAM_ID : VIDEO_CHUNK_STREAM_ID;
+        int length = encoder.encode(outBuffer, 0, chunkStreamId, timestampMs, typeId, publishStreamId,
+                new UnsafeBuffer(body), 0, body.length);
+        out.write(outBuffer.byteArray(), 0, length);
+        out.flush();
+    }
+
+    /** Sends Set Chunk Size; later messages from this client are chunked with it. */
+    public void setChunkSize(int chunkSizeBytes) throws IOException {
+        int length = encoder.writeSetChunkSize(outBuffer, 0, chunkSizeBytes);
+        out.write(outBuffer.byteArray(), 0, length);
+        out.flush();
+    }
+
+    /**
+     * Sends only the fmt 0 chunk header of a video message announcing {@code lengthBytes} of payload, and none of
+     * the payload: what a peer announcing an oversized message sends first.
+     */
+    public void sendVideoMessageHeader(int lengthBytes) throws IOException {
+        byte[] header = new byte[FMT0_HEADER_BYTES];
+        header[0] = VIDEO_CHUNK_STREAM_ID;
+        header[4] = (byte) (lengthBytes >>> 16);
+        header[5] = (byte) (lengthBytes >>> 8);
+        header[6] = (byte) lengthBytes;
+        header[7] = MessageTypeIds.VIDEO;
+        header[8] = (byte) publishStreamId;
+        sendRaw(header);
+    }
+
+    /** Writes bytes as they are. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
     }
 
     /** Sends a command: name, a fresh transaction id, then the values. */

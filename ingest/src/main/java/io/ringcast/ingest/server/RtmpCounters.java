@@ -1,0 +1,21 @@
+package io.ringcast.ingest.server;
+
+/**
+ * Names of the RTMP server's counters in the engine's {@link io.ringcast.broadcast.ServerCounters}, which
+ * {@code GET /api/server} shows: one per refusal at accept and per reason a connection was closed.
+ */
+final class RtmpCounters {
+    /** Refused at accept: {@code max_connections} connections are served. */
+    static final String REFUSED_MAX_CONNECTIONS = "rtmp.refused.max_connections";
+    /** Refused at accept: the remote address holds {@code max_connections_per_ip} connections. */
+    static final String REFUSED_MAX_CONNECTIONS_PER_IP = "rtmp.refused.max_connections_per_ip";
+    /** Closed for breaking the protocol: a message above {@code max_message_bytes}, a chunk size too large. */
+    static final String CLOSED_PROTOCOL_VIOLATION = "rtmp.closed.protocol_violation";
+    /** Closed because the handshake took longer than {@code handshake_timeout_ms}. */
+    static final String CLOSED_HANDSHAKE_TIMEOUT = "rtmp.closed.handshake_timeout";
+    /** Closed after {@code idle_timeout_ms} without a byte from the peer (or without the peer taking one). */
+    static final String CLOSED_IDLE_TIMEOUT = "rtmp.closed.idle_timeout";
+
+    private RtmpCounters() {
+    }
+}
