@@ -38,10 +38,11 @@ final class PlayerOutput {
     /** Bytes the socket has not taken yet; null until the first time it refused some. */
     private ExpandableDirectByteBuffer pending;
     private final int maxPendingBytes;
-    private ByteBuffer pendingSource;
-    private ByteBuffer pendingView;
-    private ByteBuffer throughSource;
-    private ByteBuffer throughView;
+    /**
+     * Bytes go out from the video ring, the audio ring, the scratch buffer and pending in turn; a cached view of
+     * each keeps writes free of allocation.
+     */
+    private final Views views = new Views();
     private int pendingStart;
     private int pendingEnd;
     private long bytesWritten;
@@ -123,12 +124,7 @@ final class PlayerOutput {
         if (pendingStart == pendingEnd) {
             return true;
         }
-        ByteBuffer source = pending.byteBuffer();
-        if (source != pendingSource) {
-            pendingSource = source;
-            pendingView = source.duplicate();
-        }
-        ByteBuffer view = pendingView;
+        ByteBuffer view = views.of(pending.byteBuffer());
         view.clear();
         view.position(pendingStart).limit(pendingEnd);
         int written = channel.write(view);
@@ -155,11 +151,7 @@ final class PlayerOutput {
             append(buffer, offset, length);
             return flushPending();
         }
-        if (source != throughSource) {
-            throughSource = source;
-            throughView = source.duplicate();
-        }
-        ByteBuffer view = throughView;
+        ByteBuffer view = views.of(source);
         int start = (int) buffer.wrapAdjustment() + offset;
         view.clear();
         view.position(start).limit(start + length);
@@ -220,5 +212,29 @@ final class PlayerOutput {
             pendingEnd = kept;
         }
         pending.checkLimit(pendingEnd + more);
+    }
+
+    /**
+     * Reusable duplicates (own position and limit) of the few buffers a connection writes from; a buffer that
+     * grows gets a new ByteBuffer and replaces the oldest entry.
+     */
+    private static final class Views {
+        private static final int SLOTS = 4;
+        private final ByteBuffer[] sources = new ByteBuffer[SLOTS];
+        private final ByteBuffer[] views = new ByteBuffer[SLOTS];
+        private int next;
+
+        ByteBuffer of(ByteBuffer source) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (sources[i] == source) {
+                    return views[i];
+                }
+            }
+            int slot = next;
+            next = (next + 1) % SLOTS;
+            sources[slot] = source;
+            views[slot] = source.duplicate();
+            return views[slot];
+        }
     }
 }
