@@ -1,5 +1,6 @@
 package io.ringcast.ingest.command;
 
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.RtmpProtocolException;
@@ -167,7 +168,16 @@ public final class CommandHandler {
             }
         }
         String path = app + "/" + name;
-        switch (playing.startPlay(app, name, messageStreamId)) {
+        PlayTarget.Result result;
+        try {
+            result = playing.startPlay(app, name, messageStreamId);
+        } catch (LimitExceededException e) {
+            LOG.warn("{}: play of {} refused: {}", remote, path, e.getMessage());
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PLAY_FAILED, e.getMessage()));
+            return;
+        }
+        switch (result) {
             case STARTED -> {
                 writer.streamBegin(messageStreamId);
                 writer.command(messageStreamId, "onStatus", 0, null,

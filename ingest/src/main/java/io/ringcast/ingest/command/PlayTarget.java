@@ -1,5 +1,7 @@
 package io.ringcast.ingest.command;
 
+import io.ringcast.broadcast.LimitExceededException;
+
 /**
  * What the command handler needs from the playing side of a connection: start, pause, restart and stop playback
  * of a live stream. Called on whichever thread owns the connection's commands at the time.
@@ -8,7 +10,12 @@ public interface PlayTarget {
     /** Result of {@link #startPlay}. */
     enum Result { STARTED, NOT_FOUND, BUSY }
 
-    /** Starts playing {@code app/name} on {@code messageStreamId}; NOT_FOUND when no such stream is live. */
+    /**
+     * Starts playing {@code app/name} on {@code messageStreamId}; NOT_FOUND when no such stream is live.
+     *
+     * @throws LimitExceededException when the stream already has its maximum of viewers (checked before anything
+     *                                is sent, so the refusal is the only answer to the play)
+     */
     Result startPlay(String app, String name, int messageStreamId);
 
     /**

@@ -112,8 +112,14 @@ final class PlayerSession implements PlayTarget {
             return Result.BUSY;
         }
         StreamPath requested = new StreamPath(app, name);
-        if (engine.streams().find(requested) == null) {
+        Stream stream = engine.streams().find(requested);
+        if (stream == null) {
             return Result.NOT_FOUND;
+        }
+        int maxViewers = engine.streams().limits().maxViewersPerStream();
+        if (stream.subscriberCount() >= maxViewers) {
+            engine.streams().countViewerRefused();
+            throw new LimitExceededException(requested + " has its maximum of " + maxViewers + " viewers");
         }
         if (output == null) {
             int maxPendingBytes = (int) Math.min(Integer.MAX_VALUE,

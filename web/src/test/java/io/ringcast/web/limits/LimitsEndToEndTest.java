@@ -97,7 +97,8 @@ class LimitsEndToEndTest {
 
                 try (RawRtmpClient rtmp = new RawRtmpClient(server.rtmpPort(), 0)) {
                     rtmp.requestPlay("live", "a");
-                    RawRtmpClient.Message refusal = rtmp.awaitStatus("NetStream.Play.Failed", 10_000);
+                    RawRtmpClient.Message refusal = rtmp.awaitMessage(m -> m.statusCode() != null, 10_000);
+                    assertEquals("NetStream.Play.Failed", refusal.statusCode(), "refused before any Play.Start");
                     assertEquals("live/a has its maximum of 1 viewers", refusal.statusDescription());
                     assertFalse(rtmp.isClosedByServer(200), "refused, not disconnected");
                 }
