@@ -61,6 +61,8 @@ public final class LoadRun {
     private final PrintStream log;
     private final RunWindow window = new RunWindow();
     private final ViewerSettings settings;
+    private final InetSocketAddress flvServer;
+    private final InetSocketAddress rtmpServer;
     private final List<ViewerGroup> groups = new ArrayList<>();
     private final List<ViewerGroup> lateGroups = new ArrayList<>();
     private final List<ViewerLoop> loops = new ArrayList<>();
@@ -79,6 +81,10 @@ public final class LoadRun {
         this.log = log;
         this.settings = new ViewerSettings(options.slowReceiveBufferBytes(), options.trickleBytesPerSecond(),
                 LATE_JOIN_TIMEOUT_NS);
+        this.flvServer = options.flvUrl() == null ? null
+                : new InetSocketAddress(options.flvUrl().host(), options.flvUrl().port());
+        this.rtmpServer = options.rtmpUrl() == null ? null
+                : new InetSocketAddress(options.rtmpUrl().host(), options.rtmpUrl().port());
     }
 
     /**
@@ -229,20 +235,14 @@ public final class LoadRun {
 
     private ViewerConnection addConnection(ViewerGroup group) {
         ViewerConnection connection = group.protocol() == Protocol.HTTP_FLV
-                ? new HttpFlvViewerConnection(group, options.flvUrl(), address(options.flvUrl().host(),
-                options.flvUrl().port()), settings, window, sent)
-                : new RtmpViewerConnection(group, options.rtmpUrl(), address(options.rtmpUrl().host(),
-                options.rtmpUrl().port()), settings, window, sent);
+                ? new HttpFlvViewerConnection(group, options.flvUrl(), flvServer, settings, window, sent)
+                : new RtmpViewerConnection(group, options.rtmpUrl(), rtmpServer, settings, window, sent);
         group.connections().add(connection);
         if (group.mode().isSlow()) {
             slowConnections.add(connection);
         }
         loops.get(nextLoop++ % loops.size()).add(connection);
         return connection;
-    }
-
-    private static InetSocketAddress address(String host, int port) {
-        return new InetSocketAddress(host, port);
     }
 
     /** Waits until {@code deadlineNs}, sampling latency and probing slow viewers on time meanwhile. */
