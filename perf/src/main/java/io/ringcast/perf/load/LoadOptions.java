@@ -2,6 +2,7 @@ package io.ringcast.perf.load;
 
 import io.ringcast.perf.load.flv.HttpUrl;
 import io.ringcast.perf.load.rtmp.RtmpUrl;
+import io.ringcast.perf.load.viewer.Protocol;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -133,11 +134,11 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
     }
 
     /** Viewers of a mode that use {@code protocol}: all, none, or half (the larger half for HTTP-FLV). */
-    public static int share(int count, Protocols protocols, Protocols protocol) {
+    public static int share(int count, Protocols protocols, Protocol protocol) {
         if (protocols == Protocols.BOTH) {
-            return protocol == Protocols.FLV ? (count + 1) / 2 : count / 2;
+            return protocol == Protocol.HTTP_FLV ? (count + 1) / 2 : count / 2;
         }
-        return protocols == protocol ? count : 0;
+        return (protocols == Protocols.FLV) == (protocol == Protocol.HTTP_FLV) ? count : 0;
     }
 
     @FunctionalInterface
@@ -252,8 +253,8 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
             if (flv != null && publish == null) {
                 throw new UsageException("--flv needs --publish URL");
             }
-            requireUrl(Protocols.FLV, flvUrl != null, "--flv-url");
-            requireUrl(Protocols.RTMP, rtmpUrl != null, "--rtmp-url");
+            requireUrl(Protocol.HTTP_FLV, flvUrl != null, "--flv-url");
+            requireUrl(Protocol.RTMP, rtmpUrl != null, "--rtmp-url");
             if (flvViewers + rtmpViewers + stalled + trickle + lateJoins == 0) {
                 throw new UsageException("no viewers: give --flv-viewers, --rtmp-viewers, --stalled, --trickle or"
                         + " --late-joins");
@@ -276,12 +277,12 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         }
 
         /** Viewers of a protocol need its URL. */
-        private void requireUrl(Protocols protocol, boolean present, String option) throws UsageException {
-            int viewers = (protocol == Protocols.FLV ? flvViewers : rtmpViewers) + share(stalled, stalledProtocol,
-                    protocol) + share(trickle, trickleProtocol, protocol) + share(lateJoins, lateJoinProtocol,
-                    protocol);
+        private void requireUrl(Protocol protocol, boolean present, String option) throws UsageException {
+            int viewers = (protocol == Protocol.HTTP_FLV ? flvViewers : rtmpViewers)
+                    + share(stalled, stalledProtocol, protocol) + share(trickle, trickleProtocol, protocol)
+                    + share(lateJoins, lateJoinProtocol, protocol);
             if (viewers > 0 && !present) {
-                throw new UsageException(viewers + " " + protocol.name().toLowerCase() + " viewers need " + option);
+                throw new UsageException(viewers + " " + protocol.id() + " viewers need " + option);
             }
         }
 

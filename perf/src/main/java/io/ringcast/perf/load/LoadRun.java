@@ -144,14 +144,11 @@ public final class LoadRun {
     private void createGroups() {
         addGroup(Protocol.HTTP_FLV, ViewerMode.HEALTHY, options.flvViewers(), groups);
         addGroup(Protocol.RTMP, ViewerMode.HEALTHY, options.rtmpViewers(), groups);
-        for (Protocol protocol : Protocol.values()) {
-            LoadOptions.Protocols p = protocol == Protocol.RTMP ? LoadOptions.Protocols.RTMP : LoadOptions.Protocols.FLV;
-            addGroup(protocol, ViewerMode.STALLED, LoadOptions.share(options.stalled(), options.stalledProtocol(), p),
-                    groups);
-            addGroup(protocol, ViewerMode.TRICKLE, LoadOptions.share(options.trickle(), options.trickleProtocol(), p),
-                    groups);
-            addGroup(protocol, ViewerMode.LATE_JOIN,
-                    LoadOptions.share(options.lateJoins(), options.lateJoinProtocol(), p), lateGroups);
+        for (Protocol p : Protocol.values()) {
+            addGroup(p, ViewerMode.STALLED, LoadOptions.share(options.stalled(), options.stalledProtocol(), p), groups);
+            addGroup(p, ViewerMode.TRICKLE, LoadOptions.share(options.trickle(), options.trickleProtocol(), p), groups);
+            addGroup(p, ViewerMode.LATE_JOIN, LoadOptions.share(options.lateJoins(), options.lateJoinProtocol(), p),
+                    lateGroups);
         }
         groups.addAll(lateGroups);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.perf.load.viewer.Protocol;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,11 +27,12 @@ class LoadOptionsTest {
         assertEquals("bench", o.publish().streamName());
         assertEquals("/live/bench.flv", o.flvUrl().pathAndQuery());
         assertEquals(500, o.flvViewers());
-        assertEquals(2, LoadOptions.share(o.stalled(), o.stalledProtocol(), LoadOptions.Protocols.FLV));
-        assertEquals(1, LoadOptions.share(o.stalled(), o.stalledProtocol(), LoadOptions.Protocols.RTMP));
+        assertEquals(2, LoadOptions.share(o.stalled(), o.stalledProtocol(), Protocol.HTTP_FLV));
+        assertEquals(1, LoadOptions.share(o.stalled(), o.stalledProtocol(), Protocol.RTMP));
         assertEquals(10_000, o.trickleBytesPerSecond());
         assertEquals(0, o.warmupSeconds());
-        assertEquals(10, LoadOptions.share(o.lateJoins(), o.lateJoinProtocol(), LoadOptions.Protocols.RTMP));
+        assertEquals(10, LoadOptions.share(o.lateJoins(), o.lateJoinProtocol(), Protocol.RTMP));
+        assertEquals(0, LoadOptions.share(o.lateJoins(), o.lateJoinProtocol(), Protocol.HTTP_FLV));
         assertEquals(1234, o.serverPid());
         assertEquals(Path.of("runs/a"), o.out());
         assertEquals("ringcast-500", o.asMap().get("label"));

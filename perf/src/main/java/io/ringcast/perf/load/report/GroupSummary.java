@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
  * @param closedAfterMs   request to server close, over the viewers the server closed
  * @param firstKeyframeMs request to first keyframe fully received, over the viewers that got one
  * @param throughputBps   bits per second received in the window, over the connected viewers
+ * @param ignoredMessages messages skipped unread (RTMP aggregates would hide frames there)
  * @param ends            how the connections ended, by reason ({@code OPEN_AT_END}: we closed them at the end)
  * @param firstFailure    the first refusal or error, for the reader; null if none
  */
@@ -27,7 +28,8 @@ public record GroupSummary(String name, String protocol, String mode, int reques
                            int closedByServer, Percentiles closedAfterMs, Percentiles firstKeyframeMs,
                            FrameCounts frames, LatencyStats latency, LatencyStats videoLatency,
                            LatencyStats audioLatency, Percentiles throughputBps, long bytesReceived,
-                           long bytesInWindow, Map<EndReason, Integer> ends, String firstFailure) {
+                           long bytesInWindow, long ignoredMessages, Map<EndReason, Integer> ends,
+                           String firstFailure) {
     private static final double NANOS_PER_MILLI = 1e6;
     private static final int BITS_PER_BYTE = 8;
 
@@ -55,7 +57,8 @@ public record GroupSummary(String name, String protocol, String mode, int reques
                 LatencyStats.of(group.audioTotalNs()),
                 percentiles(connected, c -> windowSeconds > 0 ? c.bytesInWindow() * BITS_PER_BYTE / windowSeconds : 0),
                 all.stream().mapToLong(ViewerConnection::bytesReceived).sum(),
-                all.stream().mapToLong(ViewerConnection::bytesInWindow).sum(), ends, firstFailure);
+                all.stream().mapToLong(ViewerConnection::bytesInWindow).sum(),
+                all.stream().mapToLong(ViewerConnection::ignoredMessages).sum(), ends, firstFailure);
     }
 
     /** When the server closed the viewer: what the viewer saw, or else what the socket tables showed. */

@@ -15,9 +15,9 @@ public final class TextSummary {
                 s.windowSeconds());
         PublisherSummary p = s.publisher();
         if (p != null) {
-            out.printf(Locale.ROOT, "publisher  %s: %s, %d video + %d audio frames, %d loops, %d late (max %.1f ms)%s%n",
-                    p.url(), p.state(), p.videoFrames(), p.audioFrames(), p.loops(), p.lateFrames(),
-                    p.maxLatenessMs(), p.failure() == null ? "" : ", " + p.failure());
+            out.printf(Locale.ROOT, "publisher  %s: %s, %d video + %d audio frames, %d loops, %d late"
+                            + " (max %.1f ms)%s%n", p.url(), p.state(), p.videoFrames(), p.audioFrames(), p.loops(),
+                    p.lateFrames(), p.maxLatenessMs(), p.failure() == null ? "" : ", " + p.failure());
         }
         for (GroupSummary g : s.groups()) {
             out.printf(Locale.ROOT, "%-16s viewers %d/%d, closed by server %d%s%n", g.name(), g.connected(),
@@ -33,8 +33,8 @@ public final class TextSummary {
             Percentiles k = g.firstKeyframeMs();
             Percentiles t = g.throughputBps();
             out.printf(Locale.ROOT, "%-16s first keyframe ms: p50 %.0f p90 %.0f p99 %.0f max %.0f (%d);"
-                            + " Mbit/s per viewer: min %.2f p50 %.2f max %.2f%n", "", k.p50(), k.p90(), k.p99(), k.max(),
-                    k.count(), t.min() / BPS_PER_MBPS, t.p50() / BPS_PER_MBPS, t.max() / BPS_PER_MBPS);
+                            + " Mbit/s per viewer: min %.2f p50 %.2f max %.2f%n", "", k.p50(), k.p90(), k.p99(),
+                    k.max(), k.count(), t.min() / BPS_PER_MBPS, t.p50() / BPS_PER_MBPS, t.max() / BPS_PER_MBPS);
             if (g.firstFailure() != null) {
                 out.printf(Locale.ROOT, "%-16s ends %s; first failure: %s%n", "", g.ends(), g.firstFailure());
             }

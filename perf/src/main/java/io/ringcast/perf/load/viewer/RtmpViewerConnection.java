@@ -108,6 +108,11 @@ public final class RtmpViewerConnection extends ViewerConnection implements Rtmp
     }
 
     @Override
+    public long ignoredMessages() {
+        return session.unknownMessages();
+    }
+
+    @Override
     public void onMedia(int messageTypeId, long timestampMs, DirectBuffer prefix, int prefixLength, int length,
                         long receivedNs) {
         if (messageTypeId == MessageTypeIds.VIDEO) {

@@ -22,14 +22,6 @@ public final class RunWindow {
         return nanoTime >= startNs && nanoTime < endNs;
     }
 
-    public long startNs() {
-        return startNs;
-    }
-
-    public long endNs() {
-        return endNs;
-    }
-
     /** Seconds between start and end, 0 while either is unset. */
     public double seconds() {
         long start = startNs;

@@ -36,7 +36,6 @@ public abstract class ViewerConnection {
     private SelectionKey key;
     private ViewerLoop loop;
     private boolean outputPending;
-    private long connectStartNs = FrameTracker.NOT_YET;
     private long connectedNs = FrameTracker.NOT_YET;
     private long endNs = FrameTracker.NOT_YET;
     private long deadlineNs = Long.MAX_VALUE;
@@ -78,7 +77,6 @@ public abstract class ViewerConnection {
     /** Loop thread: opens the socket and starts connecting. */
     final void open(ViewerLoop owner, Selector selector, long nowNs) {
         loop = owner;
-        connectStartNs = nowNs;
         if (group.mode() == ViewerMode.LATE_JOIN) {
             deadlineNs = nowNs + settings.lateJoinTimeoutNs();
         }
@@ -277,10 +275,6 @@ public abstract class ViewerConnection {
         return frames;
     }
 
-    public final long connectStartNs() {
-        return connectStartNs;
-    }
-
     /** When TCP connected, or {@link FrameTracker#NOT_YET}. */
     public final long connectedNs() {
         return connectedNs;
@@ -305,5 +299,10 @@ public abstract class ViewerConnection {
 
     public final long bytesInWindow() {
         return bytesInWindow;
+    }
+
+    /** Messages the protocol allows but the viewer skips unread (RTMP: AMF3, shared objects, aggregates). */
+    public long ignoredMessages() {
+        return 0;
     }
 }
