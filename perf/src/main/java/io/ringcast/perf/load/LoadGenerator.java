@@ -50,8 +50,8 @@ public final class LoadGenerator {
         JsonSummary.write(summary, json);
         TextSummary.print(summary, out);
         out.println("wrote " + json + " and " + options.out().resolve("latency.hlog"));
-        if (!LoadRun.anyViewerConnected(summary)) {
-            err.println("loadgen: no viewer connected");
+        if (!LoadRun.anyViewerAccepted(summary)) {
+            err.println("loadgen: the server accepted no viewer");
             return EXIT_SETUP_FAILED;
         }
         return 0;

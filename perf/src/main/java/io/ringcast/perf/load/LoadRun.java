@@ -10,6 +10,7 @@ import io.ringcast.perf.load.report.LatencyLog;
 import io.ringcast.perf.load.report.ProcCpu;
 import io.ringcast.perf.load.report.PublisherSummary;
 import io.ringcast.perf.load.report.RunSummary;
+import io.ringcast.perf.load.viewer.EndReason;
 import io.ringcast.perf.load.viewer.HttpFlvViewerConnection;
 import io.ringcast.perf.load.viewer.Protocol;
 import io.ringcast.perf.load.viewer.RtmpViewerConnection;
@@ -293,8 +294,9 @@ public final class LoadRun {
                 / (double) NANOS_PER_SECOND;
     }
 
-    /** Whether any viewer got its request out: a run where none did is a failed setup. */
-    public static boolean anyViewerConnected(RunSummary summary) {
-        return summary.groups().stream().anyMatch(g -> g.connected() > 0);
+    /** Whether the server accepted any viewer's request (sent, and neither refused nor answered with garbage). */
+    public static boolean anyViewerAccepted(RunSummary summary) {
+        return summary.groups().stream().anyMatch(g -> g.connected() - g.ends().getOrDefault(EndReason.REFUSED, 0)
+                - g.ends().getOrDefault(EndReason.PROTOCOL_ERROR, 0) > 0);
     }
 }

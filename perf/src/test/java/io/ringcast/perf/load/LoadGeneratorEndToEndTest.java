@@ -12,8 +12,9 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,6 +152,31 @@ class LoadGeneratorEndToEndTest {
         assertEquals(latencyCount, countInLog(List.of("httpflv", "rtmp")), "the interval log holds every latency");
     }
 
+    @Test
+    void shouldExitWithSetupFailureWhenNoViewerIsAcceptedOrThePublisherCannotConnect() throws Exception {
+        String unknown = "http://127.0.0.1:" + server.httpPort() + "/live/nobody.flv";
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertEquals(LoadGenerator.EXIT_SETUP_FAILED, LoadGenerator.run(new String[] {"--flv-url", unknown,
+            "--flv-viewers", "2", "--warmup-s", "0", "--duration-s", "1", "--out", WORK.resolve("refused").toString()},
+                quiet, errors), err.toString());
+        assertTrue(err.toString().contains("the server accepted no viewer"), err.toString());
+        JsonNode group = new ObjectMapper().readTree(WORK.resolve("refused/summary.json").toFile()).get("groups")
+                .get(0);
+        assertEquals(2, group.get("ends").get("refused").asInt(), group.toString());
+
+        int closedPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort();
+        }
+        assertEquals(LoadGenerator.EXIT_SETUP_FAILED, LoadGenerator.run(new String[] {"--flv", FLV.toString(),
+            "--publish", "rtmp://127.0.0.1:" + closedPort + "/live/x", "--flv-url", unknown, "--flv-viewers", "1",
+            "--out", WORK.resolve("no-publisher").toString()}, quiet, errors));
+        assertTrue(err.toString().contains("publisher failed"), err.toString());
+    }
+
     private static long countInLog(List<String> tags) throws Exception {
         long count = 0;
         List<String> seen = new ArrayList<>();
@@ -191,6 +217,6 @@ class LoadGeneratorEndToEndTest {
             assertEquals(0, make.await(60), make.output());
         }
         Files.move(partial, FLV);
-        assertTrue(new File(FLV.toString()).length() > 1_000_000);
+        assertTrue(Files.size(FLV) > 1_000_000);
     }
 }
