@@ -34,6 +34,22 @@ public final class FlvBytes {
         return out.toByteArray();
     }
 
+    /**
+     * A short file with both tracks: AVC sequence header, video frames at 23 (key), 56 and 90 ms, audio frames at 0,
+     * 23 and 46 ms, in interleaved order.
+     */
+    public static byte[] shortFile() {
+        return withHeader()
+                .tag(FlvFile.TYPE_VIDEO, 0, avcSequenceHeader())
+                .tag(FlvFile.TYPE_AUDIO, 0, aacFrame(10))
+                .tag(FlvFile.TYPE_VIDEO, 23, avcFrame(true, 50))
+                .tag(FlvFile.TYPE_AUDIO, 23, aacFrame(10))
+                .tag(FlvFile.TYPE_VIDEO, 56, avcFrame(false, 50))
+                .tag(FlvFile.TYPE_AUDIO, 46, aacFrame(10))
+                .tag(FlvFile.TYPE_VIDEO, 90, avcFrame(false, 50))
+                .toByteArray();
+    }
+
     /** An AVC NALU video tag body: header, then one NAL unit of {@code nalBytes} bytes (type 5 or 1). */
     public static byte[] avcFrame(boolean keyframe, int nalBytes) {
         byte[] body = new byte[5 + 4 + nalBytes];

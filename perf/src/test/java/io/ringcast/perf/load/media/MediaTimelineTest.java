@@ -37,15 +37,7 @@ class MediaTimelineTest {
 
     @Test
     void shouldLoopAFilePlanSoThatEveryTrackKeepsIncreasing() throws Exception {
-        FlvFile file = FlvFile.parse(FlvBytes.withHeader()
-                .tag(FlvFile.TYPE_VIDEO, 0, FlvBytes.avcSequenceHeader())
-                .tag(FlvFile.TYPE_AUDIO, 0, FlvBytes.aacFrame(10))
-                .tag(FlvFile.TYPE_VIDEO, 23, FlvBytes.avcFrame(true, 50))
-                .tag(FlvFile.TYPE_AUDIO, 23, FlvBytes.aacFrame(10))
-                .tag(FlvFile.TYPE_VIDEO, 56, FlvBytes.avcFrame(false, 50))
-                .tag(FlvFile.TYPE_AUDIO, 46, FlvBytes.aacFrame(10))
-                .tag(FlvFile.TYPE_VIDEO, 90, FlvBytes.avcFrame(false, 50))
-                .toByteArray(), "plan.flv");
+        FlvFile file = FlvFile.parse(FlvBytes.shortFile(), "plan.flv");
 
         PublishPlan plan = PublishPlan.of(file);
 

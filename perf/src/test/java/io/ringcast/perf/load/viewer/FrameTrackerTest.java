@@ -32,16 +32,7 @@ class FrameTrackerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        FlvFile file = FlvFile.parse(FlvBytes.withHeader()
-                .tag(FlvFile.TYPE_VIDEO, 0, FlvBytes.avcSequenceHeader())
-                .tag(FlvFile.TYPE_AUDIO, 0, FlvBytes.aacFrame(10))
-                .tag(FlvFile.TYPE_VIDEO, 23, FlvBytes.avcFrame(true, 50))
-                .tag(FlvFile.TYPE_AUDIO, 23, FlvBytes.aacFrame(10))
-                .tag(FlvFile.TYPE_VIDEO, 56, FlvBytes.avcFrame(false, 50))
-                .tag(FlvFile.TYPE_AUDIO, 46, FlvBytes.aacFrame(10))
-                .tag(FlvFile.TYPE_VIDEO, 90, FlvBytes.avcFrame(false, 50))
-                .toByteArray(), "t.flv");
-        sent = new SentFrames(PublishPlan.of(file));
+        sent = new SentFrames(PublishPlan.of(FlvFile.parse(FlvBytes.shortFile(), "t.flv")));
         tracker = new FrameTracker(group, window, sent);
         window.start(1_000);
         window.end(1_000_000);
