@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One HTTP-FLV viewer: packages frames as FLV tags onto a servlet output stream in non-blocking (async) mode.
@@ -66,6 +67,12 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private final AtomicBoolean completed = new AtomicBoolean();
     /** Whether the worker may use, is using, or may never again use the container's stream (see class comment). */
     private final AtomicInteger streamState = new AtomicInteger(STREAM_IDLE);
+    private final LongSupplier nanoClock;
+    /**
+     * The worker thread while it is inside a stream call, else null. Plain: only the thread that set it can find
+     * itself in it, and that thread always sees its own writes.
+     */
+    private Thread streamUser;
     private volatile Subscription subscription;
 
     /** Worker-owned: the epoch at which the container last said "not ready"; equal to the epoch means blocked. */
@@ -80,8 +87,14 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
      * @param out          the response stream; this sink becomes its write listener via {@link #listen()}
      */
     public HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out) {
+        this(asyncContext, out, System::nanoTime);
+    }
+
+    /** As {@link #HttpFlvSink(AsyncContext, ServletOutputStream)}, with the clock that bounds the end wait. */
+    HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, LongSupplier nanoClock) {
         this.asyncContext = asyncContext;
         this.out = out;
+        this.nanoClock = nanoClock;
     }
 
     /** Binds the subscription the callbacks signal; container thread, before the subscription is handed over. */
@@ -225,14 +238,23 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         // Not re-registered on a second startAsync: this sink serves exactly one async cycle.
     }
 
-    /** The container ends the request: waits out a stream call of the worker, then bars the worker for good. */
+    /**
+     * The container ends the request: waits out a stream call of the worker, then bars the worker for good. A
+     * container that reports a failed write from inside that call (Undertow's flush calls {@code onError} on the
+     * calling thread) is the worker itself: it must not wait for its own call, or it spins out the whole bound
+     * while every other viewer of its fan-out worker waits.
+     */
     private void endStream() {
-        long deadline = System.nanoTime() + END_WAIT_NS;
+        if (streamUser == Thread.currentThread()) {
+            streamState.set(STREAM_ENDED);
+            return;
+        }
+        long deadline = nanoClock.getAsLong() + END_WAIT_NS;
         while (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
             if (streamState.get() == STREAM_ENDED) {
                 return;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (nanoClock.getAsLong() - deadline > 0) {
                 streamState.set(STREAM_ENDED);
                 return;
             }
@@ -264,10 +286,12 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         if (!streamState.compareAndSet(STREAM_IDLE, STREAM_IN_USE)) {
             throw new IOException("the servlet container ended the viewer's request");
         }
+        streamUser = Thread.currentThread();
     }
 
     /** Fails harmlessly when an end callback stopped waiting and marked the stream ended meanwhile. */
     private void releaseStream() {
+        streamUser = null;
         streamState.compareAndSet(STREAM_IN_USE, STREAM_IDLE);
     }
 

@@ -17,13 +17,16 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sink against a scripted container, single-threaded: readiness handshake and byte layout. */
@@ -121,6 +124,23 @@ class HttpFlvSinkTest {
         assertTrue(sink.isClosed());
     }
 
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldEndAtOnceWhenTheContainerReportsAFailedFlushOnTheWorkersOwnThread() throws Exception {
+        AtomicLong frozenClock = new AtomicLong();
+        HttpFlvSink failing = new HttpFlvSink(asyncContext(completions), out, frozenClock::get);
+        out.ready = true;
+        failing.onWritePossible();
+        out.duringFlush = () -> failing.onError(new IOException("broken pipe"));
+
+        // Before the fix, onError waited for the worker's own flush call to return: with this clock, forever.
+        failing.flush();
+
+        out.duringFlush = null;
+        IOException e = assertThrows(IOException.class, failing::flush, "the stream is barred from now on");
+        assertEquals("the servlet container ended the viewer's request", e.getMessage());
+    }
+
     private static TrackFormat audioFormat() {
         return new TrackFormat(Codec.AAC, SyntheticStream.AAC_SEQUENCE_HEADER, 2, 0, 0, 44_100, 2);
     }
@@ -143,6 +163,7 @@ class HttpFlvSinkTest {
         int isReadyCalls;
         int writes;
         Runnable duringIsReady;
+        Runnable duringFlush;
 
         @Override
         public boolean isReady() {
@@ -156,6 +177,13 @@ class HttpFlvSinkTest {
 
         @Override
         public void setWriteListener(WriteListener listener) {
+        }
+
+        @Override
+        public void flush() {
+            if (duringFlush != null) {
+                duringFlush.run();
+            }
         }
 
         @Override
