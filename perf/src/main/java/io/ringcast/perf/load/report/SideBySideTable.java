@@ -2,6 +2,7 @@ package io.ringcast.perf.load.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,7 +92,7 @@ public final class SideBySideTable {
                 return group;
             }
         }
-        return summary.missingNode();
+        return MissingNode.getInstance();
     }
 
     private static String lateJoinP50(JsonNode summary) {
