@@ -94,6 +94,7 @@ public final class RingcastServer implements AutoCloseable {
                 .setDeploymentName(DEPLOYMENT_NAME)
                 .addServletContextAttribute(RingcastContext.ENGINE_ATTRIBUTE, engine)
                 .addListener(Servlets.listener(RingcastServletContextListener.class))
+                .addInnerHandlerChainWrapper(new UndertowConnectionAbort())
                 .setResourceManager(new ClassPathResourceManager(RingcastServer.class.getClassLoader(),
                         "META-INF/resources"));
     }

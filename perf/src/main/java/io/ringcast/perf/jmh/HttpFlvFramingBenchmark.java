@@ -52,7 +52,7 @@ public class HttpFlvFramingBenchmark {
         copy = new UnsafeBuffer(ByteBuffer.allocateDirect(FrameSink.HEADROOM_BYTES + frame.bytes
                 + FrameSink.TAILROOM_BYTES));
         frame.writeBody(copy, FrameSink.HEADROOM_BYTES);
-        sink = new HttpFlvSink(unusedAsyncContext(), new DiscardingOutputStream(blackhole));
+        sink = new HttpFlvSink(unusedAsyncContext(), new DiscardingOutputStream(blackhole), null);
         // The container's first onWritePossible: from now on the sink may ask the stream whether it is ready.
         sink.onWritePossible();
     }

@@ -7,6 +7,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.web.RingcastContext;
+import io.ringcast.web.http.ConnectionAbort;
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.http.PlayAccess;
 import jakarta.servlet.AsyncContext;
@@ -57,7 +58,7 @@ public final class HttpFlvServlet extends HttpServlet {
         startHeaders(response);
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        HttpFlvSink sink = new HttpFlvSink(async, response.getOutputStream());
+        HttpFlvSink sink = new HttpFlvSink(async, response.getOutputStream(), ConnectionAbort.of(request));
         Subscription subscription = new Subscription(stream, PROTOCOL, sink, engine.rings());
         sink.attach(subscription);
         sink.listen();

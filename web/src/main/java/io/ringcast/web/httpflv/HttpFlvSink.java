@@ -68,6 +68,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     /** Whether the worker may use, is using, or may never again use the container's stream (see class comment). */
     private final AtomicInteger streamState = new AtomicInteger(STREAM_IDLE);
     private final LongSupplier nanoClock;
+    /** Cuts the connection at once; null when the container offers no such thing. */
+    private final Runnable abort;
     /**
      * The worker thread while it is inside a stream call, else null. Plain: only the thread that set it can find
      * itself in it, and that thread always sees its own writes.
@@ -85,15 +87,17 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     /**
      * @param asyncContext the viewer's started async context; completed by {@link #close}
      * @param out          the response stream; this sink becomes its write listener via {@link #listen()}
+     * @param abort        the container's {@link io.ringcast.web.http.ConnectionAbort}, or null if it has none
      */
-    public HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out) {
-        this(asyncContext, out, System::nanoTime);
+    public HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, Runnable abort) {
+        this(asyncContext, out, abort, System::nanoTime);
     }
 
-    /** As {@link #HttpFlvSink(AsyncContext, ServletOutputStream)}, with the clock that bounds the end wait. */
-    HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, LongSupplier nanoClock) {
+    /** As {@link #HttpFlvSink(AsyncContext, ServletOutputStream, Runnable)}, with the clock bounding the end wait. */
+    HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, Runnable abort, LongSupplier nanoClock) {
         this.asyncContext = asyncContext;
         this.out = out;
+        this.abort = abort;
         this.nanoClock = nanoClock;
     }
 
@@ -182,6 +186,11 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, bytesWritten);
         if (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
             // The container ended the request itself; its objects may serve another request already.
+            return;
+        }
+        if (reason == CloseReason.TOO_SLOW && abort != null) {
+            // complete() would first send what the container buffered, to a viewer that does not read it.
+            abort.run();
             return;
         }
         try {

@@ -76,7 +76,7 @@ class HttpFlvAllocationTest {
         stream = new SyntheticStream(engine, "live/alloc");
         publishNext();
         CountingOutputStream out = new CountingOutputStream();
-        HttpFlvSink sink = new HttpFlvSink(completingAsyncContext(), out);
+        HttpFlvSink sink = new HttpFlvSink(completingAsyncContext(), out, null);
         Subscription viewer = new Subscription(stream.publisher().stream(), "httpflv", sink, RingConfig.DEFAULTS);
         sink.attach(viewer);
         sink.onWritePossible();

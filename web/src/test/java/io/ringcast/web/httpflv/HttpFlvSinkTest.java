@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpFlvSinkTest {
     private final ScriptedOutput out = new ScriptedOutput();
     private final AtomicInteger completions = new AtomicInteger();
-    private final HttpFlvSink sink = new HttpFlvSink(asyncContext(completions), out);
+    private final HttpFlvSink sink = new HttpFlvSink(asyncContext(completions), out, null);
 
     @Test
     void shouldWaitForTheFirstWritePossibleBeforeAskingTheContainer() throws Exception {
@@ -116,6 +116,20 @@ class HttpFlvSinkTest {
     }
 
     @Test
+    void shouldCutTheConnectionOfAViewerDroppedForBeingTooSlowInsteadOfFinishingItsResponse() {
+        AtomicInteger aborts = new AtomicInteger();
+        HttpFlvSink slow = new HttpFlvSink(asyncContext(completions), out, aborts::incrementAndGet);
+        slow.close(CloseReason.TOO_SLOW);
+        assertEquals(1, aborts.get(), "connection cut");
+        assertEquals(0, completions.get(), "no attempt to send the buffered rest");
+
+        HttpFlvSink leaving = new HttpFlvSink(asyncContext(completions), out, aborts::incrementAndGet);
+        leaving.close(CloseReason.STREAM_CLOSED);
+        assertEquals(1, aborts.get());
+        assertEquals(1, completions.get(), "any other end finishes the response");
+    }
+
+    @Test
     void shouldCompleteTheAsyncContextOnce() {
         sink.close(CloseReason.TOO_SLOW);
         sink.close(CloseReason.VIEWER_LEFT);
@@ -128,7 +142,7 @@ class HttpFlvSinkTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldEndAtOnceWhenTheContainerReportsAFailedFlushOnTheWorkersOwnThread() throws Exception {
         AtomicLong frozenClock = new AtomicLong();
-        HttpFlvSink failing = new HttpFlvSink(asyncContext(completions), out, frozenClock::get);
+        HttpFlvSink failing = new HttpFlvSink(asyncContext(completions), out, null, frozenClock::get);
         out.ready = true;
         failing.onWritePossible();
         out.duringFlush = () -> failing.onError(new IOException("broken pipe"));

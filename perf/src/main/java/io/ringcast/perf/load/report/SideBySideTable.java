@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  */
 public final class SideBySideTable {
     private static final Pattern RUN_DIRECTORY = Pattern.compile("(.+)-(\\d+)");
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    /** G1's {@code garbage-first heap total 57344K, used 8692K} or ZGC's {@code ZHeap used 54M, capacity ...}. */
+    private static final Pattern HEAP_USED =
+            Pattern.compile("heap\\s+total \\d+K, used (\\d+)K|ZHeap\\s+used (\\d+)M");
     private static final double MICROS_PER_MILLI = 1_000.0;
 
     private SideBySideTable() {
@@ -109,7 +111,10 @@ public final class SideBySideTable {
             return -1;
         }
         Matcher used = HEAP_USED.matcher(Files.readString(heapInfo));
-        return used.find() ? Long.parseLong(used.group(1)) : -1;
+        if (!used.find()) {
+            return -1;
+        }
+        return used.group(1) != null ? Long.parseLong(used.group(1)) : Long.parseLong(used.group(2)) * 1024;
     }
 
     private static String ms(JsonNode micros) {
