@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +41,9 @@ class LatencyAggregatorTest {
         return sums;
     }
 
-    static LatencyReportData aggregate(List<Path> files, long fromMs, long toMs, int shards) throws IOException {
-        return LatencyLogs.aggregate(files, fromMs, toMs, 60_000, 10, shards);
+    /** Small parts, so that every file is read in many parts, by several threads when {@code threads > 1}. */
+    static LatencyReportData aggregate(List<Path> files, long fromMs, long toMs, int threads) throws IOException {
+        return LatencyLogs.aggregate(files, fromMs, toMs, 10, threads, 64 * 1024).result();
     }
 
     @Test
@@ -48,8 +51,8 @@ class LatencyAggregatorTest {
         Path file = dir.resolve("a.hlog");
         SyntheticLatencyLogs.write(file, 5, START_MS, 60, 10, 7);
 
-        for (int shards : new int[] {1, 3}) {
-            LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, shards);
+        for (int threads : new int[] {1, 3}) {
+            LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, threads);
             Map<String, Histogram> expected = reference(file, Long.MIN_VALUE, Long.MAX_VALUE);
             assertEquals(expected.keySet().stream().toList(),
                     data.tags().stream().map(LatencyReportData.TagSummary::tag).sorted().toList());
@@ -66,6 +69,31 @@ class LatencyAggregatorTest {
             assertEquals(5 * 2 * 60, data.intervals());
             assertEquals(START_MS, data.firstStartMs());
             assertEquals(START_MS + 600_000, data.lastEndMs());
+        }
+    }
+
+    @Test
+    void shouldFollowANewBaseTimeInTheMiddleOfAnAppendedLogWhateverPartItFallsIn() throws IOException {
+        Path first = dir.resolve("first.hlog");
+        Path restart = dir.resolve("restart.hlog");
+        SyntheticLatencyLogs.write(first, 3, START_MS, 40, 10, 21);
+        SyntheticLatencyLogs.write(restart, 3, START_MS + 3_600_000, 40, 10, 22);
+        Path appended = dir.resolve("appended.hlog");
+        Files.write(appended, Files.readAllBytes(first));
+        Files.write(appended, Files.readAllBytes(restart), StandardOpenOption.APPEND);
+
+        Map<String, Histogram> expected = reference(appended, Long.MIN_VALUE, Long.MAX_VALUE);
+        for (long partBytes : new long[] {1_000, 7_777, 1L << 30}) {
+            LatencyReportData data = LatencyLogs.aggregate(List.of(appended), Long.MIN_VALUE, Long.MAX_VALUE, 5, 2,
+                    partBytes).result();
+            assertEquals(3 * 2 * 80, data.intervals(), "part bytes " + partBytes);
+            assertEquals(START_MS, data.firstStartMs());
+            assertEquals(START_MS + 3_600_000 + 400_000, data.lastEndMs());
+            for (LatencyReportData.TagSummary row : data.tags()) {
+                assertEquals(expected.get(row.tag()).getTotalCount(), row.count(), row.tag());
+                assertEquals(expected.get(row.tag()).getValueAtPercentile(99), row.p99Ns(), row.tag());
+                assertEquals(80, row.intervals(), row.tag());
+            }
         }
     }
 

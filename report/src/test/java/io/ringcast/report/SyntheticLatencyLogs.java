@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * {@link HistogramLogWriter}: per interval and tag {@code live/sNNN/protocol} an auto-resizing 3-digit histogram
  * in nanoseconds of 600-900 frames, log-normal around 200 µs, a rare spike of 2-40 ms, and now and then a slow
  * interval (everything 3-8x). Deterministic for a seed. Also a command for the full-day performance run:
- * {@code java -cp ... io.ringcast.ops.latency.SyntheticLatencyLogs DIR [streams] [hours] [interval_s]}.
+ * {@code java -cp ... io.ringcast.report.SyntheticLatencyLogs DIR [streams] [hours] [interval_s]}.
  */
 public final class SyntheticLatencyLogs {
     public static final String[] PROTOCOLS = {"httpflv", "rtmp"};

@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.Histogram;
 
@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * Sums interval histograms, in one pass and in any order, into what a report shows: per tag (stream/protocol) the
  * counts of all its intervals; per protocol one summed histogram per time bucket and the worst intervals by maximum
  * in a bounded heap. No interval is kept, so a day of logs for hundreds of streams fits in little memory. Intervals
- * count when their start lies in {@code [fromMs, toMs)}. A shard sees only its share of the tags, so shards can run
- * on several threads and be {@link #merge merged}. One thread per instance.
+ * count when their start lies in {@code [fromMs, toMs)}. Several instances can each take a part of the logs on
+ * their own thread and then be {@link #merge merged}. One thread per instance.
  */
 public final class LatencyAggregator {
     private static final IndexLayout NS_3_DIGITS = new IndexLayout(1, 3);
@@ -27,8 +27,6 @@ public final class LatencyAggregator {
     private final long toMs;
     private final long bucketMs;
     private final int worstCount;
-    private final int shard;
-    private final int shards;
     private final Map<String, TagState> tags = new HashMap<>();
     private final Map<String, ProtocolSeries> series = new HashMap<>();
     /** Per protocol (an HLS segment's seconds would crowd out every frame's milliseconds). */
@@ -40,35 +38,24 @@ public final class LatencyAggregator {
 
     /**
      * @param bucketMs   width of the over-time points (positive)
-     * @param worstCount how many worst intervals to keep
-     * @param shard      which share of the tags this instance takes, 0 .. {@code shards - 1}
+     * @param worstCount how many worst intervals to keep per protocol
      */
-    public LatencyAggregator(long fromMs, long toMs, long bucketMs, int worstCount, int shard, int shards) {
+    public LatencyAggregator(long fromMs, long toMs, long bucketMs, int worstCount) {
         if (bucketMs < 1) {
             throw new IllegalArgumentException("bucketMs must be positive: " + bucketMs);
         }
         if (worstCount < 0) {
             throw new IllegalArgumentException("worstCount must not be negative: " + worstCount);
         }
-        if (shards < 1 || shard < 0 || shard >= shards) {
-            throw new IllegalArgumentException("shard must be 0.." + (shards - 1) + ": " + shard);
-        }
         this.fromMs = fromMs;
         this.toMs = toMs;
         this.bucketMs = bucketMs;
         this.worstCount = worstCount;
-        this.shard = shard;
-        this.shards = shards;
     }
 
     /** One aggregator for every tag and all time. */
     public static LatencyAggregator all(long bucketMs, int worstCount) {
-        return new LatencyAggregator(Long.MIN_VALUE, Long.MAX_VALUE, bucketMs, worstCount, 0, 1);
-    }
-
-    /** Whether this shard takes the tag. */
-    public boolean wants(String tag) {
-        return Math.floorMod(tag.hashCode(), shards) == shard;
+        return new LatencyAggregator(Long.MIN_VALUE, Long.MAX_VALUE, bucketMs, worstCount);
     }
 
     /** Whether an interval starting then counts. */
@@ -82,9 +69,9 @@ public final class LatencyAggregator {
         add(tag, interval.getStartTimeStamp(), interval.getEndTimeStamp(), scratch);
     }
 
-    /** Adds the interval {@code decoded} holds, if its tag is this shard's and its start is in range. */
+    /** Adds the interval {@code decoded} holds if its start is in range. */
     public void add(String tag, long startMs, long endMs, IntervalDecoder decoded) {
-        if (!inRange(startMs) || !wants(tag)) {
+        if (!inRange(startMs)) {
             return;
         }
         intervals++;
@@ -95,8 +82,14 @@ public final class LatencyAggregator {
             state = newTagState(tag, decoded.layout());
         }
         state.intervals++;
-        state.total.add(decoded.layout(), decoded.indexes(), decoded.counts(), decoded.size());
-        state.series.add(Math.floorDiv(startMs, bucketMs), decoded);
+        Counts bucket = state.series.current(Math.floorDiv(startMs, bucketMs));
+        IndexLayout layout = decoded.layout();
+        if (layout.equals(state.total.layout()) && layout.equals(bucket.layout())) {
+            decoded.addTo(state.total, bucket);
+        } else {
+            state.total.add(layout, decoded.indexes(), decoded.counts(), decoded.size());
+            bucket.add(layout, decoded.indexes(), decoded.counts(), decoded.size());
+        }
         if (worstCount > 0 && decoded.maxIndex() >= 0) {
             long maxNs = decoded.maxValue();
             PriorityQueue<Worst> queue = state.worst;
@@ -107,7 +100,7 @@ public final class LatencyAggregator {
         }
     }
 
-    /** Takes everything {@code other} (another shard) added. */
+    /** Takes everything {@code other} (an aggregator of another part of the logs, same range and bucket) added. */
     public void merge(LatencyAggregator other) {
         intervals += other.intervals;
         firstStartMs = Math.min(firstStartMs, other.firstStartMs);
@@ -209,12 +202,13 @@ public final class LatencyAggregator {
             this.current = new Counts(layout);
         }
 
-        void add(long bucket, IntervalDecoder decoded) {
+        /** The sum of the bucket being filled, closing the previous one when {@code bucket} is another. */
+        Counts current(long bucket) {
             if (bucket != currentBucket) {
                 closeCurrent();
                 currentBucket = bucket;
             }
-            current.add(decoded.layout(), decoded.indexes(), decoded.counts(), decoded.size());
+            return current;
         }
 
         void closeCurrent() {

@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.Histogram;
 
@@ -68,6 +68,23 @@ public final class Counts {
         if (index > maxIndex) {
             maxIndex = index;
         }
+    }
+
+    /**
+     * The counts array with room for indexes below {@code length}, for a caller adding to it directly; it must then
+     * report what it added with {@link #added}.
+     */
+    long[] capacity(int length) {
+        if (length > counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(length, counts.length * 2));
+        }
+        return counts;
+    }
+
+    /** Books {@code total} counts added directly to the {@link #capacity} array, the highest at {@code highest}. */
+    void added(long total, int highest) {
+        totalCount += total;
+        maxIndex = Math.max(maxIndex, highest);
     }
 
     /** Adds what {@code other} counted. */
