@@ -59,15 +59,25 @@ public final class LatencyLogs {
     /** Like {@link #report} but the aggregator itself, to add more (e.g. in-memory) intervals before the result. */
     public static LatencyAggregator aggregate(List<Path> files, long fromMs, long toMs, int worst, int threads)
             throws IOException {
-        return aggregate(files, fromMs, toMs, worst, threads, PART_BYTES);
+        return aggregate(files, fromMs, toMs, toMs, worst, threads, PART_BYTES);
     }
 
-    static LatencyAggregator aggregate(List<Path> files, long fromMs, long toMs, int worst, int threads,
-                                       long partBytes) throws IOException {
+    /**
+     * Like {@link #aggregate(List, long, long, int, int)}, but reads only the logged intervals starting before
+     * {@code logsBeforeMs}: a live server's report takes those from the logs and the later ones from memory.
+     */
+    public static LatencyAggregator aggregate(List<Path> files, long fromMs, long toMs, long logsBeforeMs, int worst,
+                                              int threads) throws IOException {
+        return aggregate(files, fromMs, toMs, logsBeforeMs, worst, threads, PART_BYTES);
+    }
+
+    static LatencyAggregator aggregate(List<Path> files, long fromMs, long toMs, long logsBeforeMs, int worst,
+                                       int threads, long partBytes) throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive: " + threads);
         }
-        LogIndex index = index(files, fromMs, toMs, partBytes);
+        long logsToMs = Math.min(toMs, logsBeforeMs);
+        LogIndex index = index(files, fromMs, logsToMs, partBytes);
         long bucketMs = bucketMs(index.span(), MAX_POINTS);
         List<LatencyAggregator> aggregators = new ArrayList<>();
         int workers = (int) Math.min(threads, Math.max(1, index.parts().size()));
@@ -76,9 +86,9 @@ public final class LatencyLogs {
         }
         AtomicInteger next = new AtomicInteger();
         if (workers == 1) {
-            decodeParts(index.parts(), next, aggregators.get(0));
+            decodeParts(index.parts(), fromMs, logsToMs, next, aggregators.get(0));
         } else {
-            decodeInParallel(index.parts(), next, aggregators);
+            decodeInParallel(index.parts(), fromMs, logsToMs, next, aggregators);
         }
         LatencyAggregator all = aggregators.get(0);
         for (int i = 1; i < workers; i++) {
@@ -133,8 +143,8 @@ public final class LatencyLogs {
         return Math.max(BUCKET_WIDTHS_MS[BUCKET_WIDTHS_MS.length - 1], spanMs / points);
     }
 
-    private static void decodeInParallel(List<LogPart> parts, AtomicInteger next, List<LatencyAggregator> aggregators)
-            throws IOException {
+    private static void decodeInParallel(List<LogPart> parts, long fromMs, long toMs, AtomicInteger next,
+                                         List<LatencyAggregator> aggregators) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(aggregators.size(), r -> {
             Thread t = new Thread(r, "latency-report-decoder");
             t.setDaemon(true);
@@ -144,7 +154,7 @@ public final class LatencyLogs {
             List<Future<?>> done = new ArrayList<>();
             for (LatencyAggregator a : aggregators) {
                 done.add(pool.submit(() -> {
-                    decodeParts(parts, next, a);
+                    decodeParts(parts, fromMs, toMs, next, a);
                     return null;
                 }));
             }
@@ -161,13 +171,16 @@ public final class LatencyLogs {
         }
     }
 
-    /** Takes parts in turn (shared counter {@code next}) until none is left, decoding their intervals in range. */
-    private static void decodeParts(List<LogPart> parts, AtomicInteger next, LatencyAggregator aggregator)
-            throws IOException {
+    /**
+     * Takes parts in turn (shared counter {@code next}) until none is left, decoding their intervals starting in
+     * {@code [fromMs, toMs)}.
+     */
+    private static void decodeParts(List<LogPart> parts, long fromMs, long toMs, AtomicInteger next,
+                                    LatencyAggregator aggregator) throws IOException {
         IntervalLogScanner scanner = new IntervalLogScanner();
         IntervalDecoder decoder = new IntervalDecoder();
         IntervalLogScanner.Visitor visitor = (position, tag, startMs, endMs, text, offset, length) -> {
-            if (aggregator.inRange(startMs)) {
+            if (startMs >= fromMs && startMs < toMs) {
                 decoder.decode(text, offset, length);
                 aggregator.add(tag, startMs, endMs, decoder);
             }

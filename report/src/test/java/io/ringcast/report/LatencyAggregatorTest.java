@@ -43,7 +43,7 @@ class LatencyAggregatorTest {
 
     /** Small parts, so that every file is read in many parts, by several threads when {@code threads > 1}. */
     static LatencyReportData aggregate(List<Path> files, long fromMs, long toMs, int threads) throws IOException {
-        return LatencyLogs.aggregate(files, fromMs, toMs, 10, threads, 64 * 1024).result();
+        return LatencyLogs.aggregate(files, fromMs, toMs, toMs, 10, threads, 64 * 1024).result();
     }
 
     @Test
@@ -84,8 +84,8 @@ class LatencyAggregatorTest {
 
         Map<String, Histogram> expected = reference(appended, Long.MIN_VALUE, Long.MAX_VALUE);
         for (long partBytes : new long[] {1_000, 7_777, 1L << 30}) {
-            LatencyReportData data = LatencyLogs.aggregate(List.of(appended), Long.MIN_VALUE, Long.MAX_VALUE, 5, 2,
-                    partBytes).result();
+            LatencyReportData data = LatencyLogs.aggregate(List.of(appended), Long.MIN_VALUE, Long.MAX_VALUE,
+                    Long.MAX_VALUE, 5, 2, partBytes).result();
             assertEquals(3 * 2 * 80, data.intervals(), "part bytes " + partBytes);
             assertEquals(START_MS, data.firstStartMs());
             assertEquals(START_MS + 3_600_000 + 400_000, data.lastEndMs());
