@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads interval log files into {@link LatencyReportData} in two passes. The first, on the calling thread, reads
- * only line heads: the time span (which sets the width of the over-time points) and a {@link LogPart} every
+ * only line heads (through a memory map): the time span (which sets the width of the over-time points) and a {@link LogPart} every
  * {@value #PART_BYTES} bytes with the header state there. The second decodes every interval in range once, the
  * parts taken in turn by {@code threads} threads, each into its own {@link LatencyAggregator}; the aggregators are
  * merged at the end. Most of the time goes into zlib (about 5 µs per logged histogram), so the threads share the
@@ -106,7 +106,7 @@ public final class LatencyLogs {
             IntervalLogScanner.Checkpoint[] partStart = {IntervalLogScanner.Checkpoint.START};
             boolean[] anyInRange = {false};
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                scanner.scan(file, channel, (position, tag, startMs, endMs, text, offset, length) -> {
+                scanner.scanHeads(file, channel, (position, tag, startMs, endMs, text, offset, length) -> {
                     if (position - partStart[0].position() >= partBytes) {
                         if (anyInRange[0]) {
                             parts.add(new LogPart(file, partStart[0], position));
