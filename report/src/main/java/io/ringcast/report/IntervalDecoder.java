@@ -83,18 +83,76 @@ public final class IntervalDecoder {
     }
 
     /**
-     * Adds the last interval's counts to both sums, which must have its {@link #layout()}: straight from the encoded
-     * payload, one pass and no entry list. Afterwards {@link #totalCount()} and {@link #maxIndex()} are known.
+     * Adds the last interval's counts to both sums ({@code second} may be null), which must have its
+     * {@link #layout()}: straight from the encoded payload, one pass and no entry list. Afterwards
+     * {@link #totalCount()} and {@link #maxIndex()} are known.
      */
     public void addTo(Counts first, Counts second) {
-        assert first.layout().equals(layout) && second.layout().equals(layout);
+        assert first.layout().equals(layout) && (second == null || second.layout().equals(layout));
         if (entriesRead) {
             first.add(layout, indexes, counts, size);
-            second.add(layout, indexes, counts, size);
+            if (second != null) {
+                second.add(layout, indexes, counts, size);
+            }
             return;
         }
         long[] a = first.capacity(indexLimit);
-        long[] b = second.capacity(indexLimit);
+        long[] b = second == null ? null : second.capacity(indexLimit);
+        if (b == null) {
+            addCounts(a);
+        } else {
+            addCounts(a, b);
+        }
+        long total = totalCount;
+        int highest = maxIndex;
+        int lowest = highest < 0 ? Integer.MAX_VALUE : firstCountedIndex();
+        first.added(total, lowest, highest);
+        if (second != null) {
+            second.added(total, lowest, highest);
+        }
+        totalsKnown = true;
+    }
+
+    /** Adds the payload's counts to {@code a}; sets {@link #totalCount} and {@link #maxIndex}. */
+    private void addCounts(long[] a) {
+        byte[] in = inflated;
+        int limit = indexLimit;
+        long total = 0;
+        int highest = -1;
+        int index = 0;
+        int p = payloadStart;
+        int end = payloadEnd;
+        while (p < end) {
+            int v = in[p++];
+            long raw;
+            if (v >= 0) {
+                raw = v;
+            } else {
+                raw = v & 0x7f;
+                int shift = 7;
+                do {
+                    v = in[p++];
+                    raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
+                    shift += 7;
+                } while (v < 0 && shift <= 56);
+            }
+            long count = (raw >>> 1) ^ -(raw & 1);
+            if (index < 0 || index >= limit) {
+                throw new IllegalArgumentException("histogram payload goes beyond its highest trackable value");
+            }
+            long negative = count >> 63;
+            long added = count & ~negative;
+            a[index] += added;
+            total += added;
+            highest = added != 0 ? index : highest;
+            index += (int) ((negative & -count) | (~negative & 1));
+        }
+        totalCount = total;
+        maxIndex = highest;
+    }
+
+    /** As {@link #addCounts(long[])}, adding to both arrays. */
+    private void addCounts(long[] a, long[] b) {
         byte[] in = inflated;
         int limit = indexLimit;
         long total = 0;
@@ -129,11 +187,8 @@ public final class IntervalDecoder {
             highest = added != 0 ? index : highest;
             index += (int) ((negative & -count) | (~negative & 1));
         }
-        first.added(total, highest);
-        second.added(total, highest);
         totalCount = total;
         maxIndex = highest;
-        totalsKnown = true;
     }
 
     /**
@@ -180,6 +235,28 @@ public final class IntervalDecoder {
         payloadStart = HEADER_BYTES;
         payloadEnd = HEADER_BYTES + payloadLength;
         return true;
+    }
+
+    /** Index of the first positive count of the payload (which has one): the lowest counted index. */
+    private int firstCountedIndex() {
+        byte[] in = inflated;
+        int index = 0;
+        int p = payloadStart;
+        while (true) {
+            long raw = 0;
+            int shift = 0;
+            int v;
+            do {
+                v = in[p++];
+                raw |= ((long) (v & 0x7f)) << shift;
+                shift += 7;
+            } while (v < 0 && shift < 64);
+            long count = (raw >>> 1) ^ -(raw & 1);
+            if (count > 0) {
+                return index;
+            }
+            index += count < 0 ? (int) -count : 1;
+        }
     }
 
     private void readTotals() {

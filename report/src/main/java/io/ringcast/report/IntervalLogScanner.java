@@ -34,7 +34,7 @@ public final class IntervalLogScanner {
     /** What {@link #scanHeads} maps at a time (a mapping holds at most 2 GB). */
     private static final long MAP_BYTES = 1L << 30;
     /** What {@link #scanHeads} copies of a line it does not read whole: room for any tag and the four numbers. */
-    private static final int HEAD_BYTES = 256;
+    private static final int HEAD_BYTES = 160;
     /** Longest line head (tag, start, length, max) whose line end is predicted. */
     private static final int MAX_LINE_HEAD_BYTES = 512;
     /** Base64 characters holding the 8 bytes of a compressed histogram's cookie and length. */
@@ -74,6 +74,8 @@ public final class IntervalLogScanner {
     private double startTimeSec;
     private double baseTimeSec;
     private boolean baseTimeSeen;
+    /** Whether visitors get the tag: not in {@link #scanHeads}, whose callers want times only. */
+    private boolean readTags;
 
     /** Reads the whole file. Throws an {@link IOException} naming the file and byte position of a malformed line. */
     public void scan(Path file, FileChannel channel, Visitor visitor) throws IOException {
@@ -89,6 +91,7 @@ public final class IntervalLogScanner {
         startTimeSec = from.startTimeSec();
         baseTimeSec = from.baseTimeSec();
         baseTimeSeen = from.baseTimeSeen();
+        readTags = true;
         long bufPosition = from.position();
         int filled = 0;
         boolean eof = false;
@@ -123,13 +126,14 @@ public final class IntervalLogScanner {
 
     /**
      * Reads the whole file for the intervals' times only, through a memory map and touching little more than each
-     * line's head: the visitor gets the head as {@code text} (no histogram). Much cheaper than {@link #scan} on
-     * large logs, for a first pass.
+     * line's head: the visitor gets no tag (null) and the head as {@code text} (no histogram). Much cheaper than
+     * {@link #scan} on large logs, for a first pass.
      */
     public void scanHeads(Path file, FileChannel channel, Visitor visitor) throws IOException {
         startTimeSec = 0;
         baseTimeSec = 0;
         baseTimeSeen = false;
+        readTags = false;
         long size = channel.size();
         long mapStart = 0;
         while (mapStart < size) {
@@ -201,7 +205,7 @@ public final class IntervalLogScanner {
      * follows it. -1 when the line is no such data line or its head is not within {@code filled}; the caller checks
      * that a line end follows.
      */
-    private static long predictedLineLength(byte[] b, int start, int filled) {
+    static long predictedLineLength(byte[] b, int start, int filled) {
         if (start >= filled || b[start] != 'T' && (b[start] < '0' || b[start] > '9')) {
             return -1;
         }
@@ -216,17 +220,23 @@ public final class IntervalLogScanner {
         if (commas > 0 || p + COOKIE_AND_LENGTH_CHARS > filled) {
             return -1;
         }
-        long high = 0;
+        // 12 characters are 72 bits: the cookie (32) and the length (32), then 8 bits of what follows. In two
+        // parts, as a long holds 64: 8 characters (cookie, 16 bits of length), then 4 (16 bits of length, 8 more).
+        long first = 0;
+        long second = 0;
         for (int i = 0; i < COOKIE_AND_LENGTH_CHARS; i++) {
             int v = BASE64_VALUES[b[p + i] & 0xff];
             if (v < 0) {
                 return -1;
             }
-            high = high << 6 | v;
+            if (i < 8) {
+                first = first << 6 | v;
+            } else {
+                second = second << 6 | v;
+            }
         }
-        // 72 bits: cookie (32), length (32), 8 bits of what follows.
-        int cookie = (int) (high >>> 40);
-        long length = (high >>> 8) & 0xffffffffL;
+        int cookie = (int) (first >>> 16);
+        long length = (first & 0xffff) << 16 | second >>> 8;
         if ((cookie & COOKIE_BASE_MASK) != V2_COMPRESSED_COOKIE || length > Integer.MAX_VALUE) {
             return -1;
         }
@@ -275,7 +285,7 @@ public final class IntervalLogScanner {
         String tag = UNTAGGED;
         if (startsWith(b, start, end, TAG_PREFIX)) {
             int comma = comma(b, start, end);
-            tag = tags.intern(b, start + TAG_PREFIX.length, comma);
+            tag = readTags ? tags.intern(b, start + TAG_PREFIX.length, comma) : null;
             p = comma + 1;
         }
         int c1 = comma(b, p, end);

@@ -98,6 +98,43 @@ class LatencyAggregatorTest {
     }
 
     @Test
+    void shouldMatchHdrHistogramPerTimeBucketWhenBucketsHoldManyIntervals() throws IOException {
+        Path file = dir.resolve("long.hlog");
+        SyntheticLatencyLogs.write(file, 2, START_MS, 2_000, 10, 31);
+
+        LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, 2);
+
+        assertEquals(60_000, data.bucketMs(), "20 000 s in at most 500 points: 6 intervals per bucket");
+        Map<String, Histogram> buckets = new TreeMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            for (EncodableHistogram e = reader.nextIntervalHistogram(); e != null; e = reader.nextIntervalHistogram()) {
+                Histogram h = (Histogram) e;
+                String key = LatencyAggregator.protocolOf(h.getTag()) + "@" + Math.floorDiv(h.getStartTimeStamp(),
+                        60_000) * 60_000;
+                buckets.computeIfAbsent(key, k -> new Histogram(1, 3_600_000_000_000L, 3)).add(h);
+            }
+        }
+        int points = 0;
+        for (Map.Entry<String, List<LatencyReportData.SeriesPoint>> e : data.series().entrySet()) {
+            for (LatencyReportData.SeriesPoint p : e.getValue()) {
+                Histogram h = buckets.get(e.getKey() + "@" + p.startMs());
+                assertEquals(h.getTotalCount(), p.count(), e.getKey() + " " + p.startMs());
+                assertEquals(h.getValueAtPercentile(50), p.p50Ns());
+                assertEquals(h.getValueAtPercentile(99), p.p99Ns());
+                assertEquals(h.getMaxValue(), p.maxNs());
+                points++;
+            }
+        }
+        assertEquals(buckets.size(), points);
+        Map<String, Histogram> expected = reference(file, Long.MIN_VALUE, Long.MAX_VALUE);
+        for (LatencyReportData.TagSummary row : data.tags()) {
+            assertEquals(expected.get(row.tag()).getTotalCount(), row.count(), row.tag());
+            assertEquals(expected.get(row.tag()).getValueAtPercentile(90), row.p90Ns(), row.tag());
+            assertEquals(expected.get(row.tag()).getMaxValue(), row.maxNs(), row.tag());
+        }
+    }
+
+    @Test
     void shouldCountOnlyIntervalsStartingInTheRange() throws IOException {
         Path file = dir.resolve("b.hlog");
         SyntheticLatencyLogs.write(file, 2, START_MS, 60, 10, 8);
