@@ -142,6 +142,24 @@ public final class Counts {
         }
     }
 
+    /** The non-zero counts, compactly. */
+    SparseCounts toSparse() {
+        int n = 0;
+        for (int i = minIndex; i <= maxIndex; i++) {
+            n += counts[i] != 0 ? 1 : 0;
+        }
+        int[] indexes = new int[n];
+        long[] values = new long[n];
+        int k = 0;
+        for (int i = minIndex; i <= maxIndex && k < n; i++) {
+            if (counts[i] != 0) {
+                indexes[k] = i;
+                values[k++] = counts[i];
+            }
+        }
+        return new SparseCounts(layout, indexes, values);
+    }
+
     /** Highest value counted (as HdrHistogram reports a maximum), 0 when empty. */
     public long maxValue() {
         return maxIndex < 0 ? 0 : arithmetic.highestValueAtIndex(maxIndex);

@@ -15,8 +15,9 @@ import static io.ringcast.report.HistogramEncoding.V2_ENCODING_COOKIE;
 
 /**
  * Decodes one base64 compressed histogram of an interval log, reusing its buffers: no histogram is allocated for the
- * usual encoding. After {@link #decode}, either {@link #addTo} adds the counts straight into two sums while reading
- * them (the fast path of a report), or {@link #indexes()} and friends give the non-zero (index, count) entries. That encoding (HdrHistogram's V2, as
+ * usual encoding. After {@link #decode}, either {@link #addTo} adds the counts straight into a sum while reading
+ * them (the fast path of a report), or {@link #indexes()} and friends give the non-zero (index, count) entries.
+ * That encoding (HdrHistogram's V2, as
  * {@code HistogramLogWriter} writes it) is a cookie and length, then zlib of a 40-byte header (cookie, payload
  * length, normalizing index offset, significant digits, lowest discernible value, highest trackable value, double
  * conversion ratio) and the counts by index as ZigZag LEB128 numbers, where a negative number skips that many zero
@@ -83,112 +84,72 @@ public final class IntervalDecoder {
     }
 
     /**
-     * Adds the last interval's counts to both sums ({@code second} may be null), which must have its
-     * {@link #layout()}: straight from the encoded payload, one pass and no entry list. Afterwards
-     * {@link #totalCount()} and {@link #maxIndex()} are known.
+     * Adds the last interval's counts to {@code target}, which must have its {@link #layout()}: straight from the
+     * encoded payload, one pass and no entry list. Afterwards {@link #totalCount()} and {@link #maxIndex()} are
+     * known.
      */
-    public void addTo(Counts first, Counts second) {
-        assert first.layout().equals(layout) && (second == null || second.layout().equals(layout));
+    public void addTo(Counts target) {
+        assert target.layout().equals(layout);
         if (entriesRead) {
-            first.add(layout, indexes, counts, size);
-            if (second != null) {
-                second.add(layout, indexes, counts, size);
-            }
+            target.add(layout, indexes, counts, size);
             return;
         }
-        long[] a = first.capacity(indexLimit);
-        long[] b = second == null ? null : second.capacity(indexLimit);
-        if (b == null) {
-            addCounts(a);
-        } else {
-            addCounts(a, b);
-        }
-        long total = totalCount;
-        int highest = maxIndex;
-        int lowest = highest < 0 ? Integer.MAX_VALUE : firstCountedIndex();
-        first.added(total, lowest, highest);
-        if (second != null) {
-            second.added(total, lowest, highest);
-        }
+        addCounts(target.capacity(indexLimit));
+        target.added(totalCount, maxIndex < 0 ? Integer.MAX_VALUE : firstCountedIndex(), maxIndex);
         totalsKnown = true;
     }
 
-    /** Adds the payload's counts to {@code a}; sets {@link #totalCount} and {@link #maxIndex}. */
+    /**
+     * Adds the payload's counts to {@code a}; sets {@link #totalCount} and {@link #maxIndex}. The payload's last
+     * number is the count at the highest index (HdrHistogram writes no trailing zeros), so only the end is checked
+     * against the counts array's length.
+     */
     private void addCounts(long[] a) {
         byte[] in = inflated;
-        int limit = indexLimit;
         long total = 0;
-        int highest = -1;
+        long last = 0;
         int index = 0;
         int p = payloadStart;
         int end = payloadEnd;
-        while (p < end) {
-            int v = in[p++];
-            long raw;
-            if (v >= 0) {
-                raw = v;
-            } else {
-                raw = v & 0x7f;
-                int shift = 7;
-                do {
-                    v = in[p++];
-                    raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
-                    shift += 7;
-                } while (v < 0 && shift <= 56);
+        try {
+            while (p < end) {
+                int v = in[p++];
+                long raw;
+                if (v >= 0) {
+                    raw = v;
+                } else {
+                    raw = v & 0x7f;
+                    int shift = 7;
+                    do {
+                        v = in[p++];
+                        raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
+                        shift += 7;
+                    } while (v < 0 && shift <= 56);
+                }
+                long count = (raw >>> 1) ^ -(raw & 1);
+                // Branch-free, as in readEntries: a zero run adds 0 at the current index and skips the run.
+                long negative = count >> 63;
+                long added = count & ~negative;
+                a[index] += added;
+                total += added;
+                last = count;
+                index += (int) ((negative & -count) | (~negative & 1));
             }
-            long count = (raw >>> 1) ^ -(raw & 1);
-            if (index < 0 || index >= limit) {
-                throw new IllegalArgumentException("histogram payload goes beyond its highest trackable value");
-            }
-            long negative = count >> 63;
-            long added = count & ~negative;
-            a[index] += added;
-            total += added;
-            highest = added != 0 ? index : highest;
-            index += (int) ((negative & -count) | (~negative & 1));
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("histogram payload goes beyond its counts array", e);
+        }
+        if (index > indexLimit || index < 0) {
+            throw new IllegalArgumentException("histogram payload goes beyond its highest trackable value");
         }
         totalCount = total;
-        maxIndex = highest;
+        maxIndex = total == 0 ? -1 : last > 0 ? index - 1 : highestCountedIndex();
     }
 
-    /** As {@link #addCounts(long[])}, adding to both arrays. */
-    private void addCounts(long[] a, long[] b) {
-        byte[] in = inflated;
-        int limit = indexLimit;
-        long total = 0;
-        int highest = -1;
-        int index = 0;
-        int p = payloadStart;
-        int end = payloadEnd;
-        while (p < end) {
-            int v = in[p++];
-            long raw;
-            if (v >= 0) {
-                raw = v;
-            } else {
-                raw = v & 0x7f;
-                int shift = 7;
-                do {
-                    v = in[p++];
-                    raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
-                    shift += 7;
-                } while (v < 0 && shift <= 56);
-            }
-            long count = (raw >>> 1) ^ -(raw & 1);
-            if (index < 0 || index >= limit) {
-                throw new IllegalArgumentException("histogram payload goes beyond its highest trackable value");
-            }
-            // Branch-free, as in readEntries: a zero run adds 0 at the current index and skips the run.
-            long negative = count >> 63;
-            long added = count & ~negative;
-            a[index] += added;
-            b[index] += added;
-            total += added;
-            highest = added != 0 ? index : highest;
-            index += (int) ((negative & -count) | (~negative & 1));
-        }
-        totalCount = total;
-        maxIndex = highest;
+    /** The highest index with a positive count, for payloads that end otherwise (not as HdrHistogram writes). */
+    private int highestCountedIndex() {
+        readEntries(payloadStart, payloadEnd);
+        entriesRead = true;
+        return maxIndex;
     }
 
     /**

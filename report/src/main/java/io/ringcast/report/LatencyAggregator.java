@@ -20,11 +20,6 @@ import java.util.TreeMap;
  */
 public final class LatencyAggregator {
     private static final IndexLayout NS_3_DIGITS = new IndexLayout(1, 3);
-    /**
-     * Intervals per time bucket from which a tag sums its bucket first ({@link TagState}): moving a bucket costs
-     * about as much as adding a few intervals straight to both sums.
-     */
-    private static final int SUM_PER_TAG_MIN_INTERVALS = 4;
     private static final Comparator<Worst> BY_MAX = Comparator.comparingLong((Worst w) -> w.maxNs)
             .thenComparingLong(w -> -w.startMs);
 
@@ -88,21 +83,14 @@ public final class LatencyAggregator {
         }
         state.intervals++;
         long key = Math.floorDiv(startMs, bucketMs);
-        IndexLayout layout = decoded.layout();
-        if (bucketMs >= SUM_PER_TAG_MIN_INTERVALS * (endMs - startMs) && layout.equals(state.bucket.layout())) {
-            if (key != state.bucketKey) {
-                state.moveBucket();
-                state.bucketKey = key;
-            }
-            decoded.addTo(state.bucket, null);
+        if (key != state.bucketKey) {
+            state.moveBucket();
+            state.bucketKey = key;
+        }
+        if (decoded.layout().equals(state.bucket.layout())) {
+            decoded.addTo(state.bucket);
         } else {
-            Counts bucket = state.series.current(key);
-            if (layout.equals(state.total.layout()) && layout.equals(bucket.layout())) {
-                decoded.addTo(state.total, bucket);
-            } else {
-                state.total.add(layout, decoded.indexes(), decoded.counts(), decoded.size());
-                bucket.add(layout, decoded.indexes(), decoded.counts(), decoded.size());
-            }
+            state.bucket.add(decoded.layout(), decoded.indexes(), decoded.counts(), decoded.size());
         }
         if (worstCount > 0 && decoded.maxIndex() >= 0) {
             long maxNs = decoded.maxValue();
@@ -197,9 +185,9 @@ public final class LatencyAggregator {
     }
 
     /**
-     * One stream and protocol: the sum of all its intervals, and, when its time buckets hold several intervals, the
-     * sum of its current bucket, moved to the total and the protocol's bucket when the next bucket starts. Each
-     * decoded count is then added once instead of twice.
+     * One stream and protocol: the sum of all its intervals, and the sum of its current time bucket, moved to the
+     * total and the protocol's bucket when the next bucket starts. Each decoded count is added once, into a small
+     * array, instead of to two sums (measured: about 1.5 µs less per interval, even with one interval per bucket).
      */
     private static final class TagState {
         final Counts total;
@@ -229,8 +217,6 @@ public final class LatencyAggregator {
         final Counts current;
         final TreeMap<Long, List<SparseCounts>> closed = new TreeMap<>();
         long currentBucket = Long.MIN_VALUE;
-        int[] indexScratch = new int[1024];
-        long[] countScratch = new long[1024];
 
         ProtocolSeries(IndexLayout layout) {
             this.layout = layout;
@@ -250,19 +236,7 @@ public final class LatencyAggregator {
             if (current.totalCount() == 0) {
                 return;
             }
-            int n = 0;
-            Histogram h = current.toHistogram();
-            IndexLayout.Arithmetic arithmetic = layout.arithmetic();
-            for (var v : h.recordedValues()) {
-                if (n == indexScratch.length) {
-                    indexScratch = java.util.Arrays.copyOf(indexScratch, n * 2);
-                    countScratch = java.util.Arrays.copyOf(countScratch, n * 2);
-                }
-                indexScratch[n] = arithmetic.indexOf(v.getValueIteratedTo());
-                countScratch[n++] = v.getCountAtValueIteratedTo();
-            }
-            closed.computeIfAbsent(currentBucket, b -> new ArrayList<>())
-                    .add(SparseCounts.of(layout, indexScratch, countScratch, n));
+            closed.computeIfAbsent(currentBucket, b -> new ArrayList<>()).add(current.toSparse());
             current.clear();
         }
 
