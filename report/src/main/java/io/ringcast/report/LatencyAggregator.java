@@ -205,8 +205,17 @@ public final class LatencyAggregator {
         }
 
         void moveBucket() {
-            if (bucket.totalCount() > 0) {
-                bucket.moveTo(total, series.current(bucketKey));
+            if (bucket.totalCount() == 0) {
+                return;
+            }
+            Counts protocolBucket = series.current(bucketKey);
+            if (protocolBucket.layout().equals(bucket.layout())) {
+                bucket.moveTo(total, protocolBucket);
+            } else {
+                // Streams logged with different precision: converted value by value.
+                total.add(bucket);
+                protocolBucket.add(bucket);
+                bucket.clear();
             }
         }
     }

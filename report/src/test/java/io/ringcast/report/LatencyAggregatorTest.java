@@ -135,6 +135,46 @@ class LatencyAggregatorTest {
     }
 
     @Test
+    void shouldSumStreamsLoggedWithDifferentPrecisionInTheirOwnLayout() throws IOException {
+        Path file = dir.resolve("mixed.hlog");
+        Map<String, Histogram> expected = new TreeMap<>();
+        try (java.io.PrintStream out = new java.io.PrintStream(Files.newOutputStream(file), false,
+                java.nio.charset.StandardCharsets.US_ASCII)) {
+            org.HdrHistogram.HistogramLogWriter log = new org.HdrHistogram.HistogramLogWriter(out);
+            log.outputStartTime(START_MS);
+            log.setBaseTime(START_MS);
+            log.outputBaseTime(START_MS);
+            for (int i = 0; i < 40; i++) {
+                for (int digits : new int[] {2, 3}) {
+                    String tag = "live/d" + digits + "/rtmp";
+                    Histogram h = new Histogram(digits);
+                    for (int v = 1; v <= 500; v++) {
+                        h.recordValue(v * 997L + i * 31L);
+                    }
+                    h.setStartTimeStamp(START_MS + i * 10_000L);
+                    h.setEndTimeStamp(START_MS + (i + 1) * 10_000L);
+                    h.setTag(tag);
+                    log.outputIntervalHistogram(h);
+                    expected.computeIfAbsent(tag, t -> new Histogram(1, 3_600_000_000_000L, digits)).add(h);
+                }
+            }
+        }
+
+        LatencyReportData data = LatencyLogs.aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+                5, 2, 4_096).result();
+
+        assertEquals(2, data.tags().size());
+        for (LatencyReportData.TagSummary row : data.tags()) {
+            Histogram h = expected.get(row.tag());
+            assertEquals(h.getTotalCount(), row.count(), row.tag());
+            assertEquals(h.getValueAtPercentile(99), row.p99Ns(), row.tag());
+            assertEquals(h.getMaxValue(), row.maxNs(), row.tag());
+        }
+        assertEquals(2 * 40 * 500, data.series().get("rtmp").stream().mapToLong(LatencyReportData.SeriesPoint::count)
+                .sum(), "both streams in every bucket of the protocol");
+    }
+
+    @Test
     void shouldCountOnlyIntervalsStartingInTheRange() throws IOException {
         Path file = dir.resolve("b.hlog");
         SyntheticLatencyLogs.write(file, 2, START_MS, 60, 10, 8);
