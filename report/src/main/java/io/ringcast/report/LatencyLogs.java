@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads interval log files into {@link LatencyReportData} in two passes. The first, on the calling thread, reads
- * only line heads (through a memory map): the time span (which sets the width of the over-time points) and a {@link LogPart} every
- * {@value #PART_BYTES} bytes with the header state there. The second decodes every interval in range once, the
+ * only line heads (through a memory map): the time span (which sets the width of the over-time points) and a
+ * {@link LogPart} every {@value #PART_BYTES} bytes with the header state there. The second decodes every interval in range once, the
  * parts taken in turn by {@code threads} threads, each into its own {@link LatencyAggregator}; the aggregators are
- * merged at the end. Most of the time goes into zlib (about 5 µs per logged histogram), so the threads share the
+ * merged at the end. Most of the time goes into zlib (about 6.5 µs per logged histogram), so the threads share the
  * work evenly whatever the tags. Called from one thread.
  */
 public final class LatencyLogs {
