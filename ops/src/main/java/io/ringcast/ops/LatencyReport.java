@@ -1,21 +1,16 @@
 package io.ringcast.ops;
 
-import io.ringcast.ops.latency.CsvReport;
-import io.ringcast.ops.latency.HtmlReport;
-import io.ringcast.ops.latency.LatencyLogs;
-import io.ringcast.ops.latency.LatencyReportData;
+import io.ringcast.report.CsvReport;
+import io.ringcast.report.HtmlReport;
+import io.ringcast.report.LatencyLogs;
+import io.ringcast.report.LatencyReportData;
+import io.ringcast.report.ReportTime;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -25,15 +20,14 @@ import java.util.stream.Stream;
  * <pre>
  * latency-report [--from TIME] [--to TIME] [--out report.html] [--csv report.csv] [--worst N] [--threads N] LOG...
  * </pre>
- * LOG is a {@code .hlog} file or a directory (its {@code *.hlog} files). TIME is ISO-8601: an instant
- * ({@code 2024-03-01T12:00:00Z}), a date-time with offset, or a local date-time or date taken as UTC. Intervals
- * count when they start in {@code [from, to)}. Exit status 0 when written, 1 for unreadable logs, 2 for bad usage.
+ * LOG is a {@code .hlog} file or a directory (its {@code *.hlog} files). TIME is as {@link ReportTime} reads it:
+ * ISO-8601 (UTC unless an offset is given), {@code now} or a time before now ({@code -1h}). Intervals count when
+ * they start in {@code [from, to)}. Exit status 0 when written, 1 for unreadable logs, 2 for bad usage.
  */
 public final class LatencyReport {
     static final String USAGE = "usage: latency-report [--from TIME] [--to TIME] [--out report.html] [--csv report.csv]"
             + " [--worst N] [--threads N] LOG...\n  LOG: .hlog file or directory of them; TIME: ISO-8601, UTC unless"
-            + " an offset is given (2024-03-01, 2024-03-01T12:00, 2024-03-01T12:00:00Z)";
-    private static final int MAX_POINTS = 500;
+            + " an offset is given (2024-03-01, 2024-03-01T12:00, 2024-03-01T12:00:00Z), now, or -90s/-30m/-1h/-2d";
 
     /** Parsed command line. */
     public record Options(long fromMs, long toMs, String requested, Path out, Path csv, int worst, int threads,
@@ -67,9 +61,7 @@ public final class LatencyReport {
     /** Reads the logs, writes both files, returns the numbers. */
     public static LatencyReportData run(Options o) throws IOException {
         List<Path> files = expand(o.logs());
-        LatencyLogs.Span span = LatencyLogs.span(files, o.fromMs(), o.toMs());
-        LatencyReportData data = LatencyLogs.aggregate(files, o.fromMs(), o.toMs(),
-                LatencyLogs.bucketMs(span, MAX_POINTS), o.worst(), o.threads());
+        LatencyReportData data = LatencyLogs.report(files, o.fromMs(), o.toMs(), o.worst(), o.threads());
         List<String> sources = files.stream().map(Path::toString).toList();
         String html = HtmlReport.render(data, new HtmlReport.Context(sources, o.requested(), System.currentTimeMillis()));
         Files.writeString(o.out(), html, StandardCharsets.UTF_8);
@@ -80,6 +72,11 @@ public final class LatencyReport {
     }
 
     public static Options parse(String[] args) {
+        return parse(args, System.currentTimeMillis());
+    }
+
+    /** Parses the command line; relative times count back from {@code nowMs}. */
+    public static Options parse(String[] args, long nowMs) {
         long from = Long.MIN_VALUE;
         long to = Long.MAX_VALUE;
         List<String> requested = new ArrayList<>();
@@ -100,11 +97,11 @@ public final class LatencyReport {
             String v = args[++i];
             switch (a) {
                 case "--from" -> {
-                    from = time(v);
+                    from = time(v, nowMs);
                     requested.add("from " + v);
                 }
                 case "--to" -> {
-                    to = time(v);
+                    to = time(v, nowMs);
                     requested.add("to " + v);
                 }
                 case "--out" -> out = Path.of(v);
@@ -145,24 +142,8 @@ public final class LatencyReport {
         return files;
     }
 
-    public static long time(String v) {
-        try {
-            return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException notInstant) {
-            try {
-                return OffsetDateTime.parse(v).toInstant().toEpochMilli();
-            } catch (DateTimeParseException notOffset) {
-                try {
-                    return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC).toEpochMilli();
-                } catch (DateTimeParseException notLocal) {
-                    try {
-                        return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                    } catch (DateTimeParseException e) {
-                        throw new IllegalArgumentException("not an ISO-8601 time: " + v);
-                    }
-                }
-            }
-        }
+    private static long time(String v, long nowMs) {
+        return ReportTime.parse(v, nowMs);
     }
 
     private static int number(String option, String v, int min, int max) {

@@ -9,6 +9,7 @@ import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvPlugin;
 import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.latencylog.LatencyReportServlet;
 import io.ringcast.web.page.PagesPlugin;
 import io.ringcast.web.page.PlayerPageServlet;
 import io.ringcast.web.page.StreamIndexServlet;
@@ -36,8 +37,9 @@ import java.util.List;
  * the context parameter or system property {@value #CONFIG_PARAMETER} (the embedded defaults when neither is set),
  * and {@link #contextDestroyed} stops it again, joining every thread it started.
  *
- * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*}
- * ({@code [stats]}), {@code ""} and {@code /play/*} ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
+ * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*},
+ * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""} and {@code /play/*}
+ * ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
  * ({@code [hls]}). Static resources under {@code META-INF/resources/} of the jar are the container's default
  * servlet's.
  */
@@ -125,6 +127,9 @@ public final class RingcastServletContextListener implements ServletContextListe
         }
         if (engine.service(StatsPlugin.class) != null) {
             add(context, mapped, "stats", StatsServlet.class, false, "/api/*");
+            // Answers 409 with how to turn it on while [latency_log] is off, rather than an anonymous 404.
+            add(context, mapped, "ops-latency", LatencyReportServlet.class, false, "/ops/latency",
+                    "/ops/latency.csv");
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player

@@ -40,7 +40,7 @@ public final class AdminAuth {
 
     /** Result of a check: whether the request may administer, and else the HTTP status and the reason. */
     public record Verdict(boolean allowed, int status, String reason) {
-        static final Verdict OK = new Verdict(true, 200, "ok");
+        public static final Verdict OK = new Verdict(true, 200, "ok");
     }
 
     /** Checks the request's credential. */

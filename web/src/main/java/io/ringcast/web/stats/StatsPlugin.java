@@ -2,7 +2,11 @@ package io.ringcast.web.stats;
 
 import io.ringcast.web.EndpointPlugin;
 
-/** The stats API ({@code /api/*}, {@link StatsServlet}) as a plugin, section {@code [stats]}. */
+/**
+ * The read-only stats endpoints as a plugin, section {@code [stats]}: the stats API ({@code /api/*},
+ * {@link StatsServlet}) and the latency report ({@code /ops/latency}, {@code /ops/latency.csv},
+ * {@link io.ringcast.web.latencylog.LatencyReportServlet}).
+ */
 public final class StatsPlugin extends EndpointPlugin {
     public StatsPlugin() {
         super("stats");

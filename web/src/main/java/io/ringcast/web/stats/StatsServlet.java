@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.control.AdminAuth;
-import io.ringcast.web.control.ControlPlugin;
 import io.ringcast.web.hls.HlsStream;
 import io.ringcast.web.record.RecordingStatus;
 import io.ringcast.web.record.Recordings;
@@ -45,13 +44,10 @@ public final class StatsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ControlPlugin control = engine.service(ControlPlugin.class);
-        if (control != null && control.protectStats()) {
-            AdminAuth.Verdict verdict = engine.service(AdminAuth.class).check(request);
-            if (!verdict.allowed()) {
-                sendError(response, verdict.status(), verdict.reason());
-                return;
-            }
+        AdminAuth.Verdict verdict = StatsAccess.check(engine, request);
+        if (!verdict.allowed()) {
+            sendError(response, verdict.status(), verdict.reason());
+            return;
         }
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         if (path.equals(STREAMS) || path.equals(STREAMS + "/")) {

@@ -3,6 +3,7 @@ package io.ringcast.web.latencylog;
 import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.report.LatencyLogFiles;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -57,7 +58,7 @@ class LatencyLogWriterTest {
 
     @Test
     void shouldWriteOneHistogramPerTagPerWindowWithTheStandardHeader() throws IOException {
-        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 10));
+        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 10, 0));
         long t0 = DAY_START_MS + 3_600_000;
         for (int s = 0; s < 20; s++) {
             writer.onInterval(CAM, "httpflv", interval(t0 + s * 1_000L, 200_000 + s, 10));
@@ -65,7 +66,7 @@ class LatencyLogWriterTest {
         }
         writer.onInterval(CAM, "httpflv", interval(t0 + 20_000, 1, 1));
 
-        Path file = LatencyLogWriter.fileFor(dir, LocalDate.parse("2024-03-01"));
+        Path file = LatencyLogFiles.fileFor(dir, LocalDate.parse("2024-03-01"));
         assertEquals(dir.resolve("latency-2024-03-01.hlog"), file);
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         assertTrue(text.startsWith("#[Histogram log format version 1.3]"), text);
@@ -95,7 +96,7 @@ class LatencyLogWriterTest {
 
     @Test
     void shouldStartANewFileForTheWindowsOfTheNextUtcDay() throws IOException {
-        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 10));
+        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 10, 0));
         long start = DAY_START_MS + 86_400_000 - 20_000;
         for (int s = 0; s < 40; s++) {
             writer.onInterval(CAM, "httpflv", interval(start + s * 1_000L, 100_000, 1));
@@ -117,7 +118,7 @@ class LatencyLogWriterTest {
     @Test
     void shouldAppendWithAFreshHeaderWhenRestartedOnTheSameDay() throws IOException {
         for (int run = 0; run < 2; run++) {
-            LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 1));
+            LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 1, 0));
             long start = DAY_START_MS + run * 3_600_000L;
             writer.onInterval(CAM, "rtmp", interval(start, 5_000, 3));
             writer.close();
@@ -132,7 +133,7 @@ class LatencyLogWriterTest {
     @Test
     void shouldTurnItselfOffWhenTheFileCannotBeWritten() throws IOException {
         Files.createDirectory(dir.resolve("latency-2024-03-01.hlog"));
-        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 1));
+        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 1, 0));
 
         writer.onInterval(CAM, "rtmp", interval(DAY_START_MS, 5_000, 3));
         writer.onInterval(CAM, "rtmp", interval(DAY_START_MS + 1_000, 5_000, 3));
@@ -149,13 +150,74 @@ class LatencyLogWriterTest {
         assertFalse(plugin.enabled());
         assertEquals(LatencyLogConfig.defaults(), plugin.config());
 
-        plugin.configure(ConfigFile.parse("[latency_log]\nenable = true\ndirectory = \"x\"\ninterval_s = 60\n", "t.toml")
-                .section("latency_log"));
+        plugin.configure(ConfigFile.parse("[latency_log]\nenable = true\ndirectory = \"x\"\ninterval_s = 60\n"
+                + "retain_days = 0\n", "t.toml").section("latency_log"));
         assertTrue(plugin.enabled());
-        assertEquals(new LatencyLogConfig(Path.of("x"), 60), plugin.config());
+        assertEquals(new LatencyLogConfig(Path.of("x"), 60, 0), plugin.config());
+        assertEquals(30, LatencyLogConfig.defaults().retainDays());
 
         ConfigException e = assertThrows(ConfigException.class, () -> plugin.configure(
                 ConfigFile.parse("[latency_log]\ninterval_s = 0\n", "t.toml").section("latency_log")));
         assertTrue(e.getMessage().contains("t.toml:2") && e.getMessage().contains("interval_s"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> plugin.configure(
+                ConfigFile.parse("[latency_log]\nretain_days = -1\n", "t.toml").section("latency_log")));
+        assertTrue(e.getMessage().contains("retain_days"), e.getMessage());
+    }
+
+    @Test
+    void shouldDeleteTheFilesOfDaysBeyondRetainDaysWhenADaysFileIsOpened() throws IOException {
+        for (String day : List.of("2024-02-01", "2024-02-27", "2024-02-28", "2024-02-29")) {
+            Files.writeString(dir.resolve("latency-" + day + ".hlog"), "old\n");
+        }
+        Files.writeString(dir.resolve("latency-notes.txt"), "not a log\n");
+        Files.writeString(dir.resolve("latency-2024-02-01.hlog.bak"), "not a daily file\n");
+        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 1, 3));
+
+        // The interval timestamps are the clock: the first window of 2024-03-01 opens its file.
+        writer.onInterval(CAM, "rtmp", interval(DAY_START_MS, 5_000, 3));
+        writer.onInterval(CAM, "rtmp", interval(DAY_START_MS + 1_000, 5_000, 3));
+
+        assertEquals(List.of("latency-2024-02-28.hlog", "latency-2024-02-29.hlog", "latency-2024-03-01.hlog"),
+                LatencyLogFiles.list(dir).stream().map(f -> f.getFileName().toString()).toList(),
+                "three days kept: 03-01 and the two before it");
+        assertTrue(Files.exists(dir.resolve("latency-notes.txt")) && Files.exists(dir.resolve(
+                "latency-2024-02-01.hlog.bak")), "other files are never touched");
+
+        // A day later (stepped, no sleeping), the next day's first window deletes 02-28.
+        writer.onInterval(CAM, "rtmp", interval(DAY_START_MS + 86_400_000, 5_000, 3));
+        writer.onInterval(CAM, "rtmp", interval(DAY_START_MS + 86_401_000, 5_000, 3));
+        writer.close();
+        assertEquals(List.of("latency-2024-02-29.hlog", "latency-2024-03-01.hlog", "latency-2024-03-02.hlog"),
+                LatencyLogFiles.list(dir).stream().map(f -> f.getFileName().toString()).toList());
+    }
+
+    @Test
+    void shouldKeepEveryFileWithRetainDaysZero() throws IOException {
+        Files.writeString(dir.resolve("latency-2020-01-01.hlog"), "old\n");
+        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 1, 0));
+        writer.onInterval(CAM, "rtmp", interval(DAY_START_MS, 5_000, 3));
+        writer.close();
+
+        assertEquals(2, LatencyLogFiles.list(dir).size());
+    }
+
+    @Test
+    void shouldHandOutCopiesOfTheWindowNotWrittenYet() throws IOException {
+        LatencyLogWriter writer = new LatencyLogWriter(new LatencyLogConfig(dir, 10, 0));
+        assertEquals(Long.MAX_VALUE, writer.pending().startMs(), "nothing pending before the first interval");
+        long t0 = DAY_START_MS + 60_000;
+        writer.onInterval(CAM, "rtmp", interval(t0, 5_000, 3));
+        writer.onInterval(CAM, "rtmp", interval(t0 + 1_000, 5_000, 4));
+
+        LatencyLogWriter.PendingWindow pending = writer.pending();
+        writer.onInterval(CAM, "rtmp", interval(t0 + 2_000, 5_000, 100));
+
+        assertEquals(t0, pending.startMs());
+        Histogram rtmp = pending.histograms().get("live/cam/rtmp");
+        assertEquals(7, rtmp.getTotalCount(), "a copy: later intervals do not change it");
+        assertEquals(t0, rtmp.getStartTimeStamp());
+        assertEquals(t0 + 2_000, rtmp.getEndTimeStamp());
+        assertFalse(Files.exists(LatencyLogFiles.fileFor(dir, LocalDate.parse("2024-03-01"))), "not written yet");
+        writer.close();
     }
 }

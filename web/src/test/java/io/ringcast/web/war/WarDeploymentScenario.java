@@ -59,7 +59,11 @@ final class WarDeploymentScenario {
                 address = "192.0.2.1"
                 port = 9
                 fanout_threads = 2
-                """);
+                [latency_log]
+                enable = true
+                directory = "%s"
+                interval_s = 1
+                """.formatted(container.base.resolve("latency-logs").toString().replace("\\", "\\\\")));
     }
 
     static Path war() {
@@ -84,6 +88,7 @@ final class WarDeploymentScenario {
             awaitStatus("/" + CONTEXT + "/live/x.m3u8", code -> code == 200, "the HLS playlist");
             assertDecodes(url("/live/x.m3u8"), "HLS");
             assertPlayerPage();
+            assertLatencyReport();
         } finally {
             for (Ffmpeg.FfmpegProcess p : processes) {
                 p.close();
@@ -111,6 +116,19 @@ final class WarDeploymentScenario {
         processes.add(decode);
         assertEquals(0, decode.await(60), what + " decode: " + decode.output());
         assertEquals("", decode.output().strip(), what + ": ffmpeg reports no decoding error");
+    }
+
+    /** The HTTP-FLV decodes above were viewers: their stream's row is in the report, in CSV and HTML. */
+    private void assertLatencyReport() {
+        HttpResponse<String> csv = get("/ops/latency.csv");
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        String row = csv.body().lines().filter(l -> l.startsWith("live/x,httpflv,")).findFirst()
+                .orElseThrow(() -> new AssertionError("no live/x httpflv row: " + csv.body()));
+        assertTrue(Long.parseLong(row.split(",")[3]) > 0, row);
+        HttpResponse<String> html = get("/ops/latency?from=-1h");
+        assertEquals(200, html.statusCode(), html.body());
+        assertTrue(html.body().contains("<tr><td>live/x</td><td>httpflv</td>"), "html row");
     }
 
     private void assertPlayerPage() {

@@ -1,6 +1,5 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
-import io.ringcast.ops.LatencyReport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.junit.jupiter.api.Test;
@@ -19,10 +18,9 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command's files: CSV exactly, HTML self-contained and escaped, options. */
+/** What the renderers make of logs: CSV exactly, HTML self-contained and escaped. */
 @Timeout(60)
 class ReportRenderingTest {
     private static final long START_MS = Instant.parse("2024-03-01T10:00:00Z").toEpochMilli();
@@ -54,6 +52,16 @@ class ReportRenderingTest {
         return file;
     }
 
+    /** The HTML page of the logs' intervals in the range; writes the CSV next to {@code out} like the command. */
+    private LatencyReportData render(Path out, Path log, long fromMs, int worst, String requested) throws IOException {
+        LatencyReportData data = LatencyLogs.report(List.of(log), fromMs, Long.MAX_VALUE, worst, 2);
+        Files.writeString(out, HtmlReport.render(data, new HtmlReport.Context(List.of(log.toString()), requested,
+                START_MS)));
+        Files.writeString(out.resolveSibling(out.getFileName().toString().replace(".html", ".csv")),
+                CsvReport.toString(data));
+        return data;
+    }
+
     private static void write(HistogramLogWriter log, Histogram h, String tag, int i) {
         h.setStartTimeStamp(START_MS + i * 10_000L);
         h.setEndTimeStamp(START_MS + (i + 1) * 10_000L);
@@ -64,7 +72,7 @@ class ReportRenderingTest {
     @Test
     void shouldWriteTheTableAsCsvInMicroseconds() throws IOException {
         Path out = dir.resolve("r.html");
-        LatencyReport.run(LatencyReport.parse(new String[] {"--out", out.toString(), tinyLog().toString()}));
+        render(out, tinyLog(), Long.MIN_VALUE, 20, "");
 
         // a: 1..2000 ns once each: p50 1000, p90 1800, p99 1980, p99.9 1998, max 2000 (exact below 2048).
         assertEquals("""
@@ -81,7 +89,7 @@ class ReportRenderingTest {
         Files.writeString(log, Files.readString(log).replace("live/s002/", "live/s<2>&/"));
         Path out = dir.resolve("report.html");
 
-        LatencyReport.run(LatencyReport.parse(new String[] {"--out", out.toString(), "--worst", "5", log.toString()}));
+        render(out, log, Long.MIN_VALUE, 5, "");
 
         String html = Files.readString(out);
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.trim().endsWith("</html>"));
@@ -100,29 +108,16 @@ class ReportRenderingTest {
     @Test
     void shouldNoteThatARangeWithoutIntervalsIsEmpty() throws IOException {
         Path out = dir.resolve("empty.html");
-        LatencyReport.run(LatencyReport.parse(new String[] {"--from", "2030-01-01", "--out", out.toString(),
-                tinyLog().toString()}));
+        render(out, tinyLog(), Instant.parse("2030-01-01T00:00:00Z").toEpochMilli(), 20, "from 2030-01-01");
 
         assertTrue(Files.readString(out).contains("No intervals in from 2030-01-01"));
         assertEquals(CsvReport.HEADER + "\r\n", Files.readString(dir.resolve("empty.csv")));
     }
 
     @Test
-    void shouldParseTimesAsUtcAndReadDirectories() throws IOException {
-        tinyLog();
-        Files.writeString(dir.resolve("notes.txt"), "not a log");
-        var o = LatencyReport.parse(new String[] {"--from", "2024-03-01T10:00:10", "--to", "2024-03-01T12:00:00+01:00",
-                "--csv", "x.csv", dir.toString()});
-        assertEquals(START_MS + 10_000, o.fromMs());
-        assertEquals(START_MS + 3_600_000, o.toMs());
-        assertEquals(Path.of("x.csv"), o.csv());
-        assertThrows(IllegalArgumentException.class, () -> LatencyReport.parse(new String[] {"--from", "soon", "x"}));
-        assertThrows(IllegalArgumentException.class, () -> LatencyReport.parse(new String[] {"--out", "r.html"}));
+    void shouldCountOnlyIntervalsStartingAtOrAfterFrom() throws IOException {
+        LatencyReportData data = render(dir.resolve("r.html"), tinyLog(), START_MS + 10_000, 20, "");
 
-        var range = LatencyReport.parse(new String[] {"--from", "2024-03-01T10:00:10Z", "--out",
-                dir.resolve("r.html").toString(), dir.toString()});
-        assertEquals(List.of(dir.resolve("tiny.hlog")), LatencyReport.expand(range.logs()));
-        LatencyReportData data = LatencyReport.run(range);
         assertEquals(2, data.intervals(), "only the second interval of each tag starts at or after 10:00:10");
     }
 

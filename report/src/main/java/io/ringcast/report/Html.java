@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 /** HTML text and attribute escaping. */
 final class Html {

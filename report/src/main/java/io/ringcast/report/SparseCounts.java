@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import java.util.Arrays;
 

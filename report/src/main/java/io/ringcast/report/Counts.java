@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.Histogram;
 
@@ -16,6 +16,8 @@ public final class Counts {
     private long[] counts = new long[1024];
     private long totalCount;
     private int maxIndex = -1;
+    /** Lowest index counted, {@code Integer.MAX_VALUE} when empty: where {@link #moveTo} starts. */
+    private int minIndex = Integer.MAX_VALUE;
 
     public Counts(IndexLayout layout) {
         this.layout = layout;
@@ -51,6 +53,7 @@ public final class Counts {
             }
             totalCount += added;
             maxIndex = Math.max(maxIndex, highest);
+            minIndex = Math.min(minIndex, indexes[0]);
         } else {
             IndexLayout.Arithmetic other = from.arithmetic();
             for (int i = 0; i < n; i++) {
@@ -68,6 +71,55 @@ public final class Counts {
         if (index > maxIndex) {
             maxIndex = index;
         }
+        if (index < minIndex) {
+            minIndex = index;
+        }
+    }
+
+    /**
+     * The counts array with room for indexes below {@code length}, for a caller adding to it directly; it must then
+     * report what it added with {@link #added}.
+     */
+    long[] capacity(int length) {
+        if (length > counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(length, counts.length * 2));
+        }
+        return counts;
+    }
+
+    /**
+     * Books {@code total} counts added directly to the {@link #capacity} array, at indexes {@code lowest} to
+     * {@code highest} (none when {@code highest} is -1).
+     */
+    void added(long total, int lowest, int highest) {
+        totalCount += total;
+        maxIndex = Math.max(maxIndex, highest);
+        minIndex = Math.min(minIndex, lowest);
+    }
+
+    /**
+     * Adds every count to both sums (of this layout) and clears this: one pass over the counted indexes, cheaper
+     * than adding the intervals summed here to both one by one.
+     */
+    void moveTo(Counts first, Counts second) {
+        assert first.layout.equals(layout) && second.layout.equals(layout);
+        if (maxIndex < 0) {
+            return;
+        }
+        long[] a = first.capacity(maxIndex + 1);
+        long[] b = second.capacity(maxIndex + 1);
+        long[] c = counts;
+        for (int i = minIndex; i <= maxIndex; i++) {
+            long count = c[i];
+            a[i] += count;
+            b[i] += count;
+            c[i] = 0;
+        }
+        first.added(totalCount, minIndex, maxIndex);
+        second.added(totalCount, minIndex, maxIndex);
+        totalCount = 0;
+        maxIndex = -1;
+        minIndex = Integer.MAX_VALUE;
     }
 
     /** Adds what {@code other} counted. */
@@ -88,6 +140,24 @@ public final class Counts {
         for (var v : h.recordedValues()) {
             add(arithmetic.indexOf(v.getValueIteratedTo()), v.getCountAtValueIteratedTo());
         }
+    }
+
+    /** The non-zero counts, compactly. */
+    SparseCounts toSparse() {
+        int n = 0;
+        for (int i = minIndex; i <= maxIndex; i++) {
+            n += counts[i] != 0 ? 1 : 0;
+        }
+        int[] indexes = new int[n];
+        long[] values = new long[n];
+        int k = 0;
+        for (int i = minIndex; i <= maxIndex && k < n; i++) {
+            if (counts[i] != 0) {
+                indexes[k] = i;
+                values[k++] = counts[i];
+            }
+        }
+        return new SparseCounts(layout, indexes, values);
     }
 
     /** Highest value counted (as HdrHistogram reports a maximum), 0 when empty. */
@@ -111,5 +181,6 @@ public final class Counts {
         Arrays.fill(counts, 0, maxIndex + 1, 0);
         totalCount = 0;
         maxIndex = -1;
+        minIndex = Integer.MAX_VALUE;
     }
 }

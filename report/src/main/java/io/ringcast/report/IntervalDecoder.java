@@ -1,28 +1,30 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
+import static io.ringcast.report.HistogramEncoding.BASE64_VALUES;
+import static io.ringcast.report.HistogramEncoding.COMPRESSED_HEADER_BYTES;
+import static io.ringcast.report.HistogramEncoding.COOKIE_BASE_MASK;
+import static io.ringcast.report.HistogramEncoding.V2_COMPRESSED_COOKIE;
+import static io.ringcast.report.HistogramEncoding.V2_ENCODING_COOKIE;
+
 /**
- * Decodes one base64 compressed histogram of an interval log into its non-zero (index, count) entries, reusing its
- * buffers: no histogram is allocated for the usual encoding. That encoding (HdrHistogram's V2, as
+ * Decodes one base64 compressed histogram of an interval log, reusing its buffers: no histogram is allocated for the
+ * usual encoding. After {@link #decode}, either {@link #addTo} adds the counts straight into a sum while reading
+ * them (the fast path of a report), or {@link #indexes()} and friends give the non-zero (index, count) entries.
+ * That encoding (HdrHistogram's V2, as
  * {@code HistogramLogWriter} writes it) is a cookie and length, then zlib of a 40-byte header (cookie, payload
  * length, normalizing index offset, significant digits, lowest discernible value, highest trackable value, double
  * conversion ratio) and the counts by index as ZigZag LEB128 numbers, where a negative number skips that many zero
  * counts. Anything else (older cookies, shifted histograms) goes through HdrHistogram's own decoder. One thread.
  */
 public final class IntervalDecoder {
-    private static final int COOKIE_BASE_MASK = ~0xf0;
-    private static final int V2_ENCODING_COOKIE = 0x1c849303;
-    private static final int V2_COMPRESSED_COOKIE = 0x1c849304;
-    private static final int COMPRESSED_HEADER_BYTES = 8;
     private static final int HEADER_BYTES = 40;
-    private static final Base64.Decoder BASE64 = Base64.getDecoder();
 
     private final Inflater inflater = new Inflater();
     private byte[] compressed = new byte[4096];
@@ -35,6 +37,13 @@ public final class IntervalDecoder {
     private int size;
     private long totalCount;
     private int maxIndex;
+    /** Whether the entries are in {@link #indexes} and {@link #counts} (else still encoded in the payload). */
+    private boolean entriesRead;
+    private boolean totalsKnown;
+    private int payloadStart;
+    private int payloadEnd;
+    /** Counts indexes the payload may use: those of the histogram's counts array (HdrHistogram sizes it so). */
+    private int indexLimit;
 
     /** Layout of the last decoded interval. */
     public IndexLayout layout() {
@@ -43,28 +52,103 @@ public final class IntervalDecoder {
 
     /** Indexes of the last interval's non-zero counts, ascending; valid for {@link #size()} entries. */
     public int[] indexes() {
+        readEntries();
         return indexes;
     }
 
     public long[] counts() {
+        readEntries();
         return counts;
     }
 
     public int size() {
+        readEntries();
         return size;
     }
 
     public long totalCount() {
+        readTotals();
         return totalCount;
     }
 
     /** Highest value of the last interval, as HdrHistogram reports a maximum; 0 when empty. */
     public long maxValue() {
+        readTotals();
         return maxIndex < 0 ? 0 : arithmetic.highestValueAtIndex(maxIndex);
     }
 
     /** Highest non-zero index, -1 when the interval is empty. */
     public int maxIndex() {
+        readTotals();
+        return maxIndex;
+    }
+
+    /**
+     * Adds the last interval's counts to {@code target}, which must have its {@link #layout()}: straight from the
+     * encoded payload, one pass and no entry list. Afterwards {@link #totalCount()} and {@link #maxIndex()} are
+     * known.
+     */
+    public void addTo(Counts target) {
+        assert target.layout().equals(layout);
+        if (entriesRead) {
+            target.add(layout, indexes, counts, size);
+            return;
+        }
+        addCounts(target.capacity(indexLimit));
+        target.added(totalCount, maxIndex < 0 ? Integer.MAX_VALUE : firstCountedIndex(), maxIndex);
+        totalsKnown = true;
+    }
+
+    /**
+     * Adds the payload's counts to {@code a}; sets {@link #totalCount} and {@link #maxIndex}. The payload's last
+     * number is the count at the highest index (HdrHistogram writes no trailing zeros), so only the end is checked
+     * against the counts array's length.
+     */
+    private void addCounts(long[] a) {
+        byte[] in = inflated;
+        long total = 0;
+        long last = 0;
+        int index = 0;
+        int p = payloadStart;
+        int end = payloadEnd;
+        try {
+            while (p < end) {
+                int v = in[p++];
+                long raw;
+                if (v >= 0) {
+                    raw = v;
+                } else {
+                    raw = v & 0x7f;
+                    int shift = 7;
+                    do {
+                        v = in[p++];
+                        raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
+                        shift += 7;
+                    } while (v < 0 && shift <= 56);
+                }
+                long count = (raw >>> 1) ^ -(raw & 1);
+                // Branch-free, as in readEntries: a zero run adds 0 at the current index and skips the run.
+                long negative = count >> 63;
+                long added = count & ~negative;
+                a[index] += added;
+                total += added;
+                last = count;
+                index += (int) ((negative & -count) | (~negative & 1));
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("histogram payload goes beyond its counts array", e);
+        }
+        if (index > indexLimit || index < 0) {
+            throw new IllegalArgumentException("histogram payload goes beyond its highest trackable value");
+        }
+        totalCount = total;
+        maxIndex = total == 0 ? -1 : last > 0 ? index - 1 : highestCountedIndex();
+    }
+
+    /** The highest index with a positive count, for payloads that end otherwise (not as HdrHistogram writes). */
+    private int highestCountedIndex() {
+        readEntries(payloadStart, payloadEnd);
+        entriesRead = true;
         return maxIndex;
     }
 
@@ -74,6 +158,8 @@ public final class IntervalDecoder {
      * @throws IllegalArgumentException when the text is no valid encoded histogram
      */
     public void decode(byte[] text, int offset, int length) {
+        entriesRead = false;
+        totalsKnown = false;
         int bytes = base64Decode(text, offset, length);
         ByteBuffer in = ByteBuffer.wrap(compressed, 0, bytes);
         int cookie = bytes >= COMPRESSED_HEADER_BYTES ? in.getInt(0) : 0;
@@ -98,16 +184,58 @@ public final class IntervalDecoder {
         }
         long lowest = header.getLong(16);
         int digits = header.getInt(12);
+        long highestTrackable = header.getLong(24);
         if (layout == null || layout.lowestDiscernibleValue() != lowest || layout.significantDigits() != digits) {
             layout = new IndexLayout(lowest, digits);
             arithmetic = layout.arithmetic();
         }
-        readCounts(HEADER_BYTES, HEADER_BYTES + payloadLength);
+        if (highestTrackable < lowest) {
+            throw new IllegalArgumentException("highest trackable value " + highestTrackable + " below lowest");
+        }
+        indexLimit = arithmetic.countsLength(highestTrackable);
+        payloadStart = HEADER_BYTES;
+        payloadEnd = HEADER_BYTES + payloadLength;
         return true;
     }
 
+    /** Index of the first positive count of the payload (which has one): the lowest counted index. */
+    private int firstCountedIndex() {
+        byte[] in = inflated;
+        int index = 0;
+        int p = payloadStart;
+        while (true) {
+            long raw = 0;
+            int shift = 0;
+            int v;
+            do {
+                v = in[p++];
+                raw |= ((long) (v & 0x7f)) << shift;
+                shift += 7;
+            } while (v < 0 && shift < 64);
+            long count = (raw >>> 1) ^ -(raw & 1);
+            if (count > 0) {
+                return index;
+            }
+            index += count < 0 ? (int) -count : 1;
+        }
+    }
+
+    private void readTotals() {
+        if (!totalsKnown) {
+            readEntries();
+        }
+    }
+
+    private void readEntries() {
+        if (!entriesRead) {
+            readEntries(payloadStart, payloadEnd);
+            entriesRead = true;
+            totalsKnown = true;
+        }
+    }
+
     /** Reads ZigZag LEB128 numbers: a count at the next index, or (negative) a run of zero counts. */
-    private void readCounts(int position, int end) {
+    private void readEntries(int position, int end) {
         byte[] b = inflated;
         // Every entry takes at least one byte: room for all of them (and one spare write) up front.
         if (indexes.length <= end - position) {
@@ -193,6 +321,8 @@ public final class IntervalDecoder {
 
     /** Takes the entries of an in-memory histogram, as if decoded. */
     public void fromHistogram(Histogram h) {
+        entriesRead = true;
+        totalsKnown = true;
         layout = new IndexLayout(h.getLowestDiscernibleValue(), h.getNumberOfSignificantValueDigits());
         arithmetic = layout.arithmetic();
         size = 0;
@@ -203,18 +333,40 @@ public final class IntervalDecoder {
         }
     }
 
+    /** Standard base64 (RFC 4648 section 4, padded, as HdrHistogram writes it) into {@link #compressed}. */
     private int base64Decode(byte[] text, int offset, int length) {
-        ByteBuffer decoded;
-        try {
-            decoded = BASE64.decode(ByteBuffer.wrap(text, offset, length));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("histogram is not base64: " + e.getMessage(), e);
+        if (length % 4 != 0) {
+            throw new IllegalArgumentException("histogram is not base64: length " + length);
         }
-        int n = decoded.remaining();
-        if (compressed.length < n) {
-            compressed = new byte[Math.max(n, compressed.length * 2)];
+        int padding = length == 0 ? 0 : text[offset + length - 1] != '=' ? 0 : text[offset + length - 2] != '=' ? 1 : 2;
+        int n = length / 4 * 3 - padding;
+        if (compressed.length < n + 2) {
+            compressed = new byte[Math.max(n + 2, compressed.length * 2)];
         }
-        decoded.get(compressed, 0, n);
+        byte[] out = compressed;
+        int o = 0;
+        int bad = 0;
+        for (int i = offset, end = offset + length - (padding == 0 ? 0 : 4); i < end; i += 4) {
+            int bits = BASE64_VALUES[text[i] & 0xff] << 18 | BASE64_VALUES[text[i + 1] & 0xff] << 12
+                    | BASE64_VALUES[text[i + 2] & 0xff] << 6 | BASE64_VALUES[text[i + 3] & 0xff];
+            bad |= bits;
+            out[o] = (byte) (bits >> 16);
+            out[o + 1] = (byte) (bits >> 8);
+            out[o + 2] = (byte) bits;
+            o += 3;
+        }
+        if (padding > 0) {
+            int i = offset + length - 4;
+            int bits = BASE64_VALUES[text[i] & 0xff] << 18 | BASE64_VALUES[text[i + 1] & 0xff] << 12
+                    | (padding == 1 ? BASE64_VALUES[text[i + 2] & 0xff] << 6 : 0);
+            bad |= bits;
+            out[o] = (byte) (bits >> 16);
+            out[o + 1] = (byte) (bits >> 8);
+        }
+        // An invalid character's value is negative, which sets the sign bit of the combined bits.
+        if (bad < 0) {
+            throw new IllegalArgumentException("histogram is not base64");
+        }
         return n;
     }
 }

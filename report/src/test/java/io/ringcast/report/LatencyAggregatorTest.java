@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +41,9 @@ class LatencyAggregatorTest {
         return sums;
     }
 
-    static LatencyReportData aggregate(List<Path> files, long fromMs, long toMs, int shards) throws IOException {
-        return LatencyLogs.aggregate(files, fromMs, toMs, 60_000, 10, shards);
+    /** Small parts, so that every file is read in many parts, by several threads when {@code threads > 1}. */
+    static LatencyReportData aggregate(List<Path> files, long fromMs, long toMs, int threads) throws IOException {
+        return LatencyLogs.aggregate(files, fromMs, toMs, toMs, 10, threads, 64 * 1024).result();
     }
 
     @Test
@@ -48,8 +51,8 @@ class LatencyAggregatorTest {
         Path file = dir.resolve("a.hlog");
         SyntheticLatencyLogs.write(file, 5, START_MS, 60, 10, 7);
 
-        for (int shards : new int[] {1, 3}) {
-            LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, shards);
+        for (int threads : new int[] {1, 3}) {
+            LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, threads);
             Map<String, Histogram> expected = reference(file, Long.MIN_VALUE, Long.MAX_VALUE);
             assertEquals(expected.keySet().stream().toList(),
                     data.tags().stream().map(LatencyReportData.TagSummary::tag).sorted().toList());
@@ -67,6 +70,108 @@ class LatencyAggregatorTest {
             assertEquals(START_MS, data.firstStartMs());
             assertEquals(START_MS + 600_000, data.lastEndMs());
         }
+    }
+
+    @Test
+    void shouldFollowANewBaseTimeInTheMiddleOfAnAppendedLogWhateverPartItFallsIn() throws IOException {
+        Path first = dir.resolve("first.hlog");
+        Path restart = dir.resolve("restart.hlog");
+        SyntheticLatencyLogs.write(first, 3, START_MS, 40, 10, 21);
+        SyntheticLatencyLogs.write(restart, 3, START_MS + 3_600_000, 40, 10, 22);
+        Path appended = dir.resolve("appended.hlog");
+        Files.write(appended, Files.readAllBytes(first));
+        Files.write(appended, Files.readAllBytes(restart), StandardOpenOption.APPEND);
+
+        Map<String, Histogram> expected = reference(appended, Long.MIN_VALUE, Long.MAX_VALUE);
+        for (long partBytes : new long[] {1_000, 7_777, 1L << 30}) {
+            LatencyReportData data = LatencyLogs.aggregate(List.of(appended), Long.MIN_VALUE, Long.MAX_VALUE,
+                    Long.MAX_VALUE, 5, 2, partBytes).result();
+            assertEquals(3 * 2 * 80, data.intervals(), "part bytes " + partBytes);
+            assertEquals(START_MS, data.firstStartMs());
+            assertEquals(START_MS + 3_600_000 + 400_000, data.lastEndMs());
+            for (LatencyReportData.TagSummary row : data.tags()) {
+                assertEquals(expected.get(row.tag()).getTotalCount(), row.count(), row.tag());
+                assertEquals(expected.get(row.tag()).getValueAtPercentile(99), row.p99Ns(), row.tag());
+                assertEquals(80, row.intervals(), row.tag());
+            }
+        }
+    }
+
+    @Test
+    void shouldMatchHdrHistogramPerTimeBucketWhenBucketsHoldManyIntervals() throws IOException {
+        Path file = dir.resolve("long.hlog");
+        SyntheticLatencyLogs.write(file, 2, START_MS, 2_000, 10, 31);
+
+        LatencyReportData data = aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, 2);
+
+        assertEquals(60_000, data.bucketMs(), "20 000 s in at most 500 points: 6 intervals per bucket");
+        Map<String, Histogram> buckets = new TreeMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            for (EncodableHistogram e = reader.nextIntervalHistogram(); e != null; e = reader.nextIntervalHistogram()) {
+                Histogram h = (Histogram) e;
+                String key = LatencyAggregator.protocolOf(h.getTag()) + "@" + Math.floorDiv(h.getStartTimeStamp(),
+                        60_000) * 60_000;
+                buckets.computeIfAbsent(key, k -> new Histogram(1, 3_600_000_000_000L, 3)).add(h);
+            }
+        }
+        int points = 0;
+        for (Map.Entry<String, List<LatencyReportData.SeriesPoint>> e : data.series().entrySet()) {
+            for (LatencyReportData.SeriesPoint p : e.getValue()) {
+                Histogram h = buckets.get(e.getKey() + "@" + p.startMs());
+                assertEquals(h.getTotalCount(), p.count(), e.getKey() + " " + p.startMs());
+                assertEquals(h.getValueAtPercentile(50), p.p50Ns());
+                assertEquals(h.getValueAtPercentile(99), p.p99Ns());
+                assertEquals(h.getMaxValue(), p.maxNs());
+                points++;
+            }
+        }
+        assertEquals(buckets.size(), points);
+        Map<String, Histogram> expected = reference(file, Long.MIN_VALUE, Long.MAX_VALUE);
+        for (LatencyReportData.TagSummary row : data.tags()) {
+            assertEquals(expected.get(row.tag()).getTotalCount(), row.count(), row.tag());
+            assertEquals(expected.get(row.tag()).getValueAtPercentile(90), row.p90Ns(), row.tag());
+            assertEquals(expected.get(row.tag()).getMaxValue(), row.maxNs(), row.tag());
+        }
+    }
+
+    @Test
+    void shouldSumStreamsLoggedWithDifferentPrecisionInTheirOwnLayout() throws IOException {
+        Path file = dir.resolve("mixed.hlog");
+        Map<String, Histogram> expected = new TreeMap<>();
+        try (java.io.PrintStream out = new java.io.PrintStream(Files.newOutputStream(file), false,
+                java.nio.charset.StandardCharsets.US_ASCII)) {
+            org.HdrHistogram.HistogramLogWriter log = new org.HdrHistogram.HistogramLogWriter(out);
+            log.outputStartTime(START_MS);
+            log.setBaseTime(START_MS);
+            log.outputBaseTime(START_MS);
+            for (int i = 0; i < 40; i++) {
+                for (int digits : new int[] {2, 3}) {
+                    String tag = "live/d" + digits + "/rtmp";
+                    Histogram h = new Histogram(digits);
+                    for (int v = 1; v <= 500; v++) {
+                        h.recordValue(v * 997L + i * 31L);
+                    }
+                    h.setStartTimeStamp(START_MS + i * 10_000L);
+                    h.setEndTimeStamp(START_MS + (i + 1) * 10_000L);
+                    h.setTag(tag);
+                    log.outputIntervalHistogram(h);
+                    expected.computeIfAbsent(tag, t -> new Histogram(1, 3_600_000_000_000L, digits)).add(h);
+                }
+            }
+        }
+
+        LatencyReportData data = LatencyLogs.aggregate(List.of(file), Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+                5, 2, 4_096).result();
+
+        assertEquals(2, data.tags().size());
+        for (LatencyReportData.TagSummary row : data.tags()) {
+            Histogram h = expected.get(row.tag());
+            assertEquals(h.getTotalCount(), row.count(), row.tag());
+            assertEquals(h.getValueAtPercentile(99), row.p99Ns(), row.tag());
+            assertEquals(h.getMaxValue(), row.maxNs(), row.tag());
+        }
+        assertEquals(2 * 40 * 500, data.series().get("rtmp").stream().mapToLong(LatencyReportData.SeriesPoint::count)
+                .sum(), "both streams in every bucket of the protocol");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 /** Nanoseconds written as microseconds with three decimals, exactly and without locale: 200191 ns is "200.191". */
 final class Micros {

@@ -1,4 +1,4 @@
-package io.ringcast.ops.latency;
+package io.ringcast.report;
 
 /**
  * Where an HdrHistogram keeps each value: the bucket and sub-bucket arithmetic that follows from the lowest
@@ -67,6 +67,12 @@ public record IndexLayout(long lowestDiscernibleValue, int significantDigits) {
         public long highestValueAtIndex(int index) {
             int bucket = java.lang.Math.max((index >> subBucketHalfCountMagnitude) - 1, 0);
             return valueFromIndex(index) + (1L << (bucket + unitMagnitude)) - 1;
+        }
+
+        /** How many counts indexes a histogram tracking up to {@code highestValue} has: its whole last bucket. */
+        public int countsLength(long highestValue) {
+            int bucket = leadingZeroCountBase - Long.numberOfLeadingZeros(highestValue | subBucketMask);
+            return (bucket + 2) << subBucketHalfCountMagnitude;
         }
 
         /** The index that counts {@code value} (non-negative). */

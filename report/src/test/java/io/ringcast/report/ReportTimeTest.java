@@ -1,0 +1,39 @@
+package io.ringcast.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportTimeTest {
+    private static final long NOW_MS = Instant.parse("2024-03-01T12:00:00Z").toEpochMilli();
+
+    @Test
+    void shouldReadIsoTimesAsUtcUnlessTheyHaveAnOffset() {
+        assertEquals(NOW_MS, ReportTime.parse("2024-03-01T12:00:00Z", 0));
+        assertEquals(NOW_MS, ReportTime.parse("2024-03-01T12:00", 0));
+        assertEquals(NOW_MS, ReportTime.parse("2024-03-01T14:00:00+02:00", 0));
+        assertEquals(NOW_MS - 12 * 3_600_000L, ReportTime.parse("2024-03-01", 0));
+    }
+
+    @Test
+    void shouldCountRelativeTimesBackFromNow() {
+        assertEquals(NOW_MS, ReportTime.parse("now", NOW_MS));
+        assertEquals(NOW_MS - 90_000, ReportTime.parse("-90s", NOW_MS));
+        assertEquals(NOW_MS - 30 * 60_000, ReportTime.parse("-30m", NOW_MS));
+        assertEquals(NOW_MS - 3_600_000, ReportTime.parse(" -1h ", NOW_MS));
+        assertEquals(NOW_MS - 2 * 86_400_000L, ReportTime.parse("-2d", NOW_MS));
+    }
+
+    @Test
+    void shouldNameWhatItCannotRead() {
+        for (String bad : new String[] {"", "soon", "-1w", "+1h", "-h", "2024-13-01", "-1234567h"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ReportTime.parse(bad, NOW_MS), bad);
+            assertTrue(e.getMessage().contains("not a time"), e.getMessage());
+        }
+    }
+}
