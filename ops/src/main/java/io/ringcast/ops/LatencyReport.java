@@ -1,10 +1,10 @@
 package io.ringcast.ops;
 
-import io.ringcast.report.CsvReport;
-import io.ringcast.report.HtmlReport;
-import io.ringcast.report.LatencyLogs;
-import io.ringcast.report.LatencyReportData;
-import io.ringcast.report.ReportTime;
+import io.ringcast.web.report.CsvReport;
+import io.ringcast.web.report.HtmlReport;
+import io.ringcast.web.report.LatencyLogs;
+import io.ringcast.web.report.LatencyReportData;
+import io.ringcast.web.report.ReportTime;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -65,7 +65,12 @@ public final class RingcastServer implements AutoCloseable {
             container = ServletContainer.Factory.newInstance();
             deployment = container.addDeployment(deploymentInfo(runtime.engine()));
             deployment.deploy();
-            Undertow undertow = Undertow.builder()
+            Undertow.Builder builder = Undertow.builder();
+            if (http.sendBufferBytes() > 0) {
+                // XNIO sets it on each accepted socket: a stalled viewer's backlog shows as lag within a second.
+                builder.setSocketOption(org.xnio.Options.SEND_BUFFER, http.sendBufferBytes());
+            }
+            Undertow undertow = builder
                     .addHttpListener(http.port(), http.address())
                     // Slow or hostile clients: bounded request heads, sent in time, and no idle connections forever.
                     .setServerOption(UndertowOptions.MAX_HEADER_SIZE, http.maxHeaderBytes())

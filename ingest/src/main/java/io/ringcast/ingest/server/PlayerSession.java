@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -125,6 +126,7 @@ final class PlayerSession implements PlayTarget {
             int maxPendingBytes = (int) Math.min(Integer.MAX_VALUE,
                     2L * config.maxMessageBytes() + PENDING_SLACK_BYTES);
             output = new PlayerOutput(channel, writer.chunkSizeBytes(), maxPendingBytes);
+            limitSendBuffer();
         }
         path = requested;
         this.messageStreamId = messageStreamId;
@@ -132,6 +134,22 @@ final class PlayerSession implements PlayTarget {
         wantPlaying = true;
         LOG.info("RTMP {} plays {}", remote, requested);
         return Result.STARTED;
+    }
+
+    /**
+     * A viewer's socket gets a bounded send buffer: with the kernel's autotuning (up to megabytes) a viewer that
+     * stopped reading would look current for seconds, and would neither be skipped nor dropped in time.
+     */
+    private void limitSendBuffer() {
+        int bytes = config.playSendBufferBytes();
+        if (bytes <= 0) {
+            return;
+        }
+        try {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, bytes);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("RTMP {}: cannot set the send buffer: {}", remote, e.toString());
+        }
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.ringcast.web.latencylog;
 
 import io.ringcast.broadcast.latency.LatencyIntervalListener;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.report.LatencyLogFiles;
+import io.ringcast.web.report.LatencyLogFiles;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.slf4j.Logger;

@@ -1,13 +1,13 @@
 package io.ringcast.web.latencylog;
 
 import io.ringcast.broadcast.Engine;
-import io.ringcast.report.CsvReport;
-import io.ringcast.report.HtmlReport;
-import io.ringcast.report.LatencyAggregator;
-import io.ringcast.report.LatencyLogFiles;
-import io.ringcast.report.LatencyLogs;
-import io.ringcast.report.LatencyReportData;
-import io.ringcast.report.ReportTime;
+import io.ringcast.web.report.CsvReport;
+import io.ringcast.web.report.HtmlReport;
+import io.ringcast.web.report.LatencyAggregator;
+import io.ringcast.web.report.LatencyLogFiles;
+import io.ringcast.web.report.LatencyLogs;
+import io.ringcast.web.report.LatencyReportData;
+import io.ringcast.web.report.ReportTime;
 import io.ringcast.web.RingcastContext;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.stats.StatsAccess;

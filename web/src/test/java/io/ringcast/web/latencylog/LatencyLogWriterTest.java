@@ -3,7 +3,7 @@ package io.ringcast.web.latencylog;
 import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.report.LatencyLogFiles;
+import io.ringcast.web.report.LatencyLogFiles;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;

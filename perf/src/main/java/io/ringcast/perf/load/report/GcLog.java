@@ -5,13 +5,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Heap after each collection and pause times from a unified JVM GC log ({@code -Xlog:gc}): lines such as
- * {@code [12.3s][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 52M->9M(256M) 3.120ms}. Immutable.
+ * Heap after each collection and pause times from a unified JVM GC log. G1 ({@code -Xlog:gc}):
+ * {@code GC(7) Pause Young (Normal) (G1 Evacuation Pause) 52M->9M(256M) 3.120ms}, one line per pause with the heap.
+ * ZGC ({@code -Xlog:gc,gc+phases}): {@code GC(3) Garbage Collection (Proactive) 158M(15%)->54M(5%)} per cycle and
+ * {@code GC(3) Pause Mark Start 0.006ms} per pause. Immutable.
  */
 public record GcLog(int count, long firstAfterMb, long minAfterMb, long maxAfterMb, long lastAfterMb,
                     double maxPauseMs) {
-    private static final Pattern PAUSE = Pattern.compile("GC\\(\\d+\\) Pause .*? (\\d+)M->(\\d+)M\\(\\d+M\\) "
-            + "([0-9.]+)ms");
+    private static final Pattern HEAP_AFTER = Pattern.compile("GC\\(\\d+\\) (?:Pause|Garbage Collection) .*?"
+            + "\\d+M(?:\\(\\d+%\\))?->(\\d+)M");
+    private static final Pattern PAUSE = Pattern.compile("GC\\(\\d+\\) Pause .*? ([0-9.]+)ms\\s*$");
 
     public static GcLog parse(List<String> lines) {
         int count = 0;
@@ -21,17 +24,20 @@ public record GcLog(int count, long firstAfterMb, long minAfterMb, long maxAfter
         long last = -1;
         double maxPause = 0;
         for (String line : lines) {
-            Matcher m = PAUSE.matcher(line);
-            if (!m.find()) {
+            Matcher pause = PAUSE.matcher(line);
+            if (pause.find()) {
+                maxPause = Math.max(maxPause, Double.parseDouble(pause.group(1)));
+            }
+            Matcher heap = HEAP_AFTER.matcher(line);
+            if (!heap.find()) {
                 continue;
             }
-            long after = Long.parseLong(m.group(2));
+            long after = Long.parseLong(heap.group(1));
             count++;
             first = first < 0 ? after : first;
             min = Math.min(min, after);
             max = Math.max(max, after);
             last = after;
-            maxPause = Math.max(maxPause, Double.parseDouble(m.group(3)));
         }
         return new GcLog(count, first, count == 0 ? -1 : min, max, last, maxPause);
     }

@@ -106,7 +106,8 @@ public final class SideBySideTable {
         return "-";
     }
 
-    private static long heapUsedKb(Path heapInfo) throws IOException {
+    /** Heap in use from a {@code jcmd PID GC.heap_info} output; -1 when absent or unreadable. */
+    static long heapUsedKb(Path heapInfo) throws IOException {
         if (!Files.isRegularFile(heapInfo)) {
             return -1;
         }

@@ -26,8 +26,8 @@ public final class SlowViewerReport {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: SlowViewerReport HEALTHY_ONLY_DIR WITH_SLOW_DIR GC_LOG");
+        if (args.length < 3) {
+            System.err.println("usage: SlowViewerReport HEALTHY_ONLY_DIR WITH_SLOW_DIR GC_LOG [HEAP_INFO...]");
             System.exit(2);
         }
         ObjectMapper json = new ObjectMapper();
@@ -37,6 +37,12 @@ public final class SlowViewerReport {
                 json.readTree(withSlow.resolve("summary.json").toFile()), readOrMissing(json,
                         withSlow.resolve("stream.json")), GcLog.parse(Files.readAllLines(Path.of(args[2]))),
                 System.out);
+        for (int i = 3; i < args.length; i++) {
+            Path heapInfo = Path.of(args[i]);
+            long usedKb = SideBySideTable.heapUsedKb(heapInfo);
+            System.out.printf(Locale.ROOT, "Live heap (after a full GC), %s: %s%n", heapInfo.getFileName(),
+                    usedKb < 0 ? "-" : String.format(Locale.ROOT, "%.1f MB", usedKb / 1024.0));
+        }
     }
 
     static void print(JsonNode alone, JsonNode withSlow, JsonNode stream, GcLog gc, PrintStream out) {

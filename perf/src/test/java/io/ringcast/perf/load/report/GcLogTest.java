@@ -20,6 +20,18 @@ class GcLogTest {
     }
 
     @Test
+    void shouldReadZgcCyclesAndPhasePauses() {
+        GcLog gc = GcLog.parse(List.of(
+                "[9.855s][info][gc,start    ] GC(0) Garbage Collection (Warmup)",
+                "[9.855s][info][gc,phases   ] GC(0) Pause Mark Start 0.006ms",
+                "[9.919s][info][gc,phases   ] GC(0) Pause Mark End 0.014ms",
+                "[9.999s][info][gc          ] GC(0) Garbage Collection (Warmup) 104M(10%)->52M(5%)",
+                "[303.7s][info][gc          ] GC(10) Garbage Collection (Proactive) 158M(15%)->54M(5%)"));
+
+        assertEquals(new GcLog(2, 52, 52, 54, 54, 0.014), gc);
+    }
+
+    @Test
     void shouldReportNothingForALogWithoutPauses() {
         assertEquals(0, GcLog.parse(List.of("[0.012s] Using G1")).count());
     }

@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 import org.HdrHistogram.Histogram;
 
@@ -7,11 +7,11 @@ import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
-import static io.ringcast.report.HistogramEncoding.BASE64_VALUES;
-import static io.ringcast.report.HistogramEncoding.COMPRESSED_HEADER_BYTES;
-import static io.ringcast.report.HistogramEncoding.COOKIE_BASE_MASK;
-import static io.ringcast.report.HistogramEncoding.V2_COMPRESSED_COOKIE;
-import static io.ringcast.report.HistogramEncoding.V2_ENCODING_COOKIE;
+import static io.ringcast.web.report.HistogramEncoding.BASE64_VALUES;
+import static io.ringcast.web.report.HistogramEncoding.COMPRESSED_HEADER_BYTES;
+import static io.ringcast.web.report.HistogramEncoding.COOKIE_BASE_MASK;
+import static io.ringcast.web.report.HistogramEncoding.V2_COMPRESSED_COOKIE;
+import static io.ringcast.web.report.HistogramEncoding.V2_ENCODING_COOKIE;
 
 /**
  * Decodes one base64 compressed histogram of an interval log, reusing its buffers: no histogram is allocated for the

@@ -4,4 +4,4 @@
  * server's {@code /ops/latency} page and the {@code latency-report} command; the aggregation also takes in-memory
  * histograms.
  */
-package io.ringcast.report;
+package io.ringcast.web.report;

@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import static io.ringcast.report.HistogramEncoding.BASE64_VALUES;
-import static io.ringcast.report.HistogramEncoding.COMPRESSED_HEADER_BYTES;
-import static io.ringcast.report.HistogramEncoding.COOKIE_BASE_MASK;
-import static io.ringcast.report.HistogramEncoding.V2_COMPRESSED_COOKIE;
+import static io.ringcast.web.report.HistogramEncoding.BASE64_VALUES;
+import static io.ringcast.web.report.HistogramEncoding.COMPRESSED_HEADER_BYTES;
+import static io.ringcast.web.report.HistogramEncoding.COOKIE_BASE_MASK;
+import static io.ringcast.web.report.HistogramEncoding.V2_COMPRESSED_COOKIE;
 
 /**
  * Reads an HdrHistogram interval log, or a part of one, line by line as bytes and hands each interval's tag,

@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * interval (everything 3-8x); optionally {@code hls-segment} too, with 5 segments of 2-2.5 s per interval, as the
  * server logs them. Deterministic for a seed. Also a command for the full-day performance run
  * ({@code perf/latency-report-day}):
- * {@code java -cp ... io.ringcast.report.SyntheticLatencyLogs DIR [streams] [hours] [interval_s] [protocols: 2|3]}.
+ * {@code java -cp ... io.ringcast.web.report.SyntheticLatencyLogs DIR [streams] [hours] [interval_s] [protocols: 2|3]}.
  */
 public final class SyntheticLatencyLogs {
     public static final String[] PROTOCOLS = {"httpflv", "rtmp"};

@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 /** HTML text and attribute escaping. */
 final class Html {

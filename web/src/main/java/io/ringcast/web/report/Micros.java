@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 /** Nanoseconds written as microseconds with three decimals, exactly and without locale: 200191 ns is "200.191". */
 final class Micros {

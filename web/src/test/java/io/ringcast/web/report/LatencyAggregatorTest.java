@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;

@@ -1,4 +1,4 @@
-package io.ringcast.report;
+package io.ringcast.web.report;
 
 /**
  * Where an HdrHistogram keeps each value: the bucket and sub-bucket arithmetic that follows from the lowest
