@@ -47,9 +47,19 @@ public final class StreamRegistry {
         return publishersRefused.get();
     }
 
-    /** Counts a viewer a protocol refused up front because its stream is full (see {@link #viewersRefused()}). */
-    public void countViewerRefused() {
-        viewersRefused.incrementAndGet();
+    /**
+     * The up-front check a protocol makes before it answers a viewer at all: refuses (and counts) a viewer of a
+     * stream that already has {@link LimitsConfig#maxViewersPerStream()}. A race past it is still caught when the
+     * subscription is added.
+     *
+     * @throws LimitExceededException naming the stream and its limit
+     */
+    public void requireViewerRoom(Stream stream) {
+        int maxViewers = limits.maxViewersPerStream();
+        if (stream.subscriberCount() >= maxViewers) {
+            viewersRefused.incrementAndGet();
+            throw new LimitExceededException(stream.path() + " has its maximum of " + maxViewers + " viewers");
+        }
     }
 
     /** Viewers refused because a stream had {@link LimitsConfig#maxViewersPerStream()}. */

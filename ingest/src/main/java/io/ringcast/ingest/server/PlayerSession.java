@@ -117,11 +117,7 @@ final class PlayerSession implements PlayTarget {
         if (stream == null) {
             return Result.NOT_FOUND;
         }
-        int maxViewers = engine.streams().limits().maxViewersPerStream();
-        if (stream.subscriberCount() >= maxViewers) {
-            engine.streams().countViewerRefused();
-            throw new LimitExceededException(requested + " has its maximum of " + maxViewers + " viewers");
-        }
+        engine.streams().requireViewerRoom(stream);
         if (output == null) {
             int maxPendingBytes = (int) Math.min(Integer.MAX_VALUE,
                     2L * config.maxMessageBytes() + PENDING_SLACK_BYTES);

@@ -47,12 +47,11 @@ public final class HttpFlvServlet extends HttpServlet {
         if (stream == null) {
             return;
         }
-        int maxViewers = engine.streams().limits().maxViewersPerStream();
-        if (stream.subscriberCount() >= maxViewers) {
-            engine.streams().countViewerRefused();
+        try {
+            engine.streams().requireViewerRoom(stream);
+        } catch (LimitExceededException e) {
             response.setHeader("Retry-After", "5");
-            Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                    stream.path() + " has its maximum of " + maxViewers + " viewers", true);
+            Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), true);
             return;
         }
         startHeaders(response);
