@@ -2,8 +2,6 @@ package io.ringcast.web;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.config.ConfigFile;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
@@ -13,13 +11,13 @@ import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.OptionalInt;
 
 /**
  * The standalone server: a {@link RingcastRuntime} (engine and the plugins found on the class path, RTMP ingest from
  * module ingest) and an embedded Undertow serving the servlets. Started and closed by one thread (main, or a test);
- * the running parts have their own threads.
+ * the running parts have their own threads. HTTP is an {@link HttpListener}, which counts the connections it
+ * closes for a limit.
  *
  * <p>The servlets are deployed exactly as in a servlet container, by {@link RingcastServletContextListener}; the
  * engine is preset as the context attribute {@link RingcastContext#ENGINE_ATTRIBUTE}, so the listener only maps the
@@ -33,16 +31,16 @@ public final class RingcastServer implements AutoCloseable {
     private final RingcastRuntime runtime;
     private final ServletContainer container;
     private final DeploymentManager deployment;
-    private final Undertow undertow;
+    private final HttpListener listener;
     private final int httpPort;
     private boolean closed;
 
     private RingcastServer(RingcastRuntime runtime, ServletContainer container, DeploymentManager deployment,
-                           Undertow undertow, int httpPort) {
+                           HttpListener listener, int httpPort) {
         this.runtime = runtime;
         this.container = container;
         this.deployment = deployment;
-        this.undertow = undertow;
+        this.listener = listener;
         this.httpPort = httpPort;
     }
 
@@ -65,26 +63,11 @@ public final class RingcastServer implements AutoCloseable {
             container = ServletContainer.Factory.newInstance();
             deployment = container.addDeployment(deploymentInfo(runtime.engine()));
             deployment.deploy();
-            Undertow.Builder builder = Undertow.builder();
-            if (http.sendBufferBytes() > 0) {
-                // XNIO sets it on each accepted socket: a stalled viewer's backlog shows as lag within a second.
-                builder.setSocketOption(org.xnio.Options.SEND_BUFFER, http.sendBufferBytes());
-            }
-            Undertow undertow = builder
-                    .addHttpListener(http.port(), http.address())
-                    // Slow or hostile clients: bounded request heads, sent in time, and no idle connections forever.
-                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, http.maxHeaderBytes())
-                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, http.requestParseTimeoutMs())
-                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, http.idleTimeoutMs())
-                    .setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, http.maxConnections())
-                    .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, http.maxConnections())
-                    .setHandler(deployment.start())
-                    .build();
-            undertow.start();
-            int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+            HttpListener listener = HttpListener.start(http, deployment.start(), runtime.engine().counters());
+            int port = listener.port();
             LOG.info("HTTP listening on {}:{} ({} fan-out threads; plugins: {})", http.address(), port,
                     http.fanoutThreads(), runtime.startedPlugins());
-            return new RingcastServer(runtime, container, deployment, undertow, port);
+            return new RingcastServer(runtime, container, deployment, listener, port);
         } catch (ServletException | RuntimeException e) {
             undeploy(container, deployment);
             runtime.close();
@@ -131,7 +114,7 @@ public final class RingcastServer implements AutoCloseable {
         LOG.info("shutting down");
         // Viewers first, while HTTP still runs, so each gets a clean end of stream instead of a reset.
         runtime.endViewers();
-        undertow.stop();
+        listener.close();
         undeploy(container, deployment);
         runtime.close();
         LOG.info("stopped");

@@ -1,0 +1,146 @@
+package io.ringcast.web;
+
+import io.ringcast.broadcast.ServerCounters;
+import io.ringcast.broadcast.time.NanoClock;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The embedded server's HTTP listener: Undertow's HTTP/1.1 protocol on an XNIO worker of its own, assembled here
+ * rather than by {@code Undertow.builder()} so that each accepted connection gets an {@link HttpConnectionWatch},
+ * which counts the connections closed for a limit. Started and stopped by one thread; connections run on the
+ * worker's I/O threads.
+ *
+ * <p>Worker, socket and buffer settings are Undertow's builder defaults, plus the {@code [http]} limits.
+ */
+final class HttpListener implements AutoCloseable {
+    /** Undertow's default buffer for heaps of 128 MB and more; a request head is parsed out of one. */
+    private static final int BUFFER_BYTES = 16_364;
+    private static final int BUFFERS_PER_THREAD_CACHE = 4;
+    private static final int WORKER_THREADS_PER_IO_THREAD = 8;
+    private static final int ACCEPT_BACKLOG = 1_000;
+    /** The worker's own connection cap; the listener's is {@code max_connections}. */
+    private static final int WORKER_CONNECTION_WATER = 1_000_000;
+
+    private final XnioWorker worker;
+    private final ByteBufferPool buffers;
+    private final AcceptingChannel<StreamConnection> channel;
+    private volatile boolean stopping;
+
+    private HttpListener(XnioWorker worker, ByteBufferPool buffers, HttpConfig http, HttpHandler root,
+                         HttpCloseCounters counters) throws IOException {
+        this.worker = worker;
+        this.buffers = buffers;
+        OptionMap undertowOptions = OptionMap.builder()
+                // Slow or hostile clients: bounded request heads, sent in time, and no idle connections forever.
+                .set(UndertowOptions.MAX_HEADER_SIZE, http.maxHeaderBytes())
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, http.requestParseTimeoutMs())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, http.idleTimeoutMs())
+                .getMap();
+        HttpOpenListener undertow = new HttpOpenListener(buffers, undertowOptions);
+        undertow.setRootHandler(root);
+        HttpConnectionWatch.HttpConnectionLimits limits = HttpConnectionWatch.HttpConnectionLimits.of(http);
+        ChannelListener<StreamConnection> watched = connection -> {
+            HttpConnectionWatch watch = new HttpConnectionWatch(limits, counters, NanoClock.SYSTEM);
+            watch.install(connection);
+            undertow.handleEvent(connection);
+            // Undertow's connection has set its close listener by now; ours runs first, then hands over.
+            ChannelListener<? super StreamConnection> undertowClose = connection.getCloseListener();
+            connection.setCloseListener(closed -> {
+                watch.closed(stopping);
+                ChannelListeners.invokeChannelListener(closed, undertowClose);
+            });
+        };
+        this.channel = worker.createStreamConnectionServer(
+                new InetSocketAddress(InetAddress.getByName(http.address()), http.port()),
+                ChannelListeners.openListenerAdapter(watched), socketOptions(worker, http));
+        channel.resumeAccepts();
+    }
+
+    /** Binds {@code [http] address:port} and serves {@code root}; fails if the port cannot be bound. */
+    static HttpListener start(HttpConfig http, HttpHandler root, ServerCounters counters) {
+        int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
+        int workerThreads = ioThreads * WORKER_THREADS_PER_IO_THREAD;
+        XnioWorker worker;
+        try {
+            worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
+                    .set(Options.CONNECTION_HIGH_WATER, WORKER_CONNECTION_WATER)
+                    .set(Options.CONNECTION_LOW_WATER, WORKER_CONNECTION_WATER)
+                    .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
+                    .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CORK, true)
+                    .getMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("HTTP worker failed to start", e);
+        }
+        ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, -1, BUFFERS_PER_THREAD_CACHE);
+        try {
+            return new HttpListener(worker, buffers, http, root, HttpCloseCounters.in(counters));
+        } catch (IOException | RuntimeException e) {
+            worker.shutdownNow();
+            buffers.close();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new UncheckedIOException("HTTP cannot listen on " + http.address() + ":" + http.port(),
+                    (IOException) e);
+        }
+    }
+
+    private static OptionMap socketOptions(XnioWorker worker, HttpConfig http) {
+        OptionMap.Builder options = OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.REUSE_ADDRESSES, true)
+                .set(Options.BALANCING_TOKENS, 1)
+                .set(Options.BALANCING_CONNECTIONS, 2)
+                .set(Options.BACKLOG, ACCEPT_BACKLOG)
+                .set(Options.CONNECTION_HIGH_WATER, http.maxConnections())
+                .set(Options.CONNECTION_LOW_WATER, http.maxConnections());
+        if (http.sendBufferBytes() > 0) {
+            // XNIO sets it on each accepted socket: a stalled viewer's backlog shows as lag within a second.
+            options.set(Options.SEND_BUFFER, http.sendBufferBytes());
+        }
+        return options.getMap();
+    }
+
+    /** The port bound (the real one when configured as 0). */
+    int port() {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    /** Stops accepting, closes the connections (not counted as limits) and ends the worker's threads. */
+    @Override
+    public void close() {
+        stopping = true;
+        IoUtils.safeClose(channel);
+        worker.shutdown();
+        try {
+            worker.awaitTermination();
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        buffers.close();
+    }
+}
