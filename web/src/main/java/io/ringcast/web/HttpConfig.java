@@ -13,12 +13,13 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param maxHeaderBytes        largest request head accepted (request line and headers); larger: 400, closed and counted
  * @param requestParseTimeoutMs a client must send its whole request head within this (slowloris)
  * @param idleTimeoutMs         a connection without a request in progress is closed after this
- * @param maxConnections        HTTP connections at once; more wait in the accept backlog
+ * @param maxConnections        HTTP connections at once; more are answered 503 with the reason and closed
+ * @param maxConnectionsPerIp   HTTP connections one remote address may hold; more are answered 429 and closed
  * @param sendBufferBytes       socket send buffer of each connection, 0 for the kernel's autotuning: bounds what a
  *                              viewer that stopped reading hides in the kernel before the server sees it lag
  */
 public record HttpConfig(String address, int port, int fanoutThreads, int maxHeaderBytes, int requestParseTimeoutMs,
-                         int idleTimeoutMs, int maxConnections, int sendBufferBytes) {
+                         int idleTimeoutMs, int maxConnections, int maxConnectionsPerIp, int sendBufferBytes) {
     public static final String SECTION = "http";
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -28,6 +29,8 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
     public static final int DEFAULT_REQUEST_PARSE_TIMEOUT_MS = 5_000;
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+    /** A venue's NAT or a load test may need more: raise it; a browser uses a handful per page. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
     /** 0.8 s of a 2.5 Mbit/s stream; still 2 Gbit/s per connection at a LAN's 1 ms round trip. */
     public static final int DEFAULT_SEND_BUFFER_BYTES = 256 * 1024;
 
@@ -59,12 +62,13 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
                 s.getInt("request_parse_timeout_ms", DEFAULT_REQUEST_PARSE_TIMEOUT_MS, 100, 600_000),
                 s.getInt("idle_timeout_ms", DEFAULT_IDLE_TIMEOUT_MS, 100, 3_600_000),
                 s.getInt("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                s.getInt("max_connections_per_ip", DEFAULT_MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
                 s.getInt("send_buffer_bytes", DEFAULT_SEND_BUFFER_BYTES, 0, 64 << 20));
     }
 
     /** This configuration listening on another port (a command-line override). */
     public HttpConfig withPort(int newPort) {
         return new HttpConfig(address, newPort, fanoutThreads, maxHeaderBytes, requestParseTimeoutMs, idleTimeoutMs,
-                maxConnections, sendBufferBytes);
+                maxConnections, maxConnectionsPerIp, sendBufferBytes);
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches one HTTP connection's socket reads and writes so that, when the server closes it, the limit that did
- * is counted in {@link HttpCloseCounters}. One per connection; reads come from its I/O thread, writes from any
+ * is counted in {@link HttpCounters}. One per connection; reads come from its I/O thread, writes from any
  * thread, the close from either.
  *
  * <p>Undertow closes for a limit without telling anyone: an oversized head gets its fixed 400 and a close, a
@@ -31,7 +31,7 @@ final class HttpConnectionWatch {
     private static final long CLOCK_SLACK_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final HttpConnectionLimits limits;
-    private final HttpCloseCounters counters;
+    private final HttpCounters counters;
     private final NanoClock clock;
     private volatile long headBytes;
     private volatile long headStartNs;
@@ -48,7 +48,7 @@ final class HttpConnectionWatch {
         }
     }
 
-    HttpConnectionWatch(HttpConnectionLimits limits, HttpCloseCounters counters, NanoClock clock) {
+    HttpConnectionWatch(HttpConnectionLimits limits, HttpCounters counters, NanoClock clock) {
         this.limits = limits;
         this.counters = counters;
         this.clock = clock;

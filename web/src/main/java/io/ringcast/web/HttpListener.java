@@ -1,14 +1,13 @@
 package io.ringcast.web;
 
 import io.ringcast.broadcast.ServerCounters;
-import io.ringcast.broadcast.time.NanoClock;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -25,8 +24,8 @@ import java.net.InetSocketAddress;
 
 /**
  * The embedded server's HTTP listener: Undertow's HTTP/1.1 protocol on an XNIO worker of its own, assembled here
- * rather than by {@code Undertow.builder()} so that each accepted connection gets an {@link HttpConnectionWatch},
- * which counts the connections closed for a limit. Started and stopped by one thread; connections run on the
+ * rather than by {@code Undertow.builder()} so that each accepted connection passes an {@link HttpConnectionGate}:
+ * admitted under the connection limits, or refused with a reason, and counted when closed for a limit. Started and stopped by one thread; connections run on the
  * worker's I/O threads.
  *
  * <p>Worker, socket and buffer settings are Undertow's builder defaults, plus the {@code [http]} limits.
@@ -39,14 +38,22 @@ final class HttpListener implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 1_000;
     /** The worker's own connection cap; the listener's is {@code max_connections}. */
     private static final int WORKER_CONNECTION_WATER = 1_000_000;
+    /**
+     * Connections accepted beyond {@code max_connections} only to be answered 503 (each for at most a couple of
+     * seconds); past these, a flood waits in the accept backlog instead of costing the server anything.
+     */
+    private static final int REFUSING_HEADROOM = 1_000;
+    /** How long a stop waits for responses to end (a viewer that reads nothing would hold it forever). */
+    private static final long DRAIN_MILLIS = 3_000;
 
     private final XnioWorker worker;
     private final ByteBufferPool buffers;
     private final AcceptingChannel<StreamConnection> channel;
+    private final GracefulShutdownHandler requests;
     private volatile boolean stopping;
 
     private HttpListener(XnioWorker worker, ByteBufferPool buffers, HttpConfig http, HttpHandler root,
-                         HttpCloseCounters counters) throws IOException {
+                         HttpCounters counters) throws IOException {
         this.worker = worker;
         this.buffers = buffers;
         OptionMap undertowOptions = OptionMap.builder()
@@ -56,22 +63,13 @@ final class HttpListener implements AutoCloseable {
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, http.idleTimeoutMs())
                 .getMap();
         HttpOpenListener undertow = new HttpOpenListener(buffers, undertowOptions);
-        undertow.setRootHandler(root);
-        HttpConnectionWatch.HttpConnectionLimits limits = HttpConnectionWatch.HttpConnectionLimits.of(http);
-        ChannelListener<StreamConnection> watched = connection -> {
-            HttpConnectionWatch watch = new HttpConnectionWatch(limits, counters, NanoClock.SYSTEM);
-            watch.install(connection);
-            undertow.handleEvent(connection);
-            // Undertow's connection has set its close listener by now; ours runs first, then hands over.
-            ChannelListener<? super StreamConnection> undertowClose = connection.getCloseListener();
-            connection.setCloseListener(closed -> {
-                watch.closed(stopping);
-                ChannelListeners.invokeChannelListener(closed, undertowClose);
-            });
-        };
+        // Counts the requests in progress, so a stop can wait until each ended response is on the wire.
+        this.requests = new GracefulShutdownHandler(root);
+        undertow.setRootHandler(requests);
+        HttpConnectionGate gate = new HttpConnectionGate(undertow, http, counters, () -> stopping);
         this.channel = worker.createStreamConnectionServer(
                 new InetSocketAddress(InetAddress.getByName(http.address()), http.port()),
-                ChannelListeners.openListenerAdapter(watched), socketOptions(worker, http));
+                ChannelListeners.openListenerAdapter(gate), socketOptions(worker, http));
         channel.resumeAccepts();
     }
 
@@ -95,7 +93,7 @@ final class HttpListener implements AutoCloseable {
         }
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, -1, BUFFERS_PER_THREAD_CACHE);
         try {
-            return new HttpListener(worker, buffers, http, root, HttpCloseCounters.in(counters));
+            return new HttpListener(worker, buffers, http, root, HttpCounters.in(counters));
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
             buffers.close();
@@ -115,8 +113,8 @@ final class HttpListener implements AutoCloseable {
                 .set(Options.BALANCING_TOKENS, 1)
                 .set(Options.BALANCING_CONNECTIONS, 2)
                 .set(Options.BACKLOG, ACCEPT_BACKLOG)
-                .set(Options.CONNECTION_HIGH_WATER, http.maxConnections())
-                .set(Options.CONNECTION_LOW_WATER, http.maxConnections());
+                .set(Options.CONNECTION_HIGH_WATER, http.maxConnections() + REFUSING_HEADROOM)
+                .set(Options.CONNECTION_LOW_WATER, http.maxConnections() + REFUSING_HEADROOM);
         if (http.sendBufferBytes() > 0) {
             // XNIO sets it on each accepted socket: a stalled viewer's backlog shows as lag within a second.
             options.set(Options.SEND_BUFFER, http.sendBufferBytes());
@@ -129,9 +127,24 @@ final class HttpListener implements AutoCloseable {
         return ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }
 
-    /** Stops accepting, closes the connections (not counted as limits) and ends the worker's threads. */
+    /** From now on new requests are answered 503; those in progress go on until they end or {@link #close}. */
+    void refuseNewRequests() {
+        requests.shutdown();
+    }
+
+    /**
+     * Waits (bounded) for the requests in progress to end, so that responses already ended, such as HTTP-FLV
+     * viewers closed at shutdown, reach their viewers whole; then stops accepting, closes the connections (not
+     * counted as limits) and ends the worker's threads.
+     */
     @Override
     public void close() {
+        refuseNewRequests();
+        try {
+            requests.awaitShutdown(DRAIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         stopping = true;
         IoUtils.safeClose(channel);
         worker.shutdown();

@@ -112,7 +112,8 @@ public final class RingcastServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("shutting down");
-        // Viewers first, while HTTP still runs, so each gets a clean end of stream instead of a reset.
+        // Viewers first, while HTTP still runs, so each gets a clean end of stream instead of a reset; no new ones.
+        listener.refuseNewRequests();
         runtime.endViewers();
         listener.close();
         undeploy(container, deployment);

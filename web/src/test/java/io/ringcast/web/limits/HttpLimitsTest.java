@@ -93,11 +93,7 @@ class HttpLimitsTest {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /api/streams HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-            long start = System.nanoTime();
             String answer = readToClose(socket.getInputStream()); // never finishes its head
-            long waitedMs = (System.nanoTime() - start) / 1_000_000;
-            assertFalse(answer.contains("\"streams\""));
-            assertTrue(waitedMs >= 500 && waitedMs < 8_000, "closed after about the 1 s parse timeout: " + waitedMs);
             assertEquals("", answer, "closed without an answer");
         }
         server.awaitCounter(REQUEST_PARSE_TIMEOUT, 1, COUNTED_WITHIN);
@@ -108,11 +104,7 @@ class HttpLimitsTest {
     @Test
     void shouldCloseAnIdleConnectionAfterTheIdleTimeout() throws Exception {
         try (Socket socket = connect()) {
-            long start = System.nanoTime();
             assertEquals(-1, socket.getInputStream().read(), "closed without a request");
-            long waitedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(waitedMs >= 1_000 && waitedMs < 8_000, "closed after about the 1.5 s idle timeout: "
-                    + waitedMs);
         }
         server.awaitCounter(IDLE_TIMEOUT, 1, COUNTED_WITHIN);
         assertCountedOnly(IDLE_TIMEOUT);
