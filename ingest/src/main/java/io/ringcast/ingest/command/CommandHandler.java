@@ -3,6 +3,7 @@ package io.ringcast.ingest.command;
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.ingest.RtmpConnectRefusedException;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.ControlMessages;
 import io.ringcast.ingest.server.RtmpMessageWriter;
@@ -34,6 +35,7 @@ public final class CommandHandler {
     private final int outChunkSizeBytes;
     private final String remote;
     private String app;
+    private String connectRefusal;
     private int nextStreamId = FIRST_STREAM_ID;
 
     public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, PlayTarget playing,
@@ -50,6 +52,14 @@ public final class CommandHandler {
         this.playing = playing;
         this.outChunkSizeBytes = outChunkSizeBytes;
         this.remote = remote;
+    }
+
+    /**
+     * Makes connect answer {@code _error NetConnection.Connect.Rejected} with {@code reason} and end the connection:
+     * a limit refused it at accept, and the client (ffmpeg prints "Server error: reason") should learn why.
+     */
+    public void refuseConnect(String reason) {
+        this.connectRefusal = reason;
     }
 
     /** The application named on connect, null before. */
@@ -104,6 +114,10 @@ public final class CommandHandler {
     private void connect(double txn, List<Object> values) {
         if (app != null) {
             throw new RtmpProtocolException("connect sent twice");
+        }
+        if (connectRefusal != null) {
+            writer.command(0, "_error", txn, null, NetStatus.error(NetStatus.CONNECT_REJECTED, connectRefusal));
+            throw new RtmpConnectRefusedException(connectRefusal);
         }
         Object commandObject = values.size() > 2 ? values.get(2) : null;
         String requested = commandObject instanceof Map<?, ?> m && m.get("app") instanceof String s ? s : null;

@@ -4,6 +4,7 @@ import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.ingest.RtmpConfig;
+import io.ringcast.ingest.RtmpConnectRefusedException;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.AcknowledgementWindow;
 import io.ringcast.ingest.chunk.ChunkDecoder;
@@ -43,6 +44,8 @@ final class RtmpConnection implements Runnable {
     private final RtmpPlayerLoops players;
     private final Consumer<RtmpConnection> onClosed;
     private final String remote;
+    /** Why a limit refused this connection at accept (told at connect), or null for a connection served. */
+    private final String refusal;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
     private volatile Thread thread;
@@ -52,6 +55,21 @@ final class RtmpConnection implements Runnable {
 
     RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, RtmpPlayerLoops players,
                    Consumer<RtmpConnection> onClosed) {
+        this(channel, config, engine, players, onClosed, null);
+    }
+
+    /**
+     * A connection refused by a limit: it runs the handshake and answers connect with the {@code refusal}, then
+     * closes; every read is bounded by the handshake timeout, so it cannot linger.
+     */
+    static RtmpConnection refusing(SocketChannel channel, RtmpConfig config, Engine engine, String refusal,
+                                   Consumer<RtmpConnection> onClosed) {
+        return new RtmpConnection(channel, config, engine, null, onClosed, refusal);
+    }
+
+    private RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, RtmpPlayerLoops players,
+                           Consumer<RtmpConnection> onClosed, String refusal) {
+        this.refusal = refusal;
         this.channel = channel;
         this.config = config;
         this.engine = engine;
@@ -82,19 +100,33 @@ final class RtmpConnection implements Runnable {
             PlayerSession player = new PlayerSession(channel, engine, config, remote);
             CommandHandler commands = new CommandHandler(writer, media, player, config.outChunkSizeBytes(), remote,
                     () -> engine.service(PlayTokens.class));
+            if (refusal != null) {
+                commands.refuseConnect(refusal);
+            }
             MessageDispatcher dispatcher = new MessageDispatcher(commands, media, writer, acknowledgements, remote);
             ChunkDecoder decoder = new ChunkDecoder(dispatcher, config.maxMessageBytes(), config.maxChunkSizeBytes(),
                     MAX_CHUNK_STREAMS);
             player.wire(decoder, acknowledgements, writer);
-            if (serve(io, decoder, media, writer, acknowledgements, leftover, player)) {
+            boolean played;
+            try {
+                played = serve(io, decoder, media, writer, acknowledgements, leftover, player);
+            } catch (RtmpProtocolException | RtmpConnectRefusedException e) {
+                flushBeforeClose(writer); // the peer learns why, e.g. _error NetConnection.Connect.Rejected
+                throw e;
+            }
+            if (played) {
                 handOff(io, player);
             }
+        } catch (RtmpConnectRefusedException e) {
+            LOG.info("RTMP {} refused: {}", remote, e.getMessage());
         } catch (RtmpProtocolException e) {
             engine.counters().counter(RtmpCounters.CLOSED_PROTOCOL_VIOLATION).incrementAndGet();
             LOG.warn("RTMP {} closed: protocol violation: {}", remote, e.getMessage());
         } catch (SocketTimeoutException e) {
-            engine.counters().counter(handshakeDone ? RtmpCounters.CLOSED_IDLE_TIMEOUT
-                    : RtmpCounters.CLOSED_HANDSHAKE_TIMEOUT).incrementAndGet();
+            if (refusal == null) { // a refused connection was counted at accept
+                engine.counters().counter(handshakeDone ? RtmpCounters.CLOSED_IDLE_TIMEOUT
+                        : RtmpCounters.CLOSED_HANDSHAKE_TIMEOUT).incrementAndGet();
+            }
             LOG.info("RTMP {} closed: timed out: {}", remote, e.getMessage());
         } catch (ClosedChannelException e) {
             LOG.info("RTMP {} closed: {}", remote, closeReason == null ? "connection closed" : closeReason);
@@ -104,6 +136,19 @@ final class RtmpConnection implements Runnable {
             media.stopPublish();
             onClosed.accept(this);
         }
+    }
+
+    private void flushBeforeClose(RtmpMessageWriter writer) {
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            LOG.debug("RTMP {}: last answer not sent: {}", remote, e.getMessage());
+        }
+    }
+
+    /** Reads wait at most this long: a refused connection gets no more time than a handshake. */
+    private long readTimeoutMs() {
+        return refusal == null ? config.idleTimeoutMs() : config.handshakeTimeoutMs();
     }
 
     /** Runs the handshake; returns how many bytes after C2 are already in the read buffer (at its start). */
@@ -146,7 +191,7 @@ final class RtmpConnection implements Runnable {
         writer.flush();
         while (!player.handedOff()) {
             readBuffer.clear();
-            int n = io.read(readBuffer, config.idleTimeoutMs());
+            int n = io.read(readBuffer, readTimeoutMs());
             if (n < 0) {
                 closeReason = "peer closed the connection";
                 LOG.info("RTMP {} closed by peer", remote);

@@ -12,6 +12,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,15 +22,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * The RTMP listener: an acceptor thread that gives every connection its own ingest thread
  * ({@link RtmpConnection}) until it plays; players are then served by a few shared {@link PlayerLoop} threads
  * while fan-out workers write their media. Refuses connections over the configured maximum (publishers, players
- * and connections still negotiating together). Thread-safe start/close.
+ * and connections still negotiating together), and over the maximum per remote address, telling each client why
+ * at its connect. Thread-safe start/close.
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
     private static final long JOIN_TIMEOUT_MS = 2_000;
+    /**
+     * Refused connections told why at once (each a thread for at most a handshake timeout); past these, a flood
+     * is closed at accept without a word, so refusing never costs more than this.
+     */
+    static final int MAX_REFUSING = 32;
 
     private final RtmpConfig config;
     private final Engine engine;
     private final Set<RtmpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<RtmpConnection> refusing = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     /** Every accepted channel and its peer; closed ones are purged at the next accept (no close hook needed). */
@@ -95,7 +103,8 @@ public final class RtmpServer implements AutoCloseable {
                 engine.counters().counter(RtmpCounters.REFUSED_MAX_CONNECTIONS_PER_IP).incrementAndGet();
                 LOG.warn("RTMP connection from {} refused: {} connections from one address is the maximum",
                         remote(channel), config.maxConnectionsPerIp());
-                closeQuietly(channel);
+                refuse(channel, "too many connections from your address: " + config.maxConnectionsPerIp()
+                        + " at once is the maximum ([rtmp] max_connections_per_ip)");
                 continue;
             }
             if (connectionCount() >= config.maxConnections()) {
@@ -103,7 +112,8 @@ public final class RtmpServer implements AutoCloseable {
                 engine.counters().counter(RtmpCounters.REFUSED_MAX_CONNECTIONS).incrementAndGet();
                 LOG.warn("RTMP connection from {} refused: {} connections is the maximum", remote(channel),
                         config.maxConnections());
-                closeQuietly(channel);
+                refuse(channel, "server busy: " + config.maxConnections()
+                        + " RTMP connections at once is its maximum ([rtmp] max_connections); retry later");
                 continue;
             }
             if (address != null) {
@@ -111,11 +121,30 @@ public final class RtmpServer implements AutoCloseable {
             }
             RtmpConnection connection = new RtmpConnection(channel, config, engine, players, connections::remove);
             connections.add(connection);
-            Thread thread = new Thread(connection, "rtmp-" + connectionIds.incrementAndGet() + "-" + remote(channel));
-            thread.setDaemon(true);
-            connection.bindThread(thread);
-            thread.start();
+            run(connection, "rtmp-", channel);
         }
+    }
+
+    /**
+     * Tells a refused client why (handshake, then {@code _error NetConnection.Connect.Rejected} with the reason in
+     * answer to its connect) on a thread of its own, while fewer than {@link #MAX_REFUSING} are being told; closes
+     * it at once otherwise. Refused connections do not count as served.
+     */
+    private void refuse(SocketChannel channel, String reason) {
+        if (refusing.size() >= MAX_REFUSING) {
+            closeQuietly(channel);
+            return;
+        }
+        RtmpConnection refusal = RtmpConnection.refusing(channel, config, engine, reason, refusing::remove);
+        refusing.add(refusal);
+        run(refusal, "rtmp-refused-", channel);
+    }
+
+    private void run(RtmpConnection connection, String threadPrefix, SocketChannel channel) {
+        Thread thread = new Thread(connection, threadPrefix + connectionIds.incrementAndGet() + "-" + remote(channel));
+        thread.setDaemon(true);
+        connection.bindThread(thread);
+        thread.start();
     }
 
     /** Stops accepting, closes every connection and waits for their threads. */
@@ -126,13 +155,15 @@ public final class RtmpServer implements AutoCloseable {
         if (acceptor != null) {
             join(acceptor);
         }
-        for (RtmpConnection c : connections) {
-            c.close("server shutting down");
+        for (Set<RtmpConnection> each : List.of(connections, refusing)) {
+            for (RtmpConnection c : each) {
+                c.close("server shutting down");
+            }
+            for (RtmpConnection c : each) {
+                c.join(JOIN_TIMEOUT_MS);
+            }
+            each.clear();
         }
-        for (RtmpConnection c : connections) {
-            c.join(JOIN_TIMEOUT_MS);
-        }
-        connections.clear();
         openChannels.clear();
         if (players != null) {
             players.close();

@@ -44,16 +44,16 @@ public final class RawRtmpClient implements AutoCloseable {
             return typeId == MessageTypeIds.AUDIO || typeId == MessageTypeIds.VIDEO;
         }
 
-        /** The onStatus code, or null when this is no onStatus command. */
+        /** The code of an onStatus, or of an _error answer; null for other messages. */
         public String statusCode() {
-            if (amf == null || amf.size() < 4 || !"onStatus".equals(amf.get(0))
+            if (amf == null || amf.size() < 4 || !("onStatus".equals(amf.get(0)) || "_error".equals(amf.get(0)))
                     || !(amf.get(3) instanceof Map<?, ?> info)) {
                 return null;
             }
             return (String) info.get("code");
         }
 
-        /** The onStatus description (the server's reason for an error), or null when this is no onStatus. */
+        /** The description (the server's reason for an error) of an onStatus or _error, else null. */
         public String statusDescription() {
             if (statusCode() == null) {
                 return null;
@@ -83,10 +83,16 @@ public final class RawRtmpClient implements AutoCloseable {
 
     /** Connects and runs the handshake; {@code receiveBufferBytes} > 0 sets a small SO_RCVBUF first. */
     public RawRtmpClient(int port, int receiveBufferBytes) throws IOException {
+        this(port, receiveBufferBytes, "127.0.0.1");
+    }
+
+    /** As {@link #RawRtmpClient(int, int)}, from another loopback address (127.0.0.2, ...: per-address limits). */
+    public RawRtmpClient(int port, int receiveBufferBytes, String localAddress) throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
         }
+        socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(5_000);
         in = socket.getInputStream();

@@ -2,6 +2,7 @@ package io.ringcast.web.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.ingest.chunk.MessageTypeIds;
+import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.SampleMedia;
 import io.ringcast.web.testing.Await;
@@ -20,12 +21,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The RTMP listener's limits hit by raw clients on loopback: each refusal is clean (the connection closed, nothing
- * served), counted in {@code GET /api/server}, and the server publishes and plays afterwards.
+ * The RTMP listener's limits hit by raw clients (and ffmpeg) on loopback: each refusal is clean (the reason told
+ * where the protocol allows it, the connection closed, nothing served), counted in {@code GET /api/server}, and the server publishes and plays afterwards.
  */
 @Timeout(60)
 class RtmpLimitsTest {
@@ -165,7 +167,7 @@ class RtmpLimitsTest {
     }
 
     @Test
-    void shouldRefuseConnectionsBeyondThePerAddressAndTotalLimitsAtAccept() throws Exception {
+    void shouldRefuseConnectionsBeyondThePerAddressAndTotalLimitsTellingEachClientWhy() throws Exception {
         server = LoopbackServer.start("""
                 [rtmp]
                 max_connections = 3
@@ -173,15 +175,28 @@ class RtmpLimitsTest {
                 """);
         assertTrue(handshakeAnswered(connect("127.0.0.1")));
         assertTrue(handshakeAnswered(connect("127.0.0.1")));
-        assertEquals(-1, connect("127.0.0.1").getInputStream().read(), "a third from one address: closed at once");
+        try (RawRtmpClient third = new RawRtmpClient(server.rtmpPort(), 0, "127.0.0.1")) {
+            assertRefusedAtConnect(third, "too many connections from your address: 2 at once is the maximum"
+                    + " ([rtmp] max_connections_per_ip)");
+        }
         server.awaitCounter("rtmp.refused.max_connections_per_ip", 1, ServerHealth.WAIT);
+        Ffmpeg.assumeInstalled();
+        Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
+                + "/live/refused", "320x240", 10, 2), "refused-publisher");
+        assertNotEquals(0, ffmpeg.await(20), "ffmpeg fails: " + ffmpeg.output());
+        assertTrue(ffmpeg.output().contains("Server error: too many connections from your address"),
+                "a real encoder shows the reason: " + ffmpeg.output());
 
         assertTrue(handshakeAnswered(connect("127.0.0.2")), "another address is served");
-        assertEquals(-1, connect("127.0.0.3").getInputStream().read(), "a fourth in all: closed at once");
+        try (RawRtmpClient fourth = new RawRtmpClient(server.rtmpPort(), 0, "127.0.0.3")) {
+            assertRefusedAtConnect(fourth, "server busy: 3 RTMP connections at once is its maximum"
+                    + " ([rtmp] max_connections); retry later");
+        }
         server.awaitCounter("rtmp.refused.max_connections", 1, ServerHealth.WAIT);
         JsonNode counters = server.serverStats().get("counters");
-        assertEquals(1, counters.get("rtmp.refused.max_connections_per_ip").asLong(), counters.toString());
+        assertEquals(2, counters.get("rtmp.refused.max_connections_per_ip").asLong(), counters.toString());
         assertEquals(1, counters.get("rtmp.refused.max_connections").asLong(), counters.toString());
+        assertEquals(0, server.counter("rtmp.closed.handshake_timeout"), "refusals are counted once, at accept");
 
         for (Socket s : sockets) {
             s.close();
@@ -205,6 +220,16 @@ class RtmpLimitsTest {
         } catch (IOException e) {
             throw new AssertionError("GET /api/streams/" + path + " failed", e);
         }
+    }
+
+    /** The client's connect is answered {@code _error NetConnection.Connect.Rejected} with the reason, then closed. */
+    private static void assertRefusedAtConnect(RawRtmpClient client, String reason) throws IOException {
+        client.command(0, "connect", Map.of("app", "live"));
+        RawRtmpClient.Message answer = client.awaitMessage(m -> m.statusCode() != null, CLOSE_WAIT_MS);
+        assertEquals("_error", answer.amf().get(0));
+        assertEquals("NetConnection.Connect.Rejected", answer.statusCode());
+        assertEquals(reason, answer.statusDescription());
+        assertTrue(client.isClosedByServer(CLOSE_WAIT_MS), "closed after the answer");
     }
 
     private Socket connect(String fromAddress) throws IOException {
