@@ -5,6 +5,7 @@ import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.RtmpConfig;
+import io.ringcast.ingest.testing.RawRtmpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Connection limits at accept: refused connections are closed at once and counted; others are served. */
+/**
+ * Connection limits at accept: refused connections are told why at connect (a bounded number at once, a flood
+ * beyond is closed at accept) and counted; others are served.
+ */
 @Timeout(30)
 class RtmpConnectionLimitsTest {
     private static final int HANDSHAKE_PACKET = 1536;
@@ -61,21 +67,30 @@ class RtmpConnectionLimitsTest {
         return engine.counters().snapshot().getOrDefault(name, 0L);
     }
 
+    /** The refusal a client gets at connect: _error NetConnection.Connect.Rejected with the reason, then a close. */
+    private String refusalAtConnect(String fromAddress) throws IOException {
+        try (RawRtmpClient client = new RawRtmpClient(server.localAddress().getPort(), 0, fromAddress)) {
+            RawRtmpClient.Message answer = client.connectAnswer("live");
+            assertEquals("_error", answer.amf().get(0));
+            assertEquals("NetConnection.Connect.Rejected", answer.statusCode());
+            assertTrue(client.isClosedByServer(5_000), "closed after the answer");
+            return answer.statusDescription();
+        }
+    }
+
     @Test
     void shouldRefuseAThirdConnectionFromOneAddressAndServeOtherAddresses() throws Exception {
         try (Socket first = connect("127.0.0.1"); Socket second = connect("127.0.0.1")) {
             assertTrue(handshakeAnswered(first));
             assertTrue(handshakeAnswered(second));
-            try (Socket third = connect("127.0.0.1")) {
-                assertEquals(-1, third.getInputStream().read(), "refused: closed without an answer");
-            }
+            assertEquals("too many connections from your address: 2 at once is the maximum"
+                    + " ([rtmp] max_connections_per_ip)", refusalAtConnect("127.0.0.1"));
             assertEquals(1, counter("rtmp.refused.max_connections_per_ip"));
             try (Socket other = connect("127.0.0.2")) {
                 assertTrue(handshakeAnswered(other), "another address is still served");
-                try (Socket fourth = connect("127.0.0.3")) {
-                    assertEquals(-1, fourth.getInputStream().read(), "refused: 3 connections in all is the maximum");
-                    assertEquals(1, counter("rtmp.refused.max_connections"));
-                }
+                assertEquals("server busy: 3 RTMP connections at once is its maximum ([rtmp] max_connections);"
+                        + " retry later", refusalAtConnect("127.0.0.3"));
+                assertEquals(1, counter("rtmp.refused.max_connections"));
             }
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -85,6 +100,37 @@ class RtmpConnectionLimitsTest {
         }
         try (Socket again = connect("127.0.0.1")) {
             assertTrue(handshakeAnswered(again), "slots are freed when connections close");
+        }
+    }
+
+    @Test
+    void shouldCloseAFloodOfRefusedConnectionsAtAcceptOnceMaxRefusingAreBeingTold() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            held.add(connect("127.0.0.2"));
+            held.add(connect("127.0.0.2"));
+            held.add(connect("127.0.0.4"));
+            for (Socket s : held) {
+                assertTrue(handshakeAnswered(s), "three served: the maximum");
+            }
+            List<Socket> refused = new ArrayList<>();
+            for (int i = 0; i < RtmpServer.MAX_REFUSING; i++) {
+                Socket s = connect("127.0.0.3");
+                held.add(s);
+                refused.add(s);
+            }
+            for (Socket s : refused) {
+                assertTrue(handshakeAnswered(s), "a refused client gets the handshake, then its reason at connect");
+            }
+            try (Socket flood = connect("127.0.0.3")) {
+                assertEquals(-1, flood.getInputStream().read(), "beyond MAX_REFUSING: closed without a word");
+            }
+            assertEquals(RtmpServer.MAX_REFUSING + 1, counter("rtmp.refused.max_connections"),
+                    "every refusal is counted");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
         }
     }
 }

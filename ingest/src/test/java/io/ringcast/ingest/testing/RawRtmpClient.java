@@ -139,6 +139,12 @@ public final class RawRtmpClient implements AutoCloseable {
         awaitMessage(m -> "_result".equals(first(m)), 5_000);
     }
 
+    /** Sends connect and returns the answer, _result or _error (a refusal carries its reason in the status). */
+    public Message connectAnswer(String app) throws IOException {
+        command(0, "connect", Map.of("app", app));
+        return awaitMessage(m -> "_result".equals(first(m)) || "_error".equals(first(m)), 5_000);
+    }
+
     private int createStream() throws IOException {
         command(0, "createStream", (Object) null);
         Message created = awaitMessage(m -> "_result".equals(first(m)), 5_000);

@@ -21,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -224,8 +223,7 @@ class RtmpLimitsTest {
 
     /** The client's connect is answered {@code _error NetConnection.Connect.Rejected} with the reason, then closed. */
     private static void assertRefusedAtConnect(RawRtmpClient client, String reason) throws IOException {
-        client.command(0, "connect", Map.of("app", "live"));
-        RawRtmpClient.Message answer = client.awaitMessage(m -> m.statusCode() != null, CLOSE_WAIT_MS);
+        RawRtmpClient.Message answer = client.connectAnswer("live");
         assertEquals("_error", answer.amf().get(0));
         assertEquals("NetConnection.Connect.Rejected", answer.statusCode());
         assertEquals(reason, answer.statusDescription());
