@@ -156,7 +156,10 @@ final class HttpConnectionWatch {
         }
     }
 
-    /** Reports that bytes went out; a failure means the peer is gone. */
+    /**
+     * Reports that bytes went out; a failure means the peer is gone. Each override spells out the same few lines
+     * instead of sharing a lambda: they run for every write to a viewer, where a capturing lambda would allocate.
+     */
     private static final class WriteWatch extends AbstractStreamSinkConduit<StreamSinkConduit> {
         private final HttpConnectionWatch watch;
 
