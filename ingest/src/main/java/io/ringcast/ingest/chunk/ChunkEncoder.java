@@ -107,13 +107,8 @@ public final class ChunkEncoder {
         }
         final long timestamp = timestampMs & UINT32_MASK;
         final boolean extended = isExtended(timestamp);
-        int position = putBasicHeader(dst, dstOffset, FMT_0, chunkStreamId);
-        putUint24(dst, position, extended ? EXTENDED_TIMESTAMP_MARKER : (int)timestamp);
-        putUint24(dst, position + 3, payloadLength);
-        dst.putByte(position + 6, (byte)messageTypeId);
-        dst.putInt(position + 7, messageStreamId, ByteOrder.LITTLE_ENDIAN);
-        position += MESSAGE_HEADER_LENGTH[FMT_0];
-
+        int position = putFmt0Header(dst, dstOffset, chunkStreamId, timestamp, messageTypeId, messageStreamId,
+            payloadLength);
         int written = 0;
         while (true) {
             if (extended) {
@@ -157,14 +152,9 @@ public final class ChunkEncoder {
         final int payloadLength) {
         assert payloadLength <= chunkSizeBytes : "message needs continuation chunks: " + payloadLength;
         final long timestamp = timestampMs & UINT32_MASK;
-        final boolean extended = isExtended(timestamp);
-        int position = putBasicHeader(dst, offset, FMT_0, chunkStreamId);
-        putUint24(dst, position, extended ? EXTENDED_TIMESTAMP_MARKER : (int)timestamp);
-        putUint24(dst, position + 3, payloadLength);
-        dst.putByte(position + 6, (byte)messageTypeId);
-        dst.putInt(position + 7, messageStreamId, ByteOrder.LITTLE_ENDIAN);
-        position += MESSAGE_HEADER_LENGTH[FMT_0];
-        if (extended) {
+        int position = putFmt0Header(dst, offset, chunkStreamId, timestamp, messageTypeId, messageStreamId,
+            payloadLength);
+        if (isExtended(timestamp)) {
             dst.putInt(position, (int)timestamp, ByteOrder.BIG_ENDIAN);
             position += EXTENDED_TIMESTAMP_LENGTH;
         }
@@ -258,6 +248,28 @@ public final class ChunkEncoder {
             throw new IllegalArgumentException("chunkStreamId must be in 2..65599: " + chunkStreamId);
         }
         return chunkStreamId < ONE_BYTE_FORM_LIMIT ? 1 : chunkStreamId < TWO_BYTE_FORM_LIMIT ? 2 : 3;
+    }
+
+    /**
+     * Writes the basic header and the fmt 0 message header (5.3.1.2.1) of a message, not its extended timestamp.
+     *
+     * @param timestamp message timestamp, already taken modulo 2^32.
+     * @return index of the byte after the message header.
+     */
+    private static int putFmt0Header(
+        final MutableDirectBuffer dst,
+        final int offset,
+        final int chunkStreamId,
+        final long timestamp,
+        final int messageTypeId,
+        final int messageStreamId,
+        final int payloadLength) {
+        final int position = putBasicHeader(dst, offset, FMT_0, chunkStreamId);
+        putUint24(dst, position, isExtended(timestamp) ? EXTENDED_TIMESTAMP_MARKER : (int)timestamp);
+        putUint24(dst, position + 3, payloadLength);
+        dst.putByte(position + 6, (byte)messageTypeId);
+        dst.putInt(position + 7, messageStreamId, ByteOrder.LITTLE_ENDIAN);
+        return position + MESSAGE_HEADER_LENGTH[FMT_0];
     }
 
     private static int putBasicHeader(

@@ -9,7 +9,6 @@ import io.ringcast.ingest.flv.SpsInfo;
 import io.ringcast.ingest.flv.SpsParser;
 import io.ringcast.ingest.flv.VideoTagHeader;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Fuzz target for the video tag parsers as ingest chains them: FLV video tag header, then for an AVC sequence
@@ -28,11 +27,7 @@ class VideoTagFuzzTest {
 
     /** Entry point of Jazzer's command-line driver (BoundedFuzzer). */
     public static void fuzzerTestOneInput(byte[] input) {
-        try {
-            parse(new UnsafeBuffer(input), 0, input.length);
-        } catch (RtmpProtocolException expected) {
-            check(expected.reason() != null, "a protocol exception has a reason");
-        }
+        FuzzChecks.parseOrReject(input, VideoTagFuzzTest::parse);
     }
 
     /** Parses a video message body (FLV VIDEODATA) the way ingest probes it. */

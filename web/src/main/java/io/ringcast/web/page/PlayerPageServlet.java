@@ -1,12 +1,9 @@
 package io.ringcast.web.page;
 
-import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
-import io.ringcast.web.RingcastContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -24,32 +21,21 @@ import java.util.Map;
  * {@code /play/{app}/{name}}. URLs in the page are relative ({@code ../../live/x.flv}), so it works under any
  * context path.
  */
-public final class PlayerPageServlet extends HttpServlet {
+public final class PlayerPageServlet extends PageServlet {
     /** From {@code /play/{app}/{name}} back to the context root. */
     static final String TO_ROOT = "../../";
     private static final PageTemplate PAGE = PageTemplate.load("io/ringcast/web/page/player.html");
 
-    private transient Engine engine;
     private transient PlayerLibraries libraries;
 
     @Override
     public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
+        super.init();
         libraries = PlayerLibraries.packaged();
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        render(request, response, true);
-    }
-
-    @Override
-    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        render(request, response, false);
-    }
-
-    private void render(HttpServletRequest request, HttpServletResponse response, boolean withBody)
-            throws IOException {
+    void render(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
         String[] parts = appAndName(request.getPathInfo());
         if (parts == null) {
             HtmlResponse.error(request, response, HttpServletResponse.SC_NOT_FOUND,
@@ -65,7 +51,7 @@ public final class PlayerPageServlet extends HttpServlet {
             HtmlResponse.error(request, response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage(), withBody);
             return;
         }
-        Stream stream = engine.streams().find(path);
+        Stream stream = engine().streams().find(path);
         HtmlResponse.send(response, HttpServletResponse.SC_OK, page(path, mode, stream), withBody);
     }
 

@@ -1,10 +1,6 @@
 package io.ringcast.web.page;
 
-import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.stream.Stream;
-import io.ringcast.web.RingcastContext;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,34 +17,17 @@ import java.util.Map;
  * codecs and viewers, linking to the player page and the raw HTTP-FLV and HLS URLs. Runs on container request
  * threads and reads the engine's thread-safe stream registry and stats.
  */
-public final class StreamIndexServlet extends HttpServlet {
+public final class StreamIndexServlet extends PageServlet {
     private static final PageTemplate PAGE = PageTemplate.load("io/ringcast/web/page/index.html");
 
-    private transient Engine engine;
-
     @Override
-    public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        render(request, response, true);
-    }
-
-    @Override
-    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        render(request, response, false);
-    }
-
-    private void render(HttpServletRequest request, HttpServletResponse response, boolean withBody)
-            throws IOException {
+    void render(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
         if (request.getPathInfo() != null && !request.getPathInfo().equals("/")) {
             HtmlResponse.error(request, response, HttpServletResponse.SC_NOT_FOUND, "no such page",
                     withBody);
             return;
         }
-        List<Stream> streams = new ArrayList<>(engine.streams().streams());
+        List<Stream> streams = new ArrayList<>(engine().streams().streams());
         streams.sort(Comparator.comparing(s -> s.path().toString()));
         StringBuilder rows = new StringBuilder();
         for (Stream s : streams) {

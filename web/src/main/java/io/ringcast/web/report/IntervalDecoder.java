@@ -27,6 +27,7 @@ public final class IntervalDecoder {
     private static final int HEADER_BYTES = 40;
 
     private final Inflater inflater = new Inflater();
+    private final ZigZagReader numbers = new ZigZagReader();
     private byte[] compressed = new byte[4096];
     private byte[] inflated = new byte[16384];
 
@@ -105,28 +106,15 @@ public final class IntervalDecoder {
      * against the counts array's length.
      */
     private void addCounts(long[] a) {
-        byte[] in = inflated;
+        ZigZagReader in = numbers;
+        in.wrap(inflated, payloadStart);
         long total = 0;
         long last = 0;
         int index = 0;
-        int p = payloadStart;
         int end = payloadEnd;
         try {
-            while (p < end) {
-                int v = in[p++];
-                long raw;
-                if (v >= 0) {
-                    raw = v;
-                } else {
-                    raw = v & 0x7f;
-                    int shift = 7;
-                    do {
-                        v = in[p++];
-                        raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
-                        shift += 7;
-                    } while (v < 0 && shift <= 56);
-                }
-                long count = (raw >>> 1) ^ -(raw & 1);
+            while (in.position() < end) {
+                long count = in.next();
                 // Branch-free, as in readEntries: a zero run adds 0 at the current index and skips the run.
                 long negative = count >> 63;
                 long added = count & ~negative;
@@ -200,19 +188,11 @@ public final class IntervalDecoder {
 
     /** Index of the first positive count of the payload (which has one): the lowest counted index. */
     private int firstCountedIndex() {
-        byte[] in = inflated;
+        ZigZagReader in = numbers;
+        in.wrap(inflated, payloadStart);
         int index = 0;
-        int p = payloadStart;
         while (true) {
-            long raw = 0;
-            int shift = 0;
-            int v;
-            do {
-                v = in[p++];
-                raw |= ((long) (v & 0x7f)) << shift;
-                shift += 7;
-            } while (v < 0 && shift < 64);
-            long count = (raw >>> 1) ^ -(raw & 1);
+            long count = in.next();
             if (count > 0) {
                 return index;
             }
@@ -236,7 +216,6 @@ public final class IntervalDecoder {
 
     /** Reads ZigZag LEB128 numbers: a count at the next index, or (negative) a run of zero counts. */
     private void readEntries(int position, int end) {
-        byte[] b = inflated;
         // Every entry takes at least one byte: room for all of them (and one spare write) up front.
         if (indexes.length <= end - position) {
             indexes = new int[end - position + 1];
@@ -244,25 +223,13 @@ public final class IntervalDecoder {
         }
         int[] outIndexes = indexes;
         long[] outCounts = counts;
+        ZigZagReader in = numbers;
+        in.wrap(inflated, position);
         int n = 0;
         long total = 0;
-        int p = position;
         int index = 0;
-        while (p < end) {
-            int v = b[p++];
-            long raw;
-            if (v >= 0) {
-                raw = v;
-            } else {
-                raw = v & 0x7f;
-                int shift = 7;
-                do {
-                    v = b[p++];
-                    raw |= shift == 56 ? ((long) (v & 0xff)) << 56 : ((long) (v & 0x7f)) << shift;
-                    shift += 7;
-                } while (v < 0 && shift <= 56);
-            }
-            long count = (raw >>> 1) ^ -(raw & 1);
+        while (in.position() < end) {
+            long count = in.next();
             // Branch-free (zero runs and counts alternate unpredictably): always write the slot, keep it only for a
             // positive count; advance the index by the run length for a negative number, else by one.
             long negative = count >> 63;

@@ -42,8 +42,15 @@ abstract class ContainerProcess implements AutoCloseable {
     /** Human-readable name, e.g. "Tomcat 10.1.59". */
     abstract String name();
 
-    /** Directory the container deploys WARs from. */
-    abstract Path webapps();
+    /** Directory the container deploys WARs from: {@code webapps/} in the base directory, for both containers. */
+    final Path webapps() {
+        return base.resolve("webapps");
+    }
+
+    /** The distribution's version: the name of its home directory without the distribution's prefix. */
+    final String homeVersion(String distributionPrefix) {
+        return home.getFileName().toString().replace(distributionPrefix, "");
+    }
 
     /** The command line starting the container with these system properties ({@code -Dk=v}). */
     protected abstract List<String> command(List<String> systemProperties) throws IOException;
@@ -133,6 +140,11 @@ abstract class ContainerProcess implements AutoCloseable {
 
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The start of a container's command line, to append to: this JDK's java with the heap every container gets. */
+    static List<String> javaCommand() {
+        return new ArrayList<>(List.of(java(), "-Xmx512m"));
     }
 
     static void deleteRecursively(Path dir) throws IOException {

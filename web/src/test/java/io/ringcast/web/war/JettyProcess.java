@@ -3,7 +3,6 @@ package io.ringcast.web.war;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,17 +30,12 @@ final class JettyProcess extends ContainerProcess {
 
     @Override
     String name() {
-        return "Jetty " + home.getFileName().toString().replace("jetty-home-", "");
-    }
-
-    @Override
-    Path webapps() {
-        return base.resolve("webapps");
+        return "Jetty " + homeVersion("jetty-home-");
     }
 
     @Override
     protected List<String> command(List<String> systemProperties) {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m"));
+        List<String> command = javaCommand();
         command.addAll(systemProperties);
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
                 "jetty.base=" + base, "jetty.http.host=127.0.0.1", "jetty.http.port=" + httpPort,

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -55,17 +54,12 @@ final class TomcatProcess extends ContainerProcess {
 
     @Override
     String name() {
-        return "Tomcat " + home.getFileName().toString().replace("apache-tomcat-", "");
-    }
-
-    @Override
-    Path webapps() {
-        return base.resolve("webapps");
+        return "Tomcat " + homeVersion("apache-tomcat-");
     }
 
     @Override
     protected List<String> command(List<String> systemProperties) {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m"));
+        List<String> command = javaCommand();
         command.addAll(ADD_OPENS);
         command.addAll(List.of(
                 "-Dcatalina.home=" + home,

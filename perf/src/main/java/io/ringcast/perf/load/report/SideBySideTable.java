@@ -2,7 +2,6 @@ package io.ringcast.perf.load.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,7 +66,7 @@ public final class SideBySideTable {
                 + "| late join p50 (ms) | heap used (MB) | load generator (cores) |");
         out.println("|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|");
         for (Row row : rows) {
-            JsonNode healthy = healthyGroup(row.summary());
+            JsonNode healthy = SummaryGroups.byMode(row.summary(), "healthy");
             JsonNode latency = healthy.path("latency");
             JsonNode cpu = row.summary().path("cpu");
             double window = row.summary().path("window_seconds").asDouble();
@@ -87,23 +86,9 @@ public final class SideBySideTable {
         }
     }
 
-    /** The group of healthy viewers (mode {@code healthy}); an empty node when the run had none. */
-    private static JsonNode healthyGroup(JsonNode summary) {
-        for (JsonNode group : summary.path("groups")) {
-            if ("healthy".equals(group.path("mode").asText())) {
-                return group;
-            }
-        }
-        return MissingNode.getInstance();
-    }
-
     private static String lateJoinP50(JsonNode summary) {
-        for (JsonNode group : summary.path("groups")) {
-            if ("late_join".equals(group.path("mode").asText())) {
-                return decimal(group.path("first_keyframe_ms").path("p50"), 1);
-            }
-        }
-        return "-";
+        JsonNode lateJoin = SummaryGroups.byMode(summary, "late_join");
+        return lateJoin.isMissingNode() ? "-" : decimal(lateJoin.path("first_keyframe_ms").path("p50"), 1);
     }
 
     /** Heap in use from a {@code jcmd PID GC.heap_info} output; -1 when absent or unreadable. */

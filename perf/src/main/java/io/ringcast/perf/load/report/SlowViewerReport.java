@@ -51,8 +51,8 @@ public final class SlowViewerReport {
         out.println("| group | run | viewers | missed frames | latency p50 / p99 / p99.9 / max (ms) | p99 change |");
         out.println("|---|---|---:|---:|---|---:|");
         for (String name : HEALTHY) {
-            JsonNode before = group(alone, name);
-            JsonNode after = group(withSlow, name);
+            JsonNode before = SummaryGroups.byName(alone, name);
+            JsonNode after = SummaryGroups.byName(withSlow, name);
             healthyRow(out, name, "alone", before, "");
             double p99Before = before.path("latency").path("p99_us").asDouble();
             double p99After = after.path("latency").path("p99_us").asDouble();
@@ -67,7 +67,7 @@ public final class SlowViewerReport {
                 + "| keyframe jumps |");
         out.println("|---|---:|---:|---|---:|---:|");
         for (String name : SLOW) {
-            JsonNode g = group(withSlow, name);
+            JsonNode g = SummaryGroups.byName(withSlow, name);
             out.printf(Locale.ROOT, "| %s | %d | %d | %.0f / %.0f | %d | %d |%n", name, g.path("connected").asInt(),
                     g.path("closed_by_server").asInt(), g.path("closed_after_ms").path("p50").asDouble(),
                     g.path("closed_after_ms").path("max").asDouble(),
@@ -95,15 +95,6 @@ public final class SlowViewerReport {
 
     private static double ms(JsonNode latency, String field) {
         return latency.path(field).asDouble() / MICROS_PER_MILLI;
-    }
-
-    private static JsonNode group(JsonNode summary, String name) {
-        for (JsonNode g : summary.path("groups")) {
-            if (name.equals(g.path("name").asText())) {
-                return g;
-            }
-        }
-        return MissingNode.getInstance();
     }
 
     private static JsonNode readOrMissing(ObjectMapper json, Path file) throws IOException {
