@@ -10,7 +10,8 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param address       listen address, default {@code 0.0.0.0}
  * @param port          listen port, 0 for any free port; default 8080
  * @param fanoutThreads egress worker threads, default the number of available processors
- * @param maxHeaderBytes        largest request head accepted (request line and headers); larger: 400, closed and counted
+ * @param maxHeaderBytes        largest request head accepted (request line and headers); larger: 400, closed,
+ *                              counted
  * @param requestParseTimeoutMs a client must send its whole request head within this (slowloris)
  * @param idleTimeoutMs         a connection without a request in progress is closed after this
  * @param maxConnections        HTTP connections at once; more are answered 503 with the reason and closed

@@ -25,8 +25,8 @@ import java.net.InetSocketAddress;
 /**
  * The embedded server's HTTP listener: Undertow's HTTP/1.1 protocol on an XNIO worker of its own, assembled here
  * rather than by {@code Undertow.builder()} so that each accepted connection passes an {@link HttpConnectionGate}:
- * admitted under the connection limits, or refused with a reason, and counted when closed for a limit. Started and stopped by one thread; connections run on the
- * worker's I/O threads.
+ * admitted under the connection limits, or refused with a reason, and counted when closed for a limit. Started and
+ * stopped by one thread; connections run on the worker's I/O threads.
  *
  * <p>Worker, socket and buffer settings are Undertow's builder defaults, plus the {@code [http]} limits.
  */

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The RTMP listener's limits hit by raw clients (and ffmpeg) on loopback: each refusal is clean (the reason told
- * where the protocol allows it, the connection closed, nothing served), counted in {@code GET /api/server}, and the server publishes and plays afterwards.
+ * where the protocol allows it, the connection closed, nothing served), counted in {@code GET /api/server}, and
+ * the server publishes and plays afterwards.
  */
 @Timeout(60)
 class RtmpLimitsTest {
