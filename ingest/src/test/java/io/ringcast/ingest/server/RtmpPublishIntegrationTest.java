@@ -14,6 +14,7 @@ import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.ingest.testing.RawRtmpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,5 +158,18 @@ class RtmpPublishIntegrationTest {
         // The counter, not the time waited, proves the close came from the handshake timeout.
         assertEquals(before + 1, handshakeTimeouts.get(), "closed by the handshake timeout, once");
         assertEquals(0, idleTimeouts.get(), "not counted as an idle timeout");
+    }
+
+    @Test
+    void shouldTellAClientItsApplicationNameIsInvalidBeforeClosing() throws Exception {
+        try (RawRtmpClient client = new RawRtmpClient(server.localAddress().getPort(), 0)) {
+            RawRtmpClient.Message answer = client.connectAnswer("bad app/..");
+            assertEquals("_error", answer.amf().get(0), "the answer is sent before the close");
+            assertEquals("NetConnection.Connect.Rejected", answer.statusCode());
+            assertEquals("invalid application name", answer.statusDescription());
+            assertTrue(client.isClosedByServer(5_000));
+        }
+        await("counted", 5_000, () -> engine.counters().snapshot()
+                .getOrDefault("rtmp.closed.protocol_violation", 0L) == 1L);
     }
 }
