@@ -1,5 +1,7 @@
 package io.ringcast.ingest.server;
 
+import java.util.List;
+
 /**
  * Names of the RTMP server's counters in the engine's {@link io.ringcast.broadcast.ServerCounters}, which
  * {@code GET /api/server} shows: one per refusal at accept and per reason a connection was closed.
@@ -15,6 +17,10 @@ final class RtmpCounters {
     static final String CLOSED_HANDSHAKE_TIMEOUT = "rtmp.closed.handshake_timeout";
     /** Closed after {@code idle_timeout_ms} without a byte from the peer (or without the peer taking one). */
     static final String CLOSED_IDLE_TIMEOUT = "rtmp.closed.idle_timeout";
+
+    /** Every name above, so that the stats show each at 0 from the start instead of only once it was hit. */
+    static final List<String> ALL = List.of(REFUSED_MAX_CONNECTIONS, REFUSED_MAX_CONNECTIONS_PER_IP,
+            CLOSED_PROTOCOL_VIOLATION, CLOSED_HANDSHAKE_TIMEOUT, CLOSED_IDLE_TIMEOUT);
 
     private RtmpCounters() {
     }

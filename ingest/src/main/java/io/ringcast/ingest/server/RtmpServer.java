@@ -54,6 +54,7 @@ public final class RtmpServer implements AutoCloseable {
 
     /** Binds and starts accepting; throws if the port cannot be bound. */
     public void start() throws IOException {
+        RtmpCounters.ALL.forEach(engine.counters()::counter);
         players = new RtmpPlayerLoops(config.resolvedPlayerLoopThreads(), config.maxConnections(), engine.clock(),
                 engine.counters());
         players.start();

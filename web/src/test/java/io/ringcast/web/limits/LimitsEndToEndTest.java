@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -35,6 +37,20 @@ class LimitsEndToEndTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void shouldShowEveryConnectionCounterAtZeroBeforeAnyLimitIsHit() throws Exception {
+        server = LoopbackServer.start("");
+        JsonNode counters = server.serverStats().get("counters");
+        Set<String> names = new TreeSet<>();
+        counters.fieldNames().forEachRemaining(names::add);
+        assertEquals(new TreeSet<>(List.of("http.closed.header_too_large", "http.closed.idle_timeout",
+                "http.closed.request_parse_timeout", "http.refused.max_connections",
+                "http.refused.max_connections_per_ip", "rtmp.closed.handshake_timeout", "rtmp.closed.idle_timeout",
+                "rtmp.closed.protocol_violation", "rtmp.refused.max_connections",
+                "rtmp.refused.max_connections_per_ip")), names, "an operator sees every limit from the start");
+        counters.forEach(value -> assertEquals(0, value.asLong(), counters.toString()));
     }
 
     @Test
