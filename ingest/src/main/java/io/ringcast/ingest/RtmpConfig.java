@@ -18,10 +18,14 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param maxConnectionsPerIp connections one remote address may hold; more are refused at accept
  * @param playSendBufferBytes socket send buffer of a connection once it plays, 0 for the kernel's autotuning: bounds
  *                            what a viewer that stopped reading hides in the kernel before the server sees it lag
+ * @param stalePublisherMs    a new publish of a stream takes it over when its publisher has sent nothing for this
+ *                            long (a connection that died without a close, while its encoder already reconnects);
+ *                            0 refuses every second publisher
  */
 public record RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
                          int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections,
-                         int playerLoopThreads, int maxConnectionsPerIp, int playSendBufferBytes) {
+                         int playerLoopThreads, int maxConnectionsPerIp, int playSendBufferBytes,
+                         long stalePublisherMs) {
     /** System property that overrides the port (set by the launcher's --rtmp-port, or by operators in a WAR). */
     public static final String PORT_PROPERTY = "ringcast.rtmp.port";
     public static final int DEFAULT_PORT = 1935;
@@ -33,14 +37,19 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
     /** 0.8 s of a 2.5 Mbit/s stream; still 2 Gbit/s per viewer at a LAN's 1 ms round trip. */
     public static final int DEFAULT_PLAY_SEND_BUFFER_BYTES = 256 * 1024;
+    /** A live encoder sends a frame every few tens of milliseconds; seconds of silence mean a dead connection. */
+    public static final long DEFAULT_STALE_PUBLISHER_MS = 3_000;
 
     public static final RtmpConfig DEFAULTS = new RtmpConfig(true, "0.0.0.0", DEFAULT_PORT, 8 << 20, 1 << 24, 4096,
             5_000, 30_000, 1_000, PLAYER_LOOP_THREADS_PER_CORE, DEFAULT_MAX_CONNECTIONS_PER_IP,
-            DEFAULT_PLAY_SEND_BUFFER_BYTES);
+            DEFAULT_PLAY_SEND_BUFFER_BYTES, DEFAULT_STALE_PUBLISHER_MS);
 
     public RtmpConfig {
         if (playSendBufferBytes < 0) {
             throw new IllegalArgumentException("play_send_buffer_bytes must not be negative: " + playSendBufferBytes);
+        }
+        if (stalePublisherMs < 0) {
+            throw new IllegalArgumentException("stale_publisher_ms must not be negative: " + stalePublisherMs);
         }
         if (maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("max_connections_per_ip must be positive: " + maxConnectionsPerIp);
@@ -57,7 +66,7 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
                       int playerLoopThreads) {
         this(enable, address, port, maxMessageBytes, maxChunkSizeBytes, outChunkSizeBytes, handshakeTimeoutMs,
                 idleTimeoutMs, maxConnections, playerLoopThreads, DEFAULT_MAX_CONNECTIONS_PER_IP,
-                DEFAULT_PLAY_SEND_BUFFER_BYTES);
+                DEFAULT_PLAY_SEND_BUFFER_BYTES, DEFAULT_STALE_PUBLISHER_MS);
     }
 
     /** As the canonical constructor with one player loop thread per CPU core. */
@@ -100,6 +109,7 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
                 s.getInt("max_connections", d.maxConnections(), 1, 1_000_000),
                 s.getInt("player_loop_threads", d.playerLoopThreads(), 0, MAX_PLAYER_LOOP_THREADS),
                 s.getInt("max_connections_per_ip", d.maxConnectionsPerIp(), 1, 1_000_000),
-                s.getInt("play_send_buffer_bytes", d.playSendBufferBytes(), 0, 64 << 20));
+                s.getInt("play_send_buffer_bytes", d.playSendBufferBytes(), 0, 64 << 20),
+                s.getLong("stale_publisher_ms", d.stalePublisherMs(), 0, 3_600_000));
     }
 }

@@ -125,6 +125,37 @@ public final class Stream {
         publisher = null;
         fire(StreamEvent.PUBLISHER_LEFT);
         wakeSubscribers();
+        notifyAll(); // a successor may wait in awaitPublisherGone
+    }
+
+    /**
+     * Closes the connection of the current publisher when it has read nothing for {@code staleNanos} at
+     * {@code nowNanos}: a connection that died without a close (a pulled cable, a Wi-Fi roam) that the server has
+     * not noticed yet, while its encoder already reconnects. Its thread then ends the session as for any
+     * disconnect, so the track rings keep their single writer. Returns the session being ended, or null when
+     * there is none, it is alive, or it cannot be disconnected.
+     */
+    public synchronized StreamPublisher disconnectStalePublisher(long nowNanos, long staleNanos) {
+        StreamPublisher current = publisher;
+        if (current == null || nowNanos - current.lastReadNanos() < staleNanos || current.disconnect() == null) {
+            return null;
+        }
+        current.disconnect().run();
+        return current;
+    }
+
+    /** Waits until {@code session} no longer publishes, at most {@code timeoutMs}; true when it is gone. */
+    public synchronized boolean awaitPublisherGone(StreamPublisher session, long timeoutMs)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (publisher == session) {
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMs <= 0) {
+                return false;
+            }
+            wait(remainingMs);
+        }
+        return true;
     }
 
     /** Adds a thread to wake on new frames without counting it as a subscriber (taps: segmenters, recorders). */

@@ -22,6 +22,10 @@ public final class StreamPublisher implements AutoCloseable {
     private boolean offsetKnown;
     private long offsetMs;
     private boolean closed;
+    /** When the publishing connection last read bytes; written by its thread, read by a would-be successor. */
+    private volatile long lastReadNanos;
+    /** Closes the publishing connection (its thread then ends the session as for any disconnect); or null. */
+    private volatile Runnable disconnect;
 
     StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs, int session) {
         this.stream = stream;
@@ -39,6 +43,27 @@ public final class StreamPublisher implements AutoCloseable {
 
     public Stream stream() {
         return stream;
+    }
+
+    /** The publishing connection read bytes at {@code nanoTime}; its thread, at each read (a plain store). */
+    public void readAt(long nanoTime) {
+        lastReadNanos = nanoTime;
+    }
+
+    long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    /**
+     * How to close the publishing connection, so that a new publisher may take over a session whose connection
+     * died without a close ({@link Stream#disconnectStalePublisher}).
+     */
+    public void onDisconnect(Runnable closeConnection) {
+        this.disconnect = closeConnection;
+    }
+
+    Runnable disconnect() {
+        return disconnect;
     }
 
     public PublisherInfo info() {

@@ -39,6 +39,45 @@ class StreamTest {
     }
 
     @Test
+    void shouldDisconnectAPublisherOnlyOnceItHasReadNothingForTheStaleTime() {
+        long staleNs = 3_000_000_000L;
+        StreamPublisher first = registry.publish(path, info, false);
+        int[] disconnects = {0};
+        first.onDisconnect(() -> disconnects[0]++);
+        first.readAt(10_000_000_000L);
+        Stream stream = registry.find(path);
+
+        assertNull(stream.disconnectStalePublisher(10_000_000_000L + staleNs - 1, staleNs), "alive: never displaced");
+        assertEquals(0, disconnects[0]);
+        first.readAt(12_000_000_000L);
+        assertNull(stream.disconnectStalePublisher(10_000_000_000L + staleNs, staleNs), "a later read keeps it alive");
+        assertSame(first, stream.disconnectStalePublisher(12_000_000_000L + staleNs, staleNs));
+        assertEquals(1, disconnects[0], "its connection is closed");
+        assertEquals(StreamState.PUBLISHING, stream.state(), "its own thread ends the session, not the successor");
+        assertNull(registry.publish(path, info, false), "still one writer until that thread has left");
+    }
+
+    @Test
+    void shouldLetASuccessorPublishOnceTheDisconnectedSessionHasEnded() throws Exception {
+        StreamPublisher first = registry.publish(path, info, false);
+        first.onDisconnect(first::close); // as a connection thread would, at once
+        first.readAt(0);
+        Stream stream = registry.find(path);
+        assertSame(first, stream.disconnectStalePublisher(5_000_000_000L, 3_000_000_000L));
+        assertTrue(stream.awaitPublisherGone(first, 1_000));
+        assertNotNull(registry.publish(path, info, false));
+    }
+
+    @Test
+    void shouldNotDisconnectAPublisherThatCannotBeDisconnected() throws Exception {
+        StreamPublisher first = registry.publish(path, info, false);
+        first.readAt(0);
+        Stream stream = registry.find(path);
+        assertNull(stream.disconnectStalePublisher(Long.MAX_VALUE / 2, 1), "no way to close it: keep it");
+        assertFalse(stream.awaitPublisherGone(first, 10), "bounded wait when the session stays");
+    }
+
+    @Test
     void shouldAcceptANewPublisherAfterTheFirstLeaves() {
         StreamPublisher first = registry.publish(path, info, false);
         first.close();

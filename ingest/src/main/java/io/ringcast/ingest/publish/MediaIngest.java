@@ -48,6 +48,7 @@ public final class MediaIngest implements PublishTarget {
     private final Amf0Reader amf = new Amf0Reader();
     /** Reserved payload position of the message in progress on each chunk stream. */
     private final Int2ObjectHashMap<long[]> pending = new Int2ObjectHashMap<>();
+    private final StaleTakeover takeover;
     private StreamPublisher publisher;
     private long readNanos;
     private long framesPublished;
@@ -60,14 +61,28 @@ public final class MediaIngest implements PublishTarget {
 
     /** @param authorizer who may publish what, asked at each publish (stream keys may change meanwhile) */
     public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote) {
+        this(registry, authorizer, remote, StaleTakeover.NEVER);
+    }
+
+    /** @param takeover when and how this connection takes a stream over from a dead publisher, and is taken over */
+    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote,
+                       StaleTakeover takeover) {
         this.registry = registry;
         this.authorizer = authorizer;
         this.remote = remote;
+        this.takeover = takeover;
     }
 
-    /** Records when the bytes being decoded were read off the socket: the frames' ingest time. */
+    /**
+     * Records when the bytes being decoded were read off the socket: the frames' ingest time, and the proof that
+     * this publisher's connection is alive.
+     */
     public void readAt(long nanoTime) {
         this.readNanos = nanoTime;
+        StreamPublisher p = publisher;
+        if (p != null) {
+            p.readAt(nanoTime);
+        }
     }
 
     @Override
@@ -84,7 +99,10 @@ public final class MediaIngest implements PublishTarget {
         }
         StreamPublisher session;
         try {
-            session = registry.publish(path, new PublisherInfo("rtmp", remote, System.currentTimeMillis()), false);
+            session = registry.publish(path, info(), false);
+            if (session == null) {
+                session = takeover.takeOver(registry, path, info(), readNanos, remote);
+            }
         } catch (LimitExceededException e) {
             refusal = e.getMessage();
             LOG.warn("{}: publish of {} refused: {}", remote, path, refusal);
@@ -93,10 +111,16 @@ public final class MediaIngest implements PublishTarget {
         if (session == null) {
             return Result.BAD_NAME;
         }
+        session.readAt(readNanos);
+        session.onDisconnect(takeover.disconnectThisConnection());
         publisher = session;
         formats.reset();
         LOG.info("{} publishes {}", remote, path);
         return Result.STARTED;
+    }
+
+    private PublisherInfo info() {
+        return new PublisherInfo("rtmp", remote, System.currentTimeMillis());
     }
 
     @Override

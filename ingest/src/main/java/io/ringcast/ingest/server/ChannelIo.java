@@ -8,7 +8,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
- * Timed reads and writes on one non-blocking socket through its own selector; owned by the connection's thread.
+ * Timed reads and writes on one non-blocking socket through its own selector; owned by the connection's thread,
+ * except {@link #wakeup}.
  * A connection thread blocks here, never in a plain blocking read, so handshake and idle timeouts are enforced.
  */
 final class ChannelIo implements AutoCloseable {
@@ -16,6 +17,8 @@ final class ChannelIo implements AutoCloseable {
     private final Selector selector;
     private final SelectionKey key;
     private boolean released;
+    /** Guarded by this: wakeup comes from other threads. */
+    private boolean closed;
 
     ChannelIo(SocketChannel channel) throws IOException {
         this.channel = channel;
@@ -75,6 +78,17 @@ final class ChannelIo implements AutoCloseable {
     }
 
     /**
+     * Ends a wait in {@link #read} or {@link #writeFully} at once; any thread. After the channel was closed from
+     * another thread, the woken call then fails with {@link java.nio.channels.ClosedChannelException} (closing a
+     * channel does not wake a selector waiting on it).
+     */
+    synchronized void wakeup() {
+        if (!closed) { // a closed selector's wakeup may fail
+            selector.wakeup();
+        }
+    }
+
+    /**
      * Gives the channel away (to a player loop) without closing it: deregisters it from this selector, whose
      * close then leaves the channel open. Returns the channel, still non-blocking.
      */
@@ -86,7 +100,8 @@ final class ChannelIo implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        closed = true;
         try {
             selector.close();
         } finally {

@@ -11,6 +11,7 @@ import io.ringcast.ingest.chunk.ChunkDecoder;
 import io.ringcast.ingest.command.CommandHandler;
 import io.ringcast.ingest.handshake.HandshakeResponder;
 import io.ringcast.ingest.publish.MediaIngest;
+import io.ringcast.ingest.publish.StaleTakeover;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,8 @@ final class RtmpConnection implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
     private volatile Thread thread;
+    /** The connection's timed I/O while its thread serves it; null before and after. */
+    private volatile ChannelIo io;
     private volatile String closeReason;
     /** Whether the handshake completed: a timeout before is a handshake timeout, after an idle timeout. */
     private boolean handshakeDone;
@@ -90,8 +93,10 @@ final class RtmpConnection implements Runnable {
 
     @Override
     public void run() {
-        MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote);
+        MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote,
+                new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver));
         try (ChannelIo io = new ChannelIo(channel)) {
+            this.io = io;
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
             int leftover = handshake(io);
@@ -220,6 +225,12 @@ final class RtmpConnection implements Runnable {
         LOG.debug("RTMP {} handed to a player loop", remote);
     }
 
+    /** A successor took this connection's stream over (it had gone silent): closes it, counted. Any thread. */
+    private void closeTakenOver() {
+        engine.counters().counter(RtmpCounters.CLOSED_PUBLISHER_TAKEN_OVER).incrementAndGet();
+        close("a new publisher took its stream over after " + config.stalePublisherMs() + " ms of silence");
+    }
+
     /** Closes the socket from another thread; the connection's thread then ends and cleans up. */
     void close(String reason) {
         closeReason = reason;
@@ -227,6 +238,10 @@ final class RtmpConnection implements Runnable {
             channel.close();
         } catch (IOException ignored) {
             // already closing
+        }
+        ChannelIo waiting = io;
+        if (waiting != null) {
+            waiting.wakeup(); // its thread may be waiting for bytes that will never come
         }
     }
 

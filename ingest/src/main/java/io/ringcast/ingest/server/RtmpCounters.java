@@ -18,9 +18,12 @@ final class RtmpCounters {
     /** Closed after {@code idle_timeout_ms} without a byte from the peer (or without the peer taking one). */
     static final String CLOSED_IDLE_TIMEOUT = "rtmp.closed.idle_timeout";
 
+    /** A publisher silent for {@code stale_publisher_ms} was closed because a new publisher took its stream over. */
+    static final String CLOSED_PUBLISHER_TAKEN_OVER = "rtmp.closed.publisher_taken_over";
+
     /** Every name above, so that the stats show each at 0 from the start instead of only once it was hit. */
     static final List<String> ALL = List.of(REFUSED_MAX_CONNECTIONS, REFUSED_MAX_CONNECTIONS_PER_IP,
-            CLOSED_PROTOCOL_VIOLATION, CLOSED_HANDSHAKE_TIMEOUT, CLOSED_IDLE_TIMEOUT);
+            CLOSED_PROTOCOL_VIOLATION, CLOSED_HANDSHAKE_TIMEOUT, CLOSED_IDLE_TIMEOUT, CLOSED_PUBLISHER_TAKEN_OVER);
 
     private RtmpCounters() {
     }

@@ -35,7 +35,7 @@ class RtmpConnectionLimitsTest {
     void start() throws IOException {
         engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
         RtmpConfig config = new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 10_000, 10_000, 3, 1, 2,
-                RtmpConfig.DEFAULT_PLAY_SEND_BUFFER_BYTES);
+                RtmpConfig.DEFAULT_PLAY_SEND_BUFFER_BYTES, RtmpConfig.DEFAULT_STALE_PUBLISHER_MS);
         server = new RtmpServer(config, engine);
         server.start();
     }
