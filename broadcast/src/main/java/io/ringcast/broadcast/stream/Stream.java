@@ -137,10 +137,11 @@ public final class Stream {
      */
     public synchronized StreamPublisher disconnectStalePublisher(long nowNanos, long staleNanos) {
         StreamPublisher current = publisher;
-        if (current == null || nowNanos - current.lastReadNanos() < staleNanos || current.disconnect() == null) {
+        Runnable disconnect = current == null ? null : current.disconnect();
+        if (disconnect == null || nowNanos - current.lastReadNanos() < staleNanos) {
             return null;
         }
-        current.disconnect().run();
+        disconnect.run();
         return current;
     }
 

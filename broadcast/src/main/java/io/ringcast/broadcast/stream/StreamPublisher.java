@@ -45,7 +45,7 @@ public final class StreamPublisher implements AutoCloseable {
         return stream;
     }
 
-    /** The publishing connection read bytes at {@code nanoTime}; its thread, at each read (a plain store). */
+    /** The publishing connection read bytes at {@code nanoTime}; its thread, at each read (one volatile store). */
     public void readAt(long nanoTime) {
         lastReadNanos = nanoTime;
     }

@@ -98,10 +98,11 @@ public final class MediaIngest implements PublishTarget {
             return Result.BAD_KEY;
         }
         StreamPublisher session;
+        PublisherInfo info = new PublisherInfo("rtmp", remote, System.currentTimeMillis());
         try {
-            session = registry.publish(path, info(), false);
+            session = registry.publish(path, info, false);
             if (session == null) {
-                session = takeover.takeOver(registry, path, info(), readNanos, remote);
+                session = takeover.takeOver(registry, path, info, readNanos, remote);
             }
         } catch (LimitExceededException e) {
             refusal = e.getMessage();
@@ -117,10 +118,6 @@ public final class MediaIngest implements PublishTarget {
         formats.reset();
         LOG.info("{} publishes {}", remote, path);
         return Result.STARTED;
-    }
-
-    private PublisherInfo info() {
-        return new PublisherInfo("rtmp", remote, System.currentTimeMillis());
     }
 
     @Override
