@@ -24,13 +24,15 @@ final class ConnectionAdmission {
     private final Map<InetAddress, Integer> openPerAddress = new HashMap<>();
     private int openTotal;
 
+    /** @param maxPerAddress connections one address may hold, 0 for no cap (the total still applies) */
     ConnectionAdmission(int maxTotal, int maxPerAddress) {
-        if (maxTotal < 1 || maxPerAddress < 1) {
-            throw new IllegalArgumentException("connection limits must be positive: max_connections=" + maxTotal
+        if (maxTotal < 1 || maxPerAddress < 0) {
+            throw new IllegalArgumentException("connection limits: max_connections must be positive,"
+                    + " max_connections_per_ip 0 (no cap) or more: max_connections=" + maxTotal
                     + ", max_connections_per_ip=" + maxPerAddress);
         }
         this.maxTotal = maxTotal;
-        this.maxPerAddress = maxPerAddress;
+        this.maxPerAddress = maxPerAddress == 0 ? Integer.MAX_VALUE : maxPerAddress;
     }
 
     /** Counts the connection in when it fits; an admitted one must be {@link #release}d exactly once. */

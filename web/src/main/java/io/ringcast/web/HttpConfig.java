@@ -15,12 +15,17 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param requestParseTimeoutMs a client must send its whole request head within this (slowloris)
  * @param idleTimeoutMs         a connection without a request in progress is closed after this
  * @param maxConnections        HTTP connections at once; more are answered 503 with the reason and closed
- * @param maxConnectionsPerIp   HTTP connections one remote address may hold; more are answered 429 and closed
+ * @param maxConnectionsPerIp   HTTP connections one remote address may hold at once, 0 for no cap (the default: a
+ *                              venue's audience may share one NAT address); more are answered 429 and closed
+ * @param newConnectionsPerIpPerSecond new HTTP connections one remote address may open per second, sustained, 0 for
+ *                              no limit; more are answered 429 with Retry-After and closed
+ * @param newConnectionsPerIpBurst     new HTTP connections one remote address may open at once after a pause
  * @param sendBufferBytes       socket send buffer of each connection, 0 for the kernel's autotuning: bounds what a
  *                              viewer that stopped reading hides in the kernel before the server sees it lag
  */
 public record HttpConfig(String address, int port, int fanoutThreads, int maxHeaderBytes, int requestParseTimeoutMs,
-                         int idleTimeoutMs, int maxConnections, int maxConnectionsPerIp, int sendBufferBytes) {
+                         int idleTimeoutMs, int maxConnections, int maxConnectionsPerIp,
+                         int newConnectionsPerIpPerSecond, int newConnectionsPerIpBurst, int sendBufferBytes) {
     public static final String SECTION = "http";
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -30,8 +35,19 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
     public static final int DEFAULT_REQUEST_PARSE_TIMEOUT_MS = 5_000;
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
-    /** A venue's NAT or a load test may need more: raise it; a browser uses a handful per page. */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
+    /**
+     * No cap on open connections per address: a venue behind one NAT holds one per viewer, and a cap low enough to
+     * matter against one client (17 stalled downloads were enough) would cap the venue too. The rate below and
+     * {@code max_connections} protect the server instead.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
+    /**
+     * Measured on a 2-core machine: the server sets up and tears down about 1,000 HTTP-FLV viewers a second (two
+     * loops of connect, GET, close); one address is held to a tenth of that, sustained.
+     */
+    public static final int DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND = 100;
+    /** A whole audience of 1,000 behind one NAT may (re)join at once, e.g. after the publisher reconnects. */
+    public static final int DEFAULT_NEW_CONNECTIONS_PER_IP_BURST = 1_000;
     /** 0.8 s of a 2.5 Mbit/s stream; still 2 Gbit/s per connection at a LAN's 1 ms round trip. */
     public static final int DEFAULT_SEND_BUFFER_BYTES = 256 * 1024;
 
@@ -41,6 +57,11 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
         }
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException("http port must be 0.." + MAX_PORT + ": " + port);
+        }
+        if (maxConnectionsPerIp < 0 || newConnectionsPerIpPerSecond < 0 || newConnectionsPerIpBurst < 1) {
+            throw new IllegalArgumentException("per-address limits: max_connections_per_ip and"
+                    + " new_connections_per_ip_per_second must be 0 or more, new_connections_per_ip_burst 1 or more: "
+                    + maxConnectionsPerIp + ", " + newConnectionsPerIpPerSecond + ", " + newConnectionsPerIpBurst);
         }
         if (fanoutThreads < 1 || fanoutThreads > MAX_FANOUT_THREADS) {
             throw new IllegalArgumentException("fanout_threads must be 1.." + MAX_FANOUT_THREADS + ": "
@@ -63,13 +84,25 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
                 s.getInt("request_parse_timeout_ms", DEFAULT_REQUEST_PARSE_TIMEOUT_MS, 100, 600_000),
                 s.getInt("idle_timeout_ms", DEFAULT_IDLE_TIMEOUT_MS, 100, 3_600_000),
                 s.getInt("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-                s.getInt("max_connections_per_ip", DEFAULT_MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
+                s.getInt("max_connections_per_ip", DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 1_000_000),
+                s.getInt("new_connections_per_ip_per_second", DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND, 0,
+                        1_000_000),
+                s.getInt("new_connections_per_ip_burst", DEFAULT_NEW_CONNECTIONS_PER_IP_BURST, 1, 1_000_000),
                 s.getInt("send_buffer_bytes", DEFAULT_SEND_BUFFER_BYTES, 0, 64 << 20));
+    }
+
+    /** As the canonical constructor, with the default new-connection rate per address. */
+    public HttpConfig(String address, int port, int fanoutThreads, int maxHeaderBytes, int requestParseTimeoutMs,
+                      int idleTimeoutMs, int maxConnections, int maxConnectionsPerIp, int sendBufferBytes) {
+        this(address, port, fanoutThreads, maxHeaderBytes, requestParseTimeoutMs, idleTimeoutMs, maxConnections,
+                maxConnectionsPerIp, DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND, DEFAULT_NEW_CONNECTIONS_PER_IP_BURST,
+                sendBufferBytes);
     }
 
     /** This configuration listening on another port (a command-line override). */
     public HttpConfig withPort(int newPort) {
         return new HttpConfig(address, newPort, fanoutThreads, maxHeaderBytes, requestParseTimeoutMs, idleTimeoutMs,
-                maxConnections, maxConnectionsPerIp, sendBufferBytes);
+                maxConnections, maxConnectionsPerIp, newConnectionsPerIpPerSecond, newConnectionsPerIpBurst,
+                sendBufferBytes);
     }
 }

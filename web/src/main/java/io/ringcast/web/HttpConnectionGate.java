@@ -11,14 +11,21 @@ import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP listener's door: each accepted connection is admitted under {@code max_connections} and
- * {@code max_connections_per_ip} and handed to Undertow with an {@link HttpConnectionWatch}, or refused with its
+ * The HTTP listener's door: each accepted connection is admitted under {@code new_connections_per_ip_per_second},
+ * {@code max_connections} and {@code max_connections_per_ip} and handed to Undertow with an
+ * {@link HttpConnectionWatch}, or refused with its
  * {@link HttpRefusal} and counted. Runs on the accepting I/O threads; the close listener it sets on whichever
  * thread closes the connection.
  */
 final class HttpConnectionGate implements ChannelListener<StreamConnection> {
+    /** Addresses whose connection rate is remembered: 65,536 x ~100 bytes at most. */
+    private static final int RATE_ADDRESSES = 65_536;
+
     private final HttpOpenListener undertow;
     private final ConnectionAdmission admission;
+    /** Null when {@code new_connections_per_ip_per_second} is 0 (no limit). */
+    private final NewConnectionRate rate;
+    private final HttpRefusal overRate;
     private final HttpRefusal overTotal;
     private final HttpRefusal overPerAddress;
     private final HttpConnectionWatch.HttpConnectionLimits limits;
@@ -29,6 +36,10 @@ final class HttpConnectionGate implements ChannelListener<StreamConnection> {
     HttpConnectionGate(HttpOpenListener undertow, HttpConfig http, HttpCounters counters, BooleanSupplier stopping) {
         this.undertow = undertow;
         this.admission = new ConnectionAdmission(http.maxConnections(), http.maxConnectionsPerIp());
+        this.rate = http.newConnectionsPerIpPerSecond() == 0 ? null : new NewConnectionRate(
+                http.newConnectionsPerIpPerSecond(), http.newConnectionsPerIpBurst(), RATE_ADDRESSES, NanoClock.SYSTEM);
+        this.overRate = HttpRefusal.overNewConnectionRate(http.newConnectionsPerIpPerSecond(),
+                http.newConnectionsPerIpBurst());
         this.overTotal = HttpRefusal.overTotal(http.maxConnections());
         this.overPerAddress = HttpRefusal.overPerAddress(http.maxConnectionsPerIp());
         this.limits = HttpConnectionWatch.HttpConnectionLimits.of(http);
@@ -39,6 +50,11 @@ final class HttpConnectionGate implements ChannelListener<StreamConnection> {
     @Override
     public void handleEvent(StreamConnection connection) {
         InetAddress peer = ((InetSocketAddress) connection.getPeerAddress()).getAddress();
+        if (rate != null && !rate.tryAcquire(peer)) {
+            counters.refusedNewConnectionsPerIp().incrementAndGet();
+            overRate.send(connection);
+            return;
+        }
         switch (admission.admit(peer)) {
             case OVER_TOTAL -> {
                 counters.refusedMaxConnections().incrementAndGet();

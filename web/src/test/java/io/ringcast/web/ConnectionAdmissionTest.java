@@ -69,5 +69,16 @@ class ConnectionAdmissionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ConnectionAdmission(0, 5));
         assertTrue(e.getMessage().contains("max_connections=0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ConnectionAdmission(5, -1));
+        assertTrue(e.getMessage().contains("max_connections_per_ip=-1"), e.getMessage());
+    }
+
+    @Test
+    void shouldAdmitOneAddressUpToTheTotalWhenThePerAddressCapIsZero() {
+        ConnectionAdmission admission = new ConnectionAdmission(3, 0);
+        assertEquals(ADMITTED, admission.admit(A));
+        assertEquals(ADMITTED, admission.admit(A));
+        assertEquals(ADMITTED, admission.admit(A));
+        assertEquals(OVER_TOTAL, admission.admit(A), "0 is no cap per address; the total still holds");
     }
 }
