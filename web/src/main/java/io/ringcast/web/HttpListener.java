@@ -6,7 +6,6 @@ import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -49,7 +48,7 @@ final class HttpListener implements AutoCloseable {
     private final XnioWorker worker;
     private final ByteBufferPool buffers;
     private final AcceptingChannel<StreamConnection> channel;
-    private final GracefulShutdownHandler requests;
+    private final RequestsInProgress requests;
     private volatile boolean stopping;
 
     private HttpListener(XnioWorker worker, ByteBufferPool buffers, HttpConfig http, HttpHandler root,
@@ -64,7 +63,7 @@ final class HttpListener implements AutoCloseable {
                 .getMap();
         HttpOpenListener undertow = new HttpOpenListener(buffers, undertowOptions);
         // Counts the requests in progress, so a stop can wait until each ended response is on the wire.
-        this.requests = new GracefulShutdownHandler(root);
+        this.requests = new RequestsInProgress(root);
         undertow.setRootHandler(requests);
         HttpConnectionGate gate = new HttpConnectionGate(undertow, http, counters, () -> stopping);
         this.channel = worker.createStreamConnectionServer(
@@ -129,7 +128,12 @@ final class HttpListener implements AutoCloseable {
 
     /** From now on new requests are answered 503; those in progress go on until they end or {@link #close}. */
     void refuseNewRequests() {
-        requests.shutdown();
+        requests.stop();
+    }
+
+    /** Requests whose exchange has not ended yet. */
+    long requestsInProgress() {
+        return requests.inProgress();
     }
 
     /**
@@ -141,7 +145,7 @@ final class HttpListener implements AutoCloseable {
     public void close() {
         refuseNewRequests();
         try {
-            requests.awaitShutdown(DRAIN_MILLIS);
+            requests.awaitNone(DRAIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
