@@ -8,13 +8,13 @@ import org.xnio.StreamConnection;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP listener's door: each accepted connection is admitted under {@code new_connections_per_ip_per_second},
  * {@code max_connections} and {@code max_connections_per_ip} and handed to Undertow with an
- * {@link HttpConnectionWatch}, or refused with its
- * {@link HttpRefusal} and counted. Runs on the accepting I/O threads; the close listener it sets on whichever
+ * {@link HttpConnectionWatch}, or refused with its {@link HttpRefusal} and counted. Runs on the accepting I/O threads; the close listener it sets on whichever
  * thread closes the connection.
  */
 final class HttpConnectionGate implements ChannelListener<StreamConnection> {
@@ -71,13 +71,25 @@ final class HttpConnectionGate implements ChannelListener<StreamConnection> {
     private void serve(StreamConnection connection, InetAddress peer) {
         HttpConnectionWatch watch = new HttpConnectionWatch(limits, counters, NanoClock.SYSTEM);
         watch.install(connection);
+        AtomicBoolean released = new AtomicBoolean();
         undertow.handleEvent(connection);
         // Undertow's connection has set its close listener by now; ours runs first, then hands over.
         ChannelListener<? super StreamConnection> undertowClose = connection.getCloseListener();
         connection.setCloseListener(closed -> {
-            admission.release(peer);
+            release(peer, released);
             watch.closed(stopping.getAsBoolean());
             ChannelListeners.invokeChannelListener(closed, undertowClose);
         });
+        if (!connection.isOpen()) {
+            // Closed while Undertow served its first request (on this or a worker thread) before ours was set.
+            release(peer, released);
+        }
+    }
+
+    /** Gives the connection's place back exactly once, whichever of the two paths above sees the close first. */
+    private void release(InetAddress peer, AtomicBoolean released) {
+        if (released.compareAndSet(false, true)) {
+            admission.release(peer);
+        }
     }
 }
