@@ -4,12 +4,21 @@ import io.ringcast.web.http.ConnectionAbort;
 import io.undertow.server.HandlerWrapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
 import io.undertow.servlet.handlers.ServletRequestContext;
 import org.xnio.IoUtils;
 
+import java.util.concurrent.RejectedExecutionException;
+
 /**
  * Gives every servlet request of the embedded server its {@link ConnectionAbort}: closing the exchange's
- * connection, which Undertow allows from any thread. One small object per request, none per frame.
+ * connection on the connection's own I/O thread, whichever thread asks. One small object per request, none per
+ * frame.
+ *
+ * <p>Closing runs the connection's close listeners, and with them Undertow's end of the exchange, on the closing
+ * thread. From the fan-out worker that dropped a viewer, that end raced the I/O thread's own work on the same
+ * exchange, whose state Undertow does not guard against two threads (see {@link RequestsInProgress}); on the I/O
+ * thread it runs in turn with everything else of that connection.
  */
 final class UndertowConnectionAbort implements HandlerWrapper {
     @Override
@@ -24,6 +33,13 @@ final class UndertowConnectionAbort implements HandlerWrapper {
     }
 
     private static Runnable abortOf(HttpServerExchange exchange) {
-        return () -> IoUtils.safeClose(exchange.getConnection());
+        return () -> {
+            ServerConnection connection = exchange.getConnection();
+            try {
+                connection.getIoThread().execute(() -> IoUtils.safeClose(connection));
+            } catch (RejectedExecutionException stopping) {
+                IoUtils.safeClose(connection); // the I/O thread is ending: nothing else runs on it any more
+            }
+        };
     }
 }
