@@ -74,6 +74,20 @@ final class HttpListener implements AutoCloseable {
 
     /** Binds {@code [http] address:port} and serves {@code root}; fails if the port cannot be bound. */
     static HttpListener start(HttpConfig http, HttpHandler root, ServerCounters counters) {
+        return start(http, root, counters, newBufferPool());
+    }
+
+    /**
+     * Undertow's buffers, as its builder makes them: direct, one request head each. A buffer returned while another
+     * thread may still write into it is heap corruption, not just wrong bytes: buffers beyond the four per thread
+     * that the pool caches are freed at once (its maximum size of -1 keeps no others).
+     */
+    static ByteBufferPool newBufferPool() {
+        return new DefaultByteBufferPool(true, BUFFER_BYTES, -1, BUFFERS_PER_THREAD_CACHE);
+    }
+
+    /** As {@link #start(HttpConfig, HttpHandler, ServerCounters)} with the given buffers, which close closes. */
+    static HttpListener start(HttpConfig http, HttpHandler root, ServerCounters counters, ByteBufferPool buffers) {
         int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
         int workerThreads = ioThreads * WORKER_THREADS_PER_IO_THREAD;
         XnioWorker worker;
@@ -88,9 +102,9 @@ final class HttpListener implements AutoCloseable {
                     .set(Options.CORK, true)
                     .getMap());
         } catch (IOException e) {
+            buffers.close();
             throw new UncheckedIOException("HTTP worker failed to start", e);
         }
-        ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, -1, BUFFERS_PER_THREAD_CACHE);
         try {
             return new HttpListener(worker, buffers, http, root, HttpCounters.in(counters));
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.ringcast.web;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.config.ConfigFile;
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
@@ -52,6 +53,11 @@ public final class RingcastServer implements AutoCloseable {
      * @throws io.ringcast.broadcast.config.ConfigException when the configuration is unusable
      */
     public static RingcastServer start(ConfigFile config, OptionalInt httpPortOverride) {
+        return start(config, httpPortOverride, HttpListener.newBufferPool());
+    }
+
+    /** As {@link #start(ConfigFile, OptionalInt)}, with the HTTP listener's buffers given (tests check them). */
+    static RingcastServer start(ConfigFile config, OptionalInt httpPortOverride, ByteBufferPool httpBuffers) {
         RingcastRuntime runtime = RingcastRuntime.start(config, RingcastServer.class.getClassLoader());
         HttpConfig http = runtime.http();
         ServletContainer container = null;
@@ -63,7 +69,8 @@ public final class RingcastServer implements AutoCloseable {
             container = ServletContainer.Factory.newInstance();
             deployment = container.addDeployment(deploymentInfo(runtime.engine()));
             deployment.deploy();
-            HttpListener listener = HttpListener.start(http, deployment.start(), runtime.engine().counters());
+            HttpListener listener = HttpListener.start(http, deployment.start(), runtime.engine().counters(),
+                    httpBuffers);
             int port = listener.port();
             LOG.info("HTTP listening on {}:{} ({} fan-out threads; plugins: {})", http.address(), port,
                     http.fanoutThreads(), runtime.startedPlugins());

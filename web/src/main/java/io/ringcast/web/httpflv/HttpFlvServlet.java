@@ -33,6 +33,13 @@ public final class HttpFlvServlet extends HttpServlet {
     public static final String CONTENT_TYPE = "video/x-flv";
     private static final String SUFFIX = ".flv";
     private static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+    /**
+     * The response stream's own buffer, the size of Undertow's pooled one. The fan-out worker writes into it from
+     * its own thread while the container may end the response on another, so it must not be a pooled buffer that
+     * the container frees (and its pool hands back to the allocator) while the worker's write is still under way: it
+     * belongs to this one response and is freed by the garbage collector once neither thread holds it.
+     */
+    private static final int VIEWER_BUFFER_BYTES = 16 * 1024;
 
     private transient Engine engine;
 
@@ -55,6 +62,7 @@ public final class HttpFlvServlet extends HttpServlet {
             return;
         }
         startHeaders(response);
+        response.setBufferSize(VIEWER_BUFFER_BYTES);
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
         HttpFlvSink sink = new HttpFlvSink(async, response.getOutputStream(), ConnectionAbort.of(request));
