@@ -4,6 +4,7 @@
 # live/x, then LOOPS loops x CYCLES cycles of GET /live/x.flv + close from 127.0.0.1 (io.ringcast.web.testing.ViewerChurn).
 # Prints one line per run (alive or DEAD, what the churn saw, the http.refused.* counters) and exits 1 on a crash.
 # usage: web/src/test/scripts/viewer-churn-glibc.sh [RUNS=10] [LOOPS=2] [CYCLES=10000]   (from the repository root)
+# HTTP_EXTRA adds lines to [http], e.g. HTTP_EXTRA='new_connections_per_ip_per_second = 0' admits the whole churn.
 set -u
 RUNS=${1:-10}; LOOPS=${2:-2}; CYCLES=${3:-10000}
 ROOT=$(pwd); OUT=$(mktemp -d /tmp/ringcast-churn.XXXX)
@@ -15,7 +16,7 @@ crashes=0
 for run in $(seq $RUNS); do
   DIR=$OUT/run-$run; mkdir -p $DIR
   RTMP=$(port); HTTP=$(port)
-  printf '[rtmp]\naddress = "127.0.0.1"\n[http]\naddress = "127.0.0.1"\n' > $DIR/config.toml
+  printf '[rtmp]\naddress = "127.0.0.1"\n[http]\naddress = "127.0.0.1"\n%s\n' "${HTTP_EXTRA:-}" > $DIR/config.toml
   MALLOC_CHECK_=3 MALLOC_PERTURB_=$((RANDOM % 254 + 1)) java -cp "$CP" io.ringcast.web.RingcastMain \
     --config $DIR/config.toml --rtmp-port $RTMP --http-port $HTTP > $DIR/server.log 2>&1 &
   SERVER=$!
