@@ -147,11 +147,13 @@ public final class MediaIngest implements PublishTarget {
 
     /**
      * A media message starts: reserve its payload in the track ring. Returns false to have the decoder skip it.
+     * A stream the engine closed meanwhile (no media within its no-media timeout, or shut down) takes no more
+     * frames: its rings' share of the direct memory budget was given back.
      */
     public boolean onMediaStart(MessageHeader header, PayloadTarget target) {
         TrackRing ring = publisher == null ? null : publisher.track(kindOf(header));
         int length = header.messageLength();
-        if (ring == null || length == 0) {
+        if (ring == null || length == 0 || publisher.stream().isClosed()) {
             messagesDropped++;
             return false;
         }

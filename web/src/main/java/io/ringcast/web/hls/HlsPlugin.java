@@ -7,6 +7,7 @@ import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamListener;
 import io.ringcast.broadcast.tap.StreamTap;
 import io.ringcast.broadcast.tap.TapConsumer;
+import io.ringcast.broadcast.tap.TapPool;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
@@ -22,18 +23,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * HLS as an engine plugin, section {@code [hls]}: every stream gets a segmenter fed by a gating {@link StreamTap}
- * (it must see every frame), and the segment store is registered as an engine service for the servlet and stats.
- * Startup and shutdown only; the taps run on their own threads.
+ * HLS as an engine plugin, section {@code [hls]}: every stream gets a gating {@link StreamTap} (it must see every
+ * frame) run by a bounded {@link TapPool} of {@code threads} threads shared by all streams, and a segmenter opened
+ * at the stream's first frame; the segment store is registered as an engine service for the servlet and stats.
+ * Startup and shutdown only; the taps run on the pool's threads.
  */
 public final class HlsPlugin implements Plugin, StreamListener {
     private static final long DISK_WRITER_STOP_TIMEOUT_S = 5;
+    /** Default pool size: one muxing thread per core, at most this many. */
+    public static final int DEFAULT_MAX_THREADS = 4;
     private final Set<StreamTap> taps = ConcurrentHashMap.newKeySet();
     private boolean enable = true;
     private HlsConfig config = HlsConfig.defaults();
+    private int threads = TapPool.defaultThreads(DEFAULT_MAX_THREADS);
     private Engine engine;
     private HlsStreams streams;
     private ExecutorService diskWriter;
+    private TapPool muxers;
 
     @Override
     public String name() {
@@ -50,6 +56,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
         HlsConfig d = HlsConfig.defaults();
         enable = s.getBoolean("enable", true);
         String directory = s.getString("directory", "");
+        threads = s.getInt("threads", TapPool.defaultThreads(DEFAULT_MAX_THREADS), 1, 256);
         try {
             config = new HlsConfig(
                     s.getLong("segment_duration_ms", d.targetDurationMs(), 100, 60_000),
@@ -76,14 +83,14 @@ public final class HlsPlugin implements Plugin, StreamListener {
             return t;
         });
         streams = new HlsStreams(config, engine.clock(), diskWriter, () -> System.currentTimeMillis() / 1_000);
+        muxers = new TapPool("hls", threads);
         engine.registerService(HlsStreams.class, streams);
         engine.streams().addListener(this);
     }
 
     @Override
     public void onStreamStarted(Stream stream) {
-        HlsSegmenter segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
-        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter));
+        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(stream), muxers);
         taps.add(tap);
         stream.onClose(() -> taps.remove(tap));
     }
@@ -95,6 +102,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
             tap.close();
         }
         taps.clear();
+        muxers.close();
         engine.unregisterService(HlsStreams.class, streams);
         // Queued segment writes finish; the thread must have ended when stop returns (undeploy from a container).
         diskWriter.shutdown();
@@ -106,22 +114,27 @@ public final class HlsPlugin implements Plugin, StreamListener {
     }
 
     /**
-     * Feeds one stream's segmenter on its tap's thread. A new publisher session, or a sequence header that differs
-     * from the track's previous one (codec change), starts a discontinuity; the other track's configuration is
-     * replayed after it, since a publisher resends only the header that changed.
+     * Feeds one stream's segmenter on its tap's thread. The segmenter (and its segment buffer) is opened at the
+     * first frame, so a stream that never sends media costs no HLS memory. A new publisher session, or a sequence
+     * header that differs from the track's previous one (codec change), starts a discontinuity; the other track's
+     * configuration is replayed after it, since a publisher resends only the header that changed.
      */
     private final class SegmenterFeed implements TapConsumer {
-        private final HlsSegmenter segmenter;
+        private final Stream stream;
+        private HlsSegmenter segmenter;
         /** Last sequence header per track this session (payload as published, codec framing included). */
         private final TrackFormat[] lastConfig = new TrackFormat[TrackKind.values().length];
         private boolean seenSession;
 
-        SegmenterFeed(HlsSegmenter segmenter) {
-            this.segmenter = segmenter;
+        SegmenterFeed(Stream stream) {
+            this.stream = stream;
         }
 
         @Override
         public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            if (segmenter == null) {
+                segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
+            }
             if (frame.isSequenceHeader()) {
                 TrackFormat previous = lastConfig[kind.ordinal()];
                 if (previous != null && !sameBytes(previous.sequenceHeader(), payload, offset, length)) {
@@ -137,7 +150,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
         @Override
         public void onNewSession(int session) {
-            if (seenSession) {
+            if (seenSession && segmenter != null) {
                 segmenter.onDiscontinuity();
                 Arrays.fill(lastConfig, null);
             }
@@ -146,7 +159,9 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
         @Override
         public void onEnd() {
-            streams.close(segmenter);
+            if (segmenter != null) {
+                streams.close(segmenter);
+            }
         }
 
         private void replayConfigExcept(TrackKind changed) {
