@@ -1,7 +1,12 @@
 package io.ringcast.web.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.ingest.testing.SampleMedia;
 import io.ringcast.web.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +117,31 @@ class StreamFloodTest {
         System.out.printf("stream flood: threads %d -> %d, direct memory %d -> %d bytes; "
                         + "then a legitimate publish played back%n", threadsBefore, threadsAfter, directBefore,
                 directAfter);
+    }
+
+    @Test
+    void shouldEndASilentPublishersStreamAfterTheNoMediaTimeoutAndTakeNoLateMediaIntoIt() throws Exception {
+        server = LoopbackServer.start("""
+                [limits]
+                no_media_timeout_ms = 300
+                """);
+        StreamPath path = StreamPath.parse("live/silent");
+        try (RawRtmpClient silent = new RawRtmpClient(server.rtmpPort(), 0)) {
+            assertEquals("NetStream.Publish.Start", silent.publish("live", "silent").statusCode());
+            Stream stream = server.engine().streams().find(path);
+            assertNotNull(stream);
+            Await.until("the silent stream to end", Duration.ofSeconds(10), stream::isClosed);
+            JsonNode stats = server.serverStats();
+            assertEquals(1, stats.get("streamsClosed").get("noMedia").asLong(), stats.toString());
+            assertEquals(0, stats.get("directMemory").get("reservedBytes").asLong(), "its reservation was given back");
+
+            silent.sendMedia(MessageTypeIds.VIDEO, 0, SampleMedia.AVC_SEQUENCE_HEADER);
+            silent.sendMedia(MessageTypeIds.VIDEO, 40, SampleMedia.videoFrame(true, 3_000, 1));
+            assertFalse(silent.isClosedByServer(300), "the connection itself is left to the idle timeout");
+            assertFalse(stream.track(TrackKind.VIDEO).isPayloadAllocated(), "late media goes nowhere");
+            assertNull(server.engine().streams().find(path), "and does not bring the stream back");
+        }
+        ServerHealth.assertPublishAndPlayWork(server, "silent");
     }
 
     private void emptyPublish(String name, Map<String, AtomicLong> answers, Map<String, AtomicLong> reasons) {
