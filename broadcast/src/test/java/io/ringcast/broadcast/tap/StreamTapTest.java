@@ -240,4 +240,49 @@ class StreamTapTest {
             pool.close();
         }
     }
+
+    @Test
+    void shouldAllocateNothingPerFrameOnAPooledWorkerAfterWarmUp() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] seen = new long[1];
+        TapConsumer counter = new TapConsumer() {
+            @Override
+            public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+                seen[0] += payload.getByte(offset);
+            }
+
+            @Override
+            public void onNewSession(int session) {
+            }
+
+            @Override
+            public void onEnd() {
+            }
+        };
+        try (TapPool pool = new TapPool("alloc", 1)) {
+            StreamPublisher publisher = registry.publish(StreamPath.parse("live/alloc"),
+                    new PublisherInfo("t", "a", 0), false);
+            StreamTap.start(publisher.stream(), "test", counter, pool);
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("ringcast-alloc-0")).findFirst().orElseThrow();
+            long frames = 0;
+            long allocated = -1;
+            for (int round = 0; round < 5; round++) {
+                long before = threads.getThreadAllocatedBytes(worker.getId());
+                for (int i = 0; i < 20_000; i++) {
+                    publish(publisher, i % 3 == 0 ? TrackKind.AUDIO : TrackKind.VIDEO, frames++, 300);
+                }
+                long published = frames;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (publisher.stream().track(TrackKind.VIDEO).ringBuffer().getMinimumGatingSequence()
+                        + publisher.stream().track(TrackKind.AUDIO).ringBuffer().getMinimumGatingSequence() + 2
+                        < published && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                allocated = threads.getThreadAllocatedBytes(worker.getId()) - before;
+            }
+            assertEquals(0, allocated, "bytes the pooled worker allocated for 20,000 frames, after warm-up");
+        }
+    }
 }
