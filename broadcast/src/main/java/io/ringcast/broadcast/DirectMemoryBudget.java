@@ -36,7 +36,8 @@ public final class DirectMemoryBudget {
      * {@link #MARGIN_PERCENT} % (at least {@link #MIN_MARGIN_BYTES}, and always leaving some budget).
      */
     public static DirectMemoryBudget of(long configuredBytes) {
-        return new DirectMemoryBudget(configuredBytes > 0 ? configuredBytes : derivedBytes(jvmDirectMemoryLimitBytes()));
+        long capacityBytes = configuredBytes > 0 ? configuredBytes : derivedBytes(jvmDirectMemoryLimitBytes());
+        return new DirectMemoryBudget(capacityBytes);
     }
 
     /** The default budget for a JVM whose direct memory limit is {@code limitBytes}. */

@@ -68,6 +68,7 @@ class StreamFloodTest {
 
         Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
         Map<String, AtomicLong> reasons = new ConcurrentHashMap<>();
+        ManagementFactory.getThreadMXBean().resetPeakThreadCount();
         long startNs = System.nanoTime();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
         try {
@@ -87,8 +88,9 @@ class StreamFloodTest {
         }
         long floodMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         Map<String, Long> seen = counts(answers);
-        System.out.printf("stream flood: %d empty publishes in %d ms, answers %s, refusal reasons %s%n",
-                EMPTY_PUBLISHES, floodMs, seen, counts(reasons));
+        System.out.printf("stream flood: %d empty publishes in %d ms, answers %s, refusal reasons %s; peak threads "
+                        + "%d (%d of them the test's clients)%n", EMPTY_PUBLISHES, floodMs, seen, counts(reasons),
+                ManagementFactory.getThreadMXBean().getPeakThreadCount(), CLIENT_THREADS);
 
         long started = seen.getOrDefault("NetStream.Publish.Start", 0L);
         long rejected = seen.getOrDefault("NetStream.Publish.Rejected", 0L);
