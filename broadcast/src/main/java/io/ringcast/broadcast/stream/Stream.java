@@ -65,6 +65,7 @@ public final class Stream {
     private final AtomicLong viewersRefused;
     /** On the injected clock: when the stream closes unless a frame has arrived by then. */
     private final long noMediaDeadlineNs;
+    private final long noMediaTimeoutMs;
     private final AtomicLong closedForNoMedia;
 
     Stream(StreamPath path, EngineConfig engine, RingConfig rings, NanoClock clock, boolean autoClose,
@@ -73,6 +74,7 @@ public final class Stream {
         this.maxViewers = maxViewers;
         this.viewersRefused = viewersRefused;
         this.noMediaDeadlineNs = clock.nanoTime() + noMediaTimeoutNs;
+        this.noMediaTimeoutMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(noMediaTimeoutNs);
         this.closedForNoMedia = closedForNoMedia;
         this.path = path;
         this.video = engine.enableVideo()
@@ -237,9 +239,14 @@ public final class Stream {
     synchronized boolean pollTimer(long nowNs) {
         StreamState before = lifecycle.state();
         if (before != StreamState.CLOSED && nowNs - noMediaDeadlineNs >= 0 && !hasMedia()) {
-            LOG.info("stream {} closed in {}: no media within the no-media timeout", path, before);
+            LOG.info("stream {} closed in {}: no media within {} ms", path, before, noMediaTimeoutMs);
             closedForNoMedia.incrementAndGet();
+            StreamPublisher silent = publisher;
             fire(StreamEvent.CLOSE);
+            if (silent != null) {
+                silent.endedByServer("its stream " + path + " received no audio or video within " + noMediaTimeoutMs
+                        + " ms");
+            }
             return true;
         }
         if (lifecycle.poll(nowNs)) {

@@ -69,6 +69,8 @@ class StreamAdmissionTest {
     void shouldCloseAStreamThatSentNoMediaWhenTheNoMediaTimeoutExpiresAndGiveItsReservationBack() {
         StreamRegistry registry = registry(10, 10 * STREAM_RING_BYTES);
         StreamPublisher publisher = registry.publish(StreamPath.parse("live/a"), info, false);
+        java.util.List<String> closedConnections = new java.util.ArrayList<>();
+        publisher.onEndedByServer(closedConnections::add);
         Stream stream = publisher.stream();
         assertEquals(STREAM_RING_BYTES, registry.directMemoryBudget().reservedBytes());
 
@@ -79,6 +81,8 @@ class StreamAdmissionTest {
         clock.advance(Duration.ofMillis(1));
         registry.pollTimers();
         assertEquals(StreamState.CLOSED, stream.state());
+        assertEquals(java.util.List.of("its stream live/a received no audio or video within 3000 ms"),
+                closedConnections, "the silent publisher's connection is closed, with the reason");
         assertEquals(1, registry.closedForNoMedia());
         assertEquals(0, registry.size());
         assertEquals(0, registry.directMemoryBudget().reservedBytes(), "the reservation is given back");
