@@ -24,8 +24,9 @@ import java.util.concurrent.Executors;
 
 /**
  * HLS as an engine plugin, section {@code [hls]}: every stream gets a gating {@link StreamTap} (it must see every
- * frame) run by a bounded {@link TapPool} of {@code threads} threads shared by all streams, and a segmenter opened
- * at the stream's first frame; the segment store is registered as an engine service for the servlet and stats.
+ * frame) run by a bounded {@link TapPool} of {@code threads} threads shared by all streams, and a segmenter whose
+ * muxing buffers come with its first segment; the segment store is registered as an engine service for the servlet
+ * and stats.
  * Startup and shutdown only; the taps run on the pool's threads.
  */
 public final class HlsPlugin implements Plugin, StreamListener {
@@ -90,7 +91,8 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
     @Override
     public void onStreamStarted(Stream stream) {
-        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(stream), muxers);
+        HlsSegmenter segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
+        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter), muxers);
         taps.add(tap);
         stream.onClose(() -> taps.remove(tap));
     }
@@ -114,27 +116,22 @@ public final class HlsPlugin implements Plugin, StreamListener {
     }
 
     /**
-     * Feeds one stream's segmenter on its tap's thread. The segmenter (and its segment buffer) is opened at the
-     * first frame, so a stream that never sends media costs no HLS memory. A new publisher session, or a sequence
-     * header that differs from the track's previous one (codec change), starts a discontinuity; the other track's
-     * configuration is replayed after it, since a publisher resends only the header that changed.
+     * Feeds one stream's segmenter on its tap's thread. A new publisher session, or a sequence header that differs
+     * from the track's previous one (codec change), starts a discontinuity; the other track's configuration is
+     * replayed after it, since a publisher resends only the header that changed.
      */
     private final class SegmenterFeed implements TapConsumer {
-        private final Stream stream;
-        private HlsSegmenter segmenter;
+        private final HlsSegmenter segmenter;
         /** Last sequence header per track this session (payload as published, codec framing included). */
         private final TrackFormat[] lastConfig = new TrackFormat[TrackKind.values().length];
         private boolean seenSession;
 
-        SegmenterFeed(Stream stream) {
-            this.stream = stream;
+        SegmenterFeed(HlsSegmenter segmenter) {
+            this.segmenter = segmenter;
         }
 
         @Override
         public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
-            if (segmenter == null) {
-                segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
-            }
             if (frame.isSequenceHeader()) {
                 TrackFormat previous = lastConfig[kind.ordinal()];
                 if (previous != null && !sameBytes(previous.sequenceHeader(), payload, offset, length)) {
@@ -150,7 +147,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
         @Override
         public void onNewSession(int session) {
-            if (seenSession && segmenter != null) {
+            if (seenSession) {
                 segmenter.onDiscontinuity();
                 Arrays.fill(lastConfig, null);
             }
@@ -159,9 +156,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
 
         @Override
         public void onEnd() {
-            if (segmenter != null) {
-                streams.close(segmenter);
-            }
+            streams.close(segmenter);
         }
 
         private void replayConfigExcept(TrackKind changed) {

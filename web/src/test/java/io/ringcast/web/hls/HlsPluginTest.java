@@ -75,7 +75,7 @@ class HlsPluginTest {
     }
 
     @Test
-    void shouldMuxEveryFrameOfTwelveStreamsOnTheBoundedPoolAndOpenNoSegmenterForAStreamWithoutMedia() {
+    void shouldMuxEveryFrameOfTwelveStreamsOnTheBoundedPoolAndCreateNoMuxerForAStreamWithoutMedia() {
         int poolThreads = TapPool.defaultThreads(HlsPlugin.DEFAULT_MAX_THREADS);
         assertEquals(poolThreads, hlsMuxingThreads(), "the pool starts with the plugin");
         StreamPath empty = StreamPath.parse("live/empty");
@@ -95,7 +95,11 @@ class HlsPluginTest {
             assertEquals(0, hls.find(path).stats().framesDropped());
             assertTrue(hls.find(path).stats().segmentsPublished() >= 1);
         }
-        assertNull(hls.find(empty), "a stream without media has no segmenter (nor its segment buffer)");
+        assertNotNull(hls.find(empty), "listed at once, as before");
+        assertTrue(hls.find(empty).window().isEmpty());
+        assertEquals(0, hls.find(empty).stats().framesMuxed());
+        HlsSegmenter idle = new HlsStreams(HlsConfig.defaults()).open(StreamPath.parse("live/idle"));
+        assertEquals(0, idle.segmentBufferCapacity(), "no muxing buffers before the first segment");
         assertEquals(poolThreads, hlsMuxingThreads(), "13 streams, no thread more");
         streams.forEach(SyntheticStream::close);
     }
