@@ -26,7 +26,9 @@ public final class EngineConfigs {
         LimitsConfig d = LimitsConfig.DEFAULTS;
         return new LimitsConfig(
                 s.getInt("max_streams", d.maxStreams(), 1, 1_000_000),
-                s.getInt("max_viewers_per_stream", d.maxViewersPerStream(), 1, 10_000_000));
+                s.getInt("max_viewers_per_stream", d.maxViewersPerStream(), 1, 10_000_000),
+                s.getLong("direct_memory_budget_bytes", d.directMemoryBudgetBytes(), 0, Long.MAX_VALUE),
+                s.getLong("no_media_timeout_ms", d.noMediaTimeoutMs(), 1, 3_600_000));
     }
 
     public static RingConfig ring(ConfigFile file) {

@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  * <p>Threads: the frame path (publish, wake, subscriber reads) takes no lock. Lifecycle changes (publish,
  * publisher leaving, subscribers arriving and leaving, timeouts, close) are rare and serialised on this object's
  * monitor; they also hand the tracks' single-producer role from one publisher session to the next.
+ *
+ * <p>A stream that receives no audio or video frame within the no-media timeout of its creation is closed by the
+ * lifecycle timer: its rings were never allocated, and a client that publishes and sends nothing must not hold a
+ * stream (and its share of the direct memory budget) for PublishTimeout.
  */
 public final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
@@ -59,11 +63,19 @@ public final class Stream {
 
     private final int maxViewers;
     private final AtomicLong viewersRefused;
+    /** On the injected clock: when the stream closes unless a frame has arrived by then. */
+    private final long noMediaDeadlineNs;
+    private final long noMediaTimeoutMs;
+    private final AtomicLong closedForNoMedia;
 
     Stream(StreamPath path, EngineConfig engine, RingConfig rings, NanoClock clock, boolean autoClose,
-           boolean onDemand, Consumer<Stream> onClosed, int maxViewers, AtomicLong viewersRefused) {
+           boolean onDemand, Consumer<Stream> onClosed, int maxViewers, AtomicLong viewersRefused,
+           long noMediaTimeoutNs, AtomicLong closedForNoMedia) {
         this.maxViewers = maxViewers;
         this.viewersRefused = viewersRefused;
+        this.noMediaDeadlineNs = clock.nanoTime() + noMediaTimeoutNs;
+        this.noMediaTimeoutMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(noMediaTimeoutNs);
+        this.closedForNoMedia = closedForNoMedia;
         this.path = path;
         this.video = engine.enableVideo()
                 ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes()) : null;
@@ -215,9 +227,28 @@ public final class Stream {
         fire(StreamEvent.CLOSE);
     }
 
-    /** Fires the lifecycle timer if it expired; returns whether the state changed. */
+    /**
+     * Whether any audio or video frame was ever published: a track ring's payload memory exists from the first
+     * reservation on. Metadata alone does not count.
+     */
+    public boolean hasMedia() {
+        return (video != null && video.isPayloadAllocated()) || (audio != null && audio.isPayloadAllocated());
+    }
+
+    /** Fires the lifecycle timer (or the no-media timeout) if it expired; returns whether the state changed. */
     synchronized boolean pollTimer(long nowNs) {
         StreamState before = lifecycle.state();
+        if (before != StreamState.CLOSED && nowNs - noMediaDeadlineNs >= 0 && !hasMedia()) {
+            LOG.info("stream {} closed in {}: no media within {} ms", path, before, noMediaTimeoutMs);
+            closedForNoMedia.incrementAndGet();
+            StreamPublisher silent = publisher;
+            fire(StreamEvent.CLOSE);
+            if (silent != null) {
+                silent.endedByServer("its stream " + path + " received no audio or video within " + noMediaTimeoutMs
+                        + " ms");
+            }
+            return true;
+        }
         if (lifecycle.poll(nowNs)) {
             LOG.info("stream {} timed out in {}, now {}", path, before, lifecycle.state());
             afterTransition();

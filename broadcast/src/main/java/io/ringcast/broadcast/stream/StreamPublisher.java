@@ -26,6 +26,8 @@ public final class StreamPublisher implements AutoCloseable {
     private volatile long lastReadNanos;
     /** Closes the publishing connection (its thread then ends the session as for any disconnect); or null. */
     private volatile Runnable disconnect;
+    /** Closes the publishing connection, with a reason, when the engine ends its stream; or null. */
+    private volatile java.util.function.Consumer<String> endedByServer;
 
     StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs, int session) {
         this.stream = stream;
@@ -64,6 +66,23 @@ public final class StreamPublisher implements AutoCloseable {
 
     Runnable disconnect() {
         return disconnect;
+    }
+
+    /**
+     * How to close the publishing connection when the engine itself ends the stream under it (no media within the
+     * no-media timeout); called with the reason, on the engine's housekeeping thread. Its thread then ends the
+     * session as for any disconnect.
+     */
+    public void onEndedByServer(java.util.function.Consumer<String> closeConnection) {
+        this.endedByServer = closeConnection;
+    }
+
+    /** Runs the {@link #onEndedByServer} action, if any. */
+    void endedByServer(String reason) {
+        java.util.function.Consumer<String> close = endedByServer;
+        if (close != null) {
+            close.accept(reason);
+        }
     }
 
     public PublisherInfo info() {

@@ -1,22 +1,34 @@
 package io.ringcast.broadcast.stream;
 
+import io.ringcast.broadcast.DirectMemoryBudget;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.time.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * All live streams by path. Thread-safe; lookups are lock-free, creation and removal are per-key atomic.
+ *
+ * <p>Admission: a new stream takes one of {@link #maxStreams()} slots and reserves its rings' worst case (every
+ * enabled track's payload ring) from the {@link DirectMemoryBudget}; both come back when it closes. The stream
+ * limit in force is the configured {@code max_streams} lowered to what the budget holds, so a flood of publishers
+ * is refused at it, with that reason, before direct memory runs out.
  */
 public final class StreamRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamRegistry.class);
+
     private final ConcurrentMap<StreamPath, Stream> streams = new ConcurrentHashMap<>();
     private final EngineConfig engine;
     private final RingConfig rings;
@@ -25,24 +37,76 @@ public final class StreamRegistry {
 
     private final LimitsConfig limits;
     private final AtomicLong publishersRefused = new AtomicLong();
+    private final AtomicLong publishersRefusedDirectMemory = new AtomicLong();
     private final AtomicLong viewersRefused = new AtomicLong();
+    private final AtomicLong closedForNoMedia = new AtomicLong();
+    private final DirectMemoryBudget budget;
+    /** Direct memory one stream may allocate: the payload rings of its enabled tracks. */
+    private final long streamRingBytes;
+    private final int maxStreams;
+    private final String maxStreamsReason;
+    private final AtomicInteger streamSlots = new AtomicInteger();
+    private final long noMediaTimeoutNs;
 
     public StreamRegistry(EngineConfig engine, RingConfig rings, NanoClock clock) {
         this(engine, rings, LimitsConfig.DEFAULTS, clock);
     }
 
     public StreamRegistry(EngineConfig engine, RingConfig rings, LimitsConfig limits, NanoClock clock) {
+        this(engine, rings, limits, DirectMemoryBudget.of(limits.directMemoryBudgetBytes()), clock);
+    }
+
+    public StreamRegistry(EngineConfig engine, RingConfig rings, LimitsConfig limits, DirectMemoryBudget budget,
+                          NanoClock clock) {
         this.engine = engine;
         this.rings = rings;
         this.limits = limits;
         this.clock = clock;
+        this.budget = budget;
+        this.noMediaTimeoutNs = TimeUnit.MILLISECONDS.toNanos(limits.noMediaTimeoutMs());
+        this.streamRingBytes = (engine.enableVideo() ? (long) rings.videoPayloadBytes() : 0)
+                + (engine.enableAudio() ? (long) rings.audioPayloadBytes() : 0);
+        long fitting = streamRingBytes == 0 ? Long.MAX_VALUE : budget.capacityBytes() / streamRingBytes;
+        if (fitting < limits.maxStreams()) {
+            this.maxStreams = (int) fitting;
+            this.maxStreamsReason = " (the direct memory budget of "
+                    + DirectMemoryBudget.describe(budget.capacityBytes()) + " holds the rings of " + fitting
+                    + " streams of " + DirectMemoryBudget.describe(streamRingBytes) + ")";
+            LOG.warn("max_streams {} lowered to {}: the direct memory budget of {} holds {} streams of {} of track "
+                            + "rings; raise -XX:MaxDirectMemorySize or [limits] direct_memory_budget_bytes, or lower "
+                            + "[ring] video_payload_bytes", limits.maxStreams(), fitting,
+                    DirectMemoryBudget.describe(budget.capacityBytes()), fitting,
+                    DirectMemoryBudget.describe(streamRingBytes));
+        } else {
+            this.maxStreams = limits.maxStreams();
+            this.maxStreamsReason = "";
+        }
+    }
+
+    /** The stream limit in force: {@code max_streams}, lowered to what the direct memory budget holds. */
+    public int maxStreams() {
+        return maxStreams;
+    }
+
+    public DirectMemoryBudget directMemoryBudget() {
+        return budget;
+    }
+
+    /** Publishers refused because the direct memory budget had no room for a new stream's rings. */
+    public long publishersRefusedDirectMemory() {
+        return publishersRefusedDirectMemory.get();
+    }
+
+    /** Streams closed because no audio or video arrived within {@link LimitsConfig#noMediaTimeoutMs()}. */
+    public long closedForNoMedia() {
+        return closedForNoMedia.get();
     }
 
     public LimitsConfig limits() {
         return limits;
     }
 
-    /** Publishers refused because {@link LimitsConfig#maxStreams()} was reached. */
+    /** Publishers refused because {@link #maxStreams()} was reached. */
     public long publishersRefused() {
         return publishersRefused.get();
     }
@@ -71,13 +135,10 @@ public final class StreamRegistry {
      * Starts publishing {@code path}, creating the stream if needed. Returns null when another publisher holds it.
      *
      * @param autoClose close the stream when its last subscriber leaves (pulled/relayed streams)
-     * @throws LimitExceededException when the stream is new and {@link LimitsConfig#maxStreams()} exist
+     * @throws LimitExceededException when the stream is new and {@link #maxStreams()} exist, or the direct memory
+     *                                budget has no room for its rings; the message says which
      */
     public StreamPublisher publish(StreamPath path, PublisherInfo info, boolean autoClose) {
-        if (!streams.containsKey(path) && streams.size() >= limits.maxStreams()) {
-            publishersRefused.incrementAndGet();
-            throw new LimitExceededException("the server has its maximum of " + limits.maxStreams() + " streams");
-        }
         while (true) {
             boolean[] created = {false};
             Stream stream = streams.computeIfAbsent(path, p -> {
@@ -138,8 +199,24 @@ public final class StreamRegistry {
         return streams.size();
     }
 
+    /** Admits a new stream (a slot and its rings' reservation, or a refusal) and creates it; in computeIfAbsent. */
     private Stream newStream(StreamPath path, boolean autoClose, boolean onDemand) {
-        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> streams.remove(path, closed),
-                limits.maxViewersPerStream(), viewersRefused);
+        if (streamSlots.incrementAndGet() > maxStreams) {
+            streamSlots.decrementAndGet();
+            publishersRefused.incrementAndGet();
+            throw new LimitExceededException("the server has its maximum of " + maxStreams + " streams"
+                    + maxStreamsReason);
+        }
+        if (!budget.tryReserve(streamRingBytes)) {
+            streamSlots.decrementAndGet();
+            publishersRefusedDirectMemory.incrementAndGet();
+            throw new LimitExceededException("the server's direct memory budget ("
+                    + DirectMemoryBudget.describe(budget.capacityBytes()) + ") has no room for another stream's rings");
+        }
+        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> {
+            streams.remove(path, closed);
+            budget.release(streamRingBytes);
+            streamSlots.decrementAndGet();
+        }, limits.maxViewersPerStream(), viewersRefused, noMediaTimeoutNs, closedForNoMedia);
     }
 }

@@ -24,6 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  * with {@link #isSlotValid} and {@link #isPayloadIntact}. Gating consumers that must see every frame (segmenters,
  * recorders) add their sequences to {@link #ringBuffer()} as Disruptor event processors.
  *
+ * <p>The payload ring's direct memory is allocated by the producer when it reserves the first frame, not when the
+ * ring is created: a stream that never sends media (or never sends this track) costs no direct memory. Readers
+ * touch the payload only for published frames, so the publish of the first frame (a release of the cursor) makes
+ * the allocated buffer visible to them.
+ *
  * <pre>
  *  payload ring (capacity C, power of two), positions are monotonic byte counts:
  *  |..frame k..|..frame k+1..|pad|  (a frame never wraps: the producer skips to the next lap instead)
@@ -45,11 +50,16 @@ public final class TrackRing {
     private final TrackKind kind;
     private final RingBuffer<FrameEvent> ring;
     private final int slotCount;
-    private final UnsafeBuffer payload;
+    /** Wraps nothing until the producer's first {@link #reserve}; then the payload ring, for good. */
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final int payloadCapacity;
     private final long payloadMask;
     private final int maxFrameBytes;
 
+    /** Producer-only: the payload ring's memory, null until the first reservation. */
+    private ByteBuffer payloadMemory;
+    /** Whether the payload ring was allocated; set once by the producer, read by stats and the lifecycle timer. */
+    private volatile boolean payloadAllocated;
     /** Producer-only: next free payload position. */
     private long writePosition;
     /** Producer-only: publisher session written into each frame. */
@@ -68,7 +78,8 @@ public final class TrackRing {
     /**
      * @param kind                 video or audio
      * @param slotCount            descriptor slots, a power of two
-     * @param payloadCapacityBytes payload ring size, a power of two; one frame may take at most half of it
+     * @param payloadCapacityBytes payload ring size, a power of two; one frame may take at most half of it;
+     *                             allocated (direct) at the first {@link #reserve}
      */
     public TrackRing(TrackKind kind, int slotCount, int payloadCapacityBytes) {
         if (!BitUtil.isPowerOfTwo(slotCount) || slotCount < 16) {
@@ -81,7 +92,6 @@ public final class TrackRing {
         this.kind = kind;
         this.slotCount = slotCount;
         this.ring = RingBuffer.createSingleProducer(FrameEvent::new, slotCount, new BlockingWaitStrategy());
-        this.payload = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadCapacityBytes));
         this.payloadCapacity = payloadCapacityBytes;
         this.payloadMask = payloadCapacityBytes - 1L;
         this.maxFrameBytes = payloadCapacityBytes / 2;
@@ -105,6 +115,9 @@ public final class TrackRing {
      */
     public long reserve(int length) {
         assert length >= 0 && length <= maxFrameBytes : length;
+        if (payloadMemory == null) {
+            allocatePayload();
+        }
         long position = writePosition;
         int offset = (int) (position & payloadMask);
         if (offset + length > payloadCapacity) {
@@ -121,12 +134,32 @@ public final class TrackRing {
         return position;
     }
 
+    /** Once per ring, on the producer's thread: the payload memory comes into being with the first frame. */
+    private void allocatePayload() {
+        payloadMemory = ByteBuffer.allocateDirect(payloadCapacity);
+        payload.wrap(payloadMemory);
+        payloadAllocated = true;
+    }
+
+    /** Whether the producer has reserved a frame, i.e. the payload ring's direct memory exists. Any thread. */
+    public boolean isPayloadAllocated() {
+        return payloadAllocated;
+    }
+
+    /** The payload ring's size in bytes, allocated or not. */
+    public int payloadCapacityBytes() {
+        return payloadCapacity;
+    }
+
     /** Offset in {@link #payloadBuffer()} of a payload position. */
     public int offsetOf(long position) {
         return (int) (position & payloadMask);
     }
 
-    /** The payload ring; producers write reserved regions, subscribers copy published ones and then validate. */
+    /**
+     * The payload ring; producers write reserved regions, subscribers copy published ones and then validate. It
+     * wraps no memory before the producer's first {@link #reserve}, when there is no published frame to read.
+     */
     public MutableDirectBuffer payloadBuffer() {
         return payload;
     }

@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.config;
 
 import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +51,27 @@ class ConfigFileTest {
         assertEquals(Duration.ofSeconds(5), engine.publishTimeout());
         assertTrue(ring.startAtNextKeyframe());
         assertEquals(200, ring.skipLagMs());
+    }
+
+    @Test
+    void shouldReadTheDirectMemoryBudgetAndTheNoMediaTimeoutOfTheLimitsSection() {
+        ConfigFile file = ConfigFile.parse("""
+                [limits]
+                direct_memory_budget_bytes = 2147483648
+                no_media_timeout_ms = 2000
+                """, "t.toml");
+        LimitsConfig limits = EngineConfigs.limits(file);
+        file.requireAllKeysUsed();
+        assertEquals(2L << 30, limits.directMemoryBudgetBytes());
+        assertEquals(2_000, limits.noMediaTimeoutMs());
+        assertEquals(LimitsConfig.DEFAULTS.maxStreams(), limits.maxStreams());
+        assertEquals(LimitsConfig.DEFAULTS, EngineConfigs.limits(ConfigFile.empty()));
+        assertEquals(0, LimitsConfig.DEFAULTS.directMemoryBudgetBytes(), "derived from the JVM unless set");
+        assertEquals(5_000, LimitsConfig.DEFAULTS.noMediaTimeoutMs());
+        assertThrows(ConfigException.class, () -> EngineConfigs.limits(ConfigFile.parse("""
+                [limits]
+                no_media_timeout_ms = 0
+                """, "t.toml")));
     }
 
     @Test

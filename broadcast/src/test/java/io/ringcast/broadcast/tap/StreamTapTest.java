@@ -167,4 +167,122 @@ class StreamTapTest {
         publisher.stream().close();
         assertTrue(recorder.ended.await(5, TimeUnit.SECONDS));
     }
+
+    @Test
+    void shouldSeeEveryFrameOfTwentyStreamsInOrderOnTwoPooledThreadsWhileTheProducersLapTheRings() throws Exception {
+        int streams = 20;
+        int frames = 2_000;
+        try (TapPool pool = new TapPool("pooled", 2)) {
+            List<Recorder> recorders = new ArrayList<>();
+            List<Thread> producers = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                StreamPublisher publisher = registry.publish(StreamPath.parse("live/pooled" + s),
+                        new PublisherInfo("t", "a", 0), false);
+                Recorder recorder = new Recorder(0);
+                recorders.add(recorder);
+                StreamTap.start(publisher.stream(), "test", recorder, pool);
+                producers.add(new Thread(() -> {
+                    for (long n = 0; n < frames; n++) {
+                        boolean audio = n % 3 == 0;
+                        publish(publisher, audio ? TrackKind.AUDIO : TrackKind.VIDEO, n, audio ? 200 : 1_500);
+                    }
+                }));
+            }
+            assertEquals(streams, pool.tapCount());
+            assertEquals(2, Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("ringcast-pooled-")).count(), "two threads for 20 streams");
+            producers.forEach(Thread::start);
+            for (Thread producer : producers) {
+                producer.join(20_000);
+                assertFalse(producer.isAlive());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (recorders.stream().anyMatch(r -> r.count() < frames) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            for (Recorder recorder : recorders) {
+                assertNull(recorder.corruption, "payloads never overwritten before the tap consumed them");
+                assertEquals(frames, recorder.count(), "every frame seen");
+                for (int i = 0; i < frames; i++) {
+                    assertEquals(i, recorder.numbers.get(i), "publish order across both tracks");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldEndAPooledTapWhenItsStreamClosesAndTheRestWhenThePoolCloses() throws Exception {
+        Recorder closedStream = new Recorder(0);
+        Recorder open = new Recorder(0);
+        TapPool pool = new TapPool("ending", 1);
+        try {
+            PublisherInfo info = new PublisherInfo("t", "a", 0);
+            StreamPublisher first = registry.publish(StreamPath.parse("live/e1"), info, false);
+            StreamPublisher second = registry.publish(StreamPath.parse("live/e2"), info, false);
+            StreamTap.start(first.stream(), "test", closedStream, pool);
+            StreamTap openTap = StreamTap.start(second.stream(), "test", open, pool);
+            first.stream().close();
+            assertTrue(closedStream.ended.await(5, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pool.tapCount() != 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(1, pool.tapCount(), "the ended tap left its worker");
+            assertEquals(1, open.ended.getCount(), "the other stream's tap runs on");
+            pool.close();
+            assertEquals(0, open.ended.getCount(), "the pool ended it on its way out");
+            assertTrue(openTap.isEnded());
+            for (long n = 0; n < 100; n++) {
+                publish(second, TrackKind.VIDEO, n, 1_500);
+            }
+            assertEquals(99, second.track(TrackKind.VIDEO).cursor(), "no gating sequence left: the producer laps on");
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerFrameOnAPooledWorkerAfterWarmUp() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] seen = new long[1];
+        TapConsumer counter = new TapConsumer() {
+            @Override
+            public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+                seen[0] += payload.getByte(offset);
+            }
+
+            @Override
+            public void onNewSession(int session) {
+            }
+
+            @Override
+            public void onEnd() {
+            }
+        };
+        try (TapPool pool = new TapPool("alloc", 1)) {
+            StreamPublisher publisher = registry.publish(StreamPath.parse("live/alloc"),
+                    new PublisherInfo("t", "a", 0), false);
+            StreamTap.start(publisher.stream(), "test", counter, pool);
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("ringcast-alloc-0")).findFirst().orElseThrow();
+            long frames = 0;
+            long allocated = -1;
+            for (int round = 0; round < 5; round++) {
+                long before = threads.getThreadAllocatedBytes(worker.getId());
+                for (int i = 0; i < 20_000; i++) {
+                    publish(publisher, i % 3 == 0 ? TrackKind.AUDIO : TrackKind.VIDEO, frames++, 300);
+                }
+                long published = frames;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (publisher.stream().track(TrackKind.VIDEO).ringBuffer().getMinimumGatingSequence()
+                        + publisher.stream().track(TrackKind.AUDIO).ringBuffer().getMinimumGatingSequence() + 2
+                        < published && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                allocated = threads.getThreadAllocatedBytes(worker.getId()) - before;
+            }
+            assertEquals(0, allocated, "bytes the pooled worker allocated for 20,000 frames, after warm-up");
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class MediaIngest implements PublishTarget {
     /** Reserved payload position of the message in progress on each chunk stream. */
     private final Int2ObjectHashMap<long[]> pending = new Int2ObjectHashMap<>();
     private final StaleTakeover takeover;
+    private final java.util.function.Consumer<String> closeConnection;
     private StreamPublisher publisher;
     private long readNanos;
     private long framesPublished;
@@ -67,10 +68,20 @@ public final class MediaIngest implements PublishTarget {
     /** @param takeover when and how this connection takes a stream over from a dead publisher, and is taken over */
     public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote,
                        StaleTakeover takeover) {
+        this(registry, authorizer, remote, takeover, null);
+    }
+
+    /**
+     * @param closeConnection closes this connection, with a reason, when the engine ends the published stream under
+     *                        it (no media within the no-media timeout); null leaves the connection open
+     */
+    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote,
+                       StaleTakeover takeover, java.util.function.Consumer<String> closeConnection) {
         this.registry = registry;
         this.authorizer = authorizer;
         this.remote = remote;
         this.takeover = takeover;
+        this.closeConnection = closeConnection;
     }
 
     /**
@@ -114,6 +125,7 @@ public final class MediaIngest implements PublishTarget {
         }
         session.readAt(readNanos);
         session.onDisconnect(takeover.disconnectThisConnection());
+        session.onEndedByServer(closeConnection);
         publisher = session;
         formats.reset();
         LOG.info("{} publishes {}", remote, path);
@@ -147,11 +159,13 @@ public final class MediaIngest implements PublishTarget {
 
     /**
      * A media message starts: reserve its payload in the track ring. Returns false to have the decoder skip it.
+     * A stream the engine closed meanwhile (no media within its no-media timeout, or shut down) takes no more
+     * frames: its rings' share of the direct memory budget was given back.
      */
     public boolean onMediaStart(MessageHeader header, PayloadTarget target) {
         TrackRing ring = publisher == null ? null : publisher.track(kindOf(header));
         int length = header.messageLength();
-        if (ring == null || length == 0) {
+        if (ring == null || length == 0 || publisher.stream().isClosed()) {
             messagesDropped++;
             return false;
         }

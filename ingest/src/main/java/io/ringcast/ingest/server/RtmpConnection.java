@@ -94,7 +94,7 @@ final class RtmpConnection implements Runnable {
     @Override
     public void run() {
         MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote,
-                new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver));
+                new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver), this::close);
         try (ChannelIo io = new ChannelIo(channel)) {
             this.io = io;
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -7,6 +7,7 @@ import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamListener;
 import io.ringcast.broadcast.tap.StreamTap;
 import io.ringcast.broadcast.tap.TapConsumer;
+import io.ringcast.broadcast.tap.TapPool;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
@@ -22,18 +23,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * HLS as an engine plugin, section {@code [hls]}: every stream gets a segmenter fed by a gating {@link StreamTap}
- * (it must see every frame), and the segment store is registered as an engine service for the servlet and stats.
- * Startup and shutdown only; the taps run on their own threads.
+ * HLS as an engine plugin, section {@code [hls]}: every stream gets a gating {@link StreamTap} (it must see every
+ * frame) run by a bounded {@link TapPool} of {@code threads} threads shared by all streams, and a segmenter whose
+ * muxing buffers come with its first segment; the segment store is registered as an engine service for the servlet
+ * and stats.
+ * Startup and shutdown only; the taps run on the pool's threads.
  */
 public final class HlsPlugin implements Plugin, StreamListener {
     private static final long DISK_WRITER_STOP_TIMEOUT_S = 5;
+    /** Default pool size: one muxing thread per core, at most this many. */
+    public static final int DEFAULT_MAX_THREADS = 4;
     private final Set<StreamTap> taps = ConcurrentHashMap.newKeySet();
     private boolean enable = true;
     private HlsConfig config = HlsConfig.defaults();
+    private int threads = TapPool.defaultThreads(DEFAULT_MAX_THREADS);
     private Engine engine;
     private HlsStreams streams;
     private ExecutorService diskWriter;
+    private TapPool muxers;
 
     @Override
     public String name() {
@@ -50,6 +57,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
         HlsConfig d = HlsConfig.defaults();
         enable = s.getBoolean("enable", true);
         String directory = s.getString("directory", "");
+        threads = s.getInt("threads", TapPool.defaultThreads(DEFAULT_MAX_THREADS), 1, 256);
         try {
             config = new HlsConfig(
                     s.getLong("segment_duration_ms", d.targetDurationMs(), 100, 60_000),
@@ -76,6 +84,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
             return t;
         });
         streams = new HlsStreams(config, engine.clock(), diskWriter, () -> System.currentTimeMillis() / 1_000);
+        muxers = new TapPool("hls", threads);
         engine.registerService(HlsStreams.class, streams);
         engine.streams().addListener(this);
     }
@@ -83,7 +92,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
     @Override
     public void onStreamStarted(Stream stream) {
         HlsSegmenter segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
-        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter));
+        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter), muxers);
         taps.add(tap);
         stream.onClose(() -> taps.remove(tap));
     }
@@ -95,6 +104,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
             tap.close();
         }
         taps.clear();
+        muxers.close();
         engine.unregisterService(HlsStreams.class, streams);
         // Queued segment writes finish; the thread must have ended when stop returns (undeploy from a container).
         diskWriter.shutdown();

@@ -20,7 +20,8 @@ import java.util.List;
  * lists the tracks configured at its start; frames of a track configured later wait for the next segment.
  *
  * <p>Steady state allocates nothing per frame: the muxer reuses its buffers. Each closed segment allocates its
- * byte array, its window snapshot and playlist.
+ * byte array, its window snapshot and playlist. The muxer and its buffers are created when the first segment
+ * starts, so a stream that never sends media costs only this object.
  */
 public final class HlsSegmenter {
     private final HlsConfig config;
@@ -28,7 +29,8 @@ public final class HlsSegmenter {
     private final NanoClock clock;
     private final SegmentFiles files;
     private final HlsStats stats;
-    private final TsMuxer muxer;
+    /** Created with the first segment. */
+    private TsMuxer muxer;
     private final AvcDecoderConfig avc = new AvcDecoderConfig();
     private final AacConfig aac = new AacConfig();
 
@@ -60,7 +62,6 @@ public final class HlsSegmenter {
         this.clock = clock;
         this.files = files;
         this.stats = stream.stats();
-        this.muxer = new TsMuxer(config.initialSegmentCapacityBytes());
     }
 
     public HlsStream stream() {
@@ -173,6 +174,9 @@ public final class HlsSegmenter {
     private void openSegment(boolean withVideo, long timestampMs, long ingestNanos) {
         segmentVideo = withVideo;
         segmentAudio = aac.isValid();
+        if (muxer == null) {
+            muxer = new TsMuxer(config.initialSegmentCapacityBytes());
+        }
         muxer.startSegment(segmentVideo, segmentAudio);
         segmentOpen = true;
         segmentStartMs = timestampMs;
@@ -233,6 +237,6 @@ public final class HlsSegmenter {
     }
 
     int segmentBufferCapacity() {
-        return muxer.segmentCapacity();
+        return muxer == null ? 0 : muxer.segmentCapacity();
     }
 }

@@ -139,12 +139,22 @@ public final class StatsServlet extends HttpServlet {
         json.writeStartObject();
         json.writeNumberField("streams", registry.size());
         json.writeObjectFieldStart("limits");
-        json.writeNumberField("maxStreams", registry.limits().maxStreams());
+        json.writeNumberField("maxStreams", registry.maxStreams());
+        json.writeNumberField("maxStreamsConfigured", registry.limits().maxStreams());
         json.writeNumberField("maxViewersPerStream", registry.limits().maxViewersPerStream());
+        json.writeNumberField("noMediaTimeoutMs", registry.limits().noMediaTimeoutMs());
+        json.writeEndObject();
+        json.writeObjectFieldStart("directMemory");
+        json.writeNumberField("budgetBytes", registry.directMemoryBudget().capacityBytes());
+        json.writeNumberField("reservedBytes", registry.directMemoryBudget().reservedBytes());
         json.writeEndObject();
         json.writeObjectFieldStart("refused");
         json.writeNumberField("publishersMaxStreams", registry.publishersRefused());
+        json.writeNumberField("publishersDirectMemory", registry.publishersRefusedDirectMemory());
         json.writeNumberField("viewersMaxPerStream", registry.viewersRefused());
+        json.writeEndObject();
+        json.writeObjectFieldStart("streamsClosed");
+        json.writeNumberField("noMedia", registry.closedForNoMedia());
         json.writeEndObject();
         json.writeObjectFieldStart("counters");
         for (var e : engine.counters().snapshot().entrySet()) {

@@ -1,7 +1,9 @@
 package io.ringcast.web.hls;
 
 import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.tap.TapPool;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
 import io.ringcast.web.testing.Http;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -68,6 +72,41 @@ class HlsPluginTest {
 
     private HlsStats stats() {
         return server.engine().service(HlsStreams.class).find(StreamPath.parse("live/h")).stats();
+    }
+
+    @Test
+    void shouldMuxEveryFrameOfTwelveStreamsOnTheBoundedPoolAndCreateNoMuxerForAStreamWithoutMedia() {
+        int poolThreads = TapPool.defaultThreads(HlsPlugin.DEFAULT_MAX_THREADS);
+        assertEquals(poolThreads, hlsMuxingThreads(), "the pool starts with the plugin");
+        StreamPath empty = StreamPath.parse("live/empty");
+        assertNotNull(server.engine().streams().publish(empty, new PublisherInfo("test", "127.0.0.1:1", 0), false));
+        List<SyntheticStream> streams = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            SyntheticStream stream = new SyntheticStream(server.engine(), "live/pooled" + i);
+            streams.add(stream);
+            publishTwoSeconds(stream, 0);
+        }
+        HlsStreams hls = server.engine().service(HlsStreams.class);
+        for (int i = 0; i < 12; i++) {
+            StreamPath path = StreamPath.parse("live/pooled" + i);
+            Await.until("every frame of " + path + " muxed", Duration.ofSeconds(10),
+                    () -> hls.find(path) != null && hls.find(path).stats().framesMuxed() == 120,
+                    () -> hls.find(path) == null ? "no HLS stream" : "muxed " + hls.find(path).stats().framesMuxed());
+            assertEquals(0, hls.find(path).stats().framesDropped());
+            assertTrue(hls.find(path).stats().segmentsPublished() >= 1);
+        }
+        assertNotNull(hls.find(empty), "listed at once, as before");
+        assertTrue(hls.find(empty).window().isEmpty());
+        assertEquals(0, hls.find(empty).stats().framesMuxed());
+        HlsSegmenter idle = new HlsStreams(HlsConfig.defaults()).open(StreamPath.parse("live/idle"));
+        assertEquals(0, idle.segmentBufferCapacity(), "no muxing buffers before the first segment");
+        assertEquals(poolThreads, hlsMuxingThreads(), "13 streams, no thread more");
+        streams.forEach(SyntheticStream::close);
+    }
+
+    private static long hlsMuxingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().matches("ringcast-hls-\\d+")).count();
     }
 
     @Test
