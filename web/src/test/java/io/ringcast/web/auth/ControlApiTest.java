@@ -147,6 +147,10 @@ class ControlApiTest {
     @Test
     void shouldKeepStatsPublicByDefaultAndProtectThemWhenConfigured() throws Exception {
         assertEquals(200, call("/api/streams", null).httpStatus(), "public by default");
+        Answer recordings = call("/api/recordings", null);
+        assertEquals(200, recordings.httpStatus());
+        assertFalse(recordings.body().get("enabled").asBoolean(), recordings.body().toString());
+        assertEquals(0, recordings.body().get("recordings").size());
         server.close();
         server = RingcastServer.start(ConfigFile.parse("""
                 [control]
@@ -159,6 +163,7 @@ class ControlApiTest {
                 port = 0
                 """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
         assertEquals(401, call("/api/streams", null).httpStatus());
+        assertEquals(401, call("/api/recordings", null).httpStatus(), "recording outcomes are stats too");
         assertEquals(403, call("/api/streams", token(SECRET, Instant.now().minusSeconds(60))).httpStatus(),
                 "expired beyond the 30 s leeway");
         assertEquals(200, call("/api/streams", token(SECRET, Instant.now().plusSeconds(60))).httpStatus());
