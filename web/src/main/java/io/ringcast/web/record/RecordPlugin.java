@@ -14,7 +14,8 @@ import java.nio.file.Files;
 /**
  * Recording as an engine plugin, section {@code [record]}, off unless enabled: every stream the rules select is
  * recorded from its start, and {@link Recordings} is registered as an engine service for stats (the last
- * {@code kept_outcomes} file outcomes too) and for starting and stopping recordings on request. Startup and shutdown only; recordings run on their own threads.
+ * {@code kept_outcomes} file outcomes too) and for starting and stopping recordings on request. Startup and
+ * shutdown only; recordings run on their own threads.
  */
 public final class RecordPlugin implements Plugin, StreamListener {
     private static final Logger LOG = LoggerFactory.getLogger(RecordPlugin.class);
