@@ -117,6 +117,8 @@ class RecordingDiskFullTest {
         Await.until("live/full to end", Duration.ofSeconds(20),
                 () -> server.engine().streams().find(path) == null);
         get("/api/streams/live/full", 404);
+        Await.until("the writer to finish the file", Duration.ofSeconds(10),
+                () -> !recordings.outcomes().newestFirst().isEmpty());
 
         List<Path> files;
         try (var list = Files.list(disk.resolve("live/full"))) {
@@ -141,6 +143,7 @@ class RecordingDiskFullTest {
                     JsonNode outcomes = get("/api/recordings", 200).get("recordings");
                     assertEquals(1, outcomes.size(), outcomes.toString());
                     JsonNode outcome = outcomes.get(0);
+                    System.out.println("disk full: GET /api/recordings -> " + outcome);
                     assertEquals("live/full", outcome.get("stream").asText(), outcome.toString());
                     assertEquals(file.toString(), outcome.get("file").asText(), outcome.toString());
                     assertEquals(fileBytes, outcome.get("bytes").asLong(), "bytes the file kept " + outcome);
