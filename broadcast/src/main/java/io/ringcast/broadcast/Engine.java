@@ -11,6 +11,7 @@ import io.ringcast.broadcast.track.TrackRing;
 
 import org.HdrHistogram.Histogram;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -32,6 +33,7 @@ public final class Engine implements AutoCloseable {
     private final EngineConfig config;
     private final RingConfig rings;
     private final NanoClock clock;
+    private final Clock wallClock;
     private final StreamRegistry streams;
     private final FanoutPool fanout;
     private final ScheduledExecutorService housekeeping;
@@ -50,9 +52,18 @@ public final class Engine implements AutoCloseable {
     }
 
     public Engine(EngineConfig config, RingConfig rings, LimitsConfig limits, NanoClock clock, int fanoutThreads) {
+        this(config, rings, limits, clock, Clock.systemUTC(), fanoutThreads);
+    }
+
+    /**
+     * @param wallClock calendar time for rules that are calendar times (token expiry), injected like {@code clock}
+     */
+    public Engine(EngineConfig config, RingConfig rings, LimitsConfig limits, NanoClock clock, Clock wallClock,
+                  int fanoutThreads) {
         this.config = config;
         this.rings = rings;
         this.clock = clock;
+        this.wallClock = wallClock;
         this.streams = new StreamRegistry(config, rings, limits, clock);
         this.fanout = new FanoutPool(fanoutThreads, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -81,6 +92,11 @@ public final class Engine implements AutoCloseable {
 
     public NanoClock clock() {
         return clock;
+    }
+
+    /** Calendar time (UTC) for expiry checks: JWT {@code exp}/{@code nbf}, signed play URLs. */
+    public Clock wallClock() {
+        return wallClock;
     }
 
     public StreamRegistry streams() {

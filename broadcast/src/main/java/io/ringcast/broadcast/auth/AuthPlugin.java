@@ -11,12 +11,14 @@ import java.nio.file.Path;
  * Who may publish ({@code [auth]} section): open publishing (the default, for trusted LANs) or stream keys per
  * room, stored in {@code keys_file}. Registers the {@link PublishAuthorizer} and, with keys, the
  * {@link StreamKeys} as engine services, and with a {@code play_secret} the {@link PlayTokens} that every play
- * request must then carry; starts before the protocols.
+ * request must then carry (valid at most {@code play_max_lifetime_s} ahead, on the engine's wall clock); starts
+ * before the protocols.
  */
 public final class AuthPlugin implements Plugin {
     private boolean publishKeys;
     private Path keysFile;
     private String playSecret;
+    private long playMaxLifetimeSeconds = PlayTokens.DEFAULT_MAX_LIFETIME_S;
     private PlayTokens playTokens;
     private Engine engine;
     private PublishAuthorizer authorizer;
@@ -36,6 +38,8 @@ public final class AuthPlugin implements Plugin {
         publishKeys = section.getBoolean("publish_keys", false);
         keysFile = Path.of(section.getString("keys_file", "stream-keys.txt"));
         playSecret = section.getString("play_secret", "");
+        playMaxLifetimeSeconds = section.getLong("play_max_lifetime_s", PlayTokens.DEFAULT_MAX_LIFETIME_S, 1,
+                366L * 86_400);
         if (!playSecret.isEmpty()
                 && playSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < PlayTokens.MIN_SECRET_BYTES) {
             throw section.error("play_secret", "must have at least " + PlayTokens.MIN_SECRET_BYTES + " bytes");
@@ -55,7 +59,7 @@ public final class AuthPlugin implements Plugin {
         authorizer = publishKeys ? new KeyedPublishAuthorizer(keys) : PublishAuthorizer.OPEN;
         engine.registerService(PublishAuthorizer.class, authorizer);
         if (!playSecret.isEmpty()) {
-            playTokens = new PlayTokens(playSecret, java.time.Clock.systemUTC());
+            playTokens = new PlayTokens(playSecret, engine.wallClock(), playMaxLifetimeSeconds);
             engine.registerService(PlayTokens.class, playTokens);
         }
     }

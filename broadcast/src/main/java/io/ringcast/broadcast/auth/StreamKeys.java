@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * The publishing key of each room (livego's model): publishers use the key as the stream name, viewers the room
  * name, so viewers never learn a key. Keys are 192 bits from {@link SecureRandom}, compared in constant time.
  *
+ * <p>A room is one stream, {@code app/name}. A room written without an app, as livego's API has them, belongs to
+ * livego's app {@value #DEFAULT_APP}: {@code hall} and {@code live/hall} are one room, stored as {@code hall}; a
+ * room of another app is written and stored with it, {@code studio/hall}. A key publishes only its own room.
+ *
  * <p>Persistence: every change rewrites the file atomically (write a temporary file, fsync it, rename it over the
  * old one, fsync the directory), so a crash at any moment leaves either the old or the new file, never a torn one.
  * Thread-safe: changes are serialised; lookups read an immutable snapshot.
@@ -32,6 +36,8 @@ import java.util.regex.Pattern;
 public final class StreamKeys {
     /** 24 random bytes, written as 48 lower-case hex characters. */
     public static final int KEY_BYTES = 24;
+    /** The app of rooms named without one (livego's rooms all belong to its app "live"). */
+    public static final String DEFAULT_APP = "live";
     private static final Pattern LINE = Pattern.compile("([^=]+)=([0-9a-f]{" + 2 * KEY_BYTES + "})");
     private static final HexFormat HEX = HexFormat.of();
 
@@ -55,10 +61,10 @@ public final class StreamKeys {
                     continue;
                 }
                 var m = LINE.matcher(line.strip());
-                if (!m.matches() || !StreamPath.isValidPart(m.group(1))) {
+                if (!m.matches() || !isRoom(m.group(1))) {
                     throw new IOException(file + ":" + lineNumber + ": not a room=key line");
                 }
-                keys.put(m.group(1), m.group(2));
+                keys.put(canonicalRoom(m.group(1)), m.group(2));
             }
         } catch (NoSuchFileException e) {
             // no keys yet
@@ -68,7 +74,7 @@ public final class StreamKeys {
 
     /** The room's key, created (and persisted) if the room has none. */
     public synchronized String getOrCreate(String room) throws IOException {
-        String key = keysByRoom.get(requireRoom(room));
+        String key = keysByRoom.get(canonicalRoom(room));
         return key != null ? key : reset(room);
     }
 
@@ -76,18 +82,19 @@ public final class StreamKeys {
     public synchronized String reset(String room) throws IOException {
         Map<String, String> next = new LinkedHashMap<>(keysByRoom);
         String key = newKey();
-        next.put(requireRoom(room), key);
+        next.put(canonicalRoom(room), key);
         persist(next);
         return key;
     }
 
     /** Deletes the room's key; false if it had none. */
     public synchronized boolean delete(String room) throws IOException {
-        if (!keysByRoom.containsKey(room)) {
+        String stored = canonicalRoom(room);
+        if (!keysByRoom.containsKey(stored)) {
             return false;
         }
         Map<String, String> next = new LinkedHashMap<>(keysByRoom);
-        next.remove(room);
+        next.remove(stored);
         persist(next);
         return true;
     }
@@ -107,13 +114,32 @@ public final class StreamKeys {
         return Optional.ofNullable(found);
     }
 
+    /** The stream of the room whose key this is (see {@link #roomForKey}). */
+    public Optional<StreamPath> streamForKey(String candidate) {
+        return roomForKey(candidate).map(StreamKeys::streamOf);
+    }
+
+    /** The stream a stored room names: {@code app/name}, or {@value #DEFAULT_APP}{@code /room}. */
+    public static StreamPath streamOf(String room) {
+        return room.indexOf('/') < 0 ? new StreamPath(DEFAULT_APP, room) : StreamPath.parse(room);
+    }
+
     /** The room's key, if any (for the admin API). */
     public Optional<String> keyOf(String room) {
-        return Optional.ofNullable(keysByRoom.get(room));
+        return Optional.ofNullable(keysByRoom.get(canonicalRoom(room)));
     }
 
     public Path file() {
         return file;
+    }
+
+    private static boolean isRoom(String room) {
+        try {
+            canonicalRoom(room);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private String newKey() {
@@ -122,13 +148,19 @@ public final class StreamKeys {
         return HEX.formatHex(bytes);
     }
 
-    /** A room becomes a stream name (viewers watch app/room), so it follows the stream name rule. */
-    private static String requireRoom(String room) {
-        if (!StreamPath.isValidPart(room)) {
-            throw new IllegalArgumentException("room must be 1-" + StreamPath.MAX_PART_LENGTH
+    /**
+     * A room as stored: {@code name} for app {@value #DEFAULT_APP}, else {@code app/name}; each part follows the
+     * stream name rule (viewers watch app/room).
+     */
+    static String canonicalRoom(String room) {
+        StreamPath path;
+        try {
+            path = room != null && room.indexOf('/') < 0 ? new StreamPath(DEFAULT_APP, room) : StreamPath.parse(room);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("room must be name or app/name, each 1-" + StreamPath.MAX_PART_LENGTH
                     + " characters of A-Z a-z 0-9 _ . - and not . or ..");
         }
-        return room;
+        return path.app().equals(DEFAULT_APP) ? path.name() : path.toString();
     }
 
     private void persist(Map<String, String> next) throws IOException {

@@ -75,6 +75,39 @@ class StreamKeysTest {
     }
 
     @Test
+    void shouldPublishWithARoomsKeyOnlyUnderItsOwnApp() throws IOException {
+        StreamKeys keys = StreamKeys.load(dir.resolve("keys.txt"));
+        KeyedPublishAuthorizer authorizer = new KeyedPublishAuthorizer(keys);
+        String liveKey = keys.getOrCreate("room1");
+        assertEquals(new StreamPath("live", "room1"), authorizer.authorize(new StreamPath("live", liveKey)));
+        PublishRefusedException refused = assertThrows(PublishRefusedException.class,
+                () -> authorizer.authorize(new StreamPath("other", liveKey)));
+        assertEquals("no room of app other has the stream key given", refused.getMessage());
+
+        String studioKey = keys.getOrCreate("studio/room1");
+        assertNotEquals(liveKey, studioKey, "studio/room1 is another room than live/room1");
+        assertEquals(new StreamPath("studio", "room1"), authorizer.authorize(new StreamPath("studio", studioKey)));
+        assertThrows(PublishRefusedException.class, () -> authorizer.authorize(new StreamPath("live", studioKey)));
+    }
+
+    @Test
+    void shouldTreatARoomWithoutAppAsLivegosAppLive() throws IOException {
+        Path file = dir.resolve("keys.txt");
+        StreamKeys keys = StreamKeys.load(file);
+        String key = keys.getOrCreate("hall");
+        assertEquals(key, keys.getOrCreate("live/hall"), "live/hall and hall are one room");
+        assertEquals(Optional.of(new StreamPath("live", "hall")), keys.streamForKey(key));
+        String studio = keys.getOrCreate("studio/hall");
+        StreamKeys reloaded = StreamKeys.load(file);
+        assertEquals(Optional.of(new StreamPath("studio", "hall")), reloaded.streamForKey(studio));
+        assertEquals(Optional.of(studio), reloaded.keyOf("studio/hall"));
+        assertTrue(reloaded.delete("live/hall"));
+        assertEquals(Optional.empty(), reloaded.streamForKey(key));
+        assertThrows(IllegalArgumentException.class, () -> keys.getOrCreate("a/b/c"));
+        assertThrows(IllegalArgumentException.class, () -> keys.getOrCreate("../hall"));
+    }
+
+    @Test
     void shouldLeaveAValidFileWhenKilledMidWrite() throws Exception {
         Path file = dir.resolve("keys.txt");
         Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -3,6 +3,7 @@ package io.ringcast.web.page;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.web.stats.StatsAccess;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,6 +16,9 @@ import java.util.Map;
  * The player page, mapped at {@code /play/*}: {@code GET /play/{app}/{name}?mode=flv|hls|native} renders a page
  * whose script ({@code assets/player.js}) plays the stream with mpegts.js over HTTP-FLV (the default), hls.js, or
  * the browser's native HLS. Runs on container request threads; reads the engine's thread-safe registry.
+ *
+ * <p>With {@code [control] protect_stats} the page leaves out the stream's codec facts (video, audio, bitrates)
+ * unless the request carries the admin JWT: viewers get their player, not the stats.
  *
  * <p>Answers: 200 for a valid path, also when the stream is not live (it may start later; the page says so and the
  * player retries); 400 for invalid stream names or an unknown mode; 404 for any path not of the form
@@ -52,7 +56,8 @@ public final class PlayerPageServlet extends PageServlet {
             return;
         }
         Stream stream = engine().streams().find(path);
-        HtmlResponse.send(response, HttpServletResponse.SC_OK, page(path, mode, stream), withBody);
+        boolean showFacts = StatsAccess.check(engine(), request).allowed();
+        HtmlResponse.send(response, HttpServletResponse.SC_OK, page(path, mode, stream, showFacts), withBody);
     }
 
     /** {@code {app, name}} of a path info {@code /app/name} with two non-empty parts, else null. */
@@ -68,6 +73,11 @@ public final class PlayerPageServlet extends PageServlet {
     }
 
     String page(StreamPath path, PlayMode mode, Stream stream) {
+        return page(path, mode, stream, true);
+    }
+
+    /** @param showFacts whether to name the stream's codecs and bitrates (they are stats) */
+    String page(StreamPath path, PlayMode mode, Stream stream, boolean showFacts) {
         boolean live = stream != null && stream.state() == StreamState.PUBLISHING;
         String script = switch (mode) {
             case FLV -> libraries.mpegtsScript();
@@ -89,8 +99,8 @@ public final class PlayerPageServlet extends PageServlet {
         v.put("notice", live ? "" : "This stream is not live yet. The player keeps retrying; it starts when a "
                 + "publisher sends " + path + ".");
         v.put("noticeHidden", live ? "hidden" : "");
-        v.put("video", stream == null ? "-" : StreamFacts.video(stream));
-        v.put("audio", stream == null ? "-" : StreamFacts.audio(stream));
+        v.put("video", stream == null || !showFacts ? "-" : StreamFacts.video(stream));
+        v.put("audio", stream == null || !showFacts ? "-" : StreamFacts.audio(stream));
         return PAGE.render(v);
     }
 

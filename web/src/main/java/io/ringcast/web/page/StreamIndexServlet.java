@@ -1,11 +1,12 @@
 package io.ringcast.web.page;
 
 import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.web.control.AdminAuth;
+import io.ringcast.web.stats.StatsAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +15,10 @@ import java.util.Map;
 
 /**
  * The stream list at the context root (mapped to {@code ""}, the exact-root mapping): every stream with its state,
- * codecs and viewers, linking to the player page and the raw HTTP-FLV and HLS URLs. Runs on container request
- * threads and reads the engine's thread-safe stream registry and stats.
+ * codecs and viewers, linking to the player page and the raw HTTP-FLV and HLS URLs. These are stats: with
+ * {@code [control] protect_stats} the page needs the admin JWT as {@code /api/*} does ({@code ?jwt=} from a
+ * browser), else 401/403 with the reason and no stream named. Runs on container request threads and reads the
+ * engine's thread-safe stream registry and stats.
  */
 public final class StreamIndexServlet extends PageServlet {
     private static final PageTemplate PAGE = PageTemplate.load("io/ringcast/web/page/index.html");
@@ -25,6 +28,12 @@ public final class StreamIndexServlet extends PageServlet {
         if (request.getPathInfo() != null && !request.getPathInfo().equals("/")) {
             HtmlResponse.error(request, response, HttpServletResponse.SC_NOT_FOUND, "no such page",
                     withBody);
+            return;
+        }
+        AdminAuth.Verdict verdict = StatsAccess.check(engine(), request);
+        if (!verdict.allowed()) {
+            HtmlResponse.error(request, response, verdict.status(), "the stream list needs the admin token "
+                    + "([control] protect_stats): " + verdict.reason(), withBody);
             return;
         }
         List<Stream> streams = new ArrayList<>(engine().streams().streams());
@@ -37,7 +46,7 @@ public final class StreamIndexServlet extends PageServlet {
                 "count", streams.size() == 1 ? "1 stream" : streams.size() + " streams",
                 "rows", rows.toString(),
                 "emptyHidden", streams.isEmpty() ? "" : "hidden",
-                "generatedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+                "generatedAt", engine().wallClock().instant().truncatedTo(ChronoUnit.SECONDS).toString()));
         HtmlResponse.send(response, HttpServletResponse.SC_OK, html, withBody);
     }
 

@@ -13,14 +13,19 @@ import java.nio.file.Files;
 
 /**
  * Recording as an engine plugin, section {@code [record]}, off unless enabled: every stream the rules select is
- * recorded from its start, and {@link Recordings} is registered as an engine service for stats and for starting
- * and stopping recordings on request. Startup and shutdown only; recordings run on their own threads.
+ * recorded from its start, and {@link Recordings} is registered as an engine service for stats (the last
+ * {@code kept_outcomes} file outcomes too) and for starting and stopping recordings on request. Startup and
+ * shutdown only; recordings run on their own threads.
  */
 public final class RecordPlugin implements Plugin, StreamListener {
     private static final Logger LOG = LoggerFactory.getLogger(RecordPlugin.class);
+    /** Outcomes of recording files kept for {@code GET /api/recordings}, by default. */
+    public static final int DEFAULT_KEPT_OUTCOMES = 100;
+    private static final int MAX_KEPT_OUTCOMES = 100_000;
 
     private boolean enable;
     private RecordConfig config = RecordConfig.defaults();
+    private int keptOutcomes = DEFAULT_KEPT_OUTCOMES;
     private Engine engine;
     private Recordings recordings;
 
@@ -37,6 +42,7 @@ public final class RecordPlugin implements Plugin, StreamListener {
     @Override
     public void configure(ConfigSection section) {
         enable = section.getBoolean("enable", false);
+        keptOutcomes = section.getInt("kept_outcomes", DEFAULT_KEPT_OUTCOMES, 1, MAX_KEPT_OUTCOMES);
         try {
             config = RecordConfig.read(section);
         } catch (IllegalArgumentException e) {
@@ -63,7 +69,8 @@ public final class RecordPlugin implements Plugin, StreamListener {
             LOG.error("recording directory {} is unusable, recordings will fail: {}", config.directory(),
                     e.toString());
         }
-        recordings = new Recordings(engine.streams(), config, engine.clock());
+        recordings = new Recordings(engine.streams(), config, engine.clock(), engine.wallClock()::millis,
+                keptOutcomes);
         engine.registerService(Recordings.class, recordings);
         engine.streams().addListener(this);
         LOG.info("recording {} to {} (files of at most {} s and {} bytes, forced every {} ms)", config.rules(),

@@ -27,11 +27,11 @@ final class Recording {
      * frame; mid-stream the first file begins at the next keyframe, with the sequence headers of the track formats.
      */
     static Recording start(Stream stream, RecordConfig config, NanoClock clock, LongSupplier wallClockMs,
-                           ChannelOpener opener) {
+                           ChannelOpener opener, RecordingOutcomes outcomes) {
         RecordingStatus status = new RecordingStatus(stream.path());
         ChunkPipe pipe = new ChunkPipe(config.chunkCount(), RecordConfig.CHUNK_BYTES);
-        new RecordingWriter(stream.path(), pipe,
-                new RecordingFiles(config.directory(), stream.path(), opener), status).start();
+        new RecordingWriter(stream.path(), pipe, new RecordingFiles(config.directory(), stream.path(), opener),
+                status, outcomes, wallClockMs).start();
         FlvRecorder recorder = new FlvRecorder(stream, config, clock, wallClockMs, pipe, status);
         return new Recording(stream, status, StreamTap.start(stream, "record", recorder));
     }

@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The recordings of one server, registered as an engine service: starts one for each stream the rules select as
- * it starts, starts and stops them on request, and reports their status by stream path. Starting and stopping are
- * serialised on this object (they are rare); status lookups are lock-free from any thread.
+ * it starts, starts and stops them on request, reports their status by stream path while the stream lives, and
+ * keeps the outcome of each recording file (errors included) after it, in {@link #outcomes()}. Starting and
+ * stopping are serialised on this object (they are rare); status lookups are lock-free from any thread.
  */
 public final class Recordings implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
@@ -30,21 +31,33 @@ public final class Recordings implements AutoCloseable {
     private final NanoClock clock;
     private final LongSupplier wallClockMs;
     private final ChannelOpener opener;
+    private final RecordingOutcomes outcomes;
     private final Map<StreamPath, Recording> recordings = new ConcurrentHashMap<>();
     private boolean closed;
 
-    /** Records to the real file system, naming files by the system's wall clock. */
-    public Recordings(StreamRegistry streams, RecordConfig config, NanoClock clock) {
-        this(streams, config, clock, System::currentTimeMillis, ChannelOpener.FILES);
+    /**
+     * Records to the real file system, naming files by {@code wallClockMs} (epoch milliseconds).
+     *
+     * @param keptOutcomes how many file outcomes {@link #outcomes()} keeps
+     */
+    public Recordings(StreamRegistry streams, RecordConfig config, NanoClock clock, LongSupplier wallClockMs,
+                      int keptOutcomes) {
+        this(streams, config, clock, wallClockMs, ChannelOpener.FILES, new RecordingOutcomes(keptOutcomes));
     }
 
     Recordings(StreamRegistry streams, RecordConfig config, NanoClock clock, LongSupplier wallClockMs,
-               ChannelOpener opener) {
+               ChannelOpener opener, RecordingOutcomes outcomes) {
         this.streams = streams;
         this.config = config;
         this.clock = clock;
         this.wallClockMs = wallClockMs;
         this.opener = opener;
+        this.outcomes = outcomes;
+    }
+
+    /** How the latest recording files ended, newest first; they outlive their streams. */
+    public RecordingOutcomes outcomes() {
+        return outcomes;
     }
 
     public RecordConfig config() {
@@ -115,7 +128,7 @@ public final class Recordings implements AutoCloseable {
             // Ended or failed: detach its tap (idle but still attached) before a new one takes over.
             existing.stop();
         }
-        Recording recording = Recording.start(stream, config, clock, wallClockMs, opener);
+        Recording recording = Recording.start(stream, config, clock, wallClockMs, opener, outcomes);
         recordings.put(path, recording);
         stream.onClose(() -> recordings.remove(path, recording));
         LOG.info("recording {} to {}", path, config.directory().resolve(path.app()).resolve(path.name()));

@@ -9,6 +9,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Packs FLV file headers and whole tags into the chunks of a {@link ChunkPipe}, on the recording's tap thread.
  * A tag that fits in a chunk never straddles two, so every {@code write} the writer makes ends at a tag boundary
  * and a killed process leaves a file that ends cleanly; only a tag larger than a chunk is spread over several.
+ * Each chunk also says where its last whole tag ends, so that the writer can cut a file that an error interrupted
+ * back to a whole tag.
  * Allocation-free. Each method returns false when no chunk is free (the writer is behind by the whole pool):
  * the recording must then stop.
  */
@@ -38,6 +40,8 @@ final class TagAppender {
         current.startsFile = true;
         current.fileStartEpochMs = startEpochMs;
         current.length = FlvHeader.write(current.view, 0, hasAudio, hasVideo);
+        current.lastTagEnd = current.length;
+        current.lastTagTimestampMs = 0;
         return true;
     }
 
@@ -52,7 +56,7 @@ final class TagAppender {
         }
         int bodyOffset = current.length + FlvTag.HEADER_BYTES;
         appendTag(FlvTag.TYPE_SCRIPT, 0, body);
-        MetadataDuration.clear(current.view, bodyOffset, body.length);
+        current.durationValueOffset = MetadataDuration.clear(current.view, bodyOffset, body.length);
         return true;
     }
 
@@ -85,6 +89,8 @@ final class TagAppender {
         }
         FlvTag.putPreviousTagSize(current.view, current.length, length);
         current.length += FlvTag.PREVIOUS_TAG_SIZE_BYTES;
+        current.lastTagEnd = current.length;
+        current.lastTagTimestampMs = timestampMs;
         return true;
     }
 

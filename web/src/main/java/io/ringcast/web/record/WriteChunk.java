@@ -23,10 +23,17 @@ final class WriteChunk {
     long fileStartEpochMs;
     /** Force the file to the device after writing these bytes. */
     boolean force;
+    /** Where the last whole tag in these bytes ends (a point the file can be cut back to); -1 if none ends here. */
+    int lastTagEnd;
+    /** That tag's timestamp, milliseconds from the file's start. */
+    long lastTagTimestampMs;
+    /** Offset of the onMetaData duration value in these bytes, -1 if not here (see {@link MetadataDuration}). */
+    int durationValueOffset;
 
     WriteChunk(int capacityBytes) {
         this.buffer = ByteBuffer.allocateDirect(capacityBytes);
         this.view = new UnsafeBuffer(buffer);
+        reset();
     }
 
     int capacity() {
@@ -42,5 +49,8 @@ final class WriteChunk {
         startsFile = false;
         fileStartEpochMs = 0;
         force = false;
+        lastTagEnd = -1;
+        lastTagTimestampMs = 0;
+        durationValueOffset = -1;
     }
 }

@@ -6,8 +6,9 @@ import io.ringcast.web.control.ControlPlugin;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Who may read the read-only stats endpoints ({@code /api/*}, {@code /ops/latency}): anyone, or with
- * {@code [control] protect_stats} only holders of the admin JWT. Any thread.
+ * Who may read stats: the read-only endpoints ({@code /api/*}, {@code /ops/latency}), the stream list page and the
+ * codec facts of the player page. Anyone, or with {@code [control] protect_stats} only holders of the admin JWT.
+ * Any thread.
  */
 public final class StatsAccess {
     private StatsAccess() {

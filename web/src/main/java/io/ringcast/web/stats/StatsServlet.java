@@ -25,13 +25,16 @@ import java.util.List;
 
 /**
  * The stats API, mapped at {@code /api/*}: {@code GET /api/streams} lists every live stream,
- * {@code GET /api/streams/{app}/{name}} returns one (404 with a JSON error when there is none). Runs on container
+ * {@code GET /api/streams/{app}/{name}} returns one (404 with a JSON error when there is none),
+ * {@code GET /api/server} the server's limits and counters, {@code GET /api/recordings} how the latest recording
+ * files ended (kept after their streams). Runs on container
  * request threads; reads the engine's thread-safe stats and renders them with {@link StreamStatsWriter}.
  */
 public final class StatsServlet extends HttpServlet {
     private static final String STREAMS = "/streams";
     private static final String CONTENT_TYPE = "application/json";
     private static final String SERVER = "/server";
+    private static final String RECORDINGS = "/recordings";
     private static final String ALLOWED_METHODS = "GET, OPTIONS";
 
     private final JsonFactory jsonFactory = new JsonFactory();
@@ -66,6 +69,11 @@ public final class StatsServlet extends HttpServlet {
         }
         if (path.equals(SERVER)) {
             send(response, HttpServletResponse.SC_OK, this::writeServer);
+            return;
+        }
+        if (path.equals(RECORDINGS)) {
+            send(response, HttpServletResponse.SC_OK,
+                    json -> RecordingOutcomesWriter.write(json, engine.service(Recordings.class)));
             return;
         }
         if (!path.startsWith(STREAMS + "/")) {

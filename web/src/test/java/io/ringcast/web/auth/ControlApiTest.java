@@ -12,6 +12,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
+import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,13 +117,22 @@ class ControlApiTest {
         assertEquals(401, missing.httpStatus());
         assertEquals(401, missing.body().get("status").asInt());
 
-        Answer expired = call("/control/get?room=r", token(SECRET, Instant.now().minusSeconds(5)));
+        Answer expired = call("/control/get?room=r", token(SECRET, Instant.now().minusSeconds(60)));
         assertEquals(403, expired.httpStatus());
         assertEquals("token expired", expired.body().get("data").asText());
 
         Answer forged = call("/control/get?room=r", token(SECRET.replace('0', '1'), Instant.now().plusSeconds(60)));
         assertEquals(403, forged.httpStatus());
         assertEquals("invalid signature", forged.body().get("data").asText());
+
+        SignedJWT forever = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+                new JWTClaimsSet.Builder().subject("admin").build());
+        forever.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        Answer noExp = call("/control/get?room=r", forever.serialize());
+        assertEquals(403, noExp.httpStatus(), "a token without exp would never expire");
+        assertEquals("token has no exp: admin tokens must expire", noExp.body().get("data").asText());
+        assertEquals(403, call("/control/get?room=r", token(SECRET, Instant.now().plusSeconds(400 * 86_400L)))
+                .httpStatus(), "a token valid for 400 days is over the default maximum lifetime");
 
         String[] parts = token(SECRET, Instant.now().plusSeconds(60)).split("\\.");
         String none = java.util.Base64.getUrlEncoder().withoutPadding()
@@ -137,6 +147,10 @@ class ControlApiTest {
     @Test
     void shouldKeepStatsPublicByDefaultAndProtectThemWhenConfigured() throws Exception {
         assertEquals(200, call("/api/streams", null).httpStatus(), "public by default");
+        Answer recordings = call("/api/recordings", null);
+        assertEquals(200, recordings.httpStatus());
+        assertFalse(recordings.body().get("enabled").asBoolean(), recordings.body().toString());
+        assertEquals(0, recordings.body().get("recordings").size());
         server.close();
         server = RingcastServer.start(ConfigFile.parse("""
                 [control]
@@ -149,7 +163,52 @@ class ControlApiTest {
                 port = 0
                 """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
         assertEquals(401, call("/api/streams", null).httpStatus());
-        assertEquals(403, call("/api/streams", token(SECRET, Instant.now().minusSeconds(1))).httpStatus());
+        assertEquals(401, call("/api/recordings", null).httpStatus(), "recording outcomes are stats too");
+        assertEquals(403, call("/api/streams", token(SECRET, Instant.now().minusSeconds(60))).httpStatus(),
+                "expired beyond the 30 s leeway");
         assertEquals(200, call("/api/streams", token(SECRET, Instant.now().plusSeconds(60))).httpStatus());
+    }
+
+    @Test
+    void shouldProtectTheStreamListPageAndThePlayersStreamFactsWhenStatsAreProtected() throws Exception {
+        Ffmpeg.assumeInstalled();
+        server.close();
+        server = RingcastServer.start(ConfigFile.parse("""
+                [control]
+                jwt_secret = "%s"
+                protect_stats = true
+                [rtmp]
+                address = "127.0.0.1"
+                port = 0
+                [http]
+                address = "127.0.0.1"
+                port = 0
+                """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
+        String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/x";
+        try (Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmp, "320x240", 30, 60), "pub")) {
+            Await.until("live/x with its video format", Duration.ofSeconds(20), () -> {
+                var stream = server.engine().streams().find(StreamPath.parse("live/x"));
+                var video = stream == null ? null : stream.track(io.ringcast.broadcast.track.TrackKind.VIDEO);
+                return video != null && video.format() != null;
+            });
+            HttpURLConnection anonymous = Http.open(server.httpPort(), "GET", "/");
+            assertEquals(401, anonymous.getResponseCode(), "the stream list is stats");
+            String refusal = new String(anonymous.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertFalse(refusal.contains("live/x"), refusal);
+            assertFalse(refusal.contains("127.0.0.1"), refusal);
+            assertEquals(403, Http.open(server.httpPort(), "GET", "/?jwt=not.a.jwt").getResponseCode());
+
+            HttpURLConnection admin = Http.open(server.httpPort(), "GET",
+                    "/?jwt=" + token(SECRET, Instant.now().plusSeconds(60)));
+            assertEquals(200, admin.getResponseCode());
+            String list = Http.body(admin);
+            assertTrue(list.contains("live/x") && list.contains("h264"), list);
+
+            HttpURLConnection player = Http.open(server.httpPort(), "GET", "/play/live/x");
+            assertEquals(200, player.getResponseCode(), "viewers still get their player");
+            String page = Http.body(player);
+            assertTrue(page.contains("live/x"), page);
+            assertFalse(page.contains("h264") || page.contains("kbit/s") || page.contains("320"), page);
+        }
     }
 }

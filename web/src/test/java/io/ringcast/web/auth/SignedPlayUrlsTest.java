@@ -76,6 +76,9 @@ class SignedPlayUrlsTest {
         assertEquals(403, status("/live/x.flv?" + query(Instant.now().getEpochSecond() - 1, SECRET)), "expired");
         assertEquals(403, status("/live/x.flv?expires=" + later + "&token=" + new PlayTokens(SECRET,
                 java.time.Clock.systemUTC()).sign(StreamPath.parse("live/other"), later)), "another stream's token");
+        HttpURLConnection forever = Http.open(server.httpPort(), "GET", "/live/x.flv?" + query(Long.MAX_VALUE, SECRET));
+        assertEquals(403, forever.getResponseCode(), "a correctly signed token that never expires");
+        assertTrue(new String(forever.getErrorStream().readAllBytes()).contains("maximum lifetime"));
         HttpURLConnection refused = Http.open(server.httpPort(), "GET", "/live/x.flv");
         assertEquals(403, refused.getResponseCode());
         assertTrue(new String(refused.getErrorStream().readAllBytes()).contains("play refused: missing"));

@@ -65,4 +65,28 @@ class StreamKeysEndToEndTest {
             assertEquals("h264", probe.get("video", "codec_name"), probe.output());
         }
     }
+
+    @Test
+    void shouldRefuseARoomsKeyUnderAnotherApp() throws Exception {
+        Ffmpeg.assumeInstalled();
+        StreamKeys keys = server.engine().service(StreamKeys.class);
+        String key = keys.getOrCreate("room1");
+        String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/";
+
+        try (Ffmpeg.FfmpegProcess other = Ffmpeg.start(Ffmpeg.publishArgs(rtmp + "other/" + key, "320x240", 30, 3),
+                "other")) {
+            assertNotEquals(0, other.await(30), "live/room1's key under app other is refused");
+        }
+        assertNull(server.engine().streams().find(StreamPath.parse("other/room1")));
+        assertEquals(0, server.engine().streams().size(), "no stream at all was created");
+
+        String studioKey = keys.getOrCreate("studio/room1");
+
+        try (Ffmpeg.FfmpegProcess studio = Ffmpeg.start(Ffmpeg.publishArgs(rtmp + "studio/" + studioKey, "320x240",
+                30, 30), "studio")) {
+            Await.until("studio/room1", Duration.ofSeconds(20),
+                    () -> server.engine().streams().find(StreamPath.parse("studio/room1")) != null);
+            assertNull(server.engine().streams().find(StreamPath.parse("live/room1")));
+        }
+    }
 }

@@ -301,6 +301,76 @@ class FlvRecorderTest {
     }
 
     @Test
+    void shouldCutAFileStoppedByAFullDiskBackToItsLastWholeTagWithItsDuration() throws Exception {
+        FlvFile source = SourceFlv.generate(tmp, 6, true, true);
+        long sourceBytes = source.tags().stream().mapToLong(t -> t.body().length + 15L).sum();
+        // Full in the middle of the recording, in the middle of some write.
+        long capacity = sourceBytes / 2 + 777;
+        ChannelOpener filling = file -> new FillingChannel(ChannelOpener.FILES.createNew(file), capacity);
+        try (RecorderRig rig = new RecorderRig(out, config(), filling)) {
+            List<FlvFile.Tag> tags = source.tags();
+            for (int i = 0; i < tags.size() && rig.status.lastError() == null; i++) {
+                rig.feed(tags.get(i), 0);
+                if (i % 20 == 19) {
+                    rig.clock.advance(Duration.ofSeconds(1));
+                } else if (i % 20 == 0) {
+                    // The flush handed what it had to the writer: let it write (or fail) before feeding more.
+                    Await.until("the writer", Duration.ofSeconds(10),
+                            () -> rig.pipe.writerFailed() || rig.pipe.freeChunks() >= rig.pipe.chunkCount() - 1);
+                }
+            }
+            Await.until("the full disk", Duration.ofSeconds(10), () -> rig.status.lastError() != null);
+            assertTrue(rig.status.lastError().contains("No space left on device"), rig.status.lastError());
+            rig.close();
+
+            Path file = rig.files().get(0);
+            FlvFile written = FlvFile.read(file);
+            assertEquals(0, written.truncatedBytes(), "cut back to a whole tag");
+            assertTrue(Files.size(file) < capacity, Files.size(file) + " bytes");
+            long lastTagMs = written.tags().get(written.tags().size() - 1).timestampMs();
+            assertTrue(lastTagMs > 1_000, "kept " + lastTagMs + " ms");
+            assertEquals(lastTagMs / 1000.0, MediaTools.durationSeconds(file), 0.1);
+            assertEquals("", MediaTools.decodeErrors(file));
+
+            List<RecordingOutcome> outcomes = rig.outcomes.newestFirst();
+            assertEquals(1, outcomes.size(), outcomes.toString());
+            RecordingOutcome outcome = outcomes.get(0);
+            assertEquals(file.toString(), outcome.file());
+            assertEquals(Files.size(file), outcome.bytes());
+            assertEquals(lastTagMs, outcome.durationMs(), 100);
+            assertEquals(rig.status.lastError(), outcome.error());
+        }
+    }
+
+    @Test
+    void shouldKeepTheOutcomeOfEveryFileNewestFirstAndOfAFileThatCouldNotBeCreated() throws Exception {
+        FlvFile source = SourceFlv.generate(tmp, 5, true, true);
+        try (RecorderRig rig = new RecorderRig(out, config().withMaxDurationMs(2_000))) {
+            rig.feed(source, 0);
+            rig.close();
+            List<Path> files = rig.files();
+            List<RecordingOutcome> outcomes = rig.outcomes.newestFirst();
+            assertEquals(files.size(), outcomes.size(), outcomes.toString());
+            for (int i = 0; i < files.size(); i++) {
+                RecordingOutcome outcome = outcomes.get(files.size() - 1 - i);
+                assertEquals(files.get(i).toString(), outcome.file());
+                assertEquals(Files.size(files.get(i)), outcome.bytes());
+                assertNull(outcome.error());
+                assertEquals(MediaTools.durationSeconds(files.get(i)), outcome.durationMs() / 1000.0, 0.1);
+            }
+        }
+        Path aFile = Files.writeString(tmp.resolve("not-a-directory"), "x");
+        try (RecorderRig rig = new RecorderRig(aFile.resolve("sub"), config())) {
+            rig.feed(source, 0);
+            rig.close();
+            RecordingOutcome outcome = rig.outcomes.newestFirst().get(0);
+            assertNull(outcome.file());
+            assertEquals(0, outcome.bytes());
+            assertTrue(outcome.error().contains(aFile.toString()), outcome.error());
+        }
+    }
+
+    @Test
     void shouldReportADirectoryThatCannotBeCreated() throws Exception {
         Path aFile = Files.writeString(tmp.resolve("not-a-directory"), "x");
         FlvFile source = SourceFlv.generate(tmp, 2, true, true);

@@ -33,6 +33,7 @@ final class RecorderRig implements AutoCloseable {
 
     final ManualClock clock = new ManualClock(0);
     final RecordingStatus status = new RecordingStatus(PATH);
+    final RecordingOutcomes outcomes = new RecordingOutcomes(16);
     final Path directory;
     final StreamRegistry registry = new StreamRegistry(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, clock);
     final ChunkPipe pipe;
@@ -51,7 +52,8 @@ final class RecorderRig implements AutoCloseable {
         this.directory = directory;
         this.publisher = newPublisher();
         this.pipe = new ChunkPipe(config.chunkCount(), RecordConfig.CHUNK_BYTES);
-        this.writer = new RecordingWriter(PATH, pipe, new RecordingFiles(directory, PATH, opener), status).start();
+        this.writer = new RecordingWriter(PATH, pipe, new RecordingFiles(directory, PATH, opener), status, outcomes,
+                () -> wallClockMs).start();
         this.recorder = new FlvRecorder(stream(), config.withDirectory(directory), clock, this::nextFileTime, pipe,
                 status);
     }
