@@ -2,6 +2,7 @@ package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.ingest.RtmpConfig;
+import io.ringcast.ingest.chunk.PartialMessageBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link RtmpConnection}) until it plays; players are then served by a few shared {@link PlayerLoop} threads
  * while fan-out workers write their media. Refuses connections over the configured maximum (publishers, players
  * and connections still negotiating together), and over the maximum per remote address, telling each client why
- * at its connect. Thread-safe start/close.
+ * at its connect. Bytes held in partial messages are bounded per connection and for all of them together (one
+ * {@link PartialMessageBudget}). Thread-safe start/close.
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
@@ -42,6 +44,7 @@ public final class RtmpServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     /** Every accepted channel and its peer; closed ones are purged at the next accept (no close hook needed). */
     private final Map<SocketChannel, InetAddress> openChannels = new ConcurrentHashMap<>();
+    private final PartialMessageBudget partialMessageBudget;
     private RtmpPlayerLoops players;
     private ServerSocketChannel listener;
     private Thread acceptor;
@@ -50,11 +53,13 @@ public final class RtmpServer implements AutoCloseable {
     public RtmpServer(RtmpConfig config, Engine engine) {
         this.config = config;
         this.engine = engine;
+        this.partialMessageBudget = new PartialMessageBudget(config.maxPartialMessageBytes());
     }
 
     /** Binds and starts accepting; throws if the port cannot be bound. */
     public void start() throws IOException {
         RtmpCounters.ALL.forEach(engine.counters()::counter);
+        warnIfPartialMessagesMayFillTheHeap();
         players = new RtmpPlayerLoops(config.resolvedPlayerLoopThreads(), config.maxConnections(), engine.clock(),
                 engine.counters());
         players.start();
@@ -84,6 +89,23 @@ public final class RtmpServer implements AutoCloseable {
     /** Connections served now: negotiating, publishing and playing. */
     public int connectionCount() {
         return connections.size() + (players == null ? 0 : players.sessionCount());
+    }
+
+    /** Bytes held in partial messages, beyond each connection's unshared allowance, by every connection now. */
+    public long partialMessageBytes() {
+        return partialMessageBudget.reservedBytes();
+    }
+
+    private void warnIfPartialMessagesMayFillTheHeap() {
+        long worstBytes = config.maxPartialMessageBytes()
+                + (long) config.maxConnections() * PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION;
+        long heapBytes = Runtime.getRuntime().maxMemory();
+        if (worstBytes > heapBytes / 2) {
+            LOG.warn("RTMP peers may hold up to {} MiB of partial messages ([rtmp] max_partial_message_bytes {} MiB "
+                    + "+ max_connections {} x 64 KiB), more than half the heap ({} MiB); lower them or raise -Xmx",
+                    worstBytes >> 20, config.maxPartialMessageBytes() >> 20, config.maxConnections(),
+                    heapBytes >> 20);
+        }
     }
 
     private void acceptLoop() {
@@ -120,7 +142,8 @@ public final class RtmpServer implements AutoCloseable {
             if (address != null) {
                 openChannels.put(channel, address);
             }
-            RtmpConnection connection = new RtmpConnection(channel, config, engine, players, connections::remove);
+            RtmpConnection connection = new RtmpConnection(channel, config, engine, players, partialMessageBudget,
+                    connections::remove);
             connections.add(connection);
             run(connection, "rtmp-", channel);
         }
@@ -136,7 +159,8 @@ public final class RtmpServer implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        RtmpConnection refusal = RtmpConnection.refusing(channel, config, engine, reason, refusing::remove);
+        RtmpConnection refusal = RtmpConnection.refusing(channel, config, engine, partialMessageBudget, reason,
+                refusing::remove);
         refusing.add(refusal);
         run(refusal, "rtmp-refused-", channel);
     }
