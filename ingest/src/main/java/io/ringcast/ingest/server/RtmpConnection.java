@@ -50,7 +50,8 @@ final class RtmpConnection implements Runnable {
     private final String remote;
     /** Why a limit refused this connection at accept (told at connect), or null for a connection served. */
     private final String refusal;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** On the heap: {@link ChannelIo} reads through the socket adaptor, which takes an array. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
     private volatile Thread thread;
     /** The connection's timed I/O while its thread serves it; null before and after. */
@@ -260,7 +261,7 @@ final class RtmpConnection implements Runnable {
         }
         ChannelIo waiting = io;
         if (waiting != null) {
-            waiting.wakeup(); // its thread may be waiting for bytes that will never come
+            waiting.wakeup(); // a read ends with the close; a write may be waiting for a peer that takes nothing
         }
     }
 

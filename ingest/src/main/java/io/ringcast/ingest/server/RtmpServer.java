@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The RTMP listener: an acceptor thread that gives every connection its own ingest thread
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * while fan-out workers write their media. Refuses connections over the configured maximum (publishers, players
  * and connections still negotiating together), and over the maximum per remote address, telling each client why
  * at its connect. Bytes held in partial messages are bounded per connection and for all of them together (one
- * {@link PartialMessageBudget}). Thread-safe start/close.
+ * {@link PartialMessageBudget}). When accepting fails (no file descriptor left) the acceptor pauses, see
+ * {@link AcceptBackoff}. Thread-safe start/close.
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
@@ -70,7 +72,9 @@ public final class RtmpServer implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "rtmp-acceptor-" + localAddress().getPort());
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("RTMP listening on {}", localAddress());
+        // Also loads what a failed accept needs: with no descriptor left, a class file could not be opened.
+        LOG.info("RTMP listening on {} ({}; {})", localAddress(), FileDescriptors.describe(),
+                FileDescriptors.limit());
     }
 
     public InetSocketAddress localAddress() {
@@ -79,6 +83,15 @@ public final class RtmpServer implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * File descriptors the server may hold at its limits: one per connection (its socket: {@link ChannelIo} and
+     * the {@link PlayerLoop}s wait without a selector per connection), including those being told they are
+     * refused. The listener's and the player loops' own are open once started.
+     */
+    public static long maxFileDescriptors(RtmpConfig config) {
+        return (long) config.maxConnections() + MAX_REFUSING;
     }
 
     /** Connections refused because the maximum was reached. */
@@ -109,6 +122,7 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        AcceptBackoff backoff = new AcceptBackoff(engine.clock());
         while (running) {
             SocketChannel channel;
             try {
@@ -117,9 +131,13 @@ public final class RtmpServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (running) {
-                    LOG.warn("RTMP accept failed: {}", e.getMessage());
+                    pauseAfterFailedAccept(backoff, e);
                 }
                 continue;
+            }
+            long failed = backoff.onAccepted();
+            if (failed > 0) {
+                LOG.info("RTMP accepting again after {} failed accepts", failed);
             }
             InetAddress address = remoteAddress(channel);
             if (address != null && connectionsFrom(address) >= config.maxConnectionsPerIp()) {
@@ -147,6 +165,26 @@ public final class RtmpServer implements AutoCloseable {
             connections.add(connection);
             run(connection, "rtmp-", channel);
         }
+    }
+
+    /**
+     * Pauses the acceptor after a failed accept instead of retrying at once: the connection that could not be
+     * accepted is still pending, so the next accept would fail at once again. Counted and logged once per interval.
+     */
+    private void pauseAfterFailedAccept(AcceptBackoff backoff, IOException e) {
+        boolean fdExhausted = AcceptBackoff.isFdExhausted(e);
+        if (fdExhausted) {
+            engine.counters().counter(RtmpCounters.REFUSED_FD_EXHAUSTED).incrementAndGet();
+        }
+        long pauseMs = backoff.onFailure();
+        long failures = backoff.failuresToLog();
+        if (failures > 0) {
+            LOG.warn("RTMP accept failed {} time(s) in {} ms: {}; pausing accepts {} ms (at most {} ms) while it "
+                    + "fails{}", failures, backoff.failingForMs(), e.getMessage(), pauseMs, AcceptBackoff.MAX_PAUSE_MS,
+                    fdExhausted ? "; " + FileDescriptors.limit()
+                            + " (raise the limit: ulimit -n, systemd LimitNOFILE; or lower max_connections)" : "");
+        }
+        LockSupport.parkNanos(pauseMs * 1_000_000); // close() unparks
     }
 
     /**
@@ -178,6 +216,7 @@ public final class RtmpServer implements AutoCloseable {
         running = false;
         closeQuietly(listener);
         if (acceptor != null) {
+            LockSupport.unpark(acceptor); // it may be pausing after a failed accept
             join(acceptor);
         }
         for (Set<RtmpConnection> each : List.of(connections, refusing)) {
