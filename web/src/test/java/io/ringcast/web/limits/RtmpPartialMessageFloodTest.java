@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -133,6 +134,22 @@ class RtmpPartialMessageFloodTest {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    @Test
+    void shouldRefuseToStartWithBudgetsThatContradictEachOther() {
+        RuntimeException tooBig = assertThrows(RuntimeException.class, () -> LoopbackServer.start("""
+                [rtmp]
+                max_partial_message_bytes = 1048576
+                max_partial_message_bytes_per_connection = 2097152
+                """));
+        assertTrue(tooBig.getMessage().contains("max_partial_message_bytes (1048576) must be at least "
+                + "max_partial_message_bytes_per_connection (2097152)"), tooBig.getMessage());
+        RuntimeException tooSmall = assertThrows(RuntimeException.class, () -> LoopbackServer.start("""
+                [rtmp]
+                max_partial_message_bytes_per_connection = 1000
+                """));
+        assertTrue(tooSmall.getMessage().contains("max_partial_message_bytes_per_connection"), tooSmall.getMessage());
     }
 
     private static long usedHeapAfterGc() {
