@@ -337,7 +337,8 @@ class ChunkDecoderTest {
         final PartialMessageBudget budget = new PartialMessageBudget(1 << 20);
         final int held = 128 * 1024 + CONTROL_SCRATCH_BYTES; // a 128 KiB partial command, and Set Chunk Size's
         final ChunkDecoder limited = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, held, budget);
-        final byte[] announce = concat(hex("02 000000 000004 01 00000000 00010000"), hex("03 000000 100000 14 00000000"));
+        final byte[] announce = concat(hex("02 000000 000004 01 00000000 00010000"),
+            hex("03 000000 100000 14 00000000"));
         limited.decode(new UnsafeBuffer(announce), 0, announce.length);
         final byte[] chunk = concat(payload(65_536, 1));
         final UnsafeBuffer view = new UnsafeBuffer(chunk);
@@ -400,7 +401,8 @@ class ChunkDecoderTest {
     @Test
     void shouldValidateItsBudgets() {
         final IllegalArgumentException perConnection = assertThrows(IllegalArgumentException.class,
-            () -> new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 0, PartialMessageBudget.unlimited()));
+            () -> new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 0,
+                PartialMessageBudget.unlimited()));
         assertEquals("maxBufferedBytes must be positive: 0", perConnection.getMessage());
         final IllegalArgumentException server = assertThrows(IllegalArgumentException.class,
             () -> new PartialMessageBudget(-1));

@@ -29,8 +29,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * a minimal buffer per chunk stream plus twice the bytes consumed (they grow by doubling as payload arrives, never
  * by an announced length); the server-wide budget holds exactly what the decoder keeps beyond its unshared
  * allowance, and all of it is given back at the end. A delivered scratch buffer is no larger than its message, or
- * than the few KiB kept between messages; there are no more of them than chunk streams allowed. Seeds: a real ffmpeg publishing session and an OBS-style one
- * ({@code ChunkStreamFuzzTestInputs/decodesAnySplit/}).
+ * than the few KiB kept between messages; there are no more of them than chunk streams allowed. Seeds: a real
+ * ffmpeg publishing session and an OBS-style one ({@code ChunkStreamFuzzTestInputs/decodesAnySplit/}).
  */
 class ChunkStreamFuzzTest {
     /** Small enough that the fuzzer reaches the limits with short inputs, large enough for the seeds' frames. */
