@@ -46,8 +46,17 @@ final class FileDescriptorLimitCheck {
         if (!(os instanceof UnixOperatingSystemMXBean unix)) {
             return;
         }
-        warning(unix.getMaxFileDescriptorCount(), unix.getOpenFileDescriptorCount(), httpMaxConnections, pluginFds,
+        warning(unix.getMaxFileDescriptorCount(), openFds(unix), httpMaxConnections, pluginFds,
                 softAndHardLimits()).ifPresent(LOG::warn);
+    }
+
+    /** Counting lists /proc/self/fd, which takes a descriptor itself: with none left the JVM throws. */
+    private static long openFds(UnixOperatingSystemMXBean unix) {
+        try {
+            return unix.getOpenFileDescriptorCount();
+        } catch (InternalError noneLeft) {
+            return unix.getMaxFileDescriptorCount();
+        }
     }
 
     /**
