@@ -1,6 +1,7 @@
 package io.ringcast.ingest;
 
 import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.ingest.chunk.PartialMessageBudget;
 
 /**
  * Settings of the RTMP listener ({@code [rtmp]} section).
@@ -21,11 +22,15 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param stalePublisherMs    a new publish of a stream takes it over when its publisher has sent nothing for this
  *                            long (a connection that died without a close, while its encoder already reconnects);
  *                            0 refuses every second publisher
+ * @param maxPartialMessageBytes server-wide budget for bytes held in partial (command, data, control) messages
+ *                               beyond each connection's first 64 KiB; a connection that would pass it is closed
+ * @param maxPartialMessageBytesPerConnection bytes one connection may hold in partial messages; more closes it
  */
 public record RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
                          int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections,
                          int playerLoopThreads, int maxConnectionsPerIp, int playSendBufferBytes,
-                         long stalePublisherMs) {
+                         long stalePublisherMs, long maxPartialMessageBytes,
+                         long maxPartialMessageBytesPerConnection) {
     /** System property that overrides the port (set by the launcher's --rtmp-port, or by operators in a WAR). */
     public static final String PORT_PROPERTY = "ringcast.rtmp.port";
     public static final int DEFAULT_PORT = 1935;
@@ -39,12 +44,28 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
     public static final int DEFAULT_PLAY_SEND_BUFFER_BYTES = 256 * 1024;
     /** A live encoder sends a frame every few tens of milliseconds; seconds of silence mean a dead connection. */
     public static final long DEFAULT_STALE_PUBLISHER_MS = 3_000;
+    /**
+     * Commands, metadata and control messages are kilobytes; media go to ring slots, not here. 1 MiB per
+     * connection is far above any real client; 64 MiB for all of them bounds what a flood of peers can pin.
+     */
+    public static final long DEFAULT_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION = 1 << 20;
+    public static final long DEFAULT_MAX_PARTIAL_MESSAGE_BYTES = 64 << 20;
 
     public static final RtmpConfig DEFAULTS = new RtmpConfig(true, "0.0.0.0", DEFAULT_PORT, 8 << 20, 1 << 24, 4096,
             5_000, 30_000, 1_000, PLAYER_LOOP_THREADS_PER_CORE, DEFAULT_MAX_CONNECTIONS_PER_IP,
-            DEFAULT_PLAY_SEND_BUFFER_BYTES, DEFAULT_STALE_PUBLISHER_MS);
+            DEFAULT_PLAY_SEND_BUFFER_BYTES, DEFAULT_STALE_PUBLISHER_MS, DEFAULT_MAX_PARTIAL_MESSAGE_BYTES,
+            DEFAULT_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION);
 
     public RtmpConfig {
+        if (maxPartialMessageBytesPerConnection < PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION) {
+            throw new IllegalArgumentException("max_partial_message_bytes_per_connection must be at least "
+                    + PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION + ": " + maxPartialMessageBytesPerConnection);
+        }
+        if (maxPartialMessageBytes < maxPartialMessageBytesPerConnection) {
+            throw new IllegalArgumentException("max_partial_message_bytes (" + maxPartialMessageBytes
+                    + ") must be at least max_partial_message_bytes_per_connection ("
+                    + maxPartialMessageBytesPerConnection + ")");
+        }
         if (playSendBufferBytes < 0) {
             throw new IllegalArgumentException("play_send_buffer_bytes must not be negative: " + playSendBufferBytes);
         }
@@ -58,6 +79,16 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
             throw new IllegalArgumentException("player_loop_threads must be 0.." + MAX_PLAYER_LOOP_THREADS + ": "
                     + playerLoopThreads);
         }
+    }
+
+    /** As the canonical constructor with the default budgets for partial messages. */
+    public RtmpConfig(boolean enable, String address, int port, int maxMessageBytes, int maxChunkSizeBytes,
+                      int outChunkSizeBytes, long handshakeTimeoutMs, long idleTimeoutMs, int maxConnections,
+                      int playerLoopThreads, int maxConnectionsPerIp, int playSendBufferBytes,
+                      long stalePublisherMs) {
+        this(enable, address, port, maxMessageBytes, maxChunkSizeBytes, outChunkSizeBytes, handshakeTimeoutMs,
+                idleTimeoutMs, maxConnections, playerLoopThreads, maxConnectionsPerIp, playSendBufferBytes,
+                stalePublisherMs, DEFAULT_MAX_PARTIAL_MESSAGE_BYTES, DEFAULT_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION);
     }
 
     /** As the canonical constructor with the default per-address connection limit. */
@@ -110,6 +141,10 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
                 s.getInt("player_loop_threads", d.playerLoopThreads(), 0, MAX_PLAYER_LOOP_THREADS),
                 s.getInt("max_connections_per_ip", d.maxConnectionsPerIp(), 1, 1_000_000),
                 s.getInt("play_send_buffer_bytes", d.playSendBufferBytes(), 0, 64 << 20),
-                s.getLong("stale_publisher_ms", d.stalePublisherMs(), 0, 3_600_000));
+                s.getLong("stale_publisher_ms", d.stalePublisherMs(), 0, 3_600_000),
+                s.getLong("max_partial_message_bytes", d.maxPartialMessageBytes(),
+                        PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION, 1L << 40),
+                s.getLong("max_partial_message_bytes_per_connection", d.maxPartialMessageBytesPerConnection(),
+                        PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION, 1L << 40));
     }
 }

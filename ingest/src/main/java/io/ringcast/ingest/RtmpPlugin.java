@@ -52,6 +52,11 @@ public final class RtmpPlugin implements Plugin {
     }
 
     @Override
+    public long maxFileDescriptors() {
+        return RtmpServer.maxFileDescriptors(config);
+    }
+
+    @Override
     public void stop() {
         if (server != null) {
             server.close();

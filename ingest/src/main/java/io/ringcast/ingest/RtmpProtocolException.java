@@ -7,7 +7,7 @@ package io.ringcast.ingest;
  * The connection that catches it closes itself and counts the {@link #reason()}, which is a short, fixed phrase
  * suitable as a counter label. Details (bad values) go into the message only.
  */
-public final class RtmpProtocolException extends RuntimeException {
+public class RtmpProtocolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String reason;

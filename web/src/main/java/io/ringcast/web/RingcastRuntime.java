@@ -71,6 +71,12 @@ public final class RingcastRuntime implements AutoCloseable {
         return plugins.plugins().stream().map(Plugin::name).filter(n -> plugins.started(n).isPresent()).toList();
     }
 
+    /** File descriptors the started plugins may hold at their configured limits. */
+    public long pluginFileDescriptors() {
+        return plugins.plugins().stream().filter(p -> plugins.started(p.name()).isPresent())
+                .mapToLong(Plugin::maxFileDescriptors).sum();
+    }
+
     /** The port a started plugin listens on (e.g. "rtmp"), for tests and logs; fails if it does not run. */
     public int pluginPort(String name) {
         return plugins.started(name).orElseThrow(() -> new IllegalStateException("plugin " + name + " not running"))

@@ -74,6 +74,7 @@ public final class RingcastServer implements AutoCloseable {
             int port = listener.port();
             LOG.info("HTTP listening on {}:{} ({} fan-out threads; plugins: {})", http.address(), port,
                     http.fanoutThreads(), runtime.startedPlugins());
+            FileDescriptorLimitCheck.warnIfTooLow(http.maxConnections(), runtime.pluginFileDescriptors());
             return new RingcastServer(runtime, container, deployment, listener, port);
         } catch (ServletException | RuntimeException e) {
             undeploy(container, deployment);

@@ -31,6 +31,14 @@ public interface Plugin {
         return java.util.List.of();
     }
 
+    /**
+     * File descriptors the plugin may hold at once at its configured limits (its connections' sockets, files), for
+     * the startup check of the process's limit; 0 when it holds none worth counting.
+     */
+    default long maxFileDescriptors() {
+        return 0;
+    }
+
     /** Stops everything the plugin started: threads, sockets, timers. */
     void stop();
 }

@@ -16,6 +16,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * buffer; payload bytes are copied once, straight into the {@link PayloadTarget} the {@link ChunkListener}
  * chose, or into a reused per-chunk-stream scratch buffer. Nothing is allocated per message once every chunk
  * stream has been seen and its scratch buffer has grown.
+ * <p>
+ * Memory follows the bytes that arrived, never a length a header announces: a scratch buffer grows (doubling, at
+ * most to the announced length) as payload comes in, and is dropped after its message if it grew beyond a few KiB.
+ * Every byte of scratch capacity is accounted for before it is allocated: against this connection's budget and,
+ * beyond {@link PartialMessageBudget#UNSHARED_BYTES_PER_CONNECTION}, against the server-wide
+ * {@link PartialMessageBudget}; running out of either throws {@link PartialMessageBudgetException}. Call
+ * {@link #releaseBuffers} when the connection ends, to give the bytes back.
  * <pre>
  *  basic header (1-3)          message header (11/7/3/0 by fmt)                       extended ts (0/4)
  *  +--+------+........+  +------------+----------+-------+----------------+  +-------------------+
@@ -64,12 +71,16 @@ public final class ChunkDecoder {
     private final int maxMessageLengthBytes;
     private final int maxChunkSizeBytes;
     private final int maxChunkStreams;
+    private final long maxBufferedBytes;
+    private final PartialMessageBudget budget;
     private final Int2ObjectHashMap<ChunkStream> chunkStreams = new Int2ObjectHashMap<>();
     private final PayloadTarget payloadTarget = new PayloadTarget();
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[MAX_HEADER_LENGTH]);
 
     private int chunkSizeBytes = DEFAULT_CHUNK_SIZE;
     private long bytesConsumed;
+    /** Capacity of every scratch buffer held, as accounted against the budgets. */
+    private long bufferedBytes;
 
     private int headerFilled;
     private int headerNeeded = 1;
@@ -80,6 +91,9 @@ public final class ChunkDecoder {
     private ChunkStream current;
 
     /**
+     * A decoder without budgets beyond its limits (a client's, a tool's): scratch memory is bounded only by
+     * {@code maxChunkStreams} times {@code maxMessageLengthBytes}, and by the bytes that arrived.
+     *
      * @param listener              receives every reassembled message.
      * @param maxMessageLengthBytes longest message accepted, e.g. 8 MiB; longer ones are a protocol violation.
      * @param maxChunkSizeBytes     largest chunk size a peer may set, at least {@link #DEFAULT_CHUNK_SIZE}.
@@ -90,6 +104,25 @@ public final class ChunkDecoder {
         final int maxMessageLengthBytes,
         final int maxChunkSizeBytes,
         final int maxChunkStreams) {
+        this(listener, maxMessageLengthBytes, maxChunkSizeBytes, maxChunkStreams, Long.MAX_VALUE,
+            PartialMessageBudget.unlimited());
+    }
+
+    /**
+     * @param listener              receives every reassembled message.
+     * @param maxMessageLengthBytes longest message accepted, e.g. 8 MiB; longer ones are a protocol violation.
+     * @param maxChunkSizeBytes     largest chunk size a peer may set, at least {@link #DEFAULT_CHUNK_SIZE}.
+     * @param maxChunkStreams       number of distinct chunk stream ids a peer may use, bounding scratch memory.
+     * @param maxBufferedBytes      scratch capacity this decoder may hold in all (its connection's budget).
+     * @param budget                the server-wide budget shared with every other decoder.
+     */
+    public ChunkDecoder(
+        final ChunkListener listener,
+        final int maxMessageLengthBytes,
+        final int maxChunkSizeBytes,
+        final int maxChunkStreams,
+        final long maxBufferedBytes,
+        final PartialMessageBudget budget) {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
@@ -103,10 +136,18 @@ public final class ChunkDecoder {
         if (maxChunkStreams <= 0) {
             throw new IllegalArgumentException("maxChunkStreams must be positive: " + maxChunkStreams);
         }
+        if (maxBufferedBytes <= 0) {
+            throw new IllegalArgumentException("maxBufferedBytes must be positive: " + maxBufferedBytes);
+        }
+        if (budget == null) {
+            throw new IllegalArgumentException("budget must not be null");
+        }
         this.listener = listener;
         this.maxMessageLengthBytes = maxMessageLengthBytes;
         this.maxChunkSizeBytes = maxChunkSizeBytes;
         this.maxChunkStreams = maxChunkStreams;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.budget = budget;
     }
 
     /**
@@ -126,6 +167,9 @@ public final class ChunkDecoder {
                 final int count = Math.min(chunkPayloadRemaining, end - position);
                 final ChunkStream stream = current;
                 if (stream.accepted) {
+                    if (stream.inScratch) {
+                        ensureScratch(stream, stream.receivedBytes + count);
+                    }
                     stream.payloadBuffer.putBytes(stream.payloadOffset + stream.receivedBytes, src, position, count);
                 }
                 position += count;
@@ -160,6 +204,24 @@ public final class ChunkDecoder {
      */
     public int chunkSizeBytes() {
         return chunkSizeBytes;
+    }
+
+    /**
+     * @return capacity of the scratch buffers this decoder holds, as accounted against its budgets.
+     */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /**
+     * Drops every scratch buffer and gives its bytes back to the budgets; for the end of the connection, on the
+     * thread that owns the decoder last. Idempotent; the decoder must not decode afterwards.
+     */
+    public void releaseBuffers() {
+        for (final ChunkStream stream : chunkStreams.values()) {
+            release(stream.dropScratch());
+            stream.payloadBuffer = null;
+        }
     }
 
     private void onHeaderBytes() {
@@ -265,9 +327,9 @@ public final class ChunkDecoder {
         stream.receivedBytes = 0;
         stream.accepted = true;
         stream.announced = false;
+        stream.inScratch = false;
         if (MessageTypeIds.isControl(messageHeader.messageTypeId)) {
-            stream.payloadBuffer = stream.scratch(length);
-            stream.payloadOffset = 0;
+            useScratch(stream);
             return;
         }
 
@@ -283,11 +345,65 @@ public final class ChunkDecoder {
             }
             stream.payloadBuffer = buffer;
             stream.payloadOffset = target.offset();
+        } else if (stream.accepted) {
+            useScratch(stream);
         } else {
-            stream.payloadBuffer = stream.accepted ? stream.scratch(length) : null;
+            stream.payloadBuffer = null;
             stream.payloadOffset = 0;
         }
         target.reset();
+    }
+
+    private static void useScratch(final ChunkStream stream) {
+        stream.inScratch = true;
+        stream.payloadBuffer = stream.scratch;
+        stream.payloadOffset = 0;
+    }
+
+    /** Grows the stream's scratch buffer to hold {@code neededBytes}, within the budgets; rare, not per chunk. */
+    private void ensureScratch(final ChunkStream stream, final int neededBytes) {
+        final int capacity = stream.scratch.capacity();
+        if (neededBytes <= capacity) {
+            return;
+        }
+        final int grown = stream.grownCapacity(neededBytes);
+        reserve(stream, grown - capacity);
+        stream.growScratch(grown);
+    }
+
+    private void reserve(final ChunkStream stream, final int bytes) {
+        final long after = bufferedBytes + bytes;
+        if (after > maxBufferedBytes) {
+            throw new PartialMessageBudgetException(false, "csid=" + stream.header.chunkStreamId + " needs " +
+                bytes + " more bytes; " + bufferedBytes + " of " + maxBufferedBytes + " held");
+        }
+        final long shared = sharedPart(after) - sharedPart(bufferedBytes);
+        if (shared > 0 && !budget.tryReserve(shared)) {
+            throw new PartialMessageBudgetException(true, "csid=" + stream.header.chunkStreamId + " needs " +
+                shared + " more bytes; " + budget.reservedBytes() + " of " + budget.capacityBytes() + " held");
+        }
+        bufferedBytes = after;
+    }
+
+    private void release(final int bytes) {
+        final long after = bufferedBytes - bytes;
+        final long shared = sharedPart(bufferedBytes) - sharedPart(after);
+        if (shared > 0) {
+            budget.release(shared);
+        }
+        bufferedBytes = after;
+    }
+
+    private static long sharedPart(final long heldBytes) {
+        return Math.max(0, heldBytes - PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION);
+    }
+
+    /** After its message: a scratch buffer that grew large is dropped, so only small ones stay between messages. */
+    private void trimScratch(final ChunkStream stream) {
+        if (stream.inScratch && stream.scratch.capacity() > ChunkStream.MAX_RETAINED_SCRATCH_BYTES) {
+            release(stream.dropScratch());
+        }
+        stream.inScratch = false;
     }
 
     private void endChunk() {
@@ -310,6 +426,7 @@ public final class ChunkDecoder {
             applyAbort(buffer, messageHeader.messageLength);
         }
         listener.onMessage(messageHeader, buffer, stream.payloadOffset, messageHeader.messageLength);
+        trimScratch(stream);
     }
 
     private void applySetChunkSize(final DirectBuffer payload, final int length) {
@@ -336,6 +453,7 @@ public final class ChunkDecoder {
             aborted.messageInProgress = false;
             aborted.receivedBytes = 0;
             aborted.payloadBuffer = null;
+            trimScratch(aborted);
             if (aborted.announced && aborted.accepted) {
                 listener.onMessageAborted(aborted.header);
             }

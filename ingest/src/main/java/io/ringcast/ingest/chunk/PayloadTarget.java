@@ -8,7 +8,8 @@ import org.agrona.MutableDirectBuffer;
  * <p>
  * A listener that {@link #wrap}s it hands the decoder a region of {@code messageLength} bytes at
  * {@code offset} in a buffer of its own (e.g. a ring slot), and the payload lands there with no further copy.
- * A listener that leaves it unset lets the decoder use its own per-chunk-stream scratch buffer.
+ * A listener that leaves it unset lets the decoder use its own per-chunk-stream scratch buffer, which grows with
+ * the bytes that arrive, within the connection's and the server's budgets for partial messages.
  */
 public final class PayloadTarget {
     private MutableDirectBuffer buffer;

@@ -1,68 +1,98 @@
 package io.ringcast.ingest.server;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
- * Timed reads and writes on one non-blocking socket through its own selector; owned by the connection's thread,
- * except {@link #wakeup}.
- * A connection thread blocks here, never in a plain blocking read, so handshake and idle timeouts are enforced.
+ * Timed reads and writes on one socket; owned by the connection's thread, except {@link #wakeup}.
+ * A connection thread blocks here, never in a read without a timeout, so handshake and idle timeouts are enforced.
+ *
+ * <p>It holds no file descriptor but the socket's. A selector per connection would cost two more (an epoll
+ * instance and the eventfd that wakes it), tripling what each connection takes of the process's fd limit. Reads
+ * wait in the channel's socket adaptor with a timeout (poll(2) on this socket alone); a close from another thread
+ * ends such a wait at once, with {@link java.nio.channels.AsynchronousCloseException}. Writes are tried
+ * non-blocking, and only a write the peer does not take at once waits, in a selector opened for that wait alone.
  */
 final class ChannelIo implements AutoCloseable {
     private final SocketChannel channel;
-    private final Selector selector;
-    private final SelectionKey key;
+    private final Socket socket;
+    private final InputStream in;
+    private int soTimeoutMs = -1;
     private boolean released;
-    /** Guarded by this: wakeup comes from other threads. */
+    /** Guarded by this: the selector of a write waiting for the peer, or null; wakeup comes from other threads. */
+    private Selector writeWait;
+    /** Guarded by this. */
     private boolean closed;
 
     ChannelIo(SocketChannel channel) throws IOException {
         this.channel = channel;
-        channel.configureBlocking(false);
-        this.selector = Selector.open();
-        this.key = channel.register(selector, SelectionKey.OP_READ);
+        channel.configureBlocking(true);
+        this.socket = channel.socket();
+        this.in = socket.getInputStream();
     }
 
     /**
-     * Reads what is available, waiting up to {@code timeoutMs} for something; returns the byte count, -1 at end
-     * of stream.
+     * Reads what is available into {@code dst}, a heap buffer, waiting up to {@code timeoutMs} for something;
+     * returns the byte count, -1 at end of stream.
      *
      * @throws SocketTimeoutException when nothing arrived in time
      */
     int read(ByteBuffer dst, long timeoutMs) throws IOException {
-        int n = channel.read(dst);
-        if (n != 0) {
-            return n;
+        soTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
+        int n;
+        try {
+            n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("no data for " + timeoutMs + " ms");
         }
-        key.interestOps(SelectionKey.OP_READ);
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
-            if (remainingMs <= 0) {
-                throw new SocketTimeoutException("no data for " + timeoutMs + " ms");
-            }
-            selector.select(remainingMs);
-            selector.selectedKeys().clear();
-            n = channel.read(dst);
-            if (n != 0) {
-                return n;
-            }
+        if (n > 0) {
+            dst.position(dst.position() + n);
         }
+        return n;
+    }
+
+    private void soTimeout(int timeoutMs) throws IOException {
+        if (timeoutMs == soTimeoutMs) {
+            return;
+        }
+        try {
+            socket.setSoTimeout(timeoutMs);
+        } catch (SocketException e) {
+            if (!channel.isOpen()) {
+                throw new ClosedChannelException(); // closed by another thread, as a read would have said
+            }
+            throw e;
+        }
+        soTimeoutMs = timeoutMs;
     }
 
     /** Writes all of {@code src}, waiting up to {@code timeoutMs} for the peer to take it. */
     void writeFully(ByteBuffer src, long timeoutMs) throws IOException {
-        channel.write(src);
-        if (!src.hasRemaining()) {
-            return;
-        }
-        key.interestOps(SelectionKey.OP_WRITE);
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        channel.configureBlocking(false);
         try {
+            channel.write(src);
+            if (src.hasRemaining()) {
+                awaitWritten(src, timeoutMs);
+            }
+        } finally {
+            channel.configureBlocking(true);
+        }
+    }
+
+    /** The rare slow write: waits for writability in a selector of its own, closed again after. */
+    private void awaitWritten(ByteBuffer src, long timeoutMs) throws IOException {
+        Selector selector = openWriteWait();
+        try {
+            channel.register(selector, SelectionKey.OP_WRITE);
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
             while (src.hasRemaining()) {
                 long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
                 if (remainingMs <= 0) {
@@ -70,44 +100,52 @@ final class ChannelIo implements AutoCloseable {
                 }
                 selector.select(remainingMs);
                 selector.selectedKeys().clear();
+                if (!channel.isOpen()) {
+                    throw new ClosedChannelException();
+                }
                 channel.write(src);
             }
         } finally {
-            key.interestOps(SelectionKey.OP_READ);
+            closeWriteWait(selector); // deregisters the channel, so that it may block again
         }
     }
 
+    private synchronized Selector openWriteWait() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        writeWait = Selector.open();
+        return writeWait;
+    }
+
+    private synchronized void closeWriteWait(Selector selector) throws IOException {
+        writeWait = null;
+        selector.close();
+    }
+
     /**
-     * Ends a wait in {@link #read} or {@link #writeFully} at once; any thread. After the channel was closed from
-     * another thread, the woken call then fails with {@link java.nio.channels.ClosedChannelException} (closing a
-     * channel does not wake a selector waiting on it).
+     * Ends a wait in {@link #writeFully} at once; any thread. A read needs no wakeup: closing the channel from
+     * another thread ends it. After the channel was closed, the woken write fails with
+     * {@link ClosedChannelException} (closing a channel does not wake a selector waiting on it).
      */
     synchronized void wakeup() {
-        if (!closed) { // a closed selector's wakeup may fail
-            selector.wakeup();
+        if (writeWait != null) {
+            writeWait.wakeup();
         }
     }
 
-    /**
-     * Gives the channel away (to a player loop) without closing it: deregisters it from this selector, whose
-     * close then leaves the channel open. Returns the channel, still non-blocking.
-     */
+    /** Gives the channel away (to a player loop) without closing it; returns it, switched to non-blocking. */
     SocketChannel release() throws IOException {
         released = true;
-        key.cancel();
-        selector.selectNow();
+        channel.configureBlocking(false);
         return channel;
     }
 
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        try {
-            selector.close();
-        } finally {
-            if (!released) {
-                channel.close();
-            }
+        if (!released) {
+            channel.close();
         }
     }
 }

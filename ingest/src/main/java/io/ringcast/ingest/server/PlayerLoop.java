@@ -4,6 +4,7 @@ import io.ringcast.broadcast.ServerCounters;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.ingest.chunk.PartialMessageBudgetException;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -45,6 +46,8 @@ final class PlayerLoop implements Runnable {
     private final Consumer<PlayerSession> onSignalled = this::onSignalled;
     private final AtomicLong idleClosed;
     private final AtomicLong protocolViolations;
+    private final AtomicLong connectionBudgetClosed;
+    private final AtomicLong serverBudgetClosed;
     private volatile boolean running = true;
     private volatile int sessionCount;
     private long nowNs;
@@ -62,6 +65,8 @@ final class PlayerLoop implements Runnable {
         this.clock = clock;
         this.idleClosed = counters.counter(RtmpCounters.CLOSED_IDLE_TIMEOUT);
         this.protocolViolations = counters.counter(RtmpCounters.CLOSED_PROTOCOL_VIOLATION);
+        this.connectionBudgetClosed = counters.counter(RtmpCounters.CLOSED_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION);
+        this.serverBudgetClosed = counters.counter(RtmpCounters.CLOSED_MAX_PARTIAL_MESSAGE_BYTES);
         this.selector = Selector.open();
         this.adoptions = new ManyToOneConcurrentArrayQueue<>(maxSessions);
         // Each session is queued at most once at a time (see PlayerSession.signal).
@@ -144,6 +149,9 @@ final class PlayerLoop implements Runnable {
             }
         } catch (EOFException e) {
             close(session, CloseReason.VIEWER_LEFT, "closed by peer");
+        } catch (PartialMessageBudgetException e) {
+            (e.serverWide() ? serverBudgetClosed : connectionBudgetClosed).incrementAndGet();
+            close(session, CloseReason.VIEWER_LEFT, e.getMessage());
         } catch (RtmpProtocolException e) {
             protocolViolations.incrementAndGet();
             close(session, CloseReason.VIEWER_LEFT, "protocol violation: " + e.getMessage());

@@ -277,6 +277,9 @@ final class PlayerSession implements PlayTarget {
             key.cancel();
         }
         closeChannel();
+        if (decoder != null) {
+            decoder.releaseBuffers(); // back to the server-wide budget for partial messages
+        }
     }
 
     private void detachIfUnwanted() {

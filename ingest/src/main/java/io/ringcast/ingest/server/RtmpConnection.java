@@ -8,6 +8,8 @@ import io.ringcast.ingest.RtmpConnectRefusedException;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.AcknowledgementWindow;
 import io.ringcast.ingest.chunk.ChunkDecoder;
+import io.ringcast.ingest.chunk.PartialMessageBudget;
+import io.ringcast.ingest.chunk.PartialMessageBudgetException;
 import io.ringcast.ingest.command.CommandHandler;
 import io.ringcast.ingest.handshake.HandshakeResponder;
 import io.ringcast.ingest.publish.MediaIngest;
@@ -44,10 +46,12 @@ final class RtmpConnection implements Runnable {
     private final Engine engine;
     private final RtmpPlayerLoops players;
     private final Consumer<RtmpConnection> onClosed;
+    private final PartialMessageBudget partialMessageBudget;
     private final String remote;
     /** Why a limit refused this connection at accept (told at connect), or null for a connection served. */
     private final String refusal;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** On the heap: {@link ChannelIo} reads through the socket adaptor, which takes an array. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
     private volatile Thread thread;
     /** The connection's timed I/O while its thread serves it; null before and after. */
@@ -57,21 +61,24 @@ final class RtmpConnection implements Runnable {
     private boolean handshakeDone;
 
     RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, RtmpPlayerLoops players,
-                   Consumer<RtmpConnection> onClosed) {
-        this(channel, config, engine, players, onClosed, null);
+                   PartialMessageBudget partialMessageBudget, Consumer<RtmpConnection> onClosed) {
+        this(channel, config, engine, players, partialMessageBudget, onClosed, null);
     }
 
     /**
      * A connection refused by a limit: it runs the handshake and answers connect with the {@code refusal}, then
      * closes; every read is bounded by the handshake timeout, so it cannot linger.
      */
-    static RtmpConnection refusing(SocketChannel channel, RtmpConfig config, Engine engine, String refusal,
+    static RtmpConnection refusing(SocketChannel channel, RtmpConfig config, Engine engine,
+                                   PartialMessageBudget partialMessageBudget, String refusal,
                                    Consumer<RtmpConnection> onClosed) {
-        return new RtmpConnection(channel, config, engine, null, onClosed, refusal);
+        return new RtmpConnection(channel, config, engine, null, partialMessageBudget, onClosed, refusal);
     }
 
     private RtmpConnection(SocketChannel channel, RtmpConfig config, Engine engine, RtmpPlayerLoops players,
-                           Consumer<RtmpConnection> onClosed, String refusal) {
+                           PartialMessageBudget partialMessageBudget, Consumer<RtmpConnection> onClosed,
+                           String refusal) {
+        this.partialMessageBudget = partialMessageBudget;
         this.refusal = refusal;
         this.channel = channel;
         this.config = config;
@@ -95,6 +102,8 @@ final class RtmpConnection implements Runnable {
     public void run() {
         MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote,
                 new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver), this::close);
+        ChunkDecoder decoder = null;
+        boolean played = false;
         try (ChannelIo io = new ChannelIo(channel)) {
             this.io = io;
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -109,19 +118,23 @@ final class RtmpConnection implements Runnable {
                 commands.refuseConnect(refusal);
             }
             MessageDispatcher dispatcher = new MessageDispatcher(commands, media, writer, acknowledgements, remote);
-            ChunkDecoder decoder = new ChunkDecoder(dispatcher, config.maxMessageBytes(), config.maxChunkSizeBytes(),
-                    MAX_CHUNK_STREAMS);
+            decoder = new ChunkDecoder(dispatcher, config.maxMessageBytes(), config.maxChunkSizeBytes(),
+                    MAX_CHUNK_STREAMS, config.maxPartialMessageBytesPerConnection(), partialMessageBudget);
             player.wire(decoder, acknowledgements, writer);
-            boolean played;
+            boolean playing;
             try {
-                played = serve(io, decoder, media, writer, acknowledgements, leftover, player);
+                playing = serve(io, decoder, media, writer, acknowledgements, leftover, player);
             } catch (RtmpProtocolException | RtmpConnectRefusedException e) {
                 flushBeforeClose(writer); // the peer learns why, e.g. _error NetConnection.Connect.Rejected
                 throw e;
             }
-            if (played) {
-                handOff(io, player);
+            if (playing) {
+                played = handOff(io, player);
             }
+        } catch (PartialMessageBudgetException e) {
+            engine.counters().counter(e.serverWide() ? RtmpCounters.CLOSED_MAX_PARTIAL_MESSAGE_BYTES
+                    : RtmpCounters.CLOSED_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION).incrementAndGet();
+            LOG.warn("RTMP {} closed: {}", remote, e.getMessage());
         } catch (RtmpConnectRefusedException e) {
             LOG.info("RTMP {} refused: {}", remote, e.getMessage());
         } catch (RtmpProtocolException e) {
@@ -138,6 +151,9 @@ final class RtmpConnection implements Runnable {
         } catch (IOException e) {
             LOG.info("RTMP {} closed: {}", remote, e.getMessage());
         } finally {
+            if (decoder != null && !played) { // a player's decoder lives on in its player loop
+                decoder.releaseBuffers();
+            }
             media.stopPublish();
             onClosed.accept(this);
         }
@@ -213,16 +229,20 @@ final class RtmpConnection implements Runnable {
         return true;
     }
 
-    /** Gives socket and decoding state to a player loop; this thread then ends. Replies were flushed. */
-    private void handOff(ChannelIo io, PlayerSession player) throws IOException {
+    /**
+     * Gives socket and decoding state to a player loop; this thread then ends. Replies were flushed. Returns false
+     * when no loop took it (the server is stopping) and the socket was closed.
+     */
+    private boolean handOff(ChannelIo io, PlayerSession player) throws IOException {
         player.redirectReplies();
         io.release();
         if (!players.adopt(player)) {
             closeReason = "server shutting down";
             channel.close();
-            return;
+            return false;
         }
         LOG.debug("RTMP {} handed to a player loop", remote);
+        return true;
     }
 
     /** A successor took this connection's stream over (it had gone silent): closes it, counted. Any thread. */
@@ -241,7 +261,7 @@ final class RtmpConnection implements Runnable {
         }
         ChannelIo waiting = io;
         if (waiting != null) {
-            waiting.wakeup(); // its thread may be waiting for bytes that will never come
+            waiting.wakeup(); // a read ends with the close; a write may be waiting for a peer that takes nothing
         }
     }
 

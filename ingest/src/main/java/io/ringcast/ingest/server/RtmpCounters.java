@@ -21,9 +21,21 @@ final class RtmpCounters {
     /** A publisher silent for {@code stale_publisher_ms} was closed because a new publisher took its stream over. */
     static final String CLOSED_PUBLISHER_TAKEN_OVER = "rtmp.closed.publisher_taken_over";
 
+    /** Closed: its partial messages would have passed {@code max_partial_message_bytes_per_connection}. */
+    static final String CLOSED_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION =
+            "rtmp.closed.max_partial_message_bytes_per_connection";
+    /** Closed: its partial messages would have passed what is left of the server-wide max_partial_message_bytes. */
+    static final String CLOSED_MAX_PARTIAL_MESSAGE_BYTES = "rtmp.closed.max_partial_message_bytes";
+    /**
+     * Accepts that failed because the process (EMFILE) or the system (ENFILE) has no file descriptor left; the
+     * acceptor then pauses, and the connection waits in the listen backlog.
+     */
+    static final String REFUSED_FD_EXHAUSTED = "rtmp.refused.fd_exhausted";
+
     /** Every name above, so that the stats show each at 0 from the start instead of only once it was hit. */
     static final List<String> ALL = List.of(REFUSED_MAX_CONNECTIONS, REFUSED_MAX_CONNECTIONS_PER_IP,
-            CLOSED_PROTOCOL_VIOLATION, CLOSED_HANDSHAKE_TIMEOUT, CLOSED_IDLE_TIMEOUT, CLOSED_PUBLISHER_TAKEN_OVER);
+            CLOSED_PROTOCOL_VIOLATION, CLOSED_HANDSHAKE_TIMEOUT, CLOSED_IDLE_TIMEOUT, CLOSED_PUBLISHER_TAKEN_OVER,
+            CLOSED_MAX_PARTIAL_MESSAGE_BYTES_PER_CONNECTION, CLOSED_MAX_PARTIAL_MESSAGE_BYTES, REFUSED_FD_EXHAUSTED);
 
     private RtmpCounters() {
     }

@@ -2,6 +2,7 @@ package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.ingest.RtmpConfig;
+import io.ringcast.ingest.chunk.PartialMessageBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +18,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The RTMP listener: an acceptor thread that gives every connection its own ingest thread
  * ({@link RtmpConnection}) until it plays; players are then served by a few shared {@link PlayerLoop} threads
  * while fan-out workers write their media. Refuses connections over the configured maximum (publishers, players
  * and connections still negotiating together), and over the maximum per remote address, telling each client why
- * at its connect. Thread-safe start/close.
+ * at its connect. Bytes held in partial messages are bounded per connection and for all of them together (one
+ * {@link PartialMessageBudget}). When accepting fails (no file descriptor left) the acceptor pauses, see
+ * {@link AcceptBackoff}. Thread-safe start/close.
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
@@ -42,6 +46,7 @@ public final class RtmpServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     /** Every accepted channel and its peer; closed ones are purged at the next accept (no close hook needed). */
     private final Map<SocketChannel, InetAddress> openChannels = new ConcurrentHashMap<>();
+    private final PartialMessageBudget partialMessageBudget;
     private RtmpPlayerLoops players;
     private ServerSocketChannel listener;
     private Thread acceptor;
@@ -50,11 +55,13 @@ public final class RtmpServer implements AutoCloseable {
     public RtmpServer(RtmpConfig config, Engine engine) {
         this.config = config;
         this.engine = engine;
+        this.partialMessageBudget = new PartialMessageBudget(config.maxPartialMessageBytes());
     }
 
     /** Binds and starts accepting; throws if the port cannot be bound. */
     public void start() throws IOException {
         RtmpCounters.ALL.forEach(engine.counters()::counter);
+        warnIfPartialMessagesMayFillTheHeap();
         players = new RtmpPlayerLoops(config.resolvedPlayerLoopThreads(), config.maxConnections(), engine.clock(),
                 engine.counters());
         players.start();
@@ -65,7 +72,9 @@ public final class RtmpServer implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "rtmp-acceptor-" + localAddress().getPort());
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("RTMP listening on {}", localAddress());
+        // Also loads what a failed accept needs: with no descriptor left, a class file could not be opened.
+        LOG.info("RTMP listening on {} ({}; {})", localAddress(), FileDescriptors.describe(),
+                FileDescriptors.limit());
     }
 
     public InetSocketAddress localAddress() {
@@ -74,6 +83,15 @@ public final class RtmpServer implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * File descriptors the server may hold at its limits: one per connection (its socket: {@link ChannelIo} and
+     * the {@link PlayerLoop}s wait without a selector per connection), including those being told they are
+     * refused. The listener's and the player loops' own are open once started.
+     */
+    public static long maxFileDescriptors(RtmpConfig config) {
+        return (long) config.maxConnections() + MAX_REFUSING;
     }
 
     /** Connections refused because the maximum was reached. */
@@ -86,7 +104,25 @@ public final class RtmpServer implements AutoCloseable {
         return connections.size() + (players == null ? 0 : players.sessionCount());
     }
 
+    /** Bytes held in partial messages, beyond each connection's unshared allowance, by every connection now. */
+    public long partialMessageBytes() {
+        return partialMessageBudget.reservedBytes();
+    }
+
+    private void warnIfPartialMessagesMayFillTheHeap() {
+        long worstBytes = config.maxPartialMessageBytes()
+                + (long) config.maxConnections() * PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION;
+        long heapBytes = Runtime.getRuntime().maxMemory();
+        if (worstBytes > heapBytes / 2) {
+            LOG.warn("RTMP peers may hold up to {} MiB of partial messages ([rtmp] max_partial_message_bytes {} MiB "
+                    + "+ max_connections {} x 64 KiB), more than half the heap ({} MiB); lower them or raise -Xmx",
+                    worstBytes >> 20, config.maxPartialMessageBytes() >> 20, config.maxConnections(),
+                    heapBytes >> 20);
+        }
+    }
+
     private void acceptLoop() {
+        AcceptBackoff backoff = new AcceptBackoff(engine.clock());
         while (running) {
             SocketChannel channel;
             try {
@@ -95,9 +131,13 @@ public final class RtmpServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (running) {
-                    LOG.warn("RTMP accept failed: {}", e.getMessage());
+                    pauseAfterFailedAccept(backoff, e);
                 }
                 continue;
+            }
+            long failed = backoff.onAccepted();
+            if (failed > 0) {
+                LOG.info("RTMP accepting again after {} failed accepts", failed);
             }
             InetAddress address = remoteAddress(channel);
             if (address != null && connectionsFrom(address) >= config.maxConnectionsPerIp()) {
@@ -120,10 +160,31 @@ public final class RtmpServer implements AutoCloseable {
             if (address != null) {
                 openChannels.put(channel, address);
             }
-            RtmpConnection connection = new RtmpConnection(channel, config, engine, players, connections::remove);
+            RtmpConnection connection = new RtmpConnection(channel, config, engine, players, partialMessageBudget,
+                    connections::remove);
             connections.add(connection);
             run(connection, "rtmp-", channel);
         }
+    }
+
+    /**
+     * Pauses the acceptor after a failed accept instead of retrying at once: the connection that could not be
+     * accepted is still pending, so the next accept would fail at once again. Counted and logged once per interval.
+     */
+    private void pauseAfterFailedAccept(AcceptBackoff backoff, IOException e) {
+        boolean fdExhausted = AcceptBackoff.isFdExhausted(e);
+        if (fdExhausted) {
+            engine.counters().counter(RtmpCounters.REFUSED_FD_EXHAUSTED).incrementAndGet();
+        }
+        long pauseMs = backoff.onFailure();
+        long failures = backoff.failuresToLog();
+        if (failures > 0) {
+            LOG.warn("RTMP accept failed {} time(s) in {} ms: {}; pausing accepts {} ms (at most {} ms) while it "
+                    + "fails{}", failures, backoff.failingForMs(), e.getMessage(), pauseMs, AcceptBackoff.MAX_PAUSE_MS,
+                    fdExhausted ? "; " + FileDescriptors.limit()
+                            + " (raise the limit: ulimit -n, systemd LimitNOFILE; or lower max_connections)" : "");
+        }
+        LockSupport.parkNanos(pauseMs * 1_000_000); // close() unparks
     }
 
     /**
@@ -136,7 +197,8 @@ public final class RtmpServer implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        RtmpConnection refusal = RtmpConnection.refusing(channel, config, engine, reason, refusing::remove);
+        RtmpConnection refusal = RtmpConnection.refusing(channel, config, engine, partialMessageBudget, reason,
+                refusing::remove);
         refusing.add(refusal);
         run(refusal, "rtmp-refused-", channel);
     }
@@ -154,6 +216,7 @@ public final class RtmpServer implements AutoCloseable {
         running = false;
         closeQuietly(listener);
         if (acceptor != null) {
+            LockSupport.unpark(acceptor); // it may be pausing after a failed accept
             join(acceptor);
         }
         for (Set<RtmpConnection> each : List.of(connections, refusing)) {

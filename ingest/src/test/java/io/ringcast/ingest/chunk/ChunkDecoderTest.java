@@ -23,6 +23,8 @@ class ChunkDecoderTest {
     private static final int MAX_MESSAGE_LENGTH = 8 * 1024 * 1024;
     private static final int MAX_CHUNK_SIZE = 65536;
     private static final int MAX_CHUNK_STREAMS = 16;
+    /** The scratch buffer of the control chunk stream 2 after a Set Chunk Size. */
+    private static final int CONTROL_SCRATCH_BYTES = ChunkStream.MIN_SCRATCH_BYTES;
 
     private final RecordingListener listener = new RecordingListener();
     private final ChunkDecoder decoder = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, MAX_CHUNK_STREAMS);
@@ -295,6 +297,116 @@ class ChunkDecoderTest {
         }
 
         assertRejected("too many chunk streams", many.toByteArray());
+    }
+
+    @Test
+    void shouldHoldOnlyTheBytesThatArrivedWhenHeadersAnnounceLongMessages() {
+        final ChunkDecoder small = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 64,
+            1 << 20, new PartialMessageBudget(4 << 20));
+        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(hex("02 000000 000004 01 00000000 00000001")); // Set Chunk Size 1
+        for (int csid = 3; csid < 64; csid++) {
+            wire.write(csid);
+            wire.writeBytes(hex("000000 800000 14 00000000 02")); // 8 MiB command announced, 1 byte sent
+        }
+        final byte[] bytes = wire.toByteArray();
+
+        small.decode(new UnsafeBuffer(bytes), 0, bytes.length);
+
+        assertEquals(1, small.chunkSizeBytes());
+        assertTrue(small.bufferedBytes() <= 62 * ChunkStream.MIN_SCRATCH_BYTES,
+            "61 announced 8 MiB messages of 1 byte each hold " + small.bufferedBytes() + " bytes");
+    }
+
+    @Test
+    void shouldGrowScratchByDoublingUpToTheAnnouncedLengthOnly() {
+        final ChunkStream stream = new ChunkStream(3);
+        stream.header.messageLength = 4;
+        assertEquals(ChunkStream.MIN_SCRATCH_BYTES, stream.grownCapacity(1), "never less than the minimum");
+        stream.header.messageLength = 1000;
+        assertEquals(ChunkStream.MIN_SCRATCH_BYTES, stream.grownCapacity(1));
+        stream.growScratch(ChunkStream.MIN_SCRATCH_BYTES);
+        assertEquals(2 * ChunkStream.MIN_SCRATCH_BYTES, stream.grownCapacity(300));
+        assertEquals(700, stream.grownCapacity(700));
+        stream.growScratch(700);
+        assertEquals(1000, stream.grownCapacity(701), "never beyond the announced length");
+    }
+
+    @Test
+    void shouldCloseAPeerWhosePartialMessagesPassTheConnectionBudget() {
+        final PartialMessageBudget budget = new PartialMessageBudget(1 << 20);
+        final int held = 128 * 1024 + CONTROL_SCRATCH_BYTES; // a 128 KiB partial command, and Set Chunk Size's
+        final ChunkDecoder limited = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, held, budget);
+        final byte[] announce = concat(hex("02 000000 000004 01 00000000 00010000"),
+            hex("03 000000 100000 14 00000000"));
+        limited.decode(new UnsafeBuffer(announce), 0, announce.length);
+        final byte[] chunk = concat(payload(65_536, 1));
+        final UnsafeBuffer view = new UnsafeBuffer(chunk);
+        limited.decode(view, 0, chunk.length);
+        final byte[] next = concat(hex("c3"), payload(65_536, 2));
+        limited.decode(new UnsafeBuffer(next), 0, next.length); // 128 KiB in all: exactly the budget
+
+        final PartialMessageBudgetException e = assertThrows(PartialMessageBudgetException.class,
+            () -> limited.decode(new UnsafeBuffer(next), 0, 2));
+        assertEquals(false, e.serverWide());
+        assertEquals("partial messages above the connection's budget", e.reason());
+        assertEquals(held, limited.bufferedBytes());
+        assertEquals(held - PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION, budget.reservedBytes());
+        limited.releaseBuffers();
+        assertEquals(0, budget.reservedBytes(), "the connection gives its bytes back when it ends");
+        assertEquals(0, limited.bufferedBytes());
+    }
+
+    @Test
+    void shouldCloseThePeerThatWouldPassTheServerBudgetAndLetOthersKeepTheirs() {
+        final PartialMessageBudget budget = new PartialMessageBudget(100 * 1024);
+        final ChunkDecoder first = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 1 << 20, budget);
+        final ChunkDecoder second = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 1 << 20, budget);
+        final byte[] wire = concat(hex("02 000000 000004 01 00000000 00010000"), hex("03 000000 100000 14 00000000"),
+            payload(65_536, 3), hex("c3"), payload(65_536, 4));
+
+        first.decode(new UnsafeBuffer(wire), 0, wire.length); // 128 KiB: 64 KiB of it from the server's budget
+        final long firstReserved = 64 * 1024 + CONTROL_SCRATCH_BYTES;
+        assertEquals(firstReserved, budget.reservedBytes());
+        final PartialMessageBudgetException e = assertThrows(PartialMessageBudgetException.class,
+            () -> second.decode(new UnsafeBuffer(wire), 0, wire.length));
+        assertTrue(e.serverWide(), "the second would need 64 KiB more of the 100 KiB, 36 KiB are left");
+        assertEquals("partial messages above the server's budget", e.reason());
+        second.releaseBuffers();
+        assertEquals(firstReserved, budget.reservedBytes(), "the first keeps what it holds");
+
+        final ChunkDecoder small = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 1 << 20, budget);
+        final byte[] command = concat(hex("03 000000 000064 14 00000000"), payload(100, 4));
+        small.decode(new UnsafeBuffer(command), 0, command.length);
+        assertEquals(100, listener.messages.get(listener.messages.size() - 1).payload().length,
+            "a small message needs nothing of the server's budget");
+        first.releaseBuffers();
+        assertEquals(0, budget.reservedBytes());
+    }
+
+    @Test
+    void shouldDropALargeScratchBufferOnceItsMessageIsComplete() {
+        final PartialMessageBudget budget = new PartialMessageBudget(1 << 20);
+        final ChunkDecoder limited = new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 1 << 20, budget);
+        final byte[] big = concat(hex("02 000000 000004 01 00000000 00010000"), hex("03 000000 018000 12 00000000"),
+            payload(65_536, 5), hex("c3"), payload(0x8000, 6));
+        limited.decode(new UnsafeBuffer(big), 0, big.length);
+
+        assertEquals(0x18000, listener.messages.get(listener.messages.size() - 1).payload().length);
+        assertTrue(limited.bufferedBytes() <= ChunkStream.MAX_RETAINED_SCRATCH_BYTES,
+            "after its message a 96 KiB buffer is not kept: " + limited.bufferedBytes());
+        assertEquals(0, budget.reservedBytes());
+    }
+
+    @Test
+    void shouldValidateItsBudgets() {
+        final IllegalArgumentException perConnection = assertThrows(IllegalArgumentException.class,
+            () -> new ChunkDecoder(listener, MAX_MESSAGE_LENGTH, MAX_CHUNK_SIZE, 4, 0,
+                PartialMessageBudget.unlimited()));
+        assertEquals("maxBufferedBytes must be positive: 0", perConnection.getMessage());
+        final IllegalArgumentException server = assertThrows(IllegalArgumentException.class,
+            () -> new PartialMessageBudget(-1));
+        assertEquals("capacityBytes must be positive: -1", server.getMessage());
     }
 
     @Test

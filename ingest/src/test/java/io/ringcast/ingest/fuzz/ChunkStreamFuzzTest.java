@@ -9,6 +9,7 @@ import io.ringcast.ingest.chunk.ChunkDecoder;
 import io.ringcast.ingest.chunk.ChunkListener;
 import io.ringcast.ingest.chunk.MessageHeader;
 import io.ringcast.ingest.chunk.MessageTypeIds;
+import io.ringcast.ingest.chunk.PartialMessageBudget;
 import io.ringcast.ingest.chunk.PayloadTarget;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -23,10 +24,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * decoder's scratch buffers. Completed command, data and media messages go on to the AMF0 and FLV tag parsers.
  * <p>
  * Invariants: only {@link RtmpProtocolException} escapes; every message is started (control messages excepted),
- * then completed or aborted, with the advertised length; and memory sized by the peer stays within the
- * configured limits: no scratch buffer is larger than the longest message allowed, and there are no more of them
- * than chunk streams allowed. Seeds: a real ffmpeg publishing session and an OBS-style one
- * ({@code ChunkStreamFuzzTestInputs/decodesAnySplit/}).
+ * then completed or aborted, with the advertised length; and memory follows the bytes that arrived and stays
+ * within the budgets: the decoder's scratch buffers never hold more than the connection's budget, nor more than
+ * a minimal buffer per chunk stream plus twice the bytes consumed (they grow by doubling as payload arrives, never
+ * by an announced length); the server-wide budget holds exactly what the decoder keeps beyond its unshared
+ * allowance, and all of it is given back at the end. A delivered scratch buffer is no larger than its message, or
+ * than the few KiB kept between messages; there are no more of them than chunk streams allowed. Seeds: a real
+ * ffmpeg publishing session and an OBS-style one ({@code ChunkStreamFuzzTestInputs/decodesAnySplit/}).
  */
 class ChunkStreamFuzzTest {
     /** Small enough that the fuzzer reaches the limits with short inputs, large enough for the seeds' frames. */
@@ -35,6 +39,10 @@ class ChunkStreamFuzzTest {
     static final int MAX_CHUNK_STREAMS = 16;
     /** ChunkStream's smallest scratch buffer. */
     private static final int MIN_SCRATCH_BYTES = 256;
+    /** ChunkStream keeps no larger scratch buffer between messages. */
+    private static final int MAX_RETAINED_SCRATCH_BYTES = 4096;
+    /** Reachable with short inputs: a few messages of the maximum length on several chunk streams. */
+    static final long MAX_BUFFERED_BYTES = PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION + 16 * 1024;
     private static final int TARGET_SLACK_BYTES = 64;
 
     @FuzzTest(maxDuration = "30s")
@@ -48,19 +56,37 @@ class ChunkStreamFuzzTest {
         byte[] bytes = data.consumeRemainingAsBytes();
         UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         CheckingListener listener = new CheckingListener(splits);
-        ChunkDecoder decoder = new ChunkDecoder(listener, MAX_MESSAGE_BYTES, MAX_CHUNK_SIZE_BYTES, MAX_CHUNK_STREAMS);
+        PartialMessageBudget budget = PartialMessageBudget.unlimited();
+        ChunkDecoder decoder = new ChunkDecoder(listener, MAX_MESSAGE_BYTES, MAX_CHUNK_SIZE_BYTES, MAX_CHUNK_STREAMS,
+                MAX_BUFFERED_BYTES, budget);
         int position = 0;
+        int offered = 0;
         try {
             while (position < bytes.length) {
                 int length = splits.next(bytes.length - position);
+                offered = position + length;
                 check(decoder.decode(buffer, position, length) == length, "decode consumes every byte");
                 position += length;
                 check(decoder.chunkSizeBytes() <= MAX_CHUNK_SIZE_BYTES, "chunk size within the limit");
+                checkBuffered(decoder, budget, offered);
             }
             check(decoder.bytesConsumed() == bytes.length, "bytes consumed are counted");
         } catch (RtmpProtocolException expected) {
             check(expected.reason() != null, "a protocol exception has a reason");
+            checkBuffered(decoder, budget, offered); // a decode that throws counts no byte as consumed
         }
+        decoder.releaseBuffers();
+        check(decoder.bufferedBytes() == 0 && budget.reservedBytes() == 0, "every byte is given back at the end");
+    }
+
+    /** Memory held follows the bytes consumed and stays within the budgets. */
+    private static void checkBuffered(ChunkDecoder decoder, PartialMessageBudget budget, long receivedBytes) {
+        long buffered = decoder.bufferedBytes();
+        check(buffered <= MAX_BUFFERED_BYTES, "scratch of " + buffered + " bytes above the connection's budget");
+        check(buffered <= (long) MAX_CHUNK_STREAMS * MIN_SCRATCH_BYTES + 2 * receivedBytes,
+                "scratch of " + buffered + " bytes for " + receivedBytes + " bytes received");
+        check(budget.reservedBytes() == Math.max(0, buffered - PartialMessageBudget.UNSHARED_BYTES_PER_CONNECTION),
+                "the server-wide budget holds what is beyond the unshared allowance");
     }
 
     /** Chooses payload destinations at random and checks what the decoder delivers. */
@@ -98,8 +124,8 @@ class ChunkStreamFuzzTest {
             check(length == header.messageLength() && length <= MAX_MESSAGE_BYTES, "advertised length");
             check(offset >= 0 && offset + length <= buffer.capacity(), "payload within the buffer");
             if (buffer != target) {
-                check(buffer.capacity() <= Math.max(MIN_SCRATCH_BYTES, MAX_MESSAGE_BYTES),
-                        "scratch buffer of " + buffer.capacity() + " bytes above the message limit");
+                check(buffer.capacity() <= Math.max(MAX_RETAINED_SCRATCH_BYTES, length),
+                        "scratch buffer of " + buffer.capacity() + " bytes for a message of " + length);
                 scratchBuffers.put(buffer, Boolean.TRUE);
                 check(scratchBuffers.size() <= MAX_CHUNK_STREAMS, "at most one scratch buffer per chunk stream");
             }

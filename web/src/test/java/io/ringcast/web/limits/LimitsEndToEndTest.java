@@ -49,8 +49,10 @@ class LimitsEndToEndTest {
                 "http.closed.request_parse_timeout", "http.refused.max_connections",
                 "http.refused.max_connections_per_ip", "http.refused.new_connections_per_ip",
                 "rtmp.closed.handshake_timeout", "rtmp.closed.idle_timeout",
-                "rtmp.closed.protocol_violation", "rtmp.closed.publisher_taken_over", "rtmp.refused.max_connections",
-                "rtmp.refused.max_connections_per_ip")), names, "an operator sees every limit from the start");
+                "rtmp.closed.max_partial_message_bytes", "rtmp.closed.max_partial_message_bytes_per_connection",
+                "rtmp.closed.protocol_violation", "rtmp.closed.publisher_taken_over", "rtmp.refused.fd_exhausted",
+                "rtmp.refused.max_connections", "rtmp.refused.max_connections_per_ip")), names,
+                "an operator sees every limit from the start");
         counters.forEach(value -> assertEquals(0, value.asLong(), counters.toString()));
     }
 
