@@ -144,7 +144,8 @@ public final class RingcastServletContextListener implements ServletContextListe
         HlsStreams hls = engine.service(HlsStreams.class);
         if (hls != null) {
             context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
-            add(context, mapped, "hls", HlsServlet.class, false, "*.m3u8", "*.ts");
+            // Asynchronous: segments are written without blocking a request thread (ResponseBody).
+            add(context, mapped, "hls", HlsServlet.class, true, "*.m3u8", "*.ts");
         }
         return mapped;
     }
