@@ -15,6 +15,11 @@ import io.ringcast.web.page.PlayerPageServlet;
 import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.stats.StatsPlugin;
 import io.ringcast.web.stats.StatsServlet;
+import io.ringcast.web.http.AllowedMethodsFilter;
+import io.ringcast.web.http.UnhandledErrorFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -25,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -36,6 +42,9 @@ import java.util.List;
  * this listener) the attribute is absent: the listener starts a {@link RingcastRuntime} itself from the file named by
  * the context parameter or system property {@value #CONFIG_PARAMETER} (the embedded defaults when neither is set),
  * and {@link #contextDestroyed} stops it again, joining every thread it started.
+ *
+ * <p>Two filters cover every path: {@link UnhandledErrorFilter} (a failure is logged with an id and answered 500
+ * with the id only) and {@link AllowedMethodsFilter} (methods other than GET, HEAD and OPTIONS: 405).
  *
  * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*},
  * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""} and {@code /play/*}
@@ -120,22 +129,26 @@ public final class RingcastServletContextListener implements ServletContextListe
 
     /** Maps the servlets of the started plugins; returns the mapped servlet names. */
     private static List<String> register(ServletContext context, Engine engine) {
+        // On every path, first: failures answered with an id only, then methods ringcast does not use refused.
+        filter(context, "unhandled-errors", UnhandledErrorFilter.class);
+        filter(context, "allowed-methods", AllowedMethodsFilter.class);
         List<String> mapped = new ArrayList<>();
         if (engine.service(HttpFlvPlugin.class) != null) {
             // Asynchronous: a viewer's response outlives the request thread, fed by a fan-out worker.
             add(context, mapped, "httpflv", HttpFlvServlet.class, true, "*.flv");
         }
+        // Asynchronous too: their bodies above a socket buffer go out without blocking a thread (ResponseBody).
         if (engine.service(StatsPlugin.class) != null) {
-            add(context, mapped, "stats", StatsServlet.class, false, "/api/*");
+            add(context, mapped, "stats", StatsServlet.class, true, "/api/*");
             // Answers 409 with how to turn it on while [latency_log] is off, rather than an anonymous 404.
-            add(context, mapped, "ops-latency", LatencyReportServlet.class, false, "/ops/latency",
+            add(context, mapped, "ops-latency", LatencyReportServlet.class, true, "/ops/latency",
                     "/ops/latency.csv");
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player
             // libraries are jar resources under META-INF/resources/, served by the container's default servlet.
-            add(context, mapped, "pages-index", StreamIndexServlet.class, false, "");
-            add(context, mapped, "pages-player", PlayerPageServlet.class, false, "/play/*");
+            add(context, mapped, "pages-index", StreamIndexServlet.class, true, "");
+            add(context, mapped, "pages-player", PlayerPageServlet.class, true, "/play/*");
         }
         if (engine.service(AdminAuth.class) != null) {
             // Only with an admin secret configured: the control plugin registers AdminAuth.
@@ -148,6 +161,17 @@ public final class RingcastServletContextListener implements ServletContextListe
             add(context, mapped, "hls", HlsServlet.class, true, "*.m3u8", "*.ts");
         }
         return mapped;
+    }
+
+    /** Maps {@code type} to every path and request, after the filters added before it; async-capable. */
+    private static void filter(ServletContext context, String name, Class<? extends Filter> type) {
+        FilterRegistration.Dynamic filter = context.addFilter(name, type);
+        if (filter == null) {
+            throw new IllegalStateException("filter " + name + " is already declared in this context");
+        }
+        // Async: the HTTP-FLV and HLS servlets start async cycles, which every filter before them must allow.
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     private static void add(ServletContext context, List<String> mapped, String name,

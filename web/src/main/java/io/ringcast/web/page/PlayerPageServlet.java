@@ -52,7 +52,7 @@ public final class PlayerPageServlet extends PageServlet {
             return;
         }
         Stream stream = engine().streams().find(path);
-        HtmlResponse.send(response, HttpServletResponse.SC_OK, page(path, mode, stream), withBody);
+        HtmlResponse.send(request, response, HttpServletResponse.SC_OK, page(path, mode, stream), withBody);
     }
 
     /** {@code {app, name}} of a path info {@code /app/name} with two non-empty parts, else null. */
