@@ -12,6 +12,7 @@ import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.latencylog.LatencyReportServlet;
 import io.ringcast.web.page.PagesPlugin;
 import io.ringcast.web.page.PlayerPageServlet;
+import io.ringcast.web.page.StaticResourceServlet;
 import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.stats.StatsPlugin;
 import io.ringcast.web.stats.StatsServlet;
@@ -47,10 +48,10 @@ import java.util.List;
  * with the id only) and {@link AllowedMethodsFilter} (methods other than GET, HEAD and OPTIONS: 405).
  *
  * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*},
- * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""} and {@code /play/*}
- * ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
- * ({@code [hls]}). Static resources under {@code META-INF/resources/} of the jar are the container's default
- * servlet's.
+ * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""}, {@code /play/*},
+ * {@code /assets/*} and {@code /webjars/*} ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
+ * ({@code [hls]}). The pages' static files are jar resources under {@code META-INF/resources/}, served by
+ * {@link StaticResourceServlet} (without the pages, by the container's default servlet).
  */
 public final class RingcastServletContextListener implements ServletContextListener {
     /** Context init parameter, else system property: path of the TOML configuration in a container. */
@@ -146,9 +147,11 @@ public final class RingcastServletContextListener implements ServletContextListe
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player
-            // libraries are jar resources under META-INF/resources/, served by the container's default servlet.
+            // libraries are jar resources under META-INF/resources/.
             add(context, mapped, "pages-index", StreamIndexServlet.class, true, "");
             add(context, mapped, "pages-player", PlayerPageServlet.class, true, "/play/*");
+            // Served by us rather than the container's default servlet, which writes blocking.
+            add(context, mapped, "pages-static", StaticResourceServlet.class, true, "/assets/*", "/webjars/*");
         }
         if (engine.service(AdminAuth.class) != null) {
             // Only with an admin secret configured: the control plugin registers AdminAuth.

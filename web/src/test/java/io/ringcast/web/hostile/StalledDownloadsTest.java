@@ -5,6 +5,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.hls.HlsSegment;
 import io.ringcast.web.hls.HlsStream;
 import io.ringcast.web.hls.HlsStreams;
+import io.ringcast.web.page.PlayerLibraries;
 import io.ringcast.web.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
@@ -144,6 +145,39 @@ class StalledDownloadsTest {
                 "the viewers were closed by the write timeout, not the lag policy");
         Answer after = get("/api/server");
         assertEquals(200, after.status(), "the server serves on afterwards");
+    }
+
+    @Test
+    void shouldAnswerWhileDownloadsOfThePlayerLibrariesStall() throws Exception {
+        live = new SyntheticStream(server.engine(), "live/flv");
+        String script = "/" + PlayerLibraries.packaged().hlsjsScript(); // over 600 KB: more than the socket buffers
+        for (int i = 0; i < STALLED_PER_KIND; i++) {
+            stalled.add(stalledRequest(script));
+        }
+        String notAnswered = "";
+        try {
+            Await.until("all " + stalled.size() + " stalled script downloads answered", Duration.ofSeconds(10),
+                    () -> answered() == stalled.size(), () -> answered() + " of " + stalled.size() + " answered");
+        } catch (AssertionError e) {
+            notAnswered = e.getMessage();
+        }
+        List<String> slow = new ArrayList<>();
+        long[] worstMs = {0};
+        for (int round = 0; round < 3; round++) {
+            check(slow, worstMs, round, "/api/server", get("/api/server"));
+            check(slow, worstMs, round, "/play/live/flv", get("/play/live/flv"));
+            check(slow, worstMs, round, "/assets/player.js", get("/assets/player.js"));
+        }
+        assertTrue(slow.isEmpty() && notAnswered.isEmpty(), "answers slower than " + ANSWER_WITHIN_MS
+                + " ms or missing: " + slow + "\n" + notAnswered);
+        assertEquals(0, server.counter(WRITE_TIMEOUT_COUNTER), "the stalled downloads were still open meanwhile");
+
+        server.awaitCounter(WRITE_TIMEOUT_COUNTER, stalled.size(), Duration.ofMillis(WRITE_TIMEOUT_MS + 20_000));
+        for (Socket s : stalled) {
+            assertClosedByServer(s);
+        }
+        System.out.printf("stalled script downloads: %d; worst other answer %d ms over 9 requests%n",
+                stalled.size(), worstMs[0]);
     }
 
     /** A stream whose first two HLS segments are about 3 MB each: 100 KB frames, 30 per 1 s segment. */
