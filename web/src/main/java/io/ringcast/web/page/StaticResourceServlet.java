@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
@@ -84,7 +85,7 @@ public final class StaticResourceServlet extends HttpServlet {
         if (cached != null) {
             return cached;
         }
-        java.util.Set<String> children = getServletContext().getResourcePaths(path + "/");
+        Set<String> children = getServletContext().getResourcePaths(path + "/");
         if (children != null && !children.isEmpty()) {
             return null; // a directory: never listed (Jetty answers an empty set for a file)
         }

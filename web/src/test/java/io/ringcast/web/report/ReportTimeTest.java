@@ -1,6 +1,7 @@
 package io.ringcast.web.report;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Instant;
 
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(10)
 class ReportTimeTest {
     private static final long NOW_MS = Instant.parse("2024-03-01T12:00:00Z").toEpochMilli();
 
