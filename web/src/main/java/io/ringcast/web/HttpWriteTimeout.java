@@ -15,6 +15,7 @@ import org.xnio.conduits.StreamSinkConduit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -179,8 +180,12 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
         private void armTimer() {
             if (timerArmed.compareAndSet(false, true)) {
                 long delayNs = Math.max(stall.remainingNs(), 0);
-                connection.getIoThread().executeAfter(check, TimeUnit.NANOSECONDS.toMillis(delayNs) + 1,
-                        TimeUnit.MILLISECONDS);
+                try {
+                    connection.getIoThread().executeAfter(check, TimeUnit.NANOSECONDS.toMillis(delayNs) + 1,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    timerArmed.set(false); // the server stops: its close ends the connection anyway
+                }
             }
         }
 
