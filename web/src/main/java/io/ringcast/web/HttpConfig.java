@@ -22,10 +22,14 @@ import io.ringcast.broadcast.config.ConfigSection;
  * @param newConnectionsPerIpBurst     new HTTP connections one remote address may open at once after a pause
  * @param sendBufferBytes       socket send buffer of each connection, 0 for the kernel's autotuning: bounds what a
  *                              viewer that stopped reading hides in the kernel before the server sees it lag
+ * @param writeTimeoutMs        a connection whose response makes no write progress for this long (the client
+ *                              reads nothing) is closed and counted, so a stalled client holds only its own
+ *                              connection, never a thread for longer than this
  */
 public record HttpConfig(String address, int port, int fanoutThreads, int maxHeaderBytes, int requestParseTimeoutMs,
                          int idleTimeoutMs, int maxConnections, int maxConnectionsPerIp,
-                         int newConnectionsPerIpPerSecond, int newConnectionsPerIpBurst, int sendBufferBytes) {
+                         int newConnectionsPerIpPerSecond, int newConnectionsPerIpBurst, int sendBufferBytes,
+                         int writeTimeoutMs) {
     public static final String SECTION = "http";
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -50,6 +54,11 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
     public static final int DEFAULT_NEW_CONNECTIONS_PER_IP_BURST = 1_000;
     /** 0.8 s of a 2.5 Mbit/s stream; still 2 Gbit/s per connection at a LAN's 1 ms round trip. */
     public static final int DEFAULT_SEND_BUFFER_BYTES = 256 * 1024;
+    /**
+     * A client that takes no byte for 10 s is gone or hostile: far longer than any stall of a live network (a
+     * player on mobile data resumes within seconds), short enough that stalled downloads cannot pile up.
+     */
+    public static final int DEFAULT_WRITE_TIMEOUT_MS = 10_000;
 
     public HttpConfig {
         if (address == null || address.isBlank()) {
@@ -66,6 +75,9 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
         if (fanoutThreads < 1 || fanoutThreads > MAX_FANOUT_THREADS) {
             throw new IllegalArgumentException("fanout_threads must be 1.." + MAX_FANOUT_THREADS + ": "
                     + fanoutThreads);
+        }
+        if (writeTimeoutMs <= 0) {
+            throw new IllegalArgumentException("write_timeout_ms must be positive: " + writeTimeoutMs);
         }
     }
 
@@ -88,21 +100,14 @@ public record HttpConfig(String address, int port, int fanoutThreads, int maxHea
                 s.getInt("new_connections_per_ip_per_second", DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND, 0,
                         1_000_000),
                 s.getInt("new_connections_per_ip_burst", DEFAULT_NEW_CONNECTIONS_PER_IP_BURST, 1, 1_000_000),
-                s.getInt("send_buffer_bytes", DEFAULT_SEND_BUFFER_BYTES, 0, 64 << 20));
-    }
-
-    /** As the canonical constructor, with the default new-connection rate per address. */
-    public HttpConfig(String address, int port, int fanoutThreads, int maxHeaderBytes, int requestParseTimeoutMs,
-                      int idleTimeoutMs, int maxConnections, int maxConnectionsPerIp, int sendBufferBytes) {
-        this(address, port, fanoutThreads, maxHeaderBytes, requestParseTimeoutMs, idleTimeoutMs, maxConnections,
-                maxConnectionsPerIp, DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND, DEFAULT_NEW_CONNECTIONS_PER_IP_BURST,
-                sendBufferBytes);
+                s.getInt("send_buffer_bytes", DEFAULT_SEND_BUFFER_BYTES, 0, 64 << 20),
+                s.getInt("write_timeout_ms", DEFAULT_WRITE_TIMEOUT_MS, 100, 3_600_000));
     }
 
     /** This configuration listening on another port (a command-line override). */
     public HttpConfig withPort(int newPort) {
         return new HttpConfig(address, newPort, fanoutThreads, maxHeaderBytes, requestParseTimeoutMs, idleTimeoutMs,
                 maxConnections, maxConnectionsPerIp, newConnectionsPerIpPerSecond, newConnectionsPerIpBurst,
-                sendBufferBytes);
+                sendBufferBytes, writeTimeoutMs);
     }
 }

@@ -68,7 +68,8 @@ final class HttpListener implements AutoCloseable {
         HttpConnectionGate gate = new HttpConnectionGate(undertow, http, counters, () -> stopping);
         this.channel = worker.createStreamConnectionServer(
                 new InetSocketAddress(InetAddress.getByName(http.address()), http.port()),
-                ChannelListeners.openListenerAdapter(gate), socketOptions(worker, http));
+                ChannelListeners.openListenerAdapter(HttpWriteTimeout.before(gate, http, counters)),
+                socketOptions(worker, http));
         channel.resumeAccepts();
     }
 

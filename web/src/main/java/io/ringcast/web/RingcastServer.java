@@ -8,6 +8,7 @@ import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainer;
+import io.undertow.servlet.api.ServletStackTraces;
 import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,9 @@ public final class RingcastServer implements AutoCloseable {
                 .addServletContextAttribute(RingcastContext.ENGINE_ATTRIBUTE, engine)
                 .addListener(Servlets.listener(RingcastServletContextListener.class))
                 .addInnerHandlerChainWrapper(new UndertowConnectionAbort())
+                // Undertow shows stack traces to loopback clients by default; UnhandledErrorFilter answers with an
+                // id, and whatever escapes it gets Undertow's plain page.
+                .setServletStackTraces(ServletStackTraces.NONE)
                 .setResourceManager(new ClassPathResourceManager(RingcastServer.class.getClassLoader(),
                         "META-INF/resources"));
     }

@@ -12,9 +12,15 @@ import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.latencylog.LatencyReportServlet;
 import io.ringcast.web.page.PagesPlugin;
 import io.ringcast.web.page.PlayerPageServlet;
+import io.ringcast.web.page.StaticResourceServlet;
 import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.stats.StatsPlugin;
 import io.ringcast.web.stats.StatsServlet;
+import io.ringcast.web.http.AllowedMethodsFilter;
+import io.ringcast.web.http.UnhandledErrorFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -25,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -37,11 +44,14 @@ import java.util.List;
  * the context parameter or system property {@value #CONFIG_PARAMETER} (the embedded defaults when neither is set),
  * and {@link #contextDestroyed} stops it again, joining every thread it started.
  *
+ * <p>Two filters cover every path: {@link UnhandledErrorFilter} (a failure is logged with an id and answered 500
+ * with the id only) and {@link AllowedMethodsFilter} (methods other than GET, HEAD and OPTIONS: 405).
+ *
  * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*},
- * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""} and {@code /play/*}
- * ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
- * ({@code [hls]}). Static resources under {@code META-INF/resources/} of the jar are the container's default
- * servlet's.
+ * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""}, {@code /play/*},
+ * {@code /assets/*} and {@code /webjars/*} ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
+ * ({@code [hls]}). The pages' static files are jar resources under {@code META-INF/resources/}, served by
+ * {@link StaticResourceServlet} (without the pages, by the container's default servlet).
  */
 public final class RingcastServletContextListener implements ServletContextListener {
     /** Context init parameter, else system property: path of the TOML configuration in a container. */
@@ -120,22 +130,28 @@ public final class RingcastServletContextListener implements ServletContextListe
 
     /** Maps the servlets of the started plugins; returns the mapped servlet names. */
     private static List<String> register(ServletContext context, Engine engine) {
+        // On every path, first: failures answered with an id only, then methods ringcast does not use refused.
+        filter(context, "unhandled-errors", UnhandledErrorFilter.class);
+        filter(context, "allowed-methods", AllowedMethodsFilter.class);
         List<String> mapped = new ArrayList<>();
         if (engine.service(HttpFlvPlugin.class) != null) {
             // Asynchronous: a viewer's response outlives the request thread, fed by a fan-out worker.
             add(context, mapped, "httpflv", HttpFlvServlet.class, true, "*.flv");
         }
+        // Asynchronous too: their bodies above a socket buffer go out without blocking a thread (ResponseBody).
         if (engine.service(StatsPlugin.class) != null) {
-            add(context, mapped, "stats", StatsServlet.class, false, "/api/*");
+            add(context, mapped, "stats", StatsServlet.class, true, "/api/*");
             // Answers 409 with how to turn it on while [latency_log] is off, rather than an anonymous 404.
-            add(context, mapped, "ops-latency", LatencyReportServlet.class, false, "/ops/latency",
+            add(context, mapped, "ops-latency", LatencyReportServlet.class, true, "/ops/latency",
                     "/ops/latency.csv");
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player
-            // libraries are jar resources under META-INF/resources/, served by the container's default servlet.
-            add(context, mapped, "pages-index", StreamIndexServlet.class, false, "");
-            add(context, mapped, "pages-player", PlayerPageServlet.class, false, "/play/*");
+            // libraries are jar resources under META-INF/resources/.
+            add(context, mapped, "pages-index", StreamIndexServlet.class, true, "");
+            add(context, mapped, "pages-player", PlayerPageServlet.class, true, "/play/*");
+            // Served by us rather than the container's default servlet, which writes blocking.
+            add(context, mapped, "pages-static", StaticResourceServlet.class, true, "/assets/*", "/webjars/*");
         }
         if (engine.service(AdminAuth.class) != null) {
             // Only with an admin secret configured: the control plugin registers AdminAuth.
@@ -144,9 +160,21 @@ public final class RingcastServletContextListener implements ServletContextListe
         HlsStreams hls = engine.service(HlsStreams.class);
         if (hls != null) {
             context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
-            add(context, mapped, "hls", HlsServlet.class, false, "*.m3u8", "*.ts");
+            // Asynchronous: segments are written without blocking a request thread (ResponseBody).
+            add(context, mapped, "hls", HlsServlet.class, true, "*.m3u8", "*.ts");
         }
         return mapped;
+    }
+
+    /** Maps {@code type} to every path and request, after the filters added before it; async-capable. */
+    private static void filter(ServletContext context, String name, Class<? extends Filter> type) {
+        FilterRegistration.Dynamic filter = context.addFilter(name, type);
+        if (filter == null) {
+            throw new IllegalStateException("filter " + name + " is already declared in this context");
+        }
+        // Async: the HTTP-FLV and HLS servlets start async cycles, which every filter before them must allow.
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     private static void add(ServletContext context, List<String> mapped, String name,

@@ -69,7 +69,7 @@ class HttpListenerRequestCountTest {
         return new HttpConfig("127.0.0.1", 0, 1, HttpConfig.DEFAULT_MAX_HEADER_BYTES,
                 HttpConfig.DEFAULT_REQUEST_PARSE_TIMEOUT_MS, HttpConfig.DEFAULT_IDLE_TIMEOUT_MS,
                 HttpConfig.DEFAULT_MAX_CONNECTIONS, 0, HttpConfig.DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
-                HttpConfig.DEFAULT_NEW_CONNECTIONS_PER_IP_BURST, 0);
+                HttpConfig.DEFAULT_NEW_CONNECTIONS_PER_IP_BURST, 0, HttpConfig.DEFAULT_WRITE_TIMEOUT_MS);
     }
 
     /** Answers 200 "ok"; for {@code /twice} it runs the listeners registered before it once more at the end. */

@@ -2,6 +2,7 @@ package io.ringcast.web.hls;
 
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.http.PlayAccess;
+import io.ringcast.web.http.ResponseBody;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,9 @@ import java.io.IOException;
  * {@code video/mp2t}, Content-Length and {@code max-age} (segments never change); 400 for a malformed path; 404 for
  * an unknown stream, a stream without a complete segment yet, or a segment outside the window. HEAD answers the
  * same headers without a body; OPTIONS answers a CORS preflight. Every answer carries CORS.
+ *
+ * <p>Mapped with async support: a segment is written by {@link ResponseBody}, so a client that stops reading one
+ * holds its connection only, not a request thread.
  */
 public final class HlsServlet extends HttpServlet {
     public static final String SEGMENT_CONTENT_TYPE = "video/mp2t";
@@ -74,7 +78,7 @@ public final class HlsServlet extends HttpServlet {
             }
             byte[] playlist = PlayAccess.required(getServletContext())
                     ? withTokenOnSegments(window.playlistText(), request) : window.playlist();
-            write(response, Playlist.CONTENT_TYPE, "no-cache", playlist, withBody);
+            write(request, response, Playlist.CONTENT_TYPE, "no-cache", playlist, withBody);
             return;
         }
         HlsSegment segment = window.segment(target.sequence());
@@ -83,7 +87,7 @@ public final class HlsServlet extends HttpServlet {
                     + target.path() + " is not in the window", withBody);
             return;
         }
-        write(response, SEGMENT_CONTENT_TYPE, segmentCacheControl, segment.bytes(), withBody);
+        write(request, response, SEGMENT_CONTENT_TYPE, segmentCacheControl, segment.bytes(), withBody);
     }
 
     /** Signed play URLs: every segment URI carries the playlist request's expires/token (valid for the stream). */
@@ -101,15 +105,13 @@ public final class HlsServlet extends HttpServlet {
         return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static void write(HttpServletResponse response, String contentType, String cacheControl, byte[] body,
-                              boolean withBody) throws IOException {
+    /** Segments go out without blocking the request thread on a client that does not read them. */
+    private static void write(HttpServletRequest request, HttpServletResponse response, String contentType,
+                              String cacheControl, byte[] body, boolean withBody) throws IOException {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
         response.setHeader("Cache-Control", cacheControl);
         Cors.allowAnyOrigin(response);
-        response.setContentLength(body.length);
-        if (withBody) {
-            response.getOutputStream().write(body);
-        }
+        ResponseBody.send(request, response, body, withBody);
     }
 }

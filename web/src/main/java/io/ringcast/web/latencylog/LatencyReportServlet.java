@@ -10,6 +10,8 @@ import io.ringcast.web.report.LatencyReportData;
 import io.ringcast.web.report.ReportTime;
 import io.ringcast.web.RingcastContext;
 import io.ringcast.web.control.AdminAuth;
+import io.ringcast.web.http.ResponseBody;
+import io.ringcast.web.http.UnhandledErrorFilter;
 import io.ringcast.web.stats.StatsAccess;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -94,19 +96,19 @@ public final class LatencyReportServlet extends HttpServlet {
             List<Path> files = LatencyLogFiles.forRange(directory, fromMs, toMs);
             LatencyReportData data = report(files, writer.pending(), fromMs, toMs);
             if (CSV_PATH.equals(request.getServletPath())) {
-                send(response, "text/csv; charset=utf-8", CsvReport.toString(data));
+                send(request, response, "text/csv; charset=utf-8", CsvReport.toString(data));
             } else {
                 List<String> sources = new ArrayList<>(files.stream().map(Path::toString).toList());
                 sources.add("the current " + latencyLog.config().intervalS() + " s window (not logged yet)");
                 String requested = "from " + Instant.ofEpochMilli(fromMs) + " to " + Instant.ofEpochMilli(toMs);
-                send(response, "text/html; charset=utf-8",
+                send(request, response, "text/html; charset=utf-8",
                         HtmlReport.render(data, new HtmlReport.Context(sources, requested, nowMs)));
             }
         } catch (IOException e) {
-            // An unreadable or malformed log: the reason names the file and position.
-            log("latency report failed: " + e.getMessage(), e);
-            sendText(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "cannot read the latency logs: "
-                    + e.getMessage());
+            // An unreadable or malformed log: the log names the file and position; the answer only the id.
+            String id = UnhandledErrorFilter.logWithId("latency report " + request.getRequestURI(), e);
+            sendText(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "cannot read the latency logs: error "
+                    + id + " in the server's log names the file and the problem");
         } finally {
             reporting.release();
         }
@@ -133,13 +135,13 @@ public final class LatencyReportServlet extends HttpServlet {
         }
     }
 
-    private static void send(HttpServletResponse response, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    /** A report can be large: it goes out without blocking this thread on a client that does not read it. */
+    private static void send(HttpServletRequest request, HttpServletResponse response, String contentType,
+                             String body) throws IOException {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-cache");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ResponseBody.send(request, response, body.getBytes(StandardCharsets.UTF_8), true);
     }
 
     private static void sendText(HttpServletResponse response, int status, String message) throws IOException {

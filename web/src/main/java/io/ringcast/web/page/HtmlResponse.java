@@ -1,5 +1,6 @@
 package io.ringcast.web.page;
 
+import io.ringcast.web.http.ResponseBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,18 +22,19 @@ final class HtmlResponse {
     private HtmlResponse() {
     }
 
-    /** Sends {@code html} complete, with a content length, so a page is never cut off half way. */
-    static void send(HttpServletResponse response, int status, String html, boolean withBody) throws IOException {
+    /**
+     * Sends {@code html} complete, with a content length, so a page is never cut off half way; a long page goes out
+     * without blocking the request thread on a client that does not read it.
+     */
+    static void send(HttpServletRequest request, HttpServletResponse response, int status, String html,
+                     boolean withBody) throws IOException {
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setContentLength(bytes.length);
-        if (withBody) {
-            response.getOutputStream().write(bytes);
-        }
+        ResponseBody.send(request, response, bytes, withBody);
     }
 
     /** A small error page naming the problem, with a link back to the stream list. */
@@ -42,6 +44,6 @@ final class HtmlResponse {
                 "status", Integer.toString(status),
                 "message", message,
                 "home", request.getContextPath() + "/"));
-        send(response, status, html, withBody);
+        send(request, response, status, html, withBody);
     }
 }

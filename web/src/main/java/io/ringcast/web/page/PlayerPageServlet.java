@@ -57,7 +57,7 @@ public final class PlayerPageServlet extends PageServlet {
         }
         Stream stream = engine().streams().find(path);
         boolean showFacts = StatsAccess.check(engine(), request).allowed();
-        HtmlResponse.send(response, HttpServletResponse.SC_OK, page(path, mode, stream, showFacts), withBody);
+        HtmlResponse.send(request, response, HttpServletResponse.SC_OK, page(path, mode, stream, showFacts), withBody);
     }
 
     /** {@code {app, name}} of a path info {@code /app/name} with two non-empty parts, else null. */

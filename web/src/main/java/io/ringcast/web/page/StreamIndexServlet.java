@@ -47,7 +47,7 @@ public final class StreamIndexServlet extends PageServlet {
                 "rows", rows.toString(),
                 "emptyHidden", streams.isEmpty() ? "" : "hidden",
                 "generatedAt", engine().wallClock().instant().truncatedTo(ChronoUnit.SECONDS).toString()));
-        HtmlResponse.send(response, HttpServletResponse.SC_OK, html, withBody);
+        HtmlResponse.send(request, response, HttpServletResponse.SC_OK, html, withBody);
     }
 
     /** One table row; every value is escaped, every link is relative to the context root. */

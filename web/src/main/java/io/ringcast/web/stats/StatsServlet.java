@@ -12,6 +12,7 @@ import io.ringcast.web.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.RingcastContext;
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.ResponseBody;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,14 +50,14 @@ public final class StatsServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         AdminAuth.Verdict verdict = StatsAccess.check(engine, request);
         if (!verdict.allowed()) {
-            sendError(response, verdict.status(), verdict.reason());
+            sendError(request, response, verdict.status(), verdict.reason());
             return;
         }
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         if (path.equals(STREAMS) || path.equals(STREAMS + "/")) {
             List<Stream> streams = new ArrayList<>(engine.streams().streams());
             streams.sort(Comparator.comparing(s -> s.path().toString()));
-            send(response, HttpServletResponse.SC_OK, json -> {
+            send(request, response, HttpServletResponse.SC_OK, json -> {
                 json.writeStartObject();
                 json.writeArrayFieldStart("streams");
                 for (Stream s : streams) {
@@ -68,31 +69,32 @@ public final class StatsServlet extends HttpServlet {
             return;
         }
         if (path.equals(SERVER)) {
-            send(response, HttpServletResponse.SC_OK, this::writeServer);
+            send(request, response, HttpServletResponse.SC_OK, this::writeServer);
             return;
         }
         if (path.equals(RECORDINGS)) {
-            send(response, HttpServletResponse.SC_OK,
+            send(request, response, HttpServletResponse.SC_OK,
                     json -> RecordingOutcomesWriter.write(json, engine.service(Recordings.class)));
             return;
         }
         if (!path.startsWith(STREAMS + "/")) {
-            sendError(response, HttpServletResponse.SC_NOT_FOUND, "no such resource: /api" + path);
+            sendError(request, response, HttpServletResponse.SC_NOT_FOUND, "no such resource: /api" + path);
             return;
         }
         StreamPath streamPath;
         try {
             streamPath = StreamPath.parse(path.substring(STREAMS.length() + 1));
         } catch (IllegalArgumentException e) {
-            sendError(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            sendError(request, response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
             return;
         }
         Stream stream = engine.streams().find(streamPath);
         if (stream == null) {
-            sendError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + streamPath);
+            sendError(request, response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + streamPath);
             return;
         }
-        send(response, HttpServletResponse.SC_OK, json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream)));
+        send(request, response, HttpServletResponse.SC_OK,
+                json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream)));
     }
 
     @Override
@@ -100,8 +102,9 @@ public final class StatsServlet extends HttpServlet {
         Cors.preflight(response, ALLOWED_METHODS);
     }
 
-    private void sendError(HttpServletResponse response, int status, String message) throws IOException {
-        send(response, status, json -> {
+    private void sendError(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        send(request, response, status, json -> {
             json.writeStartObject();
             json.writeStringField("error", message);
             json.writeNumberField("status", status);
@@ -109,8 +112,12 @@ public final class StatsServlet extends HttpServlet {
         });
     }
 
-    /** Renders fully before sending, so a failure while rendering cannot leave half a document behind. */
-    private void send(HttpServletResponse response, int status, JsonBody body) throws IOException {
+    /**
+     * Renders fully before sending, so a failure while rendering cannot leave half a document behind; a long list
+     * goes out without blocking this thread on a client that does not read it.
+     */
+    private void send(HttpServletRequest request, HttpServletResponse response, int status, JsonBody body)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         try (JsonGenerator json = jsonFactory.createGenerator(bytes)) {
             body.write(json);
@@ -120,8 +127,7 @@ public final class StatsServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
         Cors.allowAnyOrigin(response);
-        response.setContentLength(bytes.size());
-        bytes.writeTo(response.getOutputStream());
+        ResponseBody.send(request, response, bytes.toByteArray(), true);
     }
 
     @FunctionalInterface

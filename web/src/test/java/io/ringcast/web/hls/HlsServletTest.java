@@ -23,7 +23,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** HlsServlet alone in an embedded Undertow on loopback, mapped as the server maps it: *.m3u8 and *.ts. */
+/**
+ * HlsServlet alone in an embedded Undertow on loopback, mapped as the server maps it: *.m3u8 and *.ts, with async
+ * support (segments above {@code ResponseBody.BLOCKING_MAX_BYTES} go out through async writes).
+ */
 @Timeout(60)
 class HlsServletTest {
     private static final StreamPath PATH = StreamPath.parse("live/x");
@@ -55,6 +58,7 @@ class HlsServletTest {
                 .addServlets(Servlets.servlet("hls", HlsServlet.class)
                         .addMapping("*.m3u8")
                         .addMapping("*.ts")
+                        .setAsyncSupported(true)
                         .setLoadOnStartup(1)));
         deployment.deploy();
         undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(deployment.start()).build();

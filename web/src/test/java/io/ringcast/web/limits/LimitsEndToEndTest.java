@@ -46,7 +46,7 @@ class LimitsEndToEndTest {
         Set<String> names = new TreeSet<>();
         counters.fieldNames().forEachRemaining(names::add);
         assertEquals(new TreeSet<>(List.of("http.closed.header_too_large", "http.closed.idle_timeout",
-                "http.closed.request_parse_timeout", "http.refused.max_connections",
+                "http.closed.request_parse_timeout", "http.closed.write_timeout", "http.refused.max_connections",
                 "http.refused.max_connections_per_ip", "http.refused.new_connections_per_ip",
                 "rtmp.closed.handshake_timeout", "rtmp.closed.idle_timeout",
                 "rtmp.closed.max_partial_message_bytes", "rtmp.closed.max_partial_message_bytes_per_connection",

@@ -171,6 +171,40 @@ class PageServletTest {
     }
 
     @Test
+    void shouldLetBrowsersCacheStaticFilesAndRevalidateThemWithTheirETag() throws IOException {
+        String library = "/" + PlayerLibraries.packaged().hlsjsScript();
+        Answer first = get(library);
+        String etag = first.connection().getHeaderField("ETag");
+        assertEquals(200, first.status());
+        assertEquals(StaticResourceServlet.IMMUTABLE, first.connection().getHeaderField("Cache-Control"),
+                "versioned library paths never change");
+        assertTrue(etag != null && etag.startsWith("\""), etag);
+        try (java.io.InputStream jar = getClass().getClassLoader().getResourceAsStream("META-INF/resources"
+                + library)) {
+            assertEquals(jar.readAllBytes().length, first.connection().getContentLengthLong(), "the jar's file");
+        }
+
+        HttpURLConnection again = Http.open(server.httpPort(), "GET", library);
+        again.setRequestProperty("If-None-Match", etag);
+        assertEquals(304, again.getResponseCode());
+
+        Answer asset = get("/assets/player.js");
+        assertEquals("no-cache", asset.connection().getHeaderField("Cache-Control"), "page assets revalidate");
+        HttpURLConnection head = Http.open(server.httpPort(), "HEAD", "/assets/ringcast.css");
+        assertEquals(200, head.getResponseCode());
+        assertTrue(head.getContentLengthLong() > 100, "HEAD names the length: " + head.getContentLengthLong());
+    }
+
+    @Test
+    void shouldNeverListADirectoryOrServeAMissingFile() throws IOException {
+        for (String path : new String[] {"/webjars/hls.js", "/webjars/hls.js/", "/webjars/", "/assets/",
+                "/assets/nope.js", "/webjars/hls.js/" + PlayerLibraries.packaged().hlsjsVersion() + "/dist",
+                "/assets/..%2Fio/ringcast/web/page/player.html", "/assets/%2e%2e/META-INF/MANIFEST.MF"}) {
+            assertEquals(404, get(path).status(), path);
+        }
+    }
+
+    @Test
     void shouldKeepHttpFlvAndTheStatsApiAnsweringBesideThePages() throws IOException {
         stream = new SyntheticStream(server.engine(), "live/x");
 

@@ -1,6 +1,7 @@
 package io.ringcast.web.report;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Instant;
 
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(10)
 class ReportTimeTest {
     private static final long NOW_MS = Instant.parse("2024-03-01T12:00:00Z").toEpochMilli();
 
@@ -35,5 +37,21 @@ class ReportTimeTest {
                     () -> ReportTime.parse(bad, NOW_MS), bad);
             assertTrue(e.getMessage().contains("not a time"), e.getMessage());
         }
+    }
+
+    @Test
+    void shouldRefuseTimesOutOfRangeWithTheReasonInsteadOfOverflowing() {
+        for (String far : new String[] {"+1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z",
+                "+999999999-12-31T23:59:59", "+10000-01-01", "+10000-01-01T12:00+01:00", "-999999d"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ReportTime.parse(far, NOW_MS), far);
+            assertTrue(e.getMessage().contains("out of range") && e.getMessage().contains(far), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldAcceptTheEdgesOfTheRange() {
+        assertEquals(ReportTime.EARLIEST.toEpochMilli(), ReportTime.parse("0000-01-01", NOW_MS));
+        assertEquals(ReportTime.LATEST.toEpochMilli(), ReportTime.parse("9999-12-31T23:59:59.999Z", NOW_MS));
     }
 }
