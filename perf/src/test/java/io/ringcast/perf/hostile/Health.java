@@ -105,7 +105,12 @@ final class Health {
         String body = answer.text();
         assertFalse(body.contains("\tat ") || body.contains("at io.ringcast.") || body.contains("at java.")
                 || body.matches("(?s).*\\b[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z]\\w*(Exception|Error)\\b.*")
-                || body.contains("Exception:"), what + " shows an exception: " + answer);
+                || body.contains("Exception:"), what + " shows an exception: " + answer + exceptionLine(body));
+    }
+
+    private static String exceptionLine(String body) {
+        return body.lines().filter(l -> l.contains("Exception") || l.contains("\tat ")).limit(3)
+                .reduce("", (a, b) -> a + "\n    | " + b.trim());
     }
 
     /** Waits until {@code condition} holds; fails with {@code what} after {@code timeout}. */

@@ -49,8 +49,18 @@ final class RawHttp {
         return request(HEALTHY_ADDRESS, port, "GET", path, Map.of(), timeoutMs);
     }
 
+    /** The status line and head only (for endless bodies such as HTTP-FLV); the body is left unread. */
+    static Answer head(int port, String path, Map<String, String> headers, long timeoutMs) {
+        return request(HEALTHY_ADDRESS, port, "GET", path, headers, timeoutMs, false);
+    }
+
     static Answer request(String localAddress, int port, String method, String path, Map<String, String> headers,
                           long timeoutMs) {
+        return request(localAddress, port, method, path, headers, timeoutMs, true);
+    }
+
+    private static Answer request(String localAddress, int port, String method, String path,
+                                  Map<String, String> headers, long timeoutMs, boolean readBody) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try (Socket socket = new Socket()) {
@@ -76,7 +86,8 @@ final class RawHttp {
                             line.substring(colon + 1).trim());
                 }
             }
-            byte[] body = method.equals("HEAD") || status == 204 || status == 304 ? new byte[0] : in.body(fields);
+            byte[] body = !readBody || method.equals("HEAD") || status == 204 || status == 304 ? new byte[0]
+                    : in.body(fields);
             return new Answer(status, fields, body, elapsedMs(start), null);
         } catch (IOException | RuntimeException e) {
             return new Answer(0, Map.of(), new byte[0], elapsedMs(start), e.toString());
