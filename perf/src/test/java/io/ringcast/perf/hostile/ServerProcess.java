@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * SIGKILL) and is idempotent.
  */
 final class ServerProcess implements AutoCloseable {
+    /** RTMP and HTTP on 127.0.0.1, port 0; ends in the [http] section, so [http] keys may follow directly. */
     static final String DEFAULT_LISTENERS = """
             [rtmp]
             address = "127.0.0.1"
@@ -235,6 +236,25 @@ final class ServerProcess implements AutoCloseable {
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
             return (int) tasks.count();
         }
+    }
+
+    /**
+     * The process's threads by name with digits taken out ({@code /proc/PID/task/TID/comm}, at most 15 characters
+     * each), counted: what a thread-count difference consists of.
+     */
+    java.util.SortedMap<String, Integer> threadNames() throws IOException {
+        java.util.SortedMap<String, Integer> names = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                    names.merge(comm.replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                } catch (IOException gone) {
+                    // the thread ended while listing
+                }
+            }
+        }
+        return names;
     }
 
     /** Open file descriptors of the process now ({@code /proc/PID/fd}). */
