@@ -61,10 +61,12 @@ class AuthHostileTest {
 
     @Test
     void shouldRefuseAnAdminJwtWithoutExpiry() throws Exception {
-        String valid = jwt(Map.of("sub", "admin", "exp", Instant.now().plusSeconds(600).getEpochSecond()));
+        String valid = jwt(Map.of("sub", "admin", "iat", Instant.now().getEpochSecond(), "exp",
+                Instant.now().plusSeconds(600).getEpochSecond()));
         assertEquals(200, control("/control/get?room=" + ROOM, valid).status(), "a JWT with exp works (control)");
 
-        RawHttp.Answer noExp = control("/control/get?room=" + ROOM, jwt(Map.of("sub", "admin")));
+        RawHttp.Answer noExp = control("/control/get?room=" + ROOM, jwt(Map.of("sub", "admin", "iat",
+                Instant.now().getEpochSecond())));
         System.out.println("[hostile] finding 7: admin JWT without exp: " + noExp);
         assertClearRefusal(noExp, "an admin JWT without exp");
     }
@@ -72,8 +74,8 @@ class AuthHostileTest {
     @Test
     void shouldRefuseAnAdminJwtBeforeItsNotBeforeTime() throws Exception {
         long now = Instant.now().getEpochSecond();
-        RawHttp.Answer early = control("/control/get?room=" + ROOM, jwt(Map.of("sub", "admin", "exp", now + 7_200,
-                "nbf", now + 3_600)));
+        RawHttp.Answer early = control("/control/get?room=" + ROOM, jwt(Map.of("sub", "admin", "iat", now, "exp",
+                now + 7_200, "nbf", now + 3_600)));
         System.out.println("[hostile] finding 7: admin JWT an hour before its nbf: " + early);
         assertClearRefusal(early, "an admin JWT an hour before its nbf");
     }
@@ -150,7 +152,8 @@ class AuthHostileTest {
     }
 
     private static String validJwt() {
-        return jwt(Map.of("sub", "admin", "exp", Instant.now().plusSeconds(600).getEpochSecond()));
+        return jwt(Map.of("sub", "admin", "iat", Instant.now().getEpochSecond(), "exp",
+                Instant.now().plusSeconds(600).getEpochSecond()));
     }
 
     /** An HS256 JWT with these claims, signed with the server's secret. */

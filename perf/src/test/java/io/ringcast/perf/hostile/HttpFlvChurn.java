@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A browser tab reloading an HTTP-FLV stream in a loop, from one source address: connect, {@code GET}, close at
- * once (optionally after reading the status line, to count refusals). Bounded by a count and a deadline. One
+ * once (a sample of them after reading the status line, to count refusals). Bounded by a count and a deadline. One
  * instance per loop thread; the counters may be read from any thread.
  */
 final class HttpFlvChurn implements Runnable {
@@ -21,7 +21,7 @@ final class HttpFlvChurn implements Runnable {
     private final String path;
     private final int count;
     private final long deadlineNs;
-    private final boolean readStatus;
+    private final int readStatusEvery;
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
@@ -29,16 +29,16 @@ final class HttpFlvChurn implements Runnable {
     private volatile String lastFailure;
 
     /**
-     * @param readStatus true: read the status line before closing and count 4xx/5xx as refused; false: close as
-     *                   soon as the request is written
+     * @param readStatusEvery every so many connections, read the status line before closing and count 4xx/5xx as
+     *                        refused (a sample); the others close as soon as the request is written. 0: never read
      */
-    HttpFlvChurn(String sourceAddress, int port, String path, int count, long durationMs, boolean readStatus) {
+    HttpFlvChurn(String sourceAddress, int port, String path, int count, long durationMs, int readStatusEvery) {
         this.sourceAddress = sourceAddress;
         this.port = port;
         this.path = path;
         this.count = count;
         this.deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
-        this.readStatus = readStatus;
+        this.readStatusEvery = readStatusEvery;
     }
 
     @Override
@@ -54,7 +54,7 @@ final class HttpFlvChurn implements Runnable {
                 opened.incrementAndGet();
                 failuresInARow = 0;
                 s.getOutputStream().write(request);
-                if (readStatus) {
+                if (readStatusEvery > 0 && i % readStatusEvery == 0) {
                     s.setSoTimeout(2_000);
                     InputStream in = s.getInputStream();
                     int n = in.readNBytes(status, 0, status.length);

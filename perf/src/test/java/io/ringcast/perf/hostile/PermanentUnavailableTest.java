@@ -136,7 +136,7 @@ class PermanentUnavailableTest {
             }
             try {
                 Health.awaitUntil("race viewers watching", Duration.ofSeconds(10),
-                        () -> watching.get() >= END_RACE_VIEWERS * 9 / 10);
+                        () -> watching.get() >= END_RACE_VIEWERS / 2);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + " in cycle " + cycle + ": " + watching.get() + " of "
                         + END_RACE_VIEWERS + "; now GET /live/s.flv: " + RawHttp.head(server.httpPort(),

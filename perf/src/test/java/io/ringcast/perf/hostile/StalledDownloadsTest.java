@@ -25,6 +25,7 @@ class StalledDownloadsTest {
     private static final int STALLED_HLS = 20;
     private static final int STALLED_FLV = 20;
     private static final long WATCH_MS = 6_000;
+    private static final long PROBE_PERIOD_MS = 200;
 
     private ServerProcess server;
     private SyntheticPublisher publisher;
@@ -73,6 +74,7 @@ class StalledDownloadsTest {
                 failures.add("new HTTP-FLV viewer: " + e.getMessage().lines().findFirst().orElse(""));
             }
             worstMs.merge("new viewer /live/big.flv", (System.nanoTime() - start) / 1_000_000, Math::max);
+            Thread.sleep(PROBE_PERIOD_MS); // a few users, not a flood of our own from the healthy address
         }
         System.out.println("[hostile] finding 3: worst answer times with " + STALLED_HLS + " stalled HLS and "
                 + STALLED_FLV + " stalled HTTP-FLV downloads: " + worstMs + "; failures " + failures.size());

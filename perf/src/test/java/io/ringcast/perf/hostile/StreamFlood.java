@@ -9,10 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stream flood from one source address: connect, publish a new stream name, close, with no media, repeated up
- * to a count or a deadline (issue 11 finding 5). Counts the server's answers to the publishes by status code. One
+ * to a count or a deadline (issue 11 finding 5). Counts the server's answers by status code: the publish's
+ * onStatus, or the refusal of connect or createStream. One
  * instance per loop thread; counters readable from any thread.
  */
 final class StreamFlood implements Runnable {
+    private static final long ANSWER_MS = 5_000;
+
     private final String sourceAddress;
     private final int rtmpPort;
     private final String namePrefix;
@@ -33,12 +36,32 @@ final class StreamFlood implements Runnable {
         for (int i = 0; i < count && System.nanoTime() < deadlineNs && !Thread.currentThread().isInterrupted(); i++) {
             String answer;
             try (RawRtmpClient client = new RawRtmpClient(rtmpPort, 0, sourceAddress)) {
-                answer = client.publish("live", namePrefix + i).statusCode();
+                answer = publishAnswer(client, namePrefix + i);
             } catch (IOException | RuntimeException e) {
                 answer = e.getClass().getSimpleName();
             }
             answers.computeIfAbsent(String.valueOf(answer), k -> new AtomicLong()).incrementAndGet();
         }
+    }
+
+    /**
+     * connect, createStream, publish; returns the status code of the first refusal ({@code _error} of connect or
+     * createStream, or the publish's onStatus), or of the publish's answer.
+     */
+    private static String publishAnswer(RawRtmpClient client, String name) throws IOException {
+        RawRtmpClient.Message connected = client.connectAnswer("live");
+        if (!"_result".equals(connected.amf().get(0))) {
+            return connected.statusCode();
+        }
+        client.command(0, "createStream", (Object) null);
+        RawRtmpClient.Message created = client.awaitMessage(m -> m.amf() != null && !m.amf().isEmpty()
+                && ("_result".equals(m.amf().get(0)) || "_error".equals(m.amf().get(0))), ANSWER_MS);
+        if (!"_result".equals(created.amf().get(0))) {
+            return String.valueOf(created.statusCode());
+        }
+        int streamId = ((Double) created.amf().get(3)).intValue();
+        client.command(streamId, "publish", null, name, "live");
+        return client.awaitMessage(m -> m.statusCode() != null, ANSWER_MS).statusCode();
     }
 
     /** Answers by status code (or exception name when there was none). */
