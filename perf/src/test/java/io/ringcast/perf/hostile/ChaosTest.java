@@ -47,6 +47,8 @@ class ChaosTest {
     private static final int HLS_VIEWERS = 20;
     private static final int WARMUP_S = 4;
     private static final int MEASURED_S = 56;
+    /** The HLS viewers watch this long from the attacks' start, and leave before the publisher stops. */
+    private static final long HLS_WATCH_MS = 48_000;
     /** Every attack ends by then, leaving the last seconds of the window to show the recovery. */
     private static final long ATTACK_MS = 40_000;
     /** The stream and the flood's streams end this soon after their publishers leave, so "after" can be measured. */
@@ -125,11 +127,16 @@ class ChaosTest {
             attacks.start();
         }
 
-        int exit = load.get(MEASURED_S + WARMUP_S + 60, TimeUnit.SECONDS);
+        try {
+            load.get(HLS_WATCH_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            // as planned: the HLS viewers leave before the load generator stops the publisher
+        }
         hls.forEach(HlsViewer::stop);
         for (Thread t : hlsThreads) {
             t.join(10_000);
         }
+        int exit = load.get(MEASURED_S + WARMUP_S + 60, TimeUnit.SECONDS);
         attacks.awaitEnd();
         sampler.stop();
         samplerThread.join(5_000);
@@ -272,6 +279,9 @@ class ChaosTest {
         s.append(String.format(Locale.ROOT, "hls      viewers %d, segments %d, segment gaps %d, failed requests %d, "
                 + "segment download p50 %d ms, p99 %d ms, max %d ms%n", hls.size(), segments, gaps, failures,
                 segmentMs.getValueAtPercentile(50), segmentMs.getValueAtPercentile(99), segmentMs.getMaxValue()));
+        hls.stream().filter(v -> v.lastFailure() != null).findFirst()
+                .ifPresent(v -> s.append("         an HLS viewer's last failure: ").append(v.lastFailure())
+                        .append('\n'));
         s.append(String.format(Locale.ROOT, "GET /api/server: %d samples, worst %d ms, %d over 1 s or failed%n",
                 sampler.samples(), sampler.worstMs(), sampler.failures().size()));
         s.append("attacks: ").append(ATTACKS ? attacks.summary() : "none (-Dringcast.hostile.chaos.attacks=false)")

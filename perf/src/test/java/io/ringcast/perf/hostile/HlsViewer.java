@@ -17,6 +17,7 @@ final class HlsViewer implements Runnable {
     private final String name;
     private final Histogram segmentMs = new Histogram(60_000, 2);
     private volatile boolean running = true;
+    private boolean playlistSeen;
     private long lastSequence = -1;
     private long segments;
     private long bytes;
@@ -34,12 +35,13 @@ final class HlsViewer implements Runnable {
     public void run() {
         while (running) {
             long polled = System.nanoTime();
-            HlsPlaylist playlist = HlsPlaylist.fetch(httpPort, app, name, TIMEOUT_MS);
-            if (playlist == null) {
-                failures++;
-                lastFailure = "playlist";
-            } else {
-                fetchNew(playlist);
+            RawHttp.Answer answer = RawHttp.get(httpPort, "/" + app + "/" + name + ".m3u8", TIMEOUT_MS);
+            if (answer.status() == 200) {
+                playlistSeen = true;
+                fetchNew(HlsPlaylist.parse(app, answer.text()));
+            } else if (playlistSeen) {
+                failures++; // before the first segment a 404 is what every player sees first: not a failure
+                lastFailure = "playlist: " + answer;
             }
             long waitMs = POLL_MS - (System.nanoTime() - polled) / 1_000_000;
             if (waitMs > 0) {
