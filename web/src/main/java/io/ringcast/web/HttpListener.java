@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded server's HTTP listener: Undertow's HTTP/1.1 protocol on an XNIO worker of its own, assembled here
@@ -37,6 +39,7 @@ final class HttpListener implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 1_000;
     /** The worker's own connection cap; the listener's is {@code max_connections}. */
     private static final int WORKER_CONNECTION_WATER = 1_000_000;
+    private static final int PRESTART_TIMEOUT_S = 10;
     /**
      * Connections accepted beyond {@code max_connections} only to be answered 503 (each for at most a couple of
      * seconds); past these, a flood waits in the accept backlog instead of costing the server anything.
@@ -107,6 +110,7 @@ final class HttpListener implements AutoCloseable {
             throw new UncheckedIOException("HTTP worker failed to start", e);
         }
         try {
+            prestartWorkerThreads(worker, workerThreads);
             return new HttpListener(worker, buffers, http, root, HttpCounters.in(counters));
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
@@ -116,6 +120,38 @@ final class HttpListener implements AutoCloseable {
             }
             throw new UncheckedIOException("HTTP cannot listen on " + http.address() + ":" + http.port(),
                     (IOException) e);
+        }
+    }
+
+    /**
+     * Starts every worker thread now rather than at the first bursts of blocking requests: the pool is fixed (core =
+     * max, never shrinking), so the server's thread count is the same before and after any load, which is what an
+     * operator watching it for leaks needs, and a burst never waits for threads to be created. Each task holds its
+     * thread until all have started, so the pool must create one thread per task.
+     */
+    private static void prestartWorkerThreads(XnioWorker worker, int threads) {
+        CountDownLatch started = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < threads; i++) {
+                worker.execute(() -> {
+                    started.countDown();
+                    try {
+                        release.await(PRESTART_TIMEOUT_S, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            if (!started.await(PRESTART_TIMEOUT_S, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("HTTP worker started " + (threads - started.getCount()) + " of "
+                        + threads + " threads within " + PRESTART_TIMEOUT_S + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the HTTP worker threads", e);
+        } finally {
+            release.countDown();
         }
     }
 
