@@ -83,7 +83,7 @@ final class TrackCursor {
 
     /**
      * Seeks to the first readable frame whose stream order is at least {@code order}, scanning back from the
-     * newest; used to align audio with the keyframe video starts at. Returns false if slots changed under it.
+     * newest; used to align audio with the keyframe video starts at. Stops at the first slot that changed under it.
      */
     void seekToOrder(long order) {
         long cursor = ring.cursor();
