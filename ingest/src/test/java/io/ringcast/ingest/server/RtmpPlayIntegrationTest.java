@@ -121,6 +121,7 @@ class RtmpPlayIntegrationTest {
         assertEquals("44100", probe.get("audio", "sample_rate"));
 
         Path crc = Files.createTempFile("ringcast-play-", ".crc");
+        crc.toFile().deleteOnExit();
         Ffmpeg.FfmpegProcess player = run(playArgs(url, 10, crc), "play");
         assertEquals(0, player.await(40), player.output());
         assertEquals("", player.output().strip(), "no error output from the player");
@@ -140,6 +141,7 @@ class RtmpPlayIntegrationTest {
         List<Path> crcs = new ArrayList<>();
         for (int i = 0; i < viewers; i++) {
             Path crc = Files.createTempFile("ringcast-many-" + i + "-", ".crc");
+            crc.toFile().deleteOnExit();
             crcs.add(crc);
             players.add(run(playArgs(baseUrl + "/live/many", 6, crc), "play-" + i));
         }

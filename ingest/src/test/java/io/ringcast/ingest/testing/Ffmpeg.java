@@ -55,6 +55,7 @@ public final class Ffmpeg {
     /** Starts a process with its output in a log file. */
     public static FfmpegProcess start(List<String> command, String name) throws IOException {
         Path log = Files.createTempFile("ringcast-" + name + "-", ".log");
+        log.toFile().deleteOnExit(); // read by the test while it runs; /tmp keeps nothing of thousands of runs
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new FfmpegProcess(process, log, String.join(" ", command));

@@ -75,7 +75,10 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Options options) throws IOException, InterruptedException {
-        Path workDir = Files.createTempDirectory("ringcast-hostile-");
+        // Under the module's target/, not /tmp: the server's log and any hs_err file stay for a look after a failure,
+        // and a clean build removes them.
+        Path workDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "hostile")),
+                "ringcast-hostile-").toAbsolutePath();
         Path configFile = Files.writeString(workDir.resolve("server.toml"), options.config());
         Path log = workDir.resolve("server.log");
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")

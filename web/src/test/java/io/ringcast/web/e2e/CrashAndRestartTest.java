@@ -90,8 +90,10 @@ class CrashAndRestartTest {
         int rtmpPort = freePort();
         int httpPort = freePort();
         Path config = Files.createTempFile("ringcast-sigterm", ".toml");
+        config.toFile().deleteOnExit();
         Files.writeString(config, "[rtmp]\naddress = \"127.0.0.1\"\n[http]\naddress = \"127.0.0.1\"\n");
         Path log = Files.createTempFile("ringcast-sigterm", ".log");
+        log.toFile().deleteOnExit();
         Process server = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
                 "io.ringcast.web.RingcastMain", "--config", config.toString(), "--rtmp-port",
                 String.valueOf(rtmpPort), "--http-port", String.valueOf(httpPort))

@@ -52,6 +52,7 @@ class ViewerChurnUnderGlibcChecksTest {
         int rtmpPort = freePort();
         int httpPort = freePort();
         Path config = Files.createTempFile("ringcast-churn", ".toml");
+        config.toFile().deleteOnExit();
         // Half the churn is refused, half becomes viewers that vanish at once: both paths run thousands of times.
         Files.writeString(config, """
                 [rtmp]
@@ -62,6 +63,7 @@ class ViewerChurnUnderGlibcChecksTest {
                 new_connections_per_ip_burst = 100
                 """);
         Path log = Files.createTempFile("ringcast-churn", ".log");
+        log.toFile().deleteOnExit();
         ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
                 "io.ringcast.web.RingcastMain", "--config", config.toString(), "--rtmp-port",
                 String.valueOf(rtmpPort), "--http-port", String.valueOf(httpPort))

@@ -62,6 +62,7 @@ class RtmpFdExhaustionTest {
         int rtmpPort = freePort();
         int httpPort = freePort();
         Path config = Files.createTempFile("ringcast-fd", ".toml");
+        config.toFile().deleteOnExit();
         // Silent clients must stay for the whole test, and all come from 127.0.0.1.
         Files.writeString(config, """
                 [rtmp]
@@ -72,6 +73,7 @@ class RtmpFdExhaustionTest {
                 address = "127.0.0.1"
                 """);
         Path log = Files.createTempFile("ringcast-fd", ".log");
+        log.toFile().deleteOnExit();
         server = new ProcessBuilder("/usr/bin/prlimit", "--nofile=" + FD_LIMIT + ":" + FD_LIMIT, javaBinary(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.ringcast.web.RingcastMain",
                 "--config", config.toString(), "--rtmp-port", String.valueOf(rtmpPort),
