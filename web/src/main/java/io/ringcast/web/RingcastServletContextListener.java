@@ -6,7 +6,7 @@ import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.control.ControlServlet;
 import io.ringcast.web.hls.HlsServlet;
-import io.ringcast.web.hls.HlsStreams;
+import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvPlugin;
 import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.latencylog.LatencyReportServlet;

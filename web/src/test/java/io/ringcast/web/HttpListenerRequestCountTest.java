@@ -1,7 +1,7 @@
 package io.ringcast.web;
 
 import io.ringcast.broadcast.ServerCounters;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;

@@ -2,7 +2,7 @@ package io.ringcast.web;
 
 import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

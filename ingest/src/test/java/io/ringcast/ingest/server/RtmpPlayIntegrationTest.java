@@ -9,7 +9,7 @@ import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.chunk.MessageTypeIds;
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;

@@ -13,7 +13,7 @@ import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.RtmpConfig;
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

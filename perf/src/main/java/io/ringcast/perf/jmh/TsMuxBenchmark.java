@@ -1,9 +1,9 @@
 package io.ringcast.perf.jmh;
 
 import io.ringcast.broadcast.track.TrackKind;
-import io.ringcast.web.hls.AacConfig;
-import io.ringcast.web.hls.AvcDecoderConfig;
-import io.ringcast.web.hls.TsMuxer;
+import io.ringcast.broadcast.hls.AacConfig;
+import io.ringcast.broadcast.hls.AvcDecoderConfig;
+import io.ringcast.broadcast.hls.TsMuxer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -3,7 +3,7 @@ package io.ringcast.perf.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

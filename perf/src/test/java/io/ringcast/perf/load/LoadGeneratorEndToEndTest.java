@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.ringcast.web.hls;
 
+import io.ringcast.broadcast.hls.HlsNames;
 import io.ringcast.broadcast.stream.StreamPath;
 
 /**
@@ -11,8 +12,8 @@ import io.ringcast.broadcast.stream.StreamPath;
  */
 public record HlsRequest(StreamPath path, long sequence) {
     public static final long PLAYLIST = -1;
-    public static final String PLAYLIST_SUFFIX = ".m3u8";
-    public static final String SEGMENT_SUFFIX = ".ts";
+    public static final String PLAYLIST_SUFFIX = HlsNames.PLAYLIST_SUFFIX;
+    public static final String SEGMENT_SUFFIX = HlsNames.SEGMENT_SUFFIX;
     /** Long enough for any sequence number a stream reaches, short enough never to overflow a long. */
     private static final int MAX_SEQUENCE_DIGITS = 18;
 

@@ -1,8 +1,14 @@
 package io.ringcast.web.hls;
 
+import io.ringcast.broadcast.hls.HlsSegment;
+import io.ringcast.broadcast.hls.HlsStream;
+import io.ringcast.broadcast.hls.HlsStreams;
+import io.ringcast.broadcast.hls.HlsWindow;
+import io.ringcast.broadcast.hls.Playlist;
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.http.PlayAccess;
 import io.ringcast.web.http.ResponseBody;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +38,7 @@ public final class HlsServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        streams = HlsStreams.from(getServletContext());
+        streams = registry(getServletContext());
         segmentCacheControl = "public, max-age=" + streams.config().segmentMaxAgeSeconds();
     }
 
@@ -113,5 +119,15 @@ public final class HlsServlet extends HttpServlet {
         response.setHeader("Cache-Control", cacheControl);
         Cors.allowAnyOrigin(response);
         ResponseBody.send(request, response, body, withBody);
+    }
+
+    /** The deployment's HLS registry; fails servlet initialisation when the deployer forgot it. */
+    private static HlsStreams registry(ServletContext context) throws ServletException {
+        Object value = context.getAttribute(HlsStreams.CONTEXT_ATTRIBUTE);
+        if (!(value instanceof HlsStreams s)) {
+            throw new ServletException("servlet context attribute " + HlsStreams.CONTEXT_ATTRIBUTE + " must hold the "
+                    + HlsStreams.class.getName() + ", found " + value);
+        }
+        return s;
     }
 }

@@ -1,8 +1,8 @@
 package io.ringcast.web.stats;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.ringcast.web.record.RecordingOutcome;
-import io.ringcast.web.record.Recordings;
+import io.ringcast.broadcast.record.RecordingOutcome;
+import io.ringcast.broadcast.record.Recordings;
 
 import java.io.IOException;
 import java.time.Instant;

@@ -8,9 +8,9 @@ import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
-import io.ringcast.web.hls.HlsStats;
-import io.ringcast.web.hls.HlsStream;
-import io.ringcast.web.record.RecordingStatus;
+import io.ringcast.broadcast.hls.HlsStats;
+import io.ringcast.broadcast.hls.HlsStream;
+import io.ringcast.broadcast.record.RecordingStatus;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.ringcast.web.e2e;
 
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.testing.ViewerChurn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,16 @@
 package io.ringcast.web.hls;
 
+import io.ringcast.broadcast.hls.HlsConfig;
+import io.ringcast.broadcast.hls.HlsPlugin;
+import io.ringcast.broadcast.hls.HlsSegmenter;
+import io.ringcast.broadcast.hls.HlsStats;
+import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.tap.TapPool;
 import io.ringcast.web.RingcastServer;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;

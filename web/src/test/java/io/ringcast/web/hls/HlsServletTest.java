@@ -1,7 +1,12 @@
 package io.ringcast.web.hls;
 
+import io.ringcast.broadcast.hls.FlvTestFile;
+import io.ringcast.broadcast.hls.HlsConfig;
+import io.ringcast.broadcast.hls.HlsSegment;
+import io.ringcast.broadcast.hls.HlsSegmenter;
+import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.testing.Http;
 import io.undertow.Undertow;
 import io.undertow.servlet.Servlets;

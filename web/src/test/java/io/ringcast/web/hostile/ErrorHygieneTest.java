@@ -1,6 +1,6 @@
 package io.ringcast.web.hostile;
 
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;

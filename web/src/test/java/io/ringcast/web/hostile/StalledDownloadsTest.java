@@ -2,11 +2,11 @@ package io.ringcast.web.hostile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.web.hls.HlsSegment;
-import io.ringcast.web.hls.HlsStream;
-import io.ringcast.web.hls.HlsStreams;
+import io.ringcast.broadcast.hls.HlsSegment;
+import io.ringcast.broadcast.hls.HlsStream;
+import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.web.page.PlayerLibraries;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.subscribe.FanoutWorker;
 import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.broadcast.time.NanoClock;
-import io.ringcast.web.flv.FlvTag;
+import io.ringcast.broadcast.media.flv.FlvTag;
 import io.ringcast.web.testing.SyntheticStream;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;

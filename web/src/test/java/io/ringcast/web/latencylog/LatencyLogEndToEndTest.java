@@ -2,7 +2,7 @@ package io.ringcast.web.latencylog;
 
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.web.RingcastServer;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;

@@ -6,7 +6,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.SampleMedia;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;

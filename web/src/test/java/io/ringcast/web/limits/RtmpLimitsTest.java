@@ -2,10 +2,10 @@ package io.ringcast.web.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.ingest.chunk.MessageTypeIds;
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.SampleMedia;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;

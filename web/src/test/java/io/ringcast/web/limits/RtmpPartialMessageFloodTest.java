@@ -1,7 +1,7 @@
 package io.ringcast.web.limits;
 
 import io.ringcast.ingest.testing.PartialMessageFlood;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

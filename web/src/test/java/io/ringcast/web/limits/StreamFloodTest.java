@@ -5,7 +5,7 @@ import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.testing.RawRtmpClient;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

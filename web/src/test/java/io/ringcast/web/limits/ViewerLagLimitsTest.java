@@ -1,8 +1,8 @@
 package io.ringcast.web.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ringcast.web.flv.FlvTag;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.media.flv.FlvTag;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;

@@ -1,9 +1,11 @@
 package io.ringcast.web.record;
 
+import io.ringcast.broadcast.record.FlvFile;
+import io.ringcast.broadcast.record.MediaTools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.ingest.testing.Ffmpeg;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,16 @@
 package io.ringcast.web.record;
 
+import io.ringcast.broadcast.record.FlvFile;
+import io.ringcast.broadcast.record.MediaTools;
+import io.ringcast.broadcast.record.RecordingStatus;
+import io.ringcast.broadcast.record.Recordings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

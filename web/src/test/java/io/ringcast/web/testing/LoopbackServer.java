@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.RingcastServer;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.ringcast.web.war;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.RingcastServletContextListener;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
 import io.undertow.Handlers;
 import io.undertow.Undertow;

@@ -1,6 +1,6 @@
 package io.ringcast.web.war;
 
-import io.ringcast.ingest.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Ffmpeg;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,7 +1,7 @@
 package io.ringcast.web.war;
 
-import io.ringcast.ingest.testing.Ffmpeg;
-import io.ringcast.web.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.Await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,185 @@
+package io.ringcast.broadcast.hls;
+
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.broadcast.plugin.Plugin;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamListener;
+import io.ringcast.broadcast.tap.StreamTap;
+import io.ringcast.broadcast.tap.TapConsumer;
+import io.ringcast.broadcast.tap.TapPool;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * HLS as an engine plugin, section {@code [hls]}: every stream gets a gating {@link StreamTap} (it must see every
+ * frame) run by a bounded {@link TapPool} of {@code threads} threads shared by all streams, and a segmenter whose
+ * muxing buffers come with its first segment; the segment store is registered as an engine service for the servlet
+ * and stats.
+ * Startup and shutdown only; the taps run on the pool's threads.
+ */
+public final class HlsPlugin implements Plugin, StreamListener {
+    private static final long DISK_WRITER_STOP_TIMEOUT_S = 5;
+    /** Default pool size: one muxing thread per core, at most this many. */
+    public static final int DEFAULT_MAX_THREADS = 4;
+    private final Set<StreamTap> taps = ConcurrentHashMap.newKeySet();
+    private boolean enable = true;
+    private HlsConfig config = HlsConfig.defaults();
+    private int threads = TapPool.defaultThreads(DEFAULT_MAX_THREADS);
+    private Engine engine;
+    private HlsStreams streams;
+    private ExecutorService diskWriter;
+    private TapPool muxers;
+
+    @Override
+    public String name() {
+        return "hls";
+    }
+
+    @Override
+    public int order() {
+        return 50;
+    }
+
+    @Override
+    public void configure(ConfigSection s) {
+        HlsConfig d = HlsConfig.defaults();
+        enable = s.getBoolean("enable", true);
+        String directory = s.getString("directory", "");
+        threads = s.getInt("threads", TapPool.defaultThreads(DEFAULT_MAX_THREADS), 1, 256);
+        try {
+            config = new HlsConfig(
+                    s.getLong("segment_duration_ms", d.targetDurationMs(), 100, 60_000),
+                    s.getInt("window_segments", d.windowSegments(), HlsConfig.MIN_WINDOW_SEGMENTS, 1_000),
+                    directory.isBlank() ? Optional.empty() : Optional.of(Path.of(directory)),
+                    s.getInt("segment_max_age_s", d.segmentMaxAgeSeconds(), 0, 86_400),
+                    d.initialSegmentCapacityBytes());
+        } catch (IllegalArgumentException e) {
+            throw s.error("", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean enabled() {
+        return enable;
+    }
+
+    @Override
+    public void start(Engine engine) {
+        this.engine = engine;
+        diskWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ringcast-hls-disk");
+            t.setDaemon(true);
+            return t;
+        });
+        streams = new HlsStreams(config, engine.clock(), diskWriter, () -> System.currentTimeMillis() / 1_000);
+        muxers = new TapPool("hls", threads);
+        engine.registerService(HlsStreams.class, streams);
+        engine.streams().addListener(this);
+    }
+
+    @Override
+    public void onStreamStarted(Stream stream) {
+        HlsSegmenter segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
+        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter), muxers);
+        taps.add(tap);
+        stream.onClose(() -> taps.remove(tap));
+    }
+
+    @Override
+    public void stop() {
+        engine.streams().removeListener(this);
+        for (StreamTap tap : taps) {
+            tap.close();
+        }
+        taps.clear();
+        muxers.close();
+        engine.unregisterService(HlsStreams.class, streams);
+        // Queued segment writes finish; the thread must have ended when stop returns (undeploy from a container).
+        diskWriter.shutdown();
+        try {
+            diskWriter.awaitTermination(DISK_WRITER_STOP_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Feeds one stream's segmenter on its tap's thread. A new publisher session, or a sequence header that differs
+     * from the track's previous one (codec change), starts a discontinuity; the other track's configuration is
+     * replayed after it, since a publisher resends only the header that changed.
+     */
+    private final class SegmenterFeed implements TapConsumer {
+        private final HlsSegmenter segmenter;
+        /** Last sequence header per track this session (payload as published, codec framing included). */
+        private final TrackFormat[] lastConfig = new TrackFormat[TrackKind.values().length];
+        private boolean seenSession;
+
+        SegmenterFeed(HlsSegmenter segmenter) {
+            this.segmenter = segmenter;
+        }
+
+        @Override
+        public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            if (frame.isSequenceHeader()) {
+                TrackFormat previous = lastConfig[kind.ordinal()];
+                if (previous != null && !sameBytes(previous.sequenceHeader(), payload, offset, length)) {
+                    segmenter.onDiscontinuity();
+                    replayConfigExcept(kind);
+                }
+                byte[] copy = new byte[length];
+                payload.getBytes(offset, copy);
+                lastConfig[kind.ordinal()] = new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0);
+            }
+            segmenter.onFrame(kind, frame, payload, offset, length);
+        }
+
+        @Override
+        public void onNewSession(int session) {
+            if (seenSession) {
+                segmenter.onDiscontinuity();
+                Arrays.fill(lastConfig, null);
+            }
+            seenSession = true;
+        }
+
+        @Override
+        public void onEnd() {
+            streams.close(segmenter);
+        }
+
+        private void replayConfigExcept(TrackKind changed) {
+            for (TrackKind kind : TrackKind.values()) {
+                TrackFormat config = lastConfig[kind.ordinal()];
+                if (kind != changed && config != null) {
+                    byte[] header = config.sequenceHeader();
+                    segmenter.onFrame(config.codec(), false, true, 0, 0, 0, new UnsafeBuffer(header), 0,
+                            header.length, config.headerLength());
+                }
+            }
+        }
+
+        private static boolean sameBytes(byte[] bytes, DirectBuffer buffer, int offset, int length) {
+            if (bytes.length != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (bytes[i] != buffer.getByte(offset + i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

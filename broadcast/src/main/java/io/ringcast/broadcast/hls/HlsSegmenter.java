@@ -1,0 +1,243 @@
+package io.ringcast.broadcast.hls;
+
+import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackKind;
+import org.agrona.DirectBuffer;
+
+import java.util.List;
+
+/**
+ * Cuts one stream's frames into MPEG-TS segments and publishes a new {@link HlsWindow} per segment. Owned by ONE
+ * thread (the engine's gating handler), which calls {@link #onFrame} for every frame of both tracks in publish
+ * order, plus {@link #onDiscontinuity()} and {@link #close()}; nothing here is thread-safe except what it
+ * publishes through {@link HlsStream}.
+ *
+ * <p>Cutting: with video, a segment starts at an H.264 keyframe and is closed at the first keyframe at least the
+ * target duration after its start; audio-only streams cut at the first audio frame past the target. Whether a
+ * stream has video is decided by whether an AVC sequence header has been seen when a segment starts. A segment
+ * lists the tracks configured at its start; frames of a track configured later wait for the next segment.
+ *
+ * <p>Steady state allocates nothing per frame: the muxer reuses its buffers. Each closed segment allocates its
+ * byte array, its window snapshot and playlist. The muxer and its buffers are created when the first segment
+ * starts, so a stream that never sends media costs only this object.
+ */
+public final class HlsSegmenter {
+    private final HlsConfig config;
+    private final HlsStream stream;
+    private final NanoClock clock;
+    private final SegmentFiles files;
+    private final HlsStats stats;
+    /** Created with the first segment. */
+    private TsMuxer muxer;
+    private final AvcDecoderConfig avc = new AvcDecoderConfig();
+    private final AacConfig aac = new AacConfig();
+
+    private long nextSequence;
+    private boolean segmentOpen;
+    private boolean segmentVideo;
+    private boolean segmentAudio;
+    private long segmentStartMs;
+    private long segmentFirstIngestNanos;
+    private long lastTimestampMs;
+    private boolean pendingDiscontinuity;
+    private boolean closed;
+
+    /**
+     * @param files disk mirror, or null for memory only
+     */
+    public HlsSegmenter(HlsConfig config, HlsStream stream, NanoClock clock, SegmentFiles files) {
+        this(config, stream, clock, files, 0);
+    }
+
+    /**
+     * @param firstSequence media sequence number of the first segment; {@link HlsStreams} seeds it from the wall
+     *                      clock so that a stream restarted at the same path never reuses a cached segment URI
+     */
+    public HlsSegmenter(HlsConfig config, HlsStream stream, NanoClock clock, SegmentFiles files, long firstSequence) {
+        this.nextSequence = firstSequence;
+        this.config = config;
+        this.stream = stream;
+        this.clock = clock;
+        this.files = files;
+        this.stats = stream.stats();
+    }
+
+    public HlsStream stream() {
+        return stream;
+    }
+
+    /**
+     * One frame from the engine, as a ring slot and its payload slice.
+     *
+     * @param payload the payload ring; {@code offset}/{@code length} cover the whole FLV-framed payload, valid only
+     *                during this call (the segmenter copies what it keeps)
+     */
+    public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
+        onFrame(frame.codec(), frame.isKeyframe(), frame.isSequenceHeader(), frame.timestampMs(),
+                frame.compositionTimeMs(), frame.ingestNanos(), payload, offset, length, frame.headerLength());
+    }
+
+    /**
+     * One frame as plain facts (same contract as {@link #onFrame(TrackKind, FrameEvent, DirectBuffer, int, int)}).
+     *
+     * @param timestampMs       decode time, non-decreasing per track
+     * @param compositionTimeMs PTS minus DTS (video)
+     * @param ingestNanos       {@link System#nanoTime()} when ingest read the frame, for availability latency
+     * @param headerLength      bytes of FLV framing at {@code offset} before the codec data (5 AVC, 2 AAC)
+     */
+    public void onFrame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs,
+                        int compositionTimeMs, long ingestNanos, DirectBuffer payload, int offset, int length,
+                        int headerLength) {
+        if (closed || (codec != Codec.AVC && codec != Codec.AAC)) {
+            stats.onIgnored();
+            return;
+        }
+        int dataOffset = offset + headerLength;
+        int dataLength = length - headerLength;
+        if (dataLength < 0) {
+            stats.onMalformed();
+            return;
+        }
+        if (sequenceHeader) {
+            onSequenceHeader(codec, payload, dataOffset, dataLength);
+        } else if (codec == Codec.AVC) {
+            onVideo(keyframe, timestampMs, compositionTimeMs, ingestNanos, payload, dataOffset, dataLength);
+        } else {
+            onAudio(timestampMs, ingestNanos, payload, dataOffset, dataLength);
+        }
+    }
+
+    private void onSequenceHeader(Codec codec, DirectBuffer payload, int offset, int length) {
+        if (codec == Codec.AVC) {
+            if (!avc.read(payload, offset, length)) {
+                stats.onMalformed();
+            }
+            if (avc.isValid() && segmentOpen && !segmentVideo) {
+                // Audio-only so far: video starts a new segment at its first keyframe, behind a discontinuity.
+                closeSegment(lastTimestampMs);
+                pendingDiscontinuity = true;
+            }
+        } else if (!aac.read(payload, offset, length)) {
+            stats.onMalformed();
+        }
+    }
+
+    private void onVideo(boolean keyframe, long timestampMs, int compositionTimeMs, long ingestNanos,
+                         DirectBuffer payload, int offset, int length) {
+        if (!avc.isValid()) {
+            stats.onDropped();
+            return;
+        }
+        if (keyframe && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
+            if (segmentOpen) {
+                closeSegment(timestampMs);
+            }
+            openSegment(true, timestampMs, ingestNanos);
+        }
+        if (!segmentOpen || !segmentVideo) {
+            stats.onDropped();
+            return;
+        }
+        if (muxer.writeVideo(avc, payload, offset, length, timestampMs, compositionTimeMs, keyframe)) {
+            lastTimestampMs = Math.max(lastTimestampMs, timestampMs);
+            stats.onMuxed();
+        } else {
+            stats.onMalformed();
+        }
+    }
+
+    private void onAudio(long timestampMs, long ingestNanos, DirectBuffer payload, int offset, int length) {
+        if (!aac.isValid()) {
+            stats.onDropped();
+            return;
+        }
+        if (!avc.isValid() && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
+            if (segmentOpen) {
+                closeSegment(timestampMs);
+            }
+            openSegment(false, timestampMs, ingestNanos);
+        }
+        if (!segmentOpen || !segmentAudio) {
+            stats.onDropped();
+            return;
+        }
+        if (muxer.writeAudio(aac, payload, offset, length, timestampMs)) {
+            lastTimestampMs = Math.max(lastTimestampMs, timestampMs);
+            stats.onMuxed();
+        } else {
+            stats.onMalformed();
+        }
+    }
+
+    private void openSegment(boolean withVideo, long timestampMs, long ingestNanos) {
+        segmentVideo = withVideo;
+        segmentAudio = aac.isValid();
+        if (muxer == null) {
+            muxer = new TsMuxer(config.initialSegmentCapacityBytes());
+        }
+        muxer.startSegment(segmentVideo, segmentAudio);
+        segmentOpen = true;
+        segmentStartMs = timestampMs;
+        lastTimestampMs = timestampMs;
+        segmentFirstIngestNanos = ingestNanos;
+    }
+
+    /** Publishes the open segment as ending at {@code endMs}; once per segment, so it may allocate. */
+    private void closeSegment(long endMs) {
+        segmentOpen = false;
+        long latencyNs = clock.nanoTime() - segmentFirstIngestNanos;
+        HlsSegment segment = new HlsSegment(nextSequence++, Math.max(0, endMs - segmentStartMs),
+                pendingDiscontinuity, muxer.copySegment(), latencyNs);
+        pendingDiscontinuity = false;
+        HlsWindow previous = stream.window();
+        HlsWindow next = previous.append(segment, config.windowSegments());
+        stream.publish(next);
+        stats.onSegment(latencyNs);
+        if (files != null) {
+            long firstKept = next.firstSequence();
+            List<HlsSegment> removed = previous.segments().stream().filter(s -> s.sequence() < firstKept).toList();
+            files.publish(next, removed);
+        }
+    }
+
+    /**
+     * The publisher reconnected or a codec changed: publishes the open segment, forgets the codec configuration
+     * (the new publisher sends its own sequence headers) and flags the next segment with EXT-X-DISCONTINUITY.
+     * Call it before the new publisher's first frame.
+     */
+    public void onDiscontinuity() {
+        if (segmentOpen) {
+            closeSegment(lastTimestampMs);
+        }
+        avc.clear();
+        aac.clear();
+        pendingDiscontinuity = stream.window().segments().size() > 0;
+    }
+
+    /**
+     * The stream ended: drops the open segment (nobody will play past the end of a stream that is gone) and
+     * deletes the disk mirror. Frames after this are ignored.
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        segmentOpen = false;
+        if (files != null) {
+            files.delete(stream.window());
+        }
+    }
+
+    /** The segment being written, for tests: bytes so far (0 when none is open). */
+    int openSegmentLength() {
+        return segmentOpen ? muxer.length() : 0;
+    }
+
+    /** Bytes the current segment buffer can hold without growing; 0 before the first segment opens. */
+    public int segmentBufferCapacity() {
+        return muxer == null ? 0 : muxer.segmentCapacity();
+    }
+}
