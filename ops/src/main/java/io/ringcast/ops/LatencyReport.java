@@ -1,10 +1,10 @@
 package io.ringcast.ops;
 
-import io.ringcast.web.report.CsvReport;
-import io.ringcast.web.report.HtmlReport;
-import io.ringcast.web.report.LatencyLogs;
-import io.ringcast.web.report.LatencyReportData;
-import io.ringcast.web.report.ReportTime;
+import io.ringcast.ops.report.CsvReport;
+import io.ringcast.ops.report.HtmlReport;
+import io.ringcast.ops.report.LatencyLogs;
+import io.ringcast.ops.report.LatencyReportData;
+import io.ringcast.ops.report.ReportTime;
 
 import java.io.IOException;
 import java.io.Writer;

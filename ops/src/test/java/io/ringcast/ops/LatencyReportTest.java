@@ -1,8 +1,8 @@
 package io.ringcast.ops;
 
-import io.ringcast.web.report.CsvReport;
-import io.ringcast.web.report.LatencyReportData;
-import io.ringcast.web.report.SyntheticLatencyLogs;
+import io.ringcast.ops.report.CsvReport;
+import io.ringcast.ops.report.LatencyReportData;
+import io.ringcast.ops.report.SyntheticLatencyLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -9,7 +9,7 @@ import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvPlugin;
 import io.ringcast.web.httpflv.HttpFlvServlet;
-import io.ringcast.web.latencylog.LatencyReportServlet;
+import io.ringcast.web.report.LatencyReportServlet;
 import io.ringcast.web.page.PagesPlugin;
 import io.ringcast.web.page.PlayerPageServlet;
 import io.ringcast.web.page.StaticResourceServlet;

@@ -1,7 +1,6 @@
 /**
- * Latency reports from the server's HdrHistogram interval logs: their file names, reading and aggregating them
- * (one decoding pass spread over threads), and rendering the result as self-contained HTML and CSV. Used by the
- * server's {@code /ops/latency} page and the {@code latency-report} command; the aggregation also takes in-memory
- * histograms.
+ * The latency report page of the running server, {@code /ops/latency} and {@code /ops/latency.csv}: the report
+ * library of module ops ({@link io.ringcast.ops.report}) over the {@code [latency_log]} files and the window not
+ * logged yet.
  */
 package io.ringcast.web.report;
