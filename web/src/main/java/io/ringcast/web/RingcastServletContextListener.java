@@ -5,6 +5,8 @@ import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.control.ControlServlet;
+import io.ringcast.web.endpoint.Endpoint;
+import io.ringcast.web.endpoint.EndpointFilter;
 import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvPlugin;
@@ -45,7 +47,9 @@ import java.util.List;
  * and {@link #contextDestroyed} stops it again, joining every thread it started.
  *
  * <p>Two filters cover every path: {@link UnhandledErrorFilter} (a failure is logged with an id and answered 500
- * with the id only) and {@link AllowedMethodsFilter} (methods other than GET, HEAD and OPTIONS: 405).
+ * with the id only) and {@link AllowedMethodsFilter} (methods other than GET, HEAD and OPTIONS: 405). Then each
+ * servlet has its {@link EndpointFilter} (CORS and the access check, as its {@link Endpoint} says); servlets and
+ * endpoint filters are created here with the engine.
  *
  * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*},
  * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""}, {@code /play/*},
@@ -136,32 +140,36 @@ public final class RingcastServletContextListener implements ServletContextListe
         List<String> mapped = new ArrayList<>();
         if (engine.service(HttpFlvPlugin.class) != null) {
             // Asynchronous: a viewer's response outlives the request thread, fed by a fan-out worker.
-            add(context, mapped, "httpflv", HttpFlvServlet.class, true, "*.flv");
+            add(context, engine, mapped, "httpflv", new HttpFlvServlet(engine), Endpoint.HTTP_FLV, true, "*.flv");
         }
         // Asynchronous too: their bodies above a socket buffer go out without blocking a thread (ResponseBody).
         if (engine.service(StatsPlugin.class) != null) {
-            add(context, mapped, "stats", StatsServlet.class, true, "/api/*");
+            add(context, engine, mapped, "stats", new StatsServlet(engine), Endpoint.STATS, true, "/api/*");
             // Answers 409 with how to turn it on while [latency_log] is off, rather than an anonymous 404.
-            add(context, mapped, "ops-latency", LatencyReportServlet.class, true, "/ops/latency",
-                    "/ops/latency.csv");
+            add(context, engine, mapped, "ops-latency", new LatencyReportServlet(engine), Endpoint.LATENCY_REPORT,
+                    true, "/ops/latency", "/ops/latency.csv");
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player
             // libraries are jar resources under META-INF/resources/.
-            add(context, mapped, "pages-index", StreamIndexServlet.class, true, "");
-            add(context, mapped, "pages-player", PlayerPageServlet.class, true, "/play/*");
+            add(context, engine, mapped, "pages-index", new StreamIndexServlet(engine), Endpoint.STREAM_INDEX,
+                    true, "");
+            add(context, engine, mapped, "pages-player", new PlayerPageServlet(engine), Endpoint.PLAYER_PAGE,
+                    true, "/play/*");
             // Served by us rather than the container's default servlet, which writes blocking.
-            add(context, mapped, "pages-static", StaticResourceServlet.class, true, "/assets/*", "/webjars/*");
+            add(context, engine, mapped, "pages-static", new StaticResourceServlet(), Endpoint.STATIC_FILES, true,
+                    "/assets/*", "/webjars/*");
         }
         if (engine.service(AdminAuth.class) != null) {
             // Only with an admin secret configured: the control plugin registers AdminAuth.
-            add(context, mapped, "control", ControlServlet.class, false, "/control/*");
+            add(context, engine, mapped, "control", new ControlServlet(engine), Endpoint.CONTROL, false,
+                    "/control/*");
         }
         HlsStreams hls = engine.service(HlsStreams.class);
         if (hls != null) {
             context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
             // Asynchronous: segments are written without blocking a request thread (ResponseBody).
-            add(context, mapped, "hls", HlsServlet.class, true, "*.m3u8", "*.ts");
+            add(context, engine, mapped, "hls", new HlsServlet(), Endpoint.HLS, true, "*.m3u8", "*.ts");
         }
         return mapped;
     }
@@ -177,12 +185,22 @@ public final class RingcastServletContextListener implements ServletContextListe
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
-    private static void add(ServletContext context, List<String> mapped, String name,
-                            Class<? extends Servlet> type, boolean async, String... patterns) {
-        ServletRegistration.Dynamic servlet = context.addServlet(name, type);
+    /**
+     * Maps {@code instance} as {@code name} to {@code patterns}, behind its own {@link EndpointFilter} (after the
+     * filters mapped to every path: URL-pattern mappings come before servlet-name ones).
+     */
+    private static void add(ServletContext context, Engine engine, List<String> mapped, String name,
+                            Servlet instance, Endpoint endpoint, boolean async, String... patterns) {
+        ServletRegistration.Dynamic servlet = context.addServlet(name, instance);
         if (servlet == null) {
             throw new IllegalStateException("servlet " + name + " is already declared in this context");
         }
+        FilterRegistration.Dynamic filter = context.addFilter(name + "-endpoint", new EndpointFilter(engine, endpoint));
+        if (filter == null) {
+            throw new IllegalStateException("filter " + name + "-endpoint is already declared in this context");
+        }
+        filter.setAsyncSupported(async);
+        filter.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, name);
         servlet.setAsyncSupported(async);
         servlet.setLoadOnStartup(LOAD_ON_STARTUP);
         java.util.Set<String> taken = servlet.addMapping(patterns);

@@ -4,46 +4,41 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.auth.StreamKeys;
-import io.ringcast.web.RingcastContext;
-import io.ringcast.web.http.Cors;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-
 
 /**
  * livego's admin API for stream keys, behind {@link AdminAuth}: {@code GET /control/get?room=R} (creates the key
  * if absent), {@code /control/reset?room=R}, {@code /control/delete?room=R}. Answers livego's shape
  * {@code {"status":200,"data":"KEY"}}; refusals {@code {"status":401|403,"data":"<reason>"}} with that HTTP
- * status. Request threads; blocking file writes are fine here (admin calls are rare).
+ * status. Request threads; blocking file writes are fine here (admin calls are rare). The credential check and
+ * CORS: {@link io.ringcast.web.endpoint.Endpoint#CONTROL}.
  */
 public final class ControlServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServlet.class);
-    private final JsonFactory json = new JsonFactory();
-    private transient Engine engine;
+    private static final JsonFactory JSON = new JsonFactory();
+    private final transient Engine engine;
 
-    @Override
-    public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
+    public ControlServlet(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A request without a valid admin credential: logged, and answered in livego's shape (HEAD: headers only). */
+    public static void refuse(HttpServletRequest request, HttpServletResponse response, AdminAuth.Verdict verdict,
+                              boolean withBody) throws IOException {
+        LOG.warn("admin request {} from {} refused: {}", request.getPathInfo(), request.getRemoteAddr(),
+                verdict.reason());
+        answer(response, verdict.status(), verdict.reason(), withBody);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminAuth auth = engine.service(AdminAuth.class);
-        AdminAuth.Verdict verdict = auth == null
-                ? new AdminAuth.Verdict(false, 403, "the admin API is disabled: no [control] jwt_secret")
-                : auth.check(request);
-        if (!verdict.allowed()) {
-            LOG.warn("admin request {} from {} refused: {}", request.getPathInfo(), request.getRemoteAddr(),
-                    verdict.reason());
-            answer(response, verdict.status(), verdict.reason());
-            return;
-        }
         StreamKeys keys = engine.service(StreamKeys.class);
         String operation = request.getPathInfo() == null ? "" : request.getPathInfo();
         String room = request.getParameter("room");
@@ -76,17 +71,25 @@ public final class ControlServlet extends HttpServlet {
         return room;
     }
 
-    private void answer(HttpServletResponse response, int status, String data) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setHeader("Cache-Control", "no-store");
-        Cors.allowAnyOrigin(response);
-        try (JsonGenerator g = json.createGenerator(response.getOutputStream())) {
+    private static void answer(HttpServletResponse response, int status, String data) throws IOException {
+        answer(response, status, data, true);
+    }
+
+    private static void answer(HttpServletResponse response, int status, String data, boolean withBody)
+            throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64);
+        try (JsonGenerator g = JSON.createGenerator(body)) {
             g.writeStartObject();
             g.writeNumberField("status", status);
             g.writeStringField("data", data);
             g.writeEndObject();
         }
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(body.size());
+        if (withBody) {
+            body.writeTo(response.getOutputStream());
+        }
     }
-
 }

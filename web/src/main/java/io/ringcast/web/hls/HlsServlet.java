@@ -24,14 +24,13 @@ import java.io.IOException;
  * <p>Answers: 200 with {@code application/vnd.apple.mpegurl} and {@code no-cache} (playlist) or
  * {@code video/mp2t}, Content-Length and {@code max-age} (segments never change); 400 for a malformed path; 404 for
  * an unknown stream, a stream without a complete segment yet, or a segment outside the window. HEAD answers the
- * same headers without a body; OPTIONS answers a CORS preflight. Every answer carries CORS.
+ * same headers without a body. Play tokens, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#HLS}.
  *
  * <p>Mapped with async support: a segment is written by {@link ResponseBody}, so a client that stops reading one
  * holds its connection only, not a request thread.
  */
 public final class HlsServlet extends HttpServlet {
     public static final String SEGMENT_CONTENT_TYPE = "video/mp2t";
-    private static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
 
     private transient HlsStreams streams;
     private transient String segmentCacheControl;
@@ -52,11 +51,6 @@ public final class HlsServlet extends HttpServlet {
         serve(request, response, false);
     }
 
-    @Override
-    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
-        Cors.preflight(response, ALLOWED_METHODS);
-    }
-
     private void serve(HttpServletRequest request, HttpServletResponse response, boolean withBody)
             throws IOException {
         HlsRequest target;
@@ -65,9 +59,6 @@ public final class HlsServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad HLS path: " + e.getMessage(),
                     withBody);
-            return;
-        }
-        if (!PlayAccess.allowed(getServletContext(), target.path(), request, response, withBody)) {
             return;
         }
         HlsStream stream = streams.find(target.path());
@@ -117,7 +108,6 @@ public final class HlsServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
         response.setHeader("Cache-Control", cacheControl);
-        Cors.allowAnyOrigin(response);
         ResponseBody.send(request, response, body, withBody);
     }
 

@@ -6,12 +6,9 @@ import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.subscribe.Subscription;
-import io.ringcast.web.RingcastContext;
 import io.ringcast.web.http.ConnectionAbort;
 import io.ringcast.web.http.Cors;
-import io.ringcast.web.http.PlayAccess;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,15 +21,14 @@ import java.io.IOException;
  * threads and return at once; the viewer's bytes are written by a fan-out worker through an {@link HttpFlvSink}.
  *
  * <p>Answers: 200 {@code video/x-flv} streaming; 400 when the path is not a valid {@code app/name}; 404 when no
- * such stream is live; 503 when the engine refuses another viewer. HEAD answers the same status without a body;
- * OPTIONS answers a CORS preflight.
+ * such stream is live; 503 when the engine refuses another viewer. HEAD answers the same status without a body.
+ * Play tokens, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#HTTP_FLV}.
  */
 public final class HttpFlvServlet extends HttpServlet {
     /** Protocol name under which viewers are counted and latency is recorded. */
     public static final String PROTOCOL = "httpflv";
     public static final String CONTENT_TYPE = "video/x-flv";
     private static final String SUFFIX = ".flv";
-    private static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
     /**
      * The response stream's own buffer, the size of Undertow's pooled one. The fan-out worker writes into it from
      * its own thread while the container may end the response on another, so it must not be a pooled buffer that
@@ -41,11 +37,10 @@ public final class HttpFlvServlet extends HttpServlet {
      */
     private static final int VIEWER_BUFFER_BYTES = 16 * 1024;
 
-    private transient Engine engine;
+    private final transient Engine engine;
 
-    @Override
-    public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
+    public HttpFlvServlet(Engine engine) {
+        this.engine = engine;
     }
 
     @Override
@@ -80,7 +75,7 @@ public final class HttpFlvServlet extends HttpServlet {
             if (!response.isCommitted()) {
                 response.reset();
                 response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-                Cors.allowAnyOrigin(response);
+                Cors.allowAnyOrigin(response); // reset() cleared the one the endpoint filter set
                 response.setHeader("Retry-After", "1");
             }
             sink.close(CloseReason.SHUTDOWN);
@@ -94,11 +89,6 @@ public final class HttpFlvServlet extends HttpServlet {
         }
     }
 
-    @Override
-    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
-        Cors.preflight(response, ALLOWED_METHODS);
-    }
-
     /** The live stream the request names, or null after answering 400 or 404. */
     private Stream findStream(HttpServletRequest request, HttpServletResponse response, boolean withBody)
             throws IOException {
@@ -108,9 +98,6 @@ public final class HttpFlvServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad stream path: " + e.getMessage(),
                     withBody);
-            return null;
-        }
-        if (!PlayAccess.allowed(getServletContext(), path, request, response, withBody)) {
             return null;
         }
         Stream stream = engine.streams().find(path);
@@ -124,7 +111,6 @@ public final class HttpFlvServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(CONTENT_TYPE);
         response.setHeader("Cache-Control", "no-cache");
-        Cors.allowAnyOrigin(response);
     }
 
     /**

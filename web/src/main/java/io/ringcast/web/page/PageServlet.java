@@ -1,8 +1,6 @@
 package io.ringcast.web.page;
 
 import io.ringcast.broadcast.Engine;
-import io.ringcast.web.RingcastContext;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,14 +12,13 @@ import java.io.IOException;
  * body. Holds the engine the page shows. Runs on container request threads.
  */
 abstract class PageServlet extends HttpServlet {
-    private transient Engine engine;
+    private final transient Engine engine;
 
-    @Override
-    public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
+    PageServlet(Engine engine) {
+        this.engine = engine;
     }
 
-    /** The engine of this web application, set by {@link #init()}. */
+    /** The engine of this web application. */
     final Engine engine() {
         return engine;
     }

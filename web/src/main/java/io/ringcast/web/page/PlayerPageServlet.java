@@ -1,5 +1,6 @@
 package io.ringcast.web.page;
 
+import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
@@ -31,6 +32,10 @@ public final class PlayerPageServlet extends PageServlet {
     private static final PageTemplate PAGE = PageTemplate.load("io/ringcast/web/page/player.html");
 
     private transient PlayerLibraries libraries;
+
+    public PlayerPageServlet(Engine engine) {
+        super(engine);
+    }
 
     @Override
     public void init() throws ServletException {

@@ -25,7 +25,7 @@ import java.util.zip.CRC32;
  * and Jetty all look into): the container resolves the path, so it stays inside them. Each file is read once and
  * kept in memory (the set is the jar's, fixed and small: about 1 MB); answers carry an ETag and honour
  * {@code If-None-Match}. The libraries' paths carry their version, so they may be cached for a year; the page
- * assets are revalidated.
+ * assets are revalidated. CORS: {@link io.ringcast.web.endpoint.Endpoint#STATIC_FILES}.
  */
 public final class StaticResourceServlet extends HttpServlet {
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -60,7 +60,6 @@ public final class StaticResourceServlet extends HttpServlet {
         response.setHeader("ETag", file.etag());
         response.setHeader("Cache-Control", path.startsWith(WEBJARS) ? IMMUTABLE : REVALIDATE);
         response.setHeader("X-Content-Type-Options", "nosniff");
-        Cors.allowAnyOrigin(response);
         if (file.etag().equals(request.getHeader("If-None-Match"))) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;

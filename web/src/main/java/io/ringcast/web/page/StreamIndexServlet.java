@@ -1,8 +1,8 @@
 package io.ringcast.web.page;
 
 import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.Engine;
 import io.ringcast.web.control.AdminAuth;
-import io.ringcast.web.stats.StatsAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -17,23 +17,28 @@ import java.util.Map;
  * The stream list at the context root (mapped to {@code ""}, the exact-root mapping): every stream with its state,
  * codecs and viewers, linking to the player page and the raw HTTP-FLV and HLS URLs. These are stats: with
  * {@code [control] protect_stats} the page needs the admin JWT as {@code /api/*} does ({@code ?jwt=} from a
- * browser), else 401/403 with the reason and no stream named. Runs on container request threads and reads the
- * engine's thread-safe stream registry and stats.
+ * browser), else 401/403 with the reason and no stream named ({@link io.ringcast.web.endpoint.Endpoint#STREAM_INDEX}).
+ * Runs on container request threads and reads the engine's thread-safe stream registry and stats.
  */
 public final class StreamIndexServlet extends PageServlet {
     private static final PageTemplate PAGE = PageTemplate.load("io/ringcast/web/page/index.html");
+
+    public StreamIndexServlet(Engine engine) {
+        super(engine);
+    }
+
+    /** A request refused by the stats protection: an error page naming the reason (HEAD: its headers only). */
+    public static void refuse(HttpServletRequest request, HttpServletResponse response, AdminAuth.Verdict verdict,
+                              boolean withBody) throws IOException {
+        HtmlResponse.error(request, response, verdict.status(), "the stream list needs the admin token "
+                + "([control] protect_stats): " + verdict.reason(), withBody);
+    }
 
     @Override
     void render(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
         if (request.getPathInfo() != null && !request.getPathInfo().equals("/")) {
             HtmlResponse.error(request, response, HttpServletResponse.SC_NOT_FOUND, "no such page",
                     withBody);
-            return;
-        }
-        AdminAuth.Verdict verdict = StatsAccess.check(engine(), request);
-        if (!verdict.allowed()) {
-            HtmlResponse.error(request, response, verdict.status(), "the stream list needs the admin token "
-                    + "([control] protect_stats): " + verdict.reason(), withBody);
             return;
         }
         List<Stream> streams = new ArrayList<>(engine().streams().streams());

@@ -10,12 +10,9 @@ import io.ringcast.ops.report.LatencyLogFiles;
 import io.ringcast.ops.report.LatencyLogs;
 import io.ringcast.ops.report.LatencyReportData;
 import io.ringcast.ops.report.ReportTime;
-import io.ringcast.web.RingcastContext;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.http.ResponseBody;
 import io.ringcast.web.http.UnhandledErrorFilter;
-import io.ringcast.web.stats.StatsAccess;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -34,7 +31,7 @@ import java.util.concurrent.Semaphore;
  * range plus the window the writer has not written yet. Query: {@code from} and {@code to} as {@link ReportTime}
  * reads them (default: the last hour up to now). Runs on container request threads, one report at a time, each on
  * that one thread: at most {@value #MAX_RANGE_HOURS} hours per request, so a report costs at most one core for
- * seconds however large the logs.
+ * seconds however large the logs. Stats protection: {@link io.ringcast.web.endpoint.Endpoint#LATENCY_REPORT}.
  */
 public final class LatencyReportServlet extends HttpServlet {
     static final int MAX_RANGE_HOURS = 24;
@@ -46,20 +43,20 @@ public final class LatencyReportServlet extends HttpServlet {
 
     /** One report at a time: a second request gets 503 rather than a second core. */
     private final transient Semaphore reporting = new Semaphore(1);
-    private transient Engine engine;
+    private final transient Engine engine;
 
-    @Override
-    public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
+    public LatencyReportServlet(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A request refused by the stats protection: the reason as plain text (HEAD: its headers only). */
+    public static void refuse(HttpServletRequest request, HttpServletResponse response, AdminAuth.Verdict verdict,
+                              boolean withBody) throws IOException {
+        sendText(response, verdict.status(), verdict.reason(), withBody);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminAuth.Verdict verdict = StatsAccess.check(engine, request);
-        if (!verdict.allowed()) {
-            sendText(response, verdict.status(), verdict.reason());
-            return;
-        }
         LatencyLogPlugin latencyLog = engine.service(LatencyLogPlugin.class);
         LatencyLogWriter writer = latencyLog == null ? null : latencyLog.writer();
         if (writer == null) {
@@ -147,11 +144,18 @@ public final class LatencyReportServlet extends HttpServlet {
     }
 
     private static void sendText(HttpServletResponse response, int status, String message) throws IOException {
+        sendText(response, status, message, true);
+    }
+
+    private static void sendText(HttpServletResponse response, int status, String message, boolean withBody)
+            throws IOException {
         byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("text/plain; charset=utf-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        if (withBody) {
+            response.getOutputStream().write(bytes);
+        }
     }
 }

@@ -10,10 +10,7 @@ import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.broadcast.record.Recordings;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.web.RingcastContext;
-import io.ringcast.web.http.Cors;
 import io.ringcast.web.http.ResponseBody;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,30 +26,30 @@ import java.util.List;
  * {@code GET /api/streams/{app}/{name}} returns one (404 with a JSON error when there is none),
  * {@code GET /api/server} the server's limits and counters, {@code GET /api/recordings} how the latest recording
  * files ended (kept after their streams). Runs on container
- * request threads; reads the engine's thread-safe stats and renders them with {@link StreamStatsWriter}.
+ * request threads; reads the engine's thread-safe stats and renders them with {@link StreamStatsWriter}. Stats
+ * protection, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#STATS}.
  */
 public final class StatsServlet extends HttpServlet {
     private static final String STREAMS = "/streams";
     private static final String CONTENT_TYPE = "application/json";
     private static final String SERVER = "/server";
     private static final String RECORDINGS = "/recordings";
-    private static final String ALLOWED_METHODS = "GET, OPTIONS";
 
-    private final JsonFactory jsonFactory = new JsonFactory();
-    private transient Engine engine;
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+    private final transient Engine engine;
 
-    @Override
-    public void init() throws ServletException {
-        engine = RingcastContext.engine(getServletContext());
+    public StatsServlet(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A request refused by the stats protection: the API's JSON error (HEAD: its headers only). */
+    public static void refuse(HttpServletRequest request, HttpServletResponse response, AdminAuth.Verdict verdict,
+                              boolean withBody) throws IOException {
+        send(request, response, verdict.status(), errorBody(verdict.status(), verdict.reason()), withBody);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminAuth.Verdict verdict = StatsAccess.check(engine, request);
-        if (!verdict.allowed()) {
-            sendError(request, response, verdict.status(), verdict.reason());
-            return;
-        }
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         if (path.equals(STREAMS) || path.equals(STREAMS + "/")) {
             List<Stream> streams = new ArrayList<>(engine.streams().streams());
@@ -97,37 +94,40 @@ public final class StatsServlet extends HttpServlet {
                 json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream)));
     }
 
-    @Override
-    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
-        Cors.preflight(response, ALLOWED_METHODS);
+    private static void sendError(HttpServletRequest request, HttpServletResponse response, int status,
+                                  String message) throws IOException {
+        send(request, response, status, errorBody(status, message));
     }
 
-    private void sendError(HttpServletRequest request, HttpServletResponse response, int status, String message)
-            throws IOException {
-        send(request, response, status, json -> {
+    private static JsonBody errorBody(int status, String message) {
+        return json -> {
             json.writeStartObject();
             json.writeStringField("error", message);
             json.writeNumberField("status", status);
             json.writeEndObject();
-        });
+        };
     }
 
     /**
      * Renders fully before sending, so a failure while rendering cannot leave half a document behind; a long list
      * goes out without blocking this thread on a client that does not read it.
      */
-    private void send(HttpServletRequest request, HttpServletResponse response, int status, JsonBody body)
+    private static void send(HttpServletRequest request, HttpServletResponse response, int status, JsonBody body)
             throws IOException {
+        send(request, response, status, body, true);
+    }
+
+    private static void send(HttpServletRequest request, HttpServletResponse response, int status, JsonBody body,
+                             boolean withBody) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-        try (JsonGenerator json = jsonFactory.createGenerator(bytes)) {
+        try (JsonGenerator json = JSON_FACTORY.createGenerator(bytes)) {
             body.write(json);
         }
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
-        Cors.allowAnyOrigin(response);
-        ResponseBody.send(request, response, bytes.toByteArray(), true);
+        ResponseBody.send(request, response, bytes.toByteArray(), withBody);
     }
 
     @FunctionalInterface

@@ -1,5 +1,8 @@
 package io.ringcast.web.hls;
 
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.hls.FlvTestFile;
 import io.ringcast.broadcast.hls.HlsConfig;
 import io.ringcast.broadcast.hls.HlsSegment;
@@ -7,11 +10,16 @@ import io.ringcast.broadcast.hls.HlsSegmenter;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.web.endpoint.Endpoint;
+import io.ringcast.web.endpoint.EndpointFilter;
 import io.ringcast.web.testing.Http;
 import io.undertow.Undertow;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainer;
+import io.undertow.servlet.util.ImmediateInstanceFactory;
+import jakarta.servlet.DispatcherType;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * HlsServlet alone in an embedded Undertow on loopback, mapped as the server maps it: *.m3u8 and *.ts, with async
- * support (segments above {@code ResponseBody.BLOCKING_MAX_BYTES} go out through async writes).
+ * support (segments above {@code ResponseBody.BLOCKING_MAX_BYTES} go out through async writes), behind its endpoint
+ * filter (CORS), with an engine that is never started (no play tokens).
  */
 @Timeout(60)
 class HlsServletTest {
@@ -41,6 +50,7 @@ class HlsServletTest {
     private static List<FlvTestFile.Frame> frames;
 
     private HlsStreams streams;
+    private Engine engine;
     private DeploymentManager deployment;
     private Undertow undertow;
     private int port;
@@ -54,12 +64,17 @@ class HlsServletTest {
     @BeforeEach
     void start() throws Exception {
         streams = new HlsStreams(HlsConfig.defaults());
+        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1);
         ServletContainer container = ServletContainer.Factory.newInstance();
         deployment = container.addDeployment(Servlets.deployment()
                 .setClassLoader(HlsServletTest.class.getClassLoader())
                 .setContextPath("/")
                 .setDeploymentName("hls-test")
                 .addServletContextAttribute(HlsStreams.CONTEXT_ATTRIBUTE, streams)
+                .addFilter(Servlets.filter("hls-endpoint", EndpointFilter.class,
+                        new ImmediateInstanceFactory<>(new EndpointFilter(engine, Endpoint.HLS)))
+                        .setAsyncSupported(true))
+                .addFilterServletNameMapping("hls-endpoint", "hls", DispatcherType.REQUEST)
                 .addServlets(Servlets.servlet("hls", HlsServlet.class)
                         .addMapping("*.m3u8")
                         .addMapping("*.ts")
@@ -79,6 +94,9 @@ class HlsServletTest {
         if (deployment != null) {
             deployment.stop();
             deployment.undeploy();
+        }
+        if (engine != null) {
+            engine.close();
         }
     }
 
