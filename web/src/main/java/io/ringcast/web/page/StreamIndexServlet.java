@@ -1,7 +1,7 @@
 package io.ringcast.web.page;
 
-import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.control.AdminAuth;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
