@@ -4,11 +4,15 @@ import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.time.ManualClock;
 import io.ringcast.broadcast.time.ManualWallClock;
+import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.RtmpConfig;
@@ -43,6 +47,7 @@ class RtmpConnectionClockTest {
     private static final long IDLE_TIMEOUT_MS = 30_000;
     private static final long STALE_PUBLISHER_MS = 3_000;
     private static final long WAIT_MS = 5_000;
+    private static final int AVC_HEADER_BYTES = 5;
 
     private final ManualClock clock = new ManualClock(1_000_000_000L);
     private final ManualWallClock wallClock = new ManualWallClock(Instant.parse("2026-12-03T12:00:00Z"));
@@ -187,5 +192,39 @@ class RtmpConnectionClockTest {
             assertTrue(first.isClosedByServer(WAIT_MS), "the stale publisher's connection is closed");
         }
         await("the takeover counted", () -> counter(RtmpCounters.CLOSED_PUBLISHER_TAKEN_OVER) == 1);
+    }
+
+    @Test
+    void shouldCloseAPausedViewerSilentForTheIdleTimeoutOnTheEngineClockAndKeepAWatchingOne() throws IOException {
+        StreamPublisher publisher = engine.streams().publish(StreamPath.parse("live/watched"),
+                new PublisherInfo("test", "127.0.0.1:1", 0), false);
+        publisher.updateFormat(new TrackFormat(Codec.AVC, SampleMedia.AVC_SEQUENCE_HEADER, AVC_HEADER_BYTES, 320,
+                240, 0, 0));
+        publishVideo(publisher, 0, SampleMedia.videoFrame(true, 200, 1), true);
+        try (RawRtmpClient watching = new RawRtmpClient(port(), 0);
+             RawRtmpClient paused = new RawRtmpClient(port(), 0)) {
+            watching.play("live", "watched");
+            int streamId = paused.play("live", "watched");
+            paused.command(streamId, "pause", null, true, 0.0);
+            paused.awaitStatus("NetStream.Pause.Notify", WAIT_MS);
+
+            clock.advance(Duration.ofMillis(IDLE_TIMEOUT_MS + 1));
+            assertTrue(paused.isClosedByServer(WAIT_MS), "paused and silent for longer than the idle timeout");
+            await("the idle close counted", () -> counter(RtmpCounters.CLOSED_IDLE_TIMEOUT) == 1);
+
+            byte[] next = SampleMedia.videoFrame(false, 100, 2);
+            publishVideo(publisher, 40, next, false);
+            assertArrayEquals(next, watching.awaitMessage(m -> m.isMedia() && m.timestampMs() == 40, WAIT_MS)
+                    .payload(), "a viewer that watches may stay silent");
+        }
+        assertEquals(1, counter(RtmpCounters.CLOSED_IDLE_TIMEOUT));
+    }
+
+    private void publishVideo(StreamPublisher publisher, long timestampMs, byte[] body, boolean key) {
+        TrackRing ring = publisher.track(TrackKind.VIDEO);
+        long position = ring.reserve(body.length);
+        ring.payloadBuffer().putBytes(ring.offsetOf(position), body, 0, body.length);
+        publisher.publish(TrackKind.VIDEO, position, body.length, AVC_HEADER_BYTES, Codec.AVC, key, false,
+                timestampMs, 0, clock.nanoTime());
     }
 }
