@@ -58,22 +58,10 @@ public final class MediaIngest implements PublishTarget {
     private long messagesDropped;
     private String refusal;
 
-    public MediaIngest(StreamRegistry registry, String remote) {
-        this(registry, () -> PublishAuthorizer.OPEN, remote);
-    }
-
-    /** @param authorizer who may publish what, asked at each publish (stream keys may change meanwhile) */
-    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote) {
-        this(registry, authorizer, remote, StaleTakeover.NEVER);
-    }
-
-    /** @param takeover when and how this connection takes a stream over from a dead publisher, and is taken over */
-    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote,
-                       StaleTakeover takeover) {
-        this(registry, authorizer, remote, takeover, null, Clock.systemUTC());
-    }
-
     /**
+     * @param authorizer      who may publish what, asked at each publish (stream keys may change meanwhile)
+     * @param takeover        when and how this connection takes a stream over from a dead publisher, and is taken
+     *                        over ({@link StaleTakeover#NEVER} for neither)
      * @param closeConnection closes this connection, with a reason, when the engine ends the published stream under
      *                        it (no media within the no-media timeout); null leaves the connection open
      * @param wallClock       the engine's wall clock, for when a publish started ({@link PublisherInfo})
