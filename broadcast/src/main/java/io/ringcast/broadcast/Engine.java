@@ -39,7 +39,8 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final List<LatencyIntervalListener> latencyListeners =
             new CopyOnWriteArrayList<>();
-    private long lastSampleEpochMs = System.currentTimeMillis();
+    /** Wall-clock start of the latency interval being recorded; guarded by {@code latencyListeners}. */
+    private long lastSampleEpochMs;
     private final ServerCounters counters = new ServerCounters();
     private final ConcurrentMap<Class<?>, Object> services =
             new ConcurrentHashMap<>();
@@ -56,7 +57,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param wallClock calendar time for rules that are calendar times (token expiry), injected like {@code clock}
+     * @param clock     monotonic time for every timing rule (stream timers, lag, timeouts) and frames' ingest times
+     * @param wallClock calendar time for rules that are calendar times (token expiry) and for timestamps shown to
+     *                  people (latency intervals, publish start), injected like {@code clock}
      */
     public Engine(EngineConfig config, RingConfig rings, LimitsConfig limits, NanoClock clock, Clock wallClock,
                   int fanoutThreads) {
@@ -64,6 +67,7 @@ public final class Engine implements AutoCloseable {
         this.rings = rings;
         this.clock = clock;
         this.wallClock = wallClock;
+        this.lastSampleEpochMs = wallClock.millis();
         this.streams = new StreamRegistry(config, rings, limits, clock);
         this.fanout = new FanoutPool(fanoutThreads, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,7 +145,7 @@ public final class Engine implements AutoCloseable {
     /** Moves every stream's recorded latencies into its totals and samples track rates; stats read those. */
     public void sampleLatency() {
         long now = clock.nanoTime();
-        long endMs = System.currentTimeMillis();
+        long endMs = wallClock.millis();
         long startMs;
         synchronized (latencyListeners) {
             startMs = lastSampleEpochMs;

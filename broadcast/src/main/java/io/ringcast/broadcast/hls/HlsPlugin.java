@@ -15,6 +15,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -83,7 +84,8 @@ public final class HlsPlugin implements Plugin, StreamListener {
             t.setDaemon(true);
             return t;
         });
-        streams = new HlsStreams(config, engine.clock(), diskWriter, () -> System.currentTimeMillis() / 1_000);
+        Clock wallClock = engine.wallClock();
+        streams = new HlsStreams(config, engine.clock(), diskWriter, () -> wallClock.millis() / 1_000);
         muxers = new TapPool("hls", threads);
         engine.registerService(HlsStreams.class, streams);
         engine.streams().addListener(this);

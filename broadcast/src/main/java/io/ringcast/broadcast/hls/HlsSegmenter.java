@@ -84,7 +84,7 @@ public final class HlsSegmenter {
      *
      * @param timestampMs       decode time, non-decreasing per track
      * @param compositionTimeMs PTS minus DTS (video)
-     * @param ingestNanos       {@link System#nanoTime()} when ingest read the frame, for availability latency
+     * @param ingestNanos       when ingest read the frame, on the engine's clock, for availability latency
      * @param headerLength      bytes of FLV framing at {@code offset} before the codec data (5 AVC, 2 AAC)
      */
     public void onFrame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs,

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -36,8 +37,14 @@ import java.util.function.Consumer;
 public final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
     private static final WakeTarget[] NO_TARGETS = new WakeTarget[0];
+    /**
+     * Longest single wait in {@link #awaitPublisherGone}: the deadline is on the injected clock, so the waiter looks
+     * at it again at least this often (a test that steps a manual clock past it sees the wait end).
+     */
+    private static final long AWAIT_SLICE_MS = 10;
 
     private final StreamPath path;
+    private final NanoClock clock;
     private final TrackRing video;
     private final TrackRing audio;
     private final StreamStateMachine lifecycle;
@@ -74,9 +81,10 @@ public final class Stream {
         this.maxViewers = maxViewers;
         this.viewersRefused = viewersRefused;
         this.noMediaDeadlineNs = clock.nanoTime() + noMediaTimeoutNs;
-        this.noMediaTimeoutMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(noMediaTimeoutNs);
+        this.noMediaTimeoutMs = TimeUnit.NANOSECONDS.toMillis(noMediaTimeoutNs);
         this.closedForNoMedia = closedForNoMedia;
         this.path = path;
+        this.clock = clock;
         this.video = engine.enableVideo()
                 ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes()) : null;
         this.audio = engine.enableAudio()
@@ -93,6 +101,14 @@ public final class Stream {
 
     public StreamState state() {
         return state;
+    }
+
+    /**
+     * The engine's monotonic clock: frames' ingest times, this stream's timers and its viewers' latency are all on
+     * it, so a viewer measures latency on the clock its publisher stamped frames with.
+     */
+    public NanoClock clock() {
+        return clock;
     }
 
     public boolean isClosed() {
@@ -157,16 +173,19 @@ public final class Stream {
         return current;
     }
 
-    /** Waits until {@code session} no longer publishes, at most {@code timeoutMs}; true when it is gone. */
+    /**
+     * Waits until {@code session} no longer publishes, at most {@code timeoutMs} on the engine's clock; true when it
+     * is gone.
+     */
     public synchronized boolean awaitPublisherGone(StreamPublisher session, long timeoutMs)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (publisher == session) {
-            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
-            if (remainingMs <= 0) {
+            long remainingNs = deadlineNs - clock.nanoTime();
+            if (remainingNs <= 0) {
                 return false;
             }
-            wait(remainingMs);
+            wait(Math.max(1, Math.min(AWAIT_SLICE_MS, TimeUnit.NANOSECONDS.toMillis(remainingNs))));
         }
         return true;
     }
@@ -370,7 +389,7 @@ public final class Stream {
         return subscribersDisconnectedForLag.get();
     }
 
-    /** Ingest nanoTime of the newest published frame, 0 before the first. */
+    /** Ingest time ({@link #clock()}) of the newest published frame, 0 before the first. */
     public long lastIngestNanos() {
         return lastIngestNanos;
     }

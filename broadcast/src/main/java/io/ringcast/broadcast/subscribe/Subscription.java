@@ -5,6 +5,7 @@ import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamState;
 import io.ringcast.broadcast.stream.WakeTarget;
+import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * that keyframe, so tracks stay in step.
  *
  * <p>Latency: for every frame ingested after the viewer joined, write completion (after the batch's flush) minus
- * the frame's ingest time goes into the stream's {@link LatencyStats} for this protocol.
+ * the frame's ingest time goes into the stream's {@link LatencyStats} for this protocol; both on the stream's
+ * {@link Stream#clock() clock}, the one ingest stamps frames with.
  */
 public final class Subscription {
     private static final int BATCH_FRAMES = 64;
@@ -33,6 +35,7 @@ public final class Subscription {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Subscription.class);
 
     private final Stream stream;
+    private final NanoClock clock;
     private final String protocol;
     private final FrameSink sink;
     private final TrackCursor video;
@@ -56,12 +59,14 @@ public final class Subscription {
      * Frames ingested before the viewer asked are sent from the ring at once (the GOP burst that gives a first
      * picture without waiting); they are old by design, not delayed by the server, so latency skips them.
      */
-    private final long joinedNanos = System.nanoTime();
+    private final long joinedNanos;
     private long framesSent;
     private long framesSkipped;
 
     public Subscription(Stream stream, String protocol, FrameSink sink, RingConfig config) {
         this.stream = stream;
+        this.clock = stream.clock();
+        this.joinedNanos = clock.nanoTime();
         this.protocol = protocol;
         this.sink = sink;
         TrackRing videoRing = stream.track(TrackKind.VIDEO);
@@ -285,7 +290,7 @@ public final class Subscription {
         }
         if (sent > 0) {
             sink.flush();
-            long written = System.nanoTime();
+            long written = clock.nanoTime();
             for (int i = 0; i < sent; i++) {
                 long ingested = batchIngestNanos[i];
                 if (ingested - joinedNanos >= 0) {

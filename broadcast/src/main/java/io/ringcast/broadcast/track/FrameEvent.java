@@ -43,7 +43,10 @@ public final class FrameEvent {
         return compositionTimeMs;
     }
 
-    /** {@link System#nanoTime()} at which the frame's last byte was read off the publisher's socket. */
+    /**
+     * When the frame's last byte was read off the publisher's socket, on the engine's monotonic clock
+     * ({@link io.ringcast.broadcast.stream.Stream#clock()}).
+     */
     public long ingestNanos() {
         return ingestNanos;
     }

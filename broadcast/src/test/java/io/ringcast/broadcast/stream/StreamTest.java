@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,10 +25,32 @@ class StreamTest {
     private final StreamPath path = StreamPath.parse("live/demo");
     private final PublisherInfo info = new PublisherInfo("test", "127.0.0.1:1", 0);
 
-    private static void publishVideo(StreamPublisher p, long rawTs, boolean key) {
+    private void publishVideo(StreamPublisher p, long rawTs, boolean key) {
         TrackRing ring = p.track(TrackKind.VIDEO);
         long pos = ring.reserve(10);
-        p.publish(TrackKind.VIDEO, pos, 10, 5, Codec.AVC, key, false, rawTs, 0, System.nanoTime());
+        p.publish(TrackKind.VIDEO, pos, 10, 5, Codec.AVC, key, false, rawTs, 0, clock.nanoTime());
+    }
+
+    /** A stream made as the registry makes one, but on demand (pulled), with no no-media timeout. */
+    private Stream onDemandStream(AtomicLong closed) {
+        return new Stream(path, EngineConfig.DEFAULTS, RingConfig.DEFAULTS, clock, false, true,
+                s -> closed.incrementAndGet(), 10, new AtomicLong(), Long.MAX_VALUE / 4, new AtomicLong());
+    }
+
+    /** Waits (with a deadline) until {@code t} waits on a monitor with a timeout: it has read the clock. */
+    private static void awaitTimedWaiting(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() - deadline < 0, "the waiter waits: " + t.getState());
+            Thread.onSpinWait();
+        }
+    }
+
+    private static Thread start(Runnable r) {
+        Thread t = new Thread(r, "stream-test-waiter");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     @Test
@@ -74,7 +99,79 @@ class StreamTest {
         first.readAt(0);
         Stream stream = registry.find(path);
         assertNull(stream.disconnectStalePublisher(Long.MAX_VALUE / 2, 1), "no way to close it: keep it");
-        assertFalse(stream.awaitPublisherGone(first, 10), "bounded wait when the session stays");
+        assertSame(first, stream.publisher());
+    }
+
+    @Test
+    void shouldGiveUpWaitingForALingeringSessionWhenTheEngineClockPassesTheTimeout() throws Exception {
+        StreamPublisher first = registry.publish(path, info, false);
+        Stream stream = registry.find(path);
+        CompletableFuture<Boolean> gone = new CompletableFuture<>();
+        Thread waiter = start(() -> {
+            try {
+                gone.complete(stream.awaitPublisherGone(first, 30_000));
+            } catch (InterruptedException e) {
+                gone.completeExceptionally(e);
+            }
+        });
+        awaitTimedWaiting(waiter);
+        clock.advance(Duration.ofMillis(29_999));
+        assertFalse(gone.isDone(), "still waiting 1 ms before the timeout");
+        clock.advance(Duration.ofMillis(1));
+        assertFalse(gone.get(5, TimeUnit.SECONDS), "gives up once the engine clock (not real time) passed 30 s");
+        assertSame(first, stream.publisher());
+    }
+
+    @Test
+    void shouldEndTheWaitAsSoonAsTheSessionEndsWithoutTheClockMoving() throws Exception {
+        StreamPublisher first = registry.publish(path, info, false);
+        Stream stream = registry.find(path);
+        CompletableFuture<Boolean> gone = new CompletableFuture<>();
+        Thread waiter = start(() -> {
+            try {
+                gone.complete(stream.awaitPublisherGone(first, 2_000));
+            } catch (InterruptedException e) {
+                gone.completeExceptionally(e);
+            }
+        });
+        awaitTimedWaiting(waiter);
+        first.close();
+        assertTrue(gone.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldCloseAnOnDemandStreamAfterTheOnDemandPublishTimeoutNotThePublishTimeout() {
+        AtomicLong closed = new AtomicLong();
+        Stream stream = onDemandStream(closed);
+        Duration timeout = EngineConfig.DEFAULTS.onDemandPublishTimeout();
+        assertTrue(timeout.compareTo(EngineConfig.DEFAULTS.publishTimeout()) < 0, "a shorter timeout to tell apart");
+        clock.advance(timeout.minusMillis(1));
+        assertFalse(stream.pollTimer(clock.nanoTime()));
+        assertEquals(StreamState.WAITING_PUBLISHER, stream.state());
+        clock.advance(Duration.ofMillis(1));
+        assertTrue(stream.pollTimer(clock.nanoTime()));
+        assertEquals(StreamState.CLOSED, stream.state());
+        assertEquals(1, closed.get());
+    }
+
+    @Test
+    void shouldCloseAnAutoCloseStreamTheAutoCloseDelayAfterItsLastViewerLeft() {
+        StreamPublisher publisher = registry.publish(path, info, true);
+        publishVideo(publisher, 0, true);
+        Stream stream = registry.find(path);
+        assertTrue(stream.addSubscriber("httpflv", NOBODY));
+        clock.advance(Duration.ofMinutes(5));
+        registry.pollTimers();
+        stream.removeSubscriber("httpflv", NOBODY);
+        assertEquals(StreamState.WAITING_CLOSE, stream.state());
+        Duration delay = EngineConfig.DEFAULTS.autoCloseDelay();
+        clock.advance(delay.minusMillis(1));
+        registry.pollTimers();
+        assertSame(stream, registry.find(path), "lingers for the auto-close delay");
+        clock.advance(Duration.ofMillis(1));
+        registry.pollTimers();
+        assertEquals(StreamState.CLOSED, stream.state());
+        assertNull(registry.find(path));
     }
 
     @Test

@@ -288,4 +288,52 @@ class SubscriptionTest {
         assertEquals(List.of(), sink.events);
     }
 
+    @Test
+    void shouldRecordLatencyOnTheStreamClockFromIngestToWriteAndSkipTheBurstFromBeforeTheJoin() {
+        video(0, true, 100); // ingested before the viewer joined: sent at once, old by design
+        clock.advance(Duration.ofMillis(1));
+        RecordingSink sink = subscribe();
+        clock.advance(Duration.ofMillis(500));
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("VIDEO 0 key byte=0"), sink.frames());
+        assertEquals(0, stream.latency("test").sampleInterval().getTotalCount(), "the join burst is not latency");
+
+        video(33, false, 50);
+        clock.advance(Duration.ofMillis(7));
+        worker.doWork(clock.nanoTime());
+        org.HdrHistogram.Histogram latency = stream.latency("test").sampleInterval();
+        assertEquals(1, latency.getTotalCount());
+        assertTrue(latency.valuesAreEquivalent(Duration.ofMillis(7).toNanos(), latency.getMaxValue()),
+                "write minus ingest on the one clock: " + latency.getMaxValue() + " ns");
+    }
+
+    @Test
+    void shouldSkipAViewerBehindByTheSkipLagToTheNewestKeyframeOnTheWorkerClock() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        video(33, false, 50);
+        video(66, false, 50);
+        clock.advance(Duration.ofMillis(1_001)); // the skip lag is 1 s: frames 33 and 66 are too old now
+        video(99, true, 100);
+        video(120, false, 50);
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("VIDEO 0 key byte=0", "VIDEO 99 key byte=99", "VIDEO 120 byte=120"), sink.frames());
+        assertEquals(2, stream.framesSkipped(), "33 and 66 skipped");
+        assertTrue(sink.events.contains("config AVC"), "configuration re-sent after the skip");
+        assertNull(sink.closed);
+    }
+
+    @Test
+    void shouldSendOldFramesWhenNoNewerKeyframeIsThereToSkipTo() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        video(33, false, 50);
+        clock.advance(Duration.ofMillis(1_500));
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("VIDEO 0 key byte=0", "VIDEO 33 byte=33"), sink.frames());
+        assertEquals(0, stream.framesSkipped());
+    }
+
 }

@@ -23,6 +23,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
@@ -50,33 +51,25 @@ public final class MediaIngest implements PublishTarget {
     private final Int2ObjectHashMap<long[]> pending = new Int2ObjectHashMap<>();
     private final StaleTakeover takeover;
     private final java.util.function.Consumer<String> closeConnection;
+    private final Clock wallClock;
     private StreamPublisher publisher;
     private long readNanos;
     private long framesPublished;
     private long messagesDropped;
     private String refusal;
 
-    public MediaIngest(StreamRegistry registry, String remote) {
-        this(registry, () -> PublishAuthorizer.OPEN, remote);
-    }
-
-    /** @param authorizer who may publish what, asked at each publish (stream keys may change meanwhile) */
-    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote) {
-        this(registry, authorizer, remote, StaleTakeover.NEVER);
-    }
-
-    /** @param takeover when and how this connection takes a stream over from a dead publisher, and is taken over */
-    public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote,
-                       StaleTakeover takeover) {
-        this(registry, authorizer, remote, takeover, null);
-    }
-
     /**
+     * @param authorizer      who may publish what, asked at each publish (stream keys may change meanwhile)
+     * @param takeover        when and how this connection takes a stream over from a dead publisher, and is taken
+     *                        over ({@link StaleTakeover#NEVER} for neither)
      * @param closeConnection closes this connection, with a reason, when the engine ends the published stream under
      *                        it (no media within the no-media timeout); null leaves the connection open
+     * @param wallClock       the engine's wall clock, for when a publish started ({@link PublisherInfo})
      */
     public MediaIngest(StreamRegistry registry, Supplier<PublishAuthorizer> authorizer, String remote,
-                       StaleTakeover takeover, java.util.function.Consumer<String> closeConnection) {
+                       StaleTakeover takeover, java.util.function.Consumer<String> closeConnection,
+                       Clock wallClock) {
+        this.wallClock = wallClock;
         this.registry = registry;
         this.authorizer = authorizer;
         this.remote = remote;
@@ -85,8 +78,8 @@ public final class MediaIngest implements PublishTarget {
     }
 
     /**
-     * Records when the bytes being decoded were read off the socket: the frames' ingest time, and the proof that
-     * this publisher's connection is alive.
+     * Records when the bytes being decoded were read off the socket, on the engine's clock: the frames' ingest time,
+     * and the proof that this publisher's connection is alive.
      */
     public void readAt(long nanoTime) {
         this.readNanos = nanoTime;
@@ -109,7 +102,7 @@ public final class MediaIngest implements PublishTarget {
             return Result.BAD_KEY;
         }
         StreamPublisher session;
-        PublisherInfo info = new PublisherInfo("rtmp", remote, System.currentTimeMillis());
+        PublisherInfo info = new PublisherInfo("rtmp", remote, wallClock.millis());
         try {
             session = registry.publish(path, info, false);
             if (session == null) {

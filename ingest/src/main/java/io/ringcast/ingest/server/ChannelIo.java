@@ -1,5 +1,7 @@
 package io.ringcast.ingest.server;
 
+import io.ringcast.broadcast.time.NanoClock;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -10,6 +12,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Timed reads and writes on one socket; owned by the connection's thread, except {@link #wakeup}.
@@ -23,6 +26,7 @@ import java.nio.channels.SocketChannel;
  */
 final class ChannelIo implements AutoCloseable {
     private final SocketChannel channel;
+    private final NanoClock clock;
     private final Socket socket;
     private final InputStream in;
     private int soTimeoutMs = -1;
@@ -32,31 +36,42 @@ final class ChannelIo implements AutoCloseable {
     /** Guarded by this. */
     private boolean closed;
 
-    ChannelIo(SocketChannel channel) throws IOException {
+    /** @param clock the engine's clock: read and write timeouts are measured on it */
+    ChannelIo(SocketChannel channel, NanoClock clock) throws IOException {
         this.channel = channel;
+        this.clock = clock;
         channel.configureBlocking(true);
         this.socket = channel.socket();
         this.in = socket.getInputStream();
     }
 
     /**
-     * Reads what is available into {@code dst}, a heap buffer, waiting up to {@code timeoutMs} for something;
-     * returns the byte count, -1 at end of stream.
+     * Reads what is available into {@code dst}, a heap buffer, waiting for something until {@code timeoutMs} after
+     * {@code sinceNs} on the clock; returns the byte count, -1 at end of stream. The socket's own timeout only bounds
+     * one wait: when it ends, the clock decides whether the time is up (a manual clock that has not moved keeps the
+     * read waiting).
      *
-     * @throws SocketTimeoutException when nothing arrived in time
+     * @throws SocketTimeoutException when the clock reached the deadline before anything arrived
      */
-    int read(ByteBuffer dst, long timeoutMs) throws IOException {
-        soTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
-        int n;
-        try {
-            n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
-        } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no data for " + timeoutMs + " ms");
+    int read(ByteBuffer dst, long sinceNs, long timeoutMs) throws IOException {
+        long deadlineNs = sinceNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            long remainingNs = deadlineNs - clock.nanoTime();
+            if (remainingNs <= 0) {
+                throw new SocketTimeoutException("no data for " + timeoutMs + " ms");
+            }
+            soTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remainingNs))));
+            int n;
+            try {
+                n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            } catch (SocketTimeoutException e) {
+                continue; // the clock decides, at the top
+            }
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
         }
-        if (n > 0) {
-            dst.position(dst.position() + n);
-        }
-        return n;
     }
 
     private void soTimeout(int timeoutMs) throws IOException {
@@ -74,7 +89,7 @@ final class ChannelIo implements AutoCloseable {
         soTimeoutMs = timeoutMs;
     }
 
-    /** Writes all of {@code src}, waiting up to {@code timeoutMs} for the peer to take it. */
+    /** Writes all of {@code src}, waiting up to {@code timeoutMs} on the clock for the peer to take it. */
     void writeFully(ByteBuffer src, long timeoutMs) throws IOException {
         channel.configureBlocking(false);
         try {
@@ -92,13 +107,13 @@ final class ChannelIo implements AutoCloseable {
         Selector selector = openWriteWait();
         try {
             channel.register(selector, SelectionKey.OP_WRITE);
-            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+            long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             while (src.hasRemaining()) {
-                long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
-                if (remainingMs <= 0) {
+                long remainingNs = deadlineNs - clock.nanoTime();
+                if (remainingNs <= 0) {
                     throw new SocketTimeoutException("peer took no data for " + timeoutMs + " ms");
                 }
-                selector.select(remainingMs);
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
                 selector.selectedKeys().clear();
                 if (!channel.isOpen()) {
                     throw new ClosedChannelException();

@@ -3,6 +3,7 @@ package io.ringcast.ingest.server;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
+import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.RtmpConnectRefusedException;
 import io.ringcast.ingest.RtmpProtocolException;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +46,11 @@ final class RtmpConnection implements Runnable {
     private final SocketChannel channel;
     private final RtmpConfig config;
     private final Engine engine;
+    /**
+     * The engine's clock, in a final field: read once per socket read to stamp the frames' ingest time (latency is
+     * measured from there), so the call must stay cheap; with one clock class in the process it inlines.
+     */
+    private final NanoClock clock;
     private final RtmpPlayerLoops players;
     private final Consumer<RtmpConnection> onClosed;
     private final PartialMessageBudget partialMessageBudget;
@@ -83,6 +90,7 @@ final class RtmpConnection implements Runnable {
         this.channel = channel;
         this.config = config;
         this.engine = engine;
+        this.clock = engine.clock();
         this.players = players;
         this.onClosed = onClosed;
         String address;
@@ -101,10 +109,10 @@ final class RtmpConnection implements Runnable {
     @Override
     public void run() {
         MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote,
-                new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver), this::close);
+                new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver), this::close, engine.wallClock());
         ChunkDecoder decoder = null;
         boolean played = false;
-        try (ChannelIo io = new ChannelIo(channel)) {
+        try (ChannelIo io = new ChannelIo(channel, clock)) {
             this.io = io;
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
@@ -172,21 +180,24 @@ final class RtmpConnection implements Runnable {
         return refusal == null ? config.idleTimeoutMs() : config.handshakeTimeoutMs();
     }
 
-    /** Runs the handshake; returns how many bytes after C2 are already in the read buffer (at its start). */
+    /**
+     * Runs the handshake; returns how many bytes after C2 are already in the read buffer (at its start). The whole
+     * handshake must complete within the handshake timeout on the engine's clock, however the peer paces its bytes.
+     */
     private int handshake(ChannelIo io) throws IOException {
-        HandshakeResponder responder = new HandshakeResponder(RANDOM, (int) System.currentTimeMillis());
-        long deadline = System.nanoTime() + config.handshakeTimeoutMs() * 1_000_000;
+        HandshakeResponder responder = new HandshakeResponder(RANDOM, (int) engine.wallClock().millis());
+        long startNs = clock.nanoTime();
+        long timeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
         boolean responded = false;
         while (true) {
-            long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            if (System.nanoTime() - deadline >= 0) {
-                throw new SocketTimeoutException("handshake not completed within " + config.handshakeTimeoutMs()
-                        + " ms");
-            }
             readBuffer.clear();
-            int n = io.read(readBuffer, remainingMs);
+            int n = io.read(readBuffer, startNs, config.handshakeTimeoutMs());
             if (n < 0) {
                 throw new IOException("peer closed during handshake");
+            }
+            if (clock.nanoTime() - startNs >= timeoutNs) {
+                throw new SocketTimeoutException("handshake not completed within " + config.handshakeTimeoutMs()
+                        + " ms");
             }
             int consumed = responder.consume(readView, 0, n);
             if (!responded && responder.isResponseReady()) {
@@ -203,22 +214,34 @@ final class RtmpConnection implements Runnable {
         }
     }
 
-    /** Serves the connection until it ends (false) or a play was accepted and it must be handed off (true). */
+    /**
+     * Serves the connection until it ends (false) or a play was accepted and it must be handed off (true). Idle
+     * rule, on the engine's clock: a read must follow the previous one (or the handshake) within the read timeout;
+     * bytes that arrive later than that come too late and close the connection as idle.
+     */
     private boolean serve(ChannelIo io, ChunkDecoder decoder, MediaIngest media, RtmpMessageWriter writer,
                           AcknowledgementWindow acknowledgements, int leftover, PlayerSession player)
             throws IOException {
-        media.readAt(System.nanoTime());
+        long readTimeoutMs = readTimeoutMs();
+        long readTimeoutNs = TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
+        long lastReadNs = clock.nanoTime();
+        media.readAt(lastReadNs);
         decoder.decode(readView, 0, leftover);
         writer.flush();
         while (!player.handedOff()) {
             readBuffer.clear();
-            int n = io.read(readBuffer, readTimeoutMs());
+            int n = io.read(readBuffer, lastReadNs, readTimeoutMs);
             if (n < 0) {
                 closeReason = "peer closed the connection";
                 LOG.info("RTMP {} closed by peer", remote);
                 return false;
             }
-            media.readAt(System.nanoTime());
+            long nowNs = clock.nanoTime();
+            if (nowNs - lastReadNs >= readTimeoutNs) {
+                throw new SocketTimeoutException("no data for " + readTimeoutMs + " ms");
+            }
+            lastReadNs = nowNs;
+            media.readAt(nowNs);
             decoder.decode(readView, 0, n);
             long received = decoder.bytesConsumed();
             if (acknowledgements.shouldAcknowledge(received)) {

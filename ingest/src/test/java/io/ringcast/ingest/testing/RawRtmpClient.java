@@ -88,6 +88,15 @@ public final class RawRtmpClient implements AutoCloseable {
 
     /** As {@link #RawRtmpClient(int, int)}, from another loopback address (127.0.0.2, ...: per-address limits). */
     public RawRtmpClient(int port, int receiveBufferBytes, String localAddress) throws IOException {
+        this(port, receiveBufferBytes, localAddress, () -> { });
+    }
+
+    /**
+     * As {@link #RawRtmpClient(int, int, String)}, running {@code beforeC2} between reading S0+S1+S2 and sending C2
+     * (a test steps the server's clock there, inside the handshake).
+     */
+    public RawRtmpClient(int port, int receiveBufferBytes, String localAddress, Runnable beforeC2)
+            throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -104,6 +113,7 @@ public final class RawRtmpClient implements AutoCloseable {
         if (s0s1s2.length != 1 + 2 * HANDSHAKE_BYTES || s0s1s2[0] != RTMP_VERSION) {
             throw new IOException("bad handshake answer");
         }
+        beforeC2.run();
         out.write(s0s1s2, 1, HANDSHAKE_BYTES);
     }
 
