@@ -39,7 +39,7 @@ class AuthHostileTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS + """
+        server = ServerProcess.start("""
                 [auth]
                 publish_keys = true
                 play_secret = "%s"

@@ -25,7 +25,7 @@ class ErrorHygieneTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS + """
+        server = ServerProcess.start("""
                 [latency_log]
                 enable = true
                 directory = "latency-logs"

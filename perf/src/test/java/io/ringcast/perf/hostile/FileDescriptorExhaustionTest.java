@@ -1,5 +1,6 @@
 package io.ringcast.perf.hostile;
 
+import io.ringcast.broadcast.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringcast.ingest.testing.RawRtmpClient;
@@ -44,7 +45,7 @@ class FileDescriptorExhaustionTest {
 
     @Test
     void shouldKeepLogAndCpuSmallWhenSilentConnectionsExhaustFileDescriptors() throws Exception {
-        server = ServerProcess.start(ServerProcess.Options.of(ServerProcess.DEFAULT_LISTENERS)
+        server = ServerProcess.start(ServerProcess.Options.of(TestConfig.loopback())
                 .withOpenFilesLimit(OPEN_FILES_LIMIT));
         int fdsBefore = server.fds();
         long logBefore = server.logBytes();

@@ -44,7 +44,7 @@ class PartialMessageMemoryTest {
 
     @Test
     void shouldNotLetPartialMessagesOfSixteenConnectionsGrowTheHeapByMoreThanABudget() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS);
+        server = ServerProcess.start("");
         ServerProcess.Resources before = server.resourcesAfterGc();
         long committedBefore = server.heapCommittedBytes();
         int wireBytes = 0;

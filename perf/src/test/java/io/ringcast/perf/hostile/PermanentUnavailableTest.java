@@ -25,8 +25,8 @@ class PermanentUnavailableTest {
     private static final long STALL_MS = 3_000;
     private static final int END_RACE_CYCLES = 4;
     private static final int END_RACE_VIEWERS = 100;
-    /** DEFAULT_LISTENERS ends in [http]: the first line goes there. */
-    private static final String CONFIG = ServerProcess.DEFAULT_LISTENERS + """
+    private static final String CONFIG = """
+            [http]
             idle_timeout_ms = 1500
             [Engine]
             PublishTimeout = 1

@@ -1,5 +1,6 @@
 package io.ringcast.perf.hostile;
 
+import io.ringcast.broadcast.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,14 +35,14 @@ class RecordingErrorTest {
     @BeforeEach
     void start() throws Exception {
         Ffmpeg.assumeInstalled();
-        server = ServerProcess.start(ServerProcess.Options.of(ServerProcess.DEFAULT_LISTENERS + """
+        server = ServerProcess.start(ServerProcess.Options.of(TestConfig.loopback().toml("""
                 [Engine]
                 PublishTimeout = 1
                 [record]
                 enable = true
                 directory = "recordings"
                 flush_interval_ms = 200
-                """).withFileSizeLimitKib(FILE_SIZE_LIMIT_KIB));
+                """)).withFileSizeLimitKib(FILE_SIZE_LIMIT_KIB));
         publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/rec",
                 "640x360", 30, 60, "2400k"), "rec-publisher");
         Health.awaitUntil("the recording error in /api/streams", Duration.ofSeconds(20),

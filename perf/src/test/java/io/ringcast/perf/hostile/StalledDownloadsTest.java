@@ -44,7 +44,7 @@ class StalledDownloadsTest {
 
     @Test
     void shouldAnswerEveryOtherRequestWithinOneSecondWhileDownloadsStall() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS);
+        server = ServerProcess.start("");
         // About 12 Mbit/s with a keyframe every 2 s: each HLS segment holds about 3 MB.
         publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "big", 30, 60, 45_000, 200_000);
         Health.awaitUntil("two HLS segments of live/big", Duration.ofSeconds(20), () -> {

@@ -7,8 +7,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
@@ -42,19 +42,13 @@ class ControlApiTest {
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 publish_keys = true
                 keys_file = "%s"
                 [control]
                 jwt_secret = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(dir.resolve("keys.txt"), SECRET), "control.toml"), OptionalInt.empty());
+                """.formatted(dir.resolve("keys.txt"), SECRET)).configFile(), OptionalInt.empty());
     }
 
     @AfterEach
@@ -152,16 +146,13 @@ class ControlApiTest {
         assertFalse(recordings.body().get("enabled").asBoolean(), recordings.body().toString());
         assertEquals(0, recordings.body().get("recordings").size());
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [control]
                 jwt_secret = "%s"
                 protect_stats = true
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
+                """.formatted(SECRET)).configFile(), OptionalInt.empty());
         assertEquals(401, call("/api/streams", null).httpStatus());
         assertEquals(401, call("/api/recordings", null).httpStatus(), "recording outcomes are stats too");
         assertEquals(403, call("/api/streams", token(SECRET, Instant.now().minusSeconds(60))).httpStatus(),
@@ -173,17 +164,11 @@ class ControlApiTest {
     void shouldProtectTheStreamListPageAndThePlayersStreamFactsWhenStatsAreProtected() throws Exception {
         Ffmpeg.assumeInstalled();
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [control]
                 jwt_secret = "%s"
                 protect_stats = true
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
+                """.formatted(SECRET)).configFile(), OptionalInt.empty());
         String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/x";
         try (Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmp, "320x240", 30, 60), "pub")) {
             Await.until("live/x with its video format", Duration.ofSeconds(20), () -> {

@@ -1,8 +1,8 @@
 package io.ringcast.web.auth;
 
 import io.ringcast.broadcast.auth.PlayTokens;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
@@ -30,16 +30,10 @@ class SignedPlayUrlsTest {
     @BeforeEach
     void start() throws Exception {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 play_secret = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(SECRET), "signed.toml"), OptionalInt.empty());
+                """.formatted(SECRET)).configFile(), OptionalInt.empty());
         publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/x",
                 "640x360", 30, 120), "publisher");
         Await.until("the stream", Duration.ofSeconds(20),

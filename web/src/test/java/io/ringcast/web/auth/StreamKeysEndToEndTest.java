@@ -1,8 +1,8 @@
 package io.ringcast.web.auth;
 
 import io.ringcast.broadcast.auth.StreamKeys;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
@@ -27,17 +27,11 @@ class StreamKeysEndToEndTest {
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 publish_keys = true
                 keys_file = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(dir.resolve("keys.txt")), "keys.toml"), OptionalInt.empty());
+                """.formatted(dir.resolve("keys.txt"))).configFile(), OptionalInt.empty());
     }
 
     @AfterEach

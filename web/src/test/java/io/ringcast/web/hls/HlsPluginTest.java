@@ -1,9 +1,9 @@
 package io.ringcast.web.hls;
 
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.tap.TapPool;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
 import io.ringcast.web.testing.Http;
@@ -29,15 +29,12 @@ class HlsPluginTest {
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [hls]
                 segment_duration_ms = 900
-                """, "hls.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
     }
 
     @AfterEach
@@ -163,15 +160,12 @@ class HlsPluginTest {
     @Test
     void shouldRemoveTheHlsEndpointsWhenDisabled() throws Exception {
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [hls]
                 enable = false
-                """, "nohls.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
         SyntheticStream stream = new SyntheticStream(server.engine(), "live/h");
         publishTwoSeconds(stream, 0);
         assertNull(server.engine().service(HlsStreams.class));

@@ -2,8 +2,8 @@ package io.ringcast.web.httpflv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.flv.FlvTag;
 import io.ringcast.web.testing.Await;
@@ -30,8 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpFlvEndToEndTest {
     private static final String CONFIG = """
             [http]
-            address = "127.0.0.1"
-            port = 0
             fanout_threads = 2
             """;
 
@@ -40,7 +38,7 @@ class HttpFlvEndToEndTest {
 
     @BeforeEach
     void startServer() {
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "test.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(), OptionalInt.empty());
     }
 
     @AfterEach

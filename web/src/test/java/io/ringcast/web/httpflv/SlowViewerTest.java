@@ -1,8 +1,8 @@
 package io.ringcast.web.httpflv;
 
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.flv.FlvTag;
 import io.ringcast.web.testing.Await;
@@ -35,8 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SlowViewerTest {
     private static final String CONFIG = """
             [http]
-            address = "127.0.0.1"
-            port = 0
             fanout_threads = 1
 
             [ring]
@@ -54,7 +52,7 @@ class SlowViewerTest {
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "slow.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(), OptionalInt.empty());
     }
 
     @AfterEach
@@ -161,5 +159,4 @@ class SlowViewerTest {
             throw new AssertionError("healthy viewer failed: " + t, t);
         }
     }
-
 }

@@ -1,6 +1,6 @@
 package io.ringcast.web.latencylog;
 
-import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
@@ -63,17 +63,14 @@ class LatencyLogEndToEndTest {
 
     @Test
     void shouldLogTheHttpFlvViewersLatencyUnderItsStreamAndProtocolTag() throws Exception {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [latency_log]
                 enable = true
                 directory = "%s"
                 interval_s = 1
-                """.formatted(dir.toString().replace("\\", "\\\\")), "e2e.toml"), OptionalInt.empty());
+                """.formatted(dir.toString().replace("\\", "\\\\"))).configFile(), OptionalInt.empty());
         stream = new SyntheticStream(server.engine(), "live/logged");
         stream.video(SyntheticStream.videoFrame(0, true, 2_000), true, 0);
 
