@@ -11,15 +11,15 @@ import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
-import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.ingest.testing.TestRtmpServer;
+import io.ringcast.ingest.testing.ThreadAllocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -47,8 +47,6 @@ class RtmpPlayAllocationTest {
             0xe1, 0x00, 0x04, 0x67, 0x64, 0x00, 0x1f, 0x01, 0x00, 0x04, 0x68, 0xee, 0x3c, 0x80);
     private static final byte[] AAC_SEQUENCE_HEADER = bytes(0xaf, 0x00, 0x12, 0x10);
     private static final String FANOUT_THREAD_PREFIX = "ringcast-fanout-";
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final byte[] audio = body(AAC_HEADER_BYTES, AUDIO_BYTES, 0xaf, 0x01);
     private final byte[] video = body(AVC_HEADER_BYTES, VIDEO_BYTES, 0x27, 0x01);
@@ -61,9 +59,7 @@ class RtmpPlayAllocationTest {
     @BeforeEach
     void start() throws IOException {
         engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = new RtmpServer(new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 5_000, 10_000, 10, 1),
-                engine);
-        server.start();
+        server = TestRtmpServer.start(TestRtmpServer.smallServer(), engine);
     }
 
     @AfterEach
@@ -88,20 +84,12 @@ class RtmpPlayAllocationTest {
             for (int i = 0; i < WARM_UP_FRAMES; i++) {
                 playOneFrame(client);
             }
-            long[] threads = serverThreadIds();
-            // The JIT allocates now and then on a thread while it settles (objects it had scalar-replaced come back
-            // when compiled code is deoptimised); code that allocates per frame does so in every round, so the best
-            // round must be exactly zero.
-            long[] roundBytes = new long[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                long before = sum(THREADS.getThreadAllocatedBytes(threads));
-                for (int i = 0; i < FRAMES; i++) {
-                    playOneFrame(client);
-                }
-                roundBytes[round] = sum(THREADS.getThreadAllocatedBytes(threads)) - before;
-            }
-            assertEquals(0, Arrays.stream(roundBytes).min().orElseThrow(), "bytes allocated by the fan-out worker "
-                    + "and player loop per round of " + FRAMES + " frames: " + Arrays.toString(roundBytes));
+            ThreadAllocation.assertBestRoundAllocatesNothing("the fan-out worker and player loop per round of "
+                    + FRAMES + " frames", serverThreadIds(), ROUNDS, () -> {
+                        for (int i = 0; i < FRAMES; i++) {
+                            playOneFrame(client);
+                        }
+                    });
         }
     }
 
@@ -149,13 +137,6 @@ class RtmpPlayAllocationTest {
         return ids;
     }
 
-    private static long sum(long[] values) {
-        long total = 0;
-        for (long v : values) {
-            total += v;
-        }
-        return total;
-    }
 
     /** A media tag body: the codec header bytes given, zeros, then a pattern up to {@code length}. */
     private static byte[] body(int headerLength, int length, int... header) {

@@ -2,6 +2,7 @@ package io.ringcast.perf.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 2: once, after the stall tests, every HTTP request got an empty 503 until restart. A burst of
@@ -35,6 +37,8 @@ class PermanentUnavailableTest {
             disconnect_lag_ms = 1000
             """;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private SyntheticPublisher publisher;
     private final List<StalledClient> stalled = new ArrayList<>();
@@ -42,18 +46,12 @@ class PermanentUnavailableTest {
     @AfterEach
     void stop() throws Exception {
         StalledClient.closeAll(stalled);
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
     void shouldAnswerNormalRequestsWith200AfterABurstOfAbortedRequestsAndResponses() throws Exception {
-        server = ServerProcess.start(CONFIG);
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000);
+        server = cleanup.add(ServerProcess.start(CONFIG));
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000));
         Health.awaitUntil("an HLS segment of live/s", Duration.ofSeconds(20), () -> {
             HlsPlaylist p = HlsPlaylist.fetch(server.httpPort(), "live", "s", 2_000);
             return p != null && !p.segmentPaths().isEmpty();
@@ -150,7 +148,7 @@ class PermanentUnavailableTest {
         } finally {
             viewers.shutdownNow();
         }
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000);
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000));
         return watching.get();
     }
 

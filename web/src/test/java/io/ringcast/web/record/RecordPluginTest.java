@@ -2,8 +2,8 @@ package io.ringcast.web.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
@@ -50,20 +50,14 @@ class RecordPluginTest {
     }
 
     private void startServer(Path directory, String engine, String record) {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 %s
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [record]
                 enable = true
                 directory = "%s"
                 %s
-                """.formatted(engine, directory, record), "record.toml"), OptionalInt.empty());
+                """.formatted(engine, directory, record)).configFile(), OptionalInt.empty());
     }
 
     private Recordings recordings() {

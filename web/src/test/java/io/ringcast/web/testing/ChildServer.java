@@ -3,19 +3,15 @@ package io.ringcast.web.testing;
 import io.ringcast.broadcast.testing.TestConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +19,7 @@ import java.util.regex.Pattern;
  * A ringcast server in a child JVM ({@code io.ringcast.web.RingcastMain --config FILE}), as an operator runs it:
  * its configuration from {@link TestConfig} (every listener on 127.0.0.1 port 0), a working folder of its own under
  * the module's {@code target/} (so its default recordings, logs and keys never land beside a running server's), its
- * output drained into {@code server.log} there by a daemon thread, and the bound ports read back from that log.
+ * output written by the OS into {@code server.log} there, and the bound ports read back from that log.
  * Owned by the test thread; {@link #close} stops it (SIGTERM, then SIGKILL) and may be called more than once.
  */
 public final class ChildServer implements AutoCloseable {
@@ -40,7 +36,6 @@ public final class ChildServer implements AutoCloseable {
     private final Process process;
     private final Path workDir;
     private final Path log;
-    private final AtomicLong logBytes = new AtomicLong();
     private int rtmpPort;
     private int httpPort;
     private boolean closed;
@@ -104,10 +99,10 @@ public final class ChildServer implements AutoCloseable {
             command.addAll(jvmFlags);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ringcast.web.RingcastMain",
                     "--config", configFile.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(environment);
             ChildServer server = new ChildServer(builder.start(), workDir, log);
-            server.drainOutput();
             try {
                 server.awaitPorts();
             } catch (AssertionError | IOException | InterruptedException e) {
@@ -118,25 +113,6 @@ public final class ChildServer implements AutoCloseable {
         }
     }
 
-    private void drainOutput() {
-        Thread drain = new Thread(() -> {
-            byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = process.getInputStream();
-                 OutputStream out = Files.newOutputStream(log, StandardOpenOption.CREATE,
-                         StandardOpenOption.APPEND)) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                    logBytes.addAndGet(n);
-                }
-            } catch (IOException e) {
-                // the process went away; what was read is in the file
-            }
-        }, "child-server-log-" + process.pid());
-        drain.setDaemon(true);
-        drain.start();
-    }
 
     /** RTMP starts before HTTP: once HTTP is reported, the RTMP line is there too unless RTMP is off. */
     private void awaitPorts() throws IOException, InterruptedException {
@@ -158,6 +134,7 @@ public final class ChildServer implements AutoCloseable {
             Thread.sleep(LOG_POLL_MS); // polling another process's log: there is no condition to wait on
         }
     }
+
 
     private static int port(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
@@ -195,10 +172,14 @@ public final class ChildServer implements AutoCloseable {
 
     /** Bytes the server has written to stdout/stderr so far. */
     public long logBytes() {
-        return logBytes.get();
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the server log " + log, e);
+        }
     }
 
-    /** Everything the server logged so far. */
+    /** Everything the server logged so far; all of it once the process has ended. */
     public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -220,7 +201,7 @@ public final class ChildServer implements AutoCloseable {
                     lines.remove(0);
                 }
             }
-            return "[server log: " + count + " lines, " + logBytes.get() + " bytes; last " + lines.size() + "]\n"
+            return "[server log: " + count + " lines, " + logBytes() + " bytes; last " + lines.size() + "]\n"
                     + String.join("\n", lines);
         } catch (IOException e) {
             return "[server log unreadable: " + e + "]";
