@@ -3,14 +3,15 @@ package io.ringcast.ingest.server;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.TestRtmpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,26 +30,22 @@ import static org.junit.jupiter.api.Assertions.*;
 class RtmpConnectionLimitsTest {
     private static final int HANDSHAKE_PACKET = 1536;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
 
     @BeforeEach
     void start() throws IOException {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = TestRtmpServer.start(TestConfig.loopback().toml("""
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 handshake_timeout_ms = 10000
                 idle_timeout_ms = 10000
                 max_connections = 3
                 player_loop_threads = 1
                 max_connections_per_ip = 2
-                """), engine);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        engine.close();
+                """), engine));
     }
 
     private Socket connect(String fromAddress) throws IOException {

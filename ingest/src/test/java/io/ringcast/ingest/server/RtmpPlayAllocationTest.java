@@ -6,6 +6,7 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
@@ -14,10 +15,10 @@ import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.TestRtmpServer;
 import io.ringcast.ingest.testing.ThreadAllocation;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -51,6 +52,8 @@ class RtmpPlayAllocationTest {
     private final byte[] audio = body(AAC_HEADER_BYTES, AUDIO_BYTES, 0xaf, 0x01);
     private final byte[] video = body(AVC_HEADER_BYTES, VIDEO_BYTES, 0x27, 0x01);
     private final byte[] keyframe = body(AVC_HEADER_BYTES, KEYFRAME_BYTES, 0x17, 0x01);
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
     private StreamPublisher publisher;
@@ -58,23 +61,14 @@ class RtmpPlayAllocationTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = TestRtmpServer.start(TestRtmpServer.smallServer(), engine);
-    }
-
-    @AfterEach
-    void stop() {
-        if (publisher != null) {
-            publisher.close();
-        }
-        server.close();
-        engine.close();
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestRtmpServer.smallServer(), engine));
     }
 
     @Test
     void shouldAllocateNothingOnTheServerThreadsPerFramePlayedOverRtmp() throws Exception {
-        publisher = engine.streams().publish(StreamPath.parse("live/alloc"), new PublisherInfo("test", "local", 0),
-                false);
+        publisher = cleanup.add(engine.streams().publish(StreamPath.parse("live/alloc"),
+                new PublisherInfo("test", "local", 0), false));
         publisher.updateFormat(new TrackFormat(Codec.AVC, AVC_SEQUENCE_HEADER, AVC_HEADER_BYTES, 640, 360, 0, 0));
         publisher.updateFormat(new TrackFormat(Codec.AAC, AAC_SEQUENCE_HEADER, AAC_HEADER_BYTES, 0, 0, 44_100, 2));
         publishNext();
@@ -136,7 +130,6 @@ class RtmpPlayAllocationTest {
         assertTrue(ids.length >= 2, "a fan-out worker and a player loop: " + Arrays.toString(ids));
         return ids;
     }
-
 
     /** A media tag body: the codec header bytes given, zeros, then a pattern up to {@code length}. */
     private static byte[] body(int headerLength, int length, int... header) {

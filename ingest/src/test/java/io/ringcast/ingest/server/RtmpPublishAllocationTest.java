@@ -5,6 +5,7 @@ import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.chunk.MessageTypeIds;
@@ -12,10 +13,10 @@ import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.SampleMedia;
 import io.ringcast.ingest.testing.TestRtmpServer;
 import io.ringcast.ingest.testing.ThreadAllocation;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,8 @@ class RtmpPublishAllocationTest {
 
     private final byte[] video = SampleMedia.videoFrame(false, VIDEO_BYTES, 1);
     private final byte[] keyframe = SampleMedia.videoFrame(true, KEYFRAME_BYTES, 2);
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
     private long sent;
@@ -50,14 +53,8 @@ class RtmpPublishAllocationTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = TestRtmpServer.start(TestRtmpServer.smallServer(), engine);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        engine.close();
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestRtmpServer.smallServer(), engine));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
@@ -16,10 +17,10 @@ import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.TestRtmpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,26 +33,22 @@ import static org.junit.jupiter.api.Assertions.*;
 /** A real ffmpeg publishes over RTMP on loopback; the engine must hold its stream, formats and frames. */
 @Timeout(60)
 class RtmpPublishIntegrationTest {
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
     private String baseUrl;
 
     @BeforeEach
     void start() throws Exception {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = TestRtmpServer.start(TestConfig.loopback().toml("""
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 handshake_timeout_ms = 2000
                 idle_timeout_ms = 5000
                 max_connections = 100
-                """), engine);
+                """), engine));
         baseUrl = "rtmp://127.0.0.1:" + server.localAddress().getPort();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        engine.close();
     }
 
     private static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {

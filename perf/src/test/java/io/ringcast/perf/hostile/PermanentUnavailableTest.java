@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,11 +42,6 @@ class PermanentUnavailableTest {
     private SyntheticPublisher publisher;
     private final List<StalledClient> stalled = new ArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        StalledClient.closeAll(stalled);
-    }
-
     @Test
     void shouldAnswerNormalRequestsWith200AfterABurstOfAbortedRequestsAndResponses() throws Exception {
         server = cleanup.add(ServerProcess.start(CONFIG));
@@ -58,8 +52,8 @@ class PermanentUnavailableTest {
         });
         String segment = HlsPlaylist.fetch(server.httpPort(), "live", "s", 2_000).segmentPaths().get(0);
 
-        stalled.addAll(StalledClient.open("127.0.0.14", server.httpPort(), "/live/s.flv", 30));
-        stalled.addAll(StalledClient.open("127.0.0.15", server.httpPort(), segment, 20));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.14", server.httpPort(), "/live/s.flv", 30)));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.15", server.httpPort(), segment, 20)));
         Thread.sleep(STALL_MS); // the stall phase: past the idle timeout, with every worker stuck in a write
         for (int i = 0; i < stalled.size(); i++) {
             if (i % 2 == 0) {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,11 +34,6 @@ class StalledDownloadsTest {
     private SyntheticPublisher publisher;
     private final List<StalledClient> stalled = new ArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        StalledClient.closeAll(stalled);
-    }
-
     @Test
     void shouldAnswerEveryOtherRequestWithinOneSecondWhileDownloadsStall() throws Exception {
         server = cleanup.add(ServerProcess.start(""));
@@ -55,8 +49,9 @@ class StalledDownloadsTest {
         assertEquals(200, whole.status(), "the segment itself: " + whole);
         assertTrue(whole.body().length > 2_000_000, "a segment of about 3 MB: " + whole.body().length);
 
-        stalled.addAll(StalledClient.open("127.0.0.3", server.httpPort(), segment, STALLED_HLS));
-        stalled.addAll(StalledClient.open("127.0.0.4", server.httpPort(), "/live/big.flv", STALLED_FLV));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.3", server.httpPort(), segment, STALLED_HLS)));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.4", server.httpPort(), "/live/big.flv",
+                STALLED_FLV)));
 
         Map<String, Long> worstMs = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();

@@ -2,14 +2,15 @@ package io.ringcast.web.auth;
 
 import io.ringcast.broadcast.auth.StreamKeys;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,20 +24,17 @@ import static org.junit.jupiter.api.Assertions.*;
 class StreamKeysEndToEndTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(TestConfig.loopback().toml("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 publish_keys = true
                 keys_file = "%s"
-                """.formatted(dir.resolve("keys.txt"))).configFile(), OptionalInt.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+                """.formatted(dir.resolve("keys.txt"))).configFile(), OptionalInt.empty()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ringcast.web.e2e;
 
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.testing.Ffmpeg;
@@ -9,17 +10,15 @@ import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Await;
 import io.ringcast.web.testing.ChildServer;
 import io.ringcast.web.testing.FlvStreamReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -28,14 +27,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Crashes and restarts with real processes: a publisher killed with SIGKILL, the server stopped with SIGTERM. */
 @Timeout(120)
 class CrashAndRestartTest {
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @Test
     void shouldWaitForAKilledPublisherThenCloseItsViewersCleanlyAfterPublishTimeout() throws Exception {

@@ -1,20 +1,19 @@
 package io.ringcast.web.e2e;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.Ffmpeg;
 import io.ringcast.web.testing.ChildServer;
 import io.ringcast.web.testing.ViewerChurn;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,14 +35,8 @@ class ViewerChurnUnderGlibcChecksTest {
     private static final int CYCLES = 5_000;
     private static final Pattern REFUSED = Pattern.compile("\"http\\.refused\\.new_connections_per_ip\":(\\d+)");
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @Test
     void shouldSurviveViewerChurnWithRefusalsUnderGlibcHeapChecks() throws Exception {
