@@ -68,7 +68,7 @@ public final class TestConfig {
         return new TestConfig();
     }
 
-    /** Sets {@code key} of {@code section} to a String, number, boolean or List of them (replacing an earlier value). */
+    /** Sets {@code key} of {@code section} to a String, number, boolean or List of them (replacing an earlier one). */
     public TestConfig set(String section, String key, Object value) {
         put(section, Toml.joinKeyPath(List.of(key)), literal(value));
         return this;
