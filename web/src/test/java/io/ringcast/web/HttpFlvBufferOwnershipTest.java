@@ -1,6 +1,6 @@
 package io.ringcast.web;
 
-import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.testing.QuarantineBufferPool;
 import io.ringcast.web.testing.SyntheticStream;
 import io.ringcast.web.testing.ViewerChurn;
@@ -46,14 +46,12 @@ class HttpFlvBufferOwnershipTest {
     @Test
     void shouldNeverWriteIntoAPooledBufferAfterItWasReturned() throws Exception {
         QuarantineBufferPool pool = new QuarantineBufferPool(BUFFER_BYTES, QUARANTINE);
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
                 [http]
-                address = "127.0.0.1"
-                port = 0
                 new_connections_per_ip_per_second = 0
-                """, "ownership.toml"), OptionalInt.empty(), pool);
+                """).configFile(), OptionalInt.empty(), pool);
         publisher = Executors.newSingleThreadScheduledExecutor();
         SyntheticStream stream = publisher.submit(() -> new SyntheticStream(server.engine(), "live/x")).get();
         int[] frame = {0};

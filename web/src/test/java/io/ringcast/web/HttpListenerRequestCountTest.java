@@ -2,6 +2,7 @@ package io.ringcast.web;
 
 import io.ringcast.broadcast.ServerCounters;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.testing.Http;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
@@ -70,10 +71,8 @@ class HttpListenerRequestCountTest {
     }
 
     private static HttpConfig config() {
-        return new HttpConfig("127.0.0.1", 0, 1, HttpConfig.DEFAULT_MAX_HEADER_BYTES,
-                HttpConfig.DEFAULT_REQUEST_PARSE_TIMEOUT_MS, HttpConfig.DEFAULT_IDLE_TIMEOUT_MS,
-                HttpConfig.DEFAULT_MAX_CONNECTIONS, 0, HttpConfig.DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
-                HttpConfig.DEFAULT_NEW_CONNECTIONS_PER_IP_BURST, 0, HttpConfig.DEFAULT_WRITE_TIMEOUT_MS);
+        return HttpConfig.read(TestConfig.loopback().set("http", "fanout_threads", 1)
+                .set("http", "send_buffer_bytes", 0).configFile());
     }
 
     /** Answers 200 "ok"; for {@code /twice} it runs the listeners registered before it once more at the end. */

@@ -3,16 +3,18 @@ package io.ringcast.web;
 import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,10 +56,14 @@ class RingcastServerTest {
 
     @Test
     void shouldLetTheHttpPortOverrideWinOverTheConfigFile() throws Exception {
-        ConfigFile config = ConfigFile.parse("[http]\naddress = \"127.0.0.1\"\nport = 8080\n", "t.toml");
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(TestConfig.LOOPBACK))) {
+            freePort = s.getLocalPort(); // the file says port 0 (any): only the override makes it this one
+        }
 
-        try (RingcastServer server = RingcastServer.start(config, OptionalInt.of(0))) {
-            assertNotEquals(8080, server.httpPort());
+        try (RingcastServer server = RingcastServer.start(TestConfig.loopback().configFile(),
+                OptionalInt.of(freePort))) {
+            assertEquals(freePort, server.httpPort());
             assertEquals(200, Http.open(server.httpPort(), "GET", "/api/streams").getResponseCode());
         }
     }
@@ -65,8 +71,7 @@ class RingcastServerTest {
     @Test
     void shouldLeaveNoServerThreadsBehindWhenClosed() throws Exception {
         RingcastServer server = RingcastServer.start(
-                ConfigFile.parse("[http]\naddress = \"127.0.0.1\"\nport = 0\nfanout_threads = 3\n", "t.toml"),
-                OptionalInt.empty());
+                TestConfig.loopback().set("http", "fanout_threads", 3).configFile(), OptionalInt.empty());
         assertTrue(server.httpPort() > 0);
         assertEquals(200, Http.open(server.httpPort(), "GET", "/api/streams").getResponseCode());
         assertTrue(serverThreads().size() >= 4, "fan-out, housekeeping and XNIO threads run: " + serverThreads());

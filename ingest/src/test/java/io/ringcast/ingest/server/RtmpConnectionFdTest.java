@@ -4,9 +4,10 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.time.NanoClock;
-import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.ingest.testing.TestRtmpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,14 @@ class RtmpConnectionFdTest {
     @BeforeEach
     void start() throws IOException {
         engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = new RtmpServer(new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 10_000, 10_000, 100, 1,
-                100, RtmpConfig.DEFAULT_PLAY_SEND_BUFFER_BYTES, RtmpConfig.DEFAULT_STALE_PUBLISHER_MS), engine);
-        server.start();
+        server = TestRtmpServer.start(TestConfig.loopback().toml("""
+                [rtmp]
+                handshake_timeout_ms = 10000
+                idle_timeout_ms = 10000
+                max_connections = 100
+                player_loop_threads = 1
+                max_connections_per_ip = 100
+                """), engine);
     }
 
     @AfterEach

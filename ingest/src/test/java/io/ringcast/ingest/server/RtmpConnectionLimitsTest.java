@@ -3,13 +3,15 @@ package io.ringcast.ingest.server;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.time.NanoClock;
-import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
-import org.junit.jupiter.api.AfterEach;
+import io.ringcast.ingest.testing.TestRtmpServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,22 +30,22 @@ import static org.junit.jupiter.api.Assertions.*;
 class RtmpConnectionLimitsTest {
     private static final int HANDSHAKE_PACKET = 1536;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
 
     @BeforeEach
     void start() throws IOException {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        RtmpConfig config = new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 10_000, 10_000, 3, 1, 2,
-                RtmpConfig.DEFAULT_PLAY_SEND_BUFFER_BYTES, RtmpConfig.DEFAULT_STALE_PUBLISHER_MS);
-        server = new RtmpServer(config, engine);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        engine.close();
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestConfig.loopback().toml("""
+                [rtmp]
+                handshake_timeout_ms = 10000
+                idle_timeout_ms = 10000
+                max_connections = 3
+                player_loop_threads = 1
+                max_connections_per_ip = 2
+                """), engine));
     }
 
     private Socket connect(String fromAddress) throws IOException {

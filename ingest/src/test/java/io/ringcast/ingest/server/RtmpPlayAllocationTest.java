@@ -6,20 +6,21 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
-import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
-import org.junit.jupiter.api.AfterEach;
+import io.ringcast.ingest.testing.TestRtmpServer;
+import io.ringcast.ingest.testing.ThreadAllocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -47,12 +48,12 @@ class RtmpPlayAllocationTest {
             0xe1, 0x00, 0x04, 0x67, 0x64, 0x00, 0x1f, 0x01, 0x00, 0x04, 0x68, 0xee, 0x3c, 0x80);
     private static final byte[] AAC_SEQUENCE_HEADER = bytes(0xaf, 0x00, 0x12, 0x10);
     private static final String FANOUT_THREAD_PREFIX = "ringcast-fanout-";
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final byte[] audio = body(AAC_HEADER_BYTES, AUDIO_BYTES, 0xaf, 0x01);
     private final byte[] video = body(AVC_HEADER_BYTES, VIDEO_BYTES, 0x27, 0x01);
     private final byte[] keyframe = body(AVC_HEADER_BYTES, KEYFRAME_BYTES, 0x17, 0x01);
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
     private StreamPublisher publisher;
@@ -60,25 +61,14 @@ class RtmpPlayAllocationTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = new RtmpServer(new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 5_000, 10_000, 10, 1),
-                engine);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (publisher != null) {
-            publisher.close();
-        }
-        server.close();
-        engine.close();
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestRtmpServer.smallServer(), engine));
     }
 
     @Test
     void shouldAllocateNothingOnTheServerThreadsPerFramePlayedOverRtmp() throws Exception {
-        publisher = engine.streams().publish(StreamPath.parse("live/alloc"), new PublisherInfo("test", "local", 0),
-                false);
+        publisher = cleanup.add(engine.streams().publish(StreamPath.parse("live/alloc"),
+                new PublisherInfo("test", "local", 0), false));
         publisher.updateFormat(new TrackFormat(Codec.AVC, AVC_SEQUENCE_HEADER, AVC_HEADER_BYTES, 640, 360, 0, 0));
         publisher.updateFormat(new TrackFormat(Codec.AAC, AAC_SEQUENCE_HEADER, AAC_HEADER_BYTES, 0, 0, 44_100, 2));
         publishNext();
@@ -88,20 +78,12 @@ class RtmpPlayAllocationTest {
             for (int i = 0; i < WARM_UP_FRAMES; i++) {
                 playOneFrame(client);
             }
-            long[] threads = serverThreadIds();
-            // The JIT allocates now and then on a thread while it settles (objects it had scalar-replaced come back
-            // when compiled code is deoptimised); code that allocates per frame does so in every round, so the best
-            // round must be exactly zero.
-            long[] roundBytes = new long[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                long before = sum(THREADS.getThreadAllocatedBytes(threads));
-                for (int i = 0; i < FRAMES; i++) {
-                    playOneFrame(client);
-                }
-                roundBytes[round] = sum(THREADS.getThreadAllocatedBytes(threads)) - before;
-            }
-            assertEquals(0, Arrays.stream(roundBytes).min().orElseThrow(), "bytes allocated by the fan-out worker "
-                    + "and player loop per round of " + FRAMES + " frames: " + Arrays.toString(roundBytes));
+            ThreadAllocation.assertBestRoundAllocatesNothing("the fan-out worker and player loop per round of "
+                    + FRAMES + " frames", serverThreadIds(), ROUNDS, () -> {
+                        for (int i = 0; i < FRAMES; i++) {
+                            playOneFrame(client);
+                        }
+                    });
         }
     }
 
@@ -147,14 +129,6 @@ class RtmpPlayAllocationTest {
                 .mapToLong(Thread::getId).toArray();
         assertTrue(ids.length >= 2, "a fan-out worker and a player loop: " + Arrays.toString(ids));
         return ids;
-    }
-
-    private static long sum(long[] values) {
-        long total = 0;
-        for (long v : values) {
-            total += v;
-        }
-        return total;
     }
 
     /** A media tag body: the codec header bytes given, zeros, then a pattern up to {@code length}. */

@@ -5,12 +5,13 @@ import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
-import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.ingest.testing.TestRtmpServer;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,12 @@ class RtmpPlayIntegrationTest {
 
     private void start(RingConfig rings) throws IOException {
         engine = new Engine(EngineConfig.DEFAULTS, rings, NanoClock.SYSTEM, 2).start();
-        RtmpConfig config = new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 2_000, 5_000, 100,
-                PLAYER_LOOP_THREADS);
-        server = new RtmpServer(config, engine);
-        server.start();
+        server = TestRtmpServer.start(TestConfig.loopback().toml("""
+                [rtmp]
+                handshake_timeout_ms = 2000
+                idle_timeout_ms = 5000
+                max_connections = 100
+                """).set("rtmp", "player_loop_threads", PLAYER_LOOP_THREADS), engine);
         baseUrl = "rtmp://127.0.0.1:" + server.localAddress().getPort();
     }
 

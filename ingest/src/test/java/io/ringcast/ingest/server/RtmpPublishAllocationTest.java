@@ -5,20 +5,20 @@ import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
-import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.SampleMedia;
-import org.junit.jupiter.api.AfterEach;
+import io.ringcast.ingest.testing.TestRtmpServer;
+import io.ringcast.ingest.testing.ThreadAllocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,11 +41,11 @@ class RtmpPublishAllocationTest {
     private static final int VIDEO_BYTES = 8_000;
     private static final int KEYFRAME_BYTES = 60_000;
     private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(20);
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final byte[] video = SampleMedia.videoFrame(false, VIDEO_BYTES, 1);
     private final byte[] keyframe = SampleMedia.videoFrame(true, KEYFRAME_BYTES, 2);
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
     private long sent;
@@ -53,16 +53,8 @@ class RtmpPublishAllocationTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        server = new RtmpServer(new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 5_000, 10_000, 10, 1),
-                engine);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        engine.close();
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestRtmpServer.smallServer(), engine));
     }
 
     @Test
@@ -76,15 +68,8 @@ class RtmpPublishAllocationTest {
             for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                 publishRound(client, stream);
             }
-            long[] roundBytes = new long[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                long before = THREADS.getThreadAllocatedBytes(ingestThread);
-                publishRound(client, stream);
-                roundBytes[round] = THREADS.getThreadAllocatedBytes(ingestThread) - before;
-            }
-            // The JIT may allocate now and then while it settles; per-frame allocation shows in every round.
-            assertEquals(0, Arrays.stream(roundBytes).min().orElseThrow(), "bytes allocated by the ingest thread per "
-                    + "round of " + FRAMES + " frames: " + Arrays.toString(roundBytes));
+            ThreadAllocation.assertBestRoundAllocatesNothing("the ingest thread per round of " + FRAMES + " frames",
+                    new long[] {ingestThread}, ROUNDS, () -> publishRound(client, stream));
         }
     }
 

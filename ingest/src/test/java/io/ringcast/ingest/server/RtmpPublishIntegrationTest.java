@@ -6,19 +6,21 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
-import io.ringcast.ingest.RtmpConfig;
-import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.ingest.testing.RawRtmpClient;
-import org.junit.jupiter.api.AfterEach;
+import io.ringcast.ingest.testing.TestRtmpServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,23 +33,22 @@ import static org.junit.jupiter.api.Assertions.*;
 /** A real ffmpeg publishes over RTMP on loopback; the engine must hold its stream, formats and frames. */
 @Timeout(60)
 class RtmpPublishIntegrationTest {
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private Engine engine;
     private RtmpServer server;
     private String baseUrl;
 
     @BeforeEach
     void start() throws Exception {
-        engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start();
-        RtmpConfig config = new RtmpConfig(true, "127.0.0.1", 0, 8 << 20, 1 << 24, 4096, 2_000, 5_000, 100);
-        server = new RtmpServer(config, engine);
-        server.start();
+        engine = cleanup.add(new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1).start());
+        server = cleanup.add(TestRtmpServer.start(TestConfig.loopback().toml("""
+                [rtmp]
+                handshake_timeout_ms = 2000
+                idle_timeout_ms = 5000
+                max_connections = 100
+                """), engine));
         baseUrl = "rtmp://127.0.0.1:" + server.localAddress().getPort();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        engine.close();
     }
 
     private static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {

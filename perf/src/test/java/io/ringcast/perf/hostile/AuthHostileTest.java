@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,11 +16,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 7: the credentials a hostile client forges or stretches. An admin JWT without {@code exp} or
@@ -34,30 +35,23 @@ class AuthHostileTest {
     private static final String PLAY_SECRET = "hostile-suite-play-secret-0123456789abcdef";
     private static final String ROOM = "room1";
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private SyntheticPublisher publisher;
 
     @BeforeEach
     void start() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS + """
+        server = cleanup.add(ServerProcess.start("""
                 [auth]
                 publish_keys = true
                 play_secret = "%s"
                 [control]
                 jwt_secret = "%s"
                 protect_stats = true
-                """.formatted(PLAY_SECRET, JWT_SECRET));
+                """.formatted(PLAY_SECRET, JWT_SECRET)));
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldRefuseAnAdminJwtWithoutExpiry() throws Exception {
@@ -134,7 +128,8 @@ class AuthHostileTest {
     }
 
     private void publishRoom() throws Exception {
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", streamKey(), 25, 25, 2_000, 20_000);
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", streamKey(), 25, 25, 2_000,
+                20_000));
         Health.awaitUntil("live/" + ROOM + " listed", java.time.Duration.ofSeconds(10), () -> RawHttp.request(
                 RawHttp.HEALTHY_ADDRESS, server.httpPort(), "GET", "/api/streams/live/" + ROOM,
                 Map.of("Authorization", "Bearer " + validJwt()), 2_000).status() == 200);

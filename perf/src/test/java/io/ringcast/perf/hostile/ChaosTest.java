@@ -52,7 +52,7 @@ class ChaosTest {
     /** Every attack ends by then, leaving the last seconds of the window to show the recovery. */
     private static final long ATTACK_MS = 40_000;
     /** The stream and the flood's streams end this soon after their publishers leave, so "after" can be measured. */
-    private static final String CONFIG = ServerProcess.DEFAULT_LISTENERS + """
+    private static final String CONFIG = """
             [Engine]
             PublishTimeout = 3
             """;

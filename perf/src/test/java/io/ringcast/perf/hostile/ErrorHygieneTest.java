@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 8: what a prodding client learns from errors. A time far out of range in the latency report
@@ -21,23 +22,19 @@ import org.junit.jupiter.api.Timeout;
 @Tag("hostile")
 @Timeout(60)
 class ErrorHygieneTest {
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
 
     @BeforeEach
     void start() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS + """
+        server = cleanup.add(ServerProcess.start("""
                 [latency_log]
                 enable = true
                 directory = "latency-logs"
-                """);
+                """));
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldAnswerAnOutOfRangeReportTimeWith400AndNoStackTrace() {

@@ -2,6 +2,8 @@ package io.ringcast.perf.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 6: the server runs with {@code ulimit -n 512} and 250 RTMP connections arrive that never send
@@ -31,21 +34,20 @@ class FileDescriptorExhaustionTest {
     /** Idle with 250 silent sockets, the server needs a few percent of a core; a spinning accept loop needs 50. */
     private static final double CPU_LIMIT_CORES = 0.15;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private final List<SocketChannel> silent = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
         closeSilent();
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
     void shouldKeepLogAndCpuSmallWhenSilentConnectionsExhaustFileDescriptors() throws Exception {
-        server = ServerProcess.start(ServerProcess.Options.of(ServerProcess.DEFAULT_LISTENERS)
-                .withOpenFilesLimit(OPEN_FILES_LIMIT));
+        server = cleanup.add(ServerProcess.start(ServerProcess.Options.of(TestConfig.loopback())
+                .withOpenFilesLimit(OPEN_FILES_LIMIT)));
         int fdsBefore = server.fds();
         long logBefore = server.logBytes();
         double cpuBefore = server.cpuSeconds();

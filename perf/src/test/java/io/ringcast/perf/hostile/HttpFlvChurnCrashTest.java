@@ -2,12 +2,13 @@ package io.ringcast.perf.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 1: two loops from one address, each opening {@code GET /live/x.flv} on a live stream and
@@ -27,24 +28,17 @@ class HttpFlvChurnCrashTest {
      */
     private static final int ROUNDS = 2;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private SyntheticPublisher publisher;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldSurviveTwoLoopsOfTenThousandHttpFlvViewersClosingAtOnceWithRefusals() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS);
+        server = cleanup.add(ServerProcess.start(""));
         // About 3 Mbit/s, as the ffmpeg stream of the report: the server is mid-write to most viewers when they go.
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "x", 30, 60, 12_000, 120_000);
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "x", 30, 60, 12_000, 120_000));
         Health.assertFlvViewerServed(server, "/live/x.flv", 5_000);
         long refusalsBefore = Health.refusalsReported(server);
         long clientRefusals = 0;

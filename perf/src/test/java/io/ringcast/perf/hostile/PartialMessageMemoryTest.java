@@ -3,12 +3,14 @@ package io.ringcast.perf.hostile;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 4 (and "done when" 5): 16 RTMP connections each declare an 8 MiB message on 61 chunk streams
@@ -25,6 +27,8 @@ class PartialMessageMemoryTest {
      */
     private static final long HEAP_GROWTH_LIMIT_BYTES = 128L << 20;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private final List<PartialMessageFlood> floods = new ArrayList<>();
     private SyntheticPublisher publisher;
@@ -34,17 +38,11 @@ class PartialMessageMemoryTest {
         for (PartialMessageFlood f : floods) {
             f.close();
         }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
     void shouldNotLetPartialMessagesOfSixteenConnectionsGrowTheHeapByMoreThanABudget() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS);
+        server = cleanup.add(ServerProcess.start(""));
         ServerProcess.Resources before = server.resourcesAfterGc();
         long committedBefore = server.heapCommittedBytes();
         int wireBytes = 0;
@@ -77,7 +75,7 @@ class PartialMessageMemoryTest {
                 + server.logTail());
         assertTrue(growth < HEAP_GROWTH_LIMIT_BYTES, "heap grew by " + (growth >> 20) + " MiB: " + figures);
         Health.assertResponsive(server, "with " + floods.size() + " partial-message connections open");
-        publisher = SyntheticPublisher.small(server.rtmpPort(), "legit");
+        publisher = cleanup.add(SyntheticPublisher.small(server.rtmpPort(), "legit"));
         Health.assertFlvViewerServed(server, "/live/legit.flv", 5_000);
 
         for (PartialMessageFlood f : floods) {

@@ -2,14 +2,15 @@ package io.ringcast.perf.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 2: once, after the stall tests, every HTTP request got an empty 503 until restart. A burst of
@@ -25,8 +26,8 @@ class PermanentUnavailableTest {
     private static final long STALL_MS = 3_000;
     private static final int END_RACE_CYCLES = 4;
     private static final int END_RACE_VIEWERS = 100;
-    /** DEFAULT_LISTENERS ends in [http]: the first line goes there. */
-    private static final String CONFIG = ServerProcess.DEFAULT_LISTENERS + """
+    private static final String CONFIG = """
+            [http]
             idle_timeout_ms = 1500
             [Engine]
             PublishTimeout = 1
@@ -35,33 +36,24 @@ class PermanentUnavailableTest {
             disconnect_lag_ms = 1000
             """;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private SyntheticPublisher publisher;
     private final List<StalledClient> stalled = new ArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        StalledClient.closeAll(stalled);
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
     void shouldAnswerNormalRequestsWith200AfterABurstOfAbortedRequestsAndResponses() throws Exception {
-        server = ServerProcess.start(CONFIG);
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000);
+        server = cleanup.add(ServerProcess.start(CONFIG));
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000));
         Health.awaitUntil("an HLS segment of live/s", Duration.ofSeconds(20), () -> {
             HlsPlaylist p = HlsPlaylist.fetch(server.httpPort(), "live", "s", 2_000);
             return p != null && !p.segmentPaths().isEmpty();
         });
         String segment = HlsPlaylist.fetch(server.httpPort(), "live", "s", 2_000).segmentPaths().get(0);
 
-        stalled.addAll(StalledClient.open("127.0.0.14", server.httpPort(), "/live/s.flv", 30));
-        stalled.addAll(StalledClient.open("127.0.0.15", server.httpPort(), segment, 20));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.14", server.httpPort(), "/live/s.flv", 30)));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.15", server.httpPort(), segment, 20)));
         Thread.sleep(STALL_MS); // the stall phase: past the idle timeout, with every worker stuck in a write
         for (int i = 0; i < stalled.size(); i++) {
             if (i % 2 == 0) {
@@ -150,7 +142,7 @@ class PermanentUnavailableTest {
         } finally {
             viewers.shutdownNow();
         }
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000);
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "s", 30, 60, 15_000, 100_000));
         return watching.get();
     }
 

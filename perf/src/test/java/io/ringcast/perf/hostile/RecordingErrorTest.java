@@ -1,20 +1,23 @@
 package io.ringcast.perf.hostile;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 11, finding 9: a recording stopped by a full disk. The server runs with {@code ulimit -f 1024} (files of at
@@ -28,22 +31,24 @@ class RecordingErrorTest {
     /** strerror(EFBIG), what the failed write reports. */
     private static final String WRITE_ERROR = "File too large";
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private Ffmpeg.FfmpegProcess publisher;
 
     @BeforeEach
     void start() throws Exception {
         Ffmpeg.assumeInstalled();
-        server = ServerProcess.start(ServerProcess.Options.of(ServerProcess.DEFAULT_LISTENERS + """
+        server = cleanup.add(ServerProcess.start(ServerProcess.Options.of(TestConfig.loopback().toml("""
                 [Engine]
                 PublishTimeout = 1
                 [record]
                 enable = true
                 directory = "recordings"
                 flush_interval_ms = 200
-                """).withFileSizeLimitKib(FILE_SIZE_LIMIT_KIB));
-        publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/rec",
-                "640x360", 30, 60, "2400k"), "rec-publisher");
+                """)).withFileSizeLimitKib(FILE_SIZE_LIMIT_KIB)));
+        publisher = cleanup.add(Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/rec",
+                "640x360", 30, 60, "2400k"), "rec-publisher"));
         Health.awaitUntil("the recording error in /api/streams", Duration.ofSeconds(20),
                 () -> RawHttp.get(server.httpPort(), "/api/streams", 2_000).text().contains(WRITE_ERROR));
         publisher.close();
@@ -52,15 +57,6 @@ class RecordingErrorTest {
                 () -> !RawHttp.get(server.httpPort(), "/api/streams", 2_000).text().contains("live/rec"));
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldKeepTheRecordingErrorVisibleAfterTheStreamEnded() {

@@ -3,16 +3,17 @@ package io.ringcast.perf.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 3 (and "done when" 4): 20 clients with a 4 KB receive buffer request a 3 MB HLS segment and 20
@@ -27,26 +28,17 @@ class StalledDownloadsTest {
     private static final long WATCH_MS = 6_000;
     private static final long PROBE_PERIOD_MS = 200;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private SyntheticPublisher publisher;
     private final List<StalledClient> stalled = new ArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        StalledClient.closeAll(stalled);
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
     void shouldAnswerEveryOtherRequestWithinOneSecondWhileDownloadsStall() throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS);
+        server = cleanup.add(ServerProcess.start(""));
         // About 12 Mbit/s with a keyframe every 2 s: each HLS segment holds about 3 MB.
-        publisher = SyntheticPublisher.start(server.rtmpPort(), "live", "big", 30, 60, 45_000, 200_000);
+        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "big", 30, 60, 45_000, 200_000));
         Health.awaitUntil("two HLS segments of live/big", Duration.ofSeconds(20), () -> {
             HlsPlaylist p = HlsPlaylist.fetch(server.httpPort(), "live", "big", 2_000);
             return p != null && p.segmentPaths().size() >= 2;
@@ -57,8 +49,9 @@ class StalledDownloadsTest {
         assertEquals(200, whole.status(), "the segment itself: " + whole);
         assertTrue(whole.body().length > 2_000_000, "a segment of about 3 MB: " + whole.body().length);
 
-        stalled.addAll(StalledClient.open("127.0.0.3", server.httpPort(), segment, STALLED_HLS));
-        stalled.addAll(StalledClient.open("127.0.0.4", server.httpPort(), "/live/big.flv", STALLED_FLV));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.3", server.httpPort(), segment, STALLED_HLS)));
+        stalled.addAll(cleanup.addAll(StalledClient.open("127.0.0.4", server.httpPort(), "/live/big.flv",
+                STALLED_FLV)));
 
         Map<String, Long> worstMs = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();

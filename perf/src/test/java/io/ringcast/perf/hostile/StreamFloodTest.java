@@ -3,15 +3,16 @@ package io.ringcast.perf.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11, finding 5 (and "done when" 5): with open publishing, 4 loops of 110 connect + publish + close with no
@@ -29,23 +30,16 @@ class StreamFloodTest {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration LEGIT_RETRY = Duration.ofSeconds(10);
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private SyntheticPublisher publisher;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldKeepALegitimatePublishWorkingAndThreadsNearStartAfterFourHundredFortyEmptyPublishes()
             throws Exception {
-        server = ServerProcess.start(ServerProcess.DEFAULT_LISTENERS);
+        server = cleanup.add(ServerProcess.start(""));
         int threadsBefore = server.threads();
         List<StreamFlood> floods = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -75,7 +69,7 @@ class StreamFloodTest {
         long deadline = System.nanoTime() + LEGIT_RETRY.toNanos();
         while (publisher == null && System.nanoTime() < deadline) {
             try {
-                publisher = SyntheticPublisher.small(server.rtmpPort(), "legit");
+                publisher = cleanup.add(SyntheticPublisher.small(server.rtmpPort(), "legit"));
             } catch (java.io.IOException e) {
                 legit.add(e.getMessage());
                 Thread.sleep(1_000); // a user's retry interval

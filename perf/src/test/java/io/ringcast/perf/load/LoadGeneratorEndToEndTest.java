@@ -1,12 +1,12 @@
 package io.ringcast.perf.load;
 
+import io.ringcast.broadcast.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Ffmpeg;
@@ -49,12 +49,7 @@ class LoadGeneratorEndToEndTest {
      * the run.
      */
     private static final String CONFIG = """
-            [rtmp]
-            address = "127.0.0.1"
-            port = 0
             [http]
-            address = "127.0.0.1"
-            port = 0
             idle_timeout_ms = 1000
             [ring]
             skip_lag_ms = 500
@@ -70,7 +65,7 @@ class LoadGeneratorEndToEndTest {
         if (!Files.exists(FLV)) {
             makeFlv();
         }
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "loadgen-e2e.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(), OptionalInt.empty());
     }
 
     @AfterEach

@@ -7,16 +7,17 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -38,28 +39,19 @@ class ControlApiTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 publish_keys = true
                 keys_file = "%s"
                 [control]
                 jwt_secret = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(dir.resolve("keys.txt"), SECRET), "control.toml"), OptionalInt.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+                """.formatted(dir.resolve("keys.txt"), SECRET)).configFile(), OptionalInt.empty()));
     }
 
     private static String token(String secret, Instant expires) throws Exception {
@@ -152,16 +144,13 @@ class ControlApiTest {
         assertFalse(recordings.body().get("enabled").asBoolean(), recordings.body().toString());
         assertEquals(0, recordings.body().get("recordings").size());
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [control]
                 jwt_secret = "%s"
                 protect_stats = true
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
+                """.formatted(SECRET)).configFile(), OptionalInt.empty()));
         assertEquals(401, call("/api/streams", null).httpStatus());
         assertEquals(401, call("/api/recordings", null).httpStatus(), "recording outcomes are stats too");
         assertEquals(403, call("/api/streams", token(SECRET, Instant.now().minusSeconds(60))).httpStatus(),
@@ -173,17 +162,11 @@ class ControlApiTest {
     void shouldProtectTheStreamListPageAndThePlayersStreamFactsWhenStatsAreProtected() throws Exception {
         Ffmpeg.assumeInstalled();
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [control]
                 jwt_secret = "%s"
                 protect_stats = true
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(SECRET), "protected.toml"), OptionalInt.empty());
+                """.formatted(SECRET)).configFile(), OptionalInt.empty()));
         String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/x";
         try (Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmp, "320x240", 30, 60), "pub")) {
             Await.until("live/x with its video format", Duration.ofSeconds(20), () -> {

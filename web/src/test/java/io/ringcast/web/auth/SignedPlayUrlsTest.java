@@ -1,16 +1,17 @@
 package io.ringcast.web.auth;
 
 import io.ringcast.broadcast.auth.PlayTokens;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -24,36 +25,22 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(120)
 class SignedPlayUrlsTest {
     private static final String SECRET = "play-secret-0123456789abcdef0123456789";
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
     private Ffmpeg.FfmpegProcess publisher;
 
     @BeforeEach
     void start() throws Exception {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 play_secret = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(SECRET), "signed.toml"), OptionalInt.empty());
-        publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/x",
-                "640x360", 30, 120), "publisher");
+                """.formatted(SECRET)).configFile(), OptionalInt.empty()));
+        publisher = cleanup.add(Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp")
+                + "/live/x", "640x360", 30, 120), "publisher"));
         Await.until("the stream", Duration.ofSeconds(20),
                 () -> server.engine().streams().find(StreamPath.parse("live/x")) != null);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     private String query(long expires, String secret) {

@@ -1,15 +1,16 @@
 package io.ringcast.web.auth;
 
 import io.ringcast.broadcast.auth.StreamKeys;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
-import org.junit.jupiter.api.AfterEach;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,26 +24,17 @@ import static org.junit.jupiter.api.Assertions.*;
 class StreamKeysEndToEndTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 publish_keys = true
                 keys_file = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(dir.resolve("keys.txt")), "keys.toml"), OptionalInt.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+                """.formatted(dir.resolve("keys.txt"))).configFile(), OptionalInt.empty()));
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.ringcast.web.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
@@ -39,14 +39,7 @@ class AllViewersEndToEndTest {
     @BeforeEach
     void start() {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(ConfigFile.parse("""
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """, "all.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty());
         rtmpBase = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
         httpBase = "http://127.0.0.1:" + server.httpPort() + "/live/";
     }
@@ -189,16 +182,10 @@ class AllViewersEndToEndTest {
     @Test
     void shouldDropVideoEverywhereWhenEnableVideoIsFalse() throws Exception {
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 EnableVideo = false
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """, "novideo.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
         rtmpBase = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
         httpBase = "http://127.0.0.1:" + server.httpPort() + "/live/";
         run(Ffmpeg.publishArgs(rtmpBase + "n", "640x360", FPS, 300), "publish-n");

@@ -1,27 +1,24 @@
 package io.ringcast.web.e2e;
 
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
-import io.ringcast.broadcast.track.TrackKind;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.web.RingcastServer;
+import io.ringcast.web.testing.ChildServer;
 import io.ringcast.web.testing.FlvStreamReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -30,28 +27,16 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Crashes and restarts with real processes: a publisher killed with SIGKILL, the server stopped with SIGTERM. */
 @Timeout(120)
 class CrashAndRestartTest {
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @Test
     void shouldWaitForAKilledPublisherThenCloseItsViewersCleanlyAfterPublishTimeout() throws Exception {
         Ffmpeg.assumeInstalled();
-        RingcastServer server = RingcastServer.start(ConfigFile.parse("""
+        RingcastServer server = RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 PublishTimeout = 3
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """, "crash.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
         cleanup.add(server);
         String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/k";
         Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmp, "640x360", 30, 60), "victim");
@@ -87,20 +72,10 @@ class CrashAndRestartTest {
     @Test
     void shouldDrainAndExitWithinSecondsOnSigterm() throws Exception {
         Ffmpeg.assumeInstalled();
-        int rtmpPort = freePort();
-        int httpPort = freePort();
-        Path config = Files.createTempFile("ringcast-sigterm", ".toml");
-        config.toFile().deleteOnExit();
-        Files.writeString(config, "[rtmp]\naddress = \"127.0.0.1\"\n[http]\naddress = \"127.0.0.1\"\n");
-        Path log = Files.createTempFile("ringcast-sigterm", ".log");
-        log.toFile().deleteOnExit();
-        Process server = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                "io.ringcast.web.RingcastMain", "--config", config.toString(), "--rtmp-port",
-                String.valueOf(rtmpPort), "--http-port", String.valueOf(httpPort))
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .start();
-        cleanup.add(() -> server.destroyForcibly());
-        awaitHttp("http://127.0.0.1:" + httpPort + "/api/streams");
+        ChildServer server = ChildServer.with(TestConfig.loopback()).start();
+        cleanup.add(server);
+        int rtmpPort = server.rtmpPort();
+        int httpPort = server.httpPort();
         Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + rtmpPort
                 + "/live/t", "640x360", 30, 60), "publisher");
         cleanup.add(publisher);
@@ -126,12 +101,12 @@ class CrashAndRestartTest {
             flv.readHeader();
             flv.next();
             long signalled = System.nanoTime();
-            server.destroy(); // SIGTERM
-            assertTrue(server.waitFor(10, TimeUnit.SECONDS), "the server exits within seconds");
+            server.process().destroy(); // SIGTERM
+            assertTrue(server.process().waitFor(10, TimeUnit.SECONDS), "the server exits within seconds");
             long exitMs = (System.nanoTime() - signalled) / 1_000_000;
             // 143 = 128 + SIGTERM is how a JVM reports it even after its shutdown hooks ran; the log proves they did.
-            assertEquals(143, server.exitValue());
-            String output = Files.readString(log);
+            assertEquals(143, server.process().exitValue());
+            String output = server.logText();
             assertTrue(output.contains("[ringcast-shutdown] INFO io.ringcast.web.RingcastServer - stopped"), output);
             assertTrue(output.contains("stopped publishing live/t"), "the publisher was closed: " + output);
             while (flv.next() != null) {
@@ -140,32 +115,5 @@ class CrashAndRestartTest {
             System.out.println("SIGTERM to exit: " + exitMs + " ms");
         }
         assertNotEquals(0, publisher.await(20), "the publisher saw its server go away");
-    }
-
-    /** Polls a URL of a separately started process until it answers 200 (there is no condition to wait on). */
-    private static void awaitHttp(String url) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-                if (c.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertTrue(System.nanoTime() < deadline, url + " answers within 30 s");
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -1,9 +1,9 @@
 package io.ringcast.web.e2e;
 
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.broadcast.testing.Ffmpeg;
@@ -46,17 +46,11 @@ class FfmpegEndToEndTest {
     @BeforeEach
     void start() {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(ConfigFile.parse("""
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [ring]
                 skip_lag_ms = 1000
                 disconnect_lag_ms = 2000
-                """, "e2e.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
         rtmpBase = "rtmp://127.0.0.1:" + server.pluginPort("rtmp");
     }
 

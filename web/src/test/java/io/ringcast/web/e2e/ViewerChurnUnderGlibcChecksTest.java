@@ -1,21 +1,19 @@
 package io.ringcast.web.e2e;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.testing.ChildServer;
 import io.ringcast.web.testing.ViewerChurn;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,50 +35,28 @@ class ViewerChurnUnderGlibcChecksTest {
     private static final int CYCLES = 5_000;
     private static final Pattern REFUSED = Pattern.compile("\"http\\.refused\\.new_connections_per_ip\":(\\d+)");
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @Test
     void shouldSurviveViewerChurnWithRefusalsUnderGlibcHeapChecks() throws Exception {
         Ffmpeg.assumeInstalled();
-        int rtmpPort = freePort();
-        int httpPort = freePort();
-        Path config = Files.createTempFile("ringcast-churn", ".toml");
-        config.toFile().deleteOnExit();
         // Half the churn is refused, half becomes viewers that vanish at once: both paths run thousands of times.
-        Files.writeString(config, """
-                [rtmp]
-                address = "127.0.0.1"
-                [http]
-                address = "127.0.0.1"
-                new_connections_per_ip_per_second = 500
-                new_connections_per_ip_burst = 100
-                """);
-        Path log = Files.createTempFile("ringcast-churn", ".log");
-        log.toFile().deleteOnExit();
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                "io.ringcast.web.RingcastMain", "--config", config.toString(), "--rtmp-port",
-                String.valueOf(rtmpPort), "--http-port", String.valueOf(httpPort))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("MALLOC_CHECK_", "3");
-        builder.environment().put("MALLOC_PERTURB_", "165");
-        Process server = builder.start();
-        cleanup.add(() -> server.destroyForcibly().waitFor(10, TimeUnit.SECONDS));
-        awaitStatus(httpPort, "/api/server", 200, server);
+        ChildServer server = ChildServer.with(TestConfig.loopback()
+                        .set("http", "new_connections_per_ip_per_second", 500)
+                        .set("http", "new_connections_per_ip_burst", 100))
+                .environment(ChildServer.GLIBC_HEAP_CHECKS).start();
+        cleanup.add(server);
+        int rtmpPort = server.rtmpPort();
+        int httpPort = server.httpPort();
         Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + rtmpPort
                 + "/live/x", "320x240", 25, 120, "500k"), "churn-publisher");
         cleanup.add(publisher);
-        awaitStatus(httpPort, "/live/x.flv", 200, server);
+        awaitStatus(httpPort, "/live/x.flv", 200, server.process());
 
         ViewerChurn.Result churn = new ViewerChurn("127.0.0.1", httpPort, "/live/x.flv").run(LOOPS, CYCLES);
 
-        String output = Files.readString(log);
+        String output = server.logText();
         assertTrue(server.isAlive(), "the server survives the churn: " + churn + "\n" + tail(output));
         assertFalse(output.contains("corrupted") || output.contains("free()") || output.contains("fatal error"),
                 tail(output));
@@ -142,15 +118,5 @@ class ViewerChurnUnderGlibcChecksTest {
 
     private static String tail(String output) {
         return output.length() <= 4_000 ? output : output.substring(output.length() - 4_000);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

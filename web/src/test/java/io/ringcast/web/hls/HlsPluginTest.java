@@ -5,12 +5,12 @@ import io.ringcast.broadcast.hls.HlsPlugin;
 import io.ringcast.broadcast.hls.HlsSegmenter;
 import io.ringcast.broadcast.hls.HlsStats;
 import io.ringcast.broadcast.hls.HlsStreams;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.tap.TapPool;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;
@@ -34,15 +34,12 @@ class HlsPluginTest {
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [hls]
                 segment_duration_ms = 900
-                """, "hls.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
     }
 
     @AfterEach
@@ -168,15 +165,12 @@ class HlsPluginTest {
     @Test
     void shouldRemoveTheHlsEndpointsWhenDisabled() throws Exception {
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [hls]
                 enable = false
-                """, "nohls.toml"), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty());
         SyntheticStream stream = new SyntheticStream(server.engine(), "live/h");
         publishTwoSeconds(stream, 0);
         assertNull(server.engine().service(HlsStreams.class));

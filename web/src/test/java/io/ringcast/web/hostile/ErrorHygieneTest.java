@@ -1,12 +1,13 @@
 package io.ringcast.web.hostile;
 
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -49,12 +50,14 @@ class ErrorHygieneTest {
 
     @TempDir
     Path logs;
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private LoopbackServer server;
     private SyntheticStream stream;
 
     @BeforeEach
     void start() {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [control]
                 jwt_secret = "%s"
                 [latency_log]
@@ -63,19 +66,13 @@ class ErrorHygieneTest {
                 interval_s = 1
                 [hls]
                 segment_duration_ms = 500
-                """.formatted(SECRET, logs));
-        stream = new SyntheticStream(server.engine(), "live/x");
+                """.formatted(SECRET, logs)));
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/x"));
         for (int i = 0; i < 40; i++) {
             stream.video(SyntheticStream.videoFrame(i, i % 10 == 0, 2_000), i % 10 == 0, i * 60L);
         }
         Await.until("an HLS playlist of live/x", Duration.ofSeconds(20),
                 () -> uncheckedStatus("GET", "/live/x.m3u8") == 200);
-    }
-
-    @AfterEach
-    void stop() {
-        stream.close();
-        server.close();
     }
 
     @Test

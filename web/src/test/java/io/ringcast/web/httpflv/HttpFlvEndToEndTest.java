@@ -2,18 +2,19 @@ package io.ringcast.web.httpflv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.media.flv.FlvTag;
 import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -30,30 +31,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpFlvEndToEndTest {
     private static final String CONFIG = """
             [http]
-            address = "127.0.0.1"
-            port = 0
             fanout_threads = 2
             """;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
     private SyntheticStream stream;
 
     @BeforeEach
     void startServer() {
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "test.toml"), OptionalInt.empty());
-    }
-
-    @AfterEach
-    void stopServer() {
-        if (stream != null) {
-            stream.close();
-        }
-        server.close();
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(),
+                OptionalInt.empty()));
     }
 
     @Test
     void shouldStreamHeaderMetadataSequenceHeadersThenFramesFromTheKeyframeIntact() throws Exception {
-        stream = new SyntheticStream(server.engine(), "live/cam");
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/cam"));
         List<byte[]> sent = new ArrayList<>();
         List<Integer> sentTypes = new ArrayList<>();
         List<Long> sentTimestamps = new ArrayList<>();
@@ -131,7 +125,7 @@ class HttpFlvEndToEndTest {
 
     @Test
     void shouldListLiveStreamsAndAnswerUnknownStreamStatsWithJson404() throws Exception {
-        stream = new SyntheticStream(server.engine(), "live/a");
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/a"));
 
         HttpURLConnection list = Http.open(server.httpPort(), "GET", "/api/streams");
         assertEquals(200, list.getResponseCode());
@@ -179,7 +173,7 @@ class HttpFlvEndToEndTest {
 
     @Test
     void shouldAnswerHeadWithTheGetStatusAndNoBody() throws Exception {
-        stream = new SyntheticStream(server.engine(), "live/h");
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/h"));
 
         HttpURLConnection live = Http.open(server.httpPort(), "HEAD", "/live/h.flv");
         assertEquals(200, live.getResponseCode());
@@ -192,7 +186,7 @@ class HttpFlvEndToEndTest {
 
     @Test
     void shouldAnswer503WhenTheEngineRefusesTheViewer() throws Exception {
-        stream = new SyntheticStream(server.engine(), "live/full");
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/full"));
         server.engine().fanout().close();
 
         HttpURLConnection c = Http.open(server.httpPort(), "GET", "/live/full.flv");
@@ -203,7 +197,7 @@ class HttpFlvEndToEndTest {
 
     @Test
     void shouldCountTheViewerOutWhenItDisconnects() throws Exception {
-        stream = new SyntheticStream(server.engine(), "live/bye");
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/bye"));
         stream.video(SyntheticStream.videoFrame(0, true, 500), true, 0);
         var live = server.engine().streams().find(StreamPath.parse("live/bye"));
 

@@ -1,18 +1,19 @@
 package io.ringcast.web.httpflv;
 
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.media.flv.FlvTag;
 import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SlowViewerTest {
     private static final String CONFIG = """
             [http]
-            address = "127.0.0.1"
-            port = 0
             fanout_threads = 1
 
             [ring]
@@ -48,33 +47,25 @@ class SlowViewerTest {
     private static final int KEYFRAME_INTERVAL = 30;
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
     private SyntheticStream publisher;
     private Socket stalled;
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "slow.toml"), OptionalInt.empty());
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (stalled != null) {
-            stalled.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        server.close();
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(),
+                OptionalInt.empty()));
     }
 
     @Test
     void shouldKeepAHealthyViewerWholeWhileAStalledViewerIsDisconnected() throws Exception {
-        publisher = new SyntheticStream(server.engine(), "live/slow");
+        publisher = cleanup.add(new SyntheticStream(server.engine(), "live/slow"));
         publisher.video(frame(0), true, 0);
         Stream stream = server.engine().streams().find(StreamPath.parse("live/slow"));
 
-        stalled = stalledViewer(server.httpPort(), "/live/slow.flv");
+        stalled = cleanup.add(stalledViewer(server.httpPort(), "/live/slow.flv"));
         Await.until("the stalled viewer to subscribe", STEP_TIMEOUT, () -> stream.subscriberCount() == 1);
 
         AtomicInteger lastIndex = new AtomicInteger(-1);
@@ -161,5 +152,4 @@ class SlowViewerTest {
             throw new AssertionError("healthy viewer failed: " + t, t);
         }
     }
-
 }

@@ -1,9 +1,10 @@
 package io.ringcast.web.limits;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.web.testing.LoopbackServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,24 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpConnectionRateTest {
     private static final String REFUSED_RATE = "http.refused.new_connections_per_ip";
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private LoopbackServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldAnswer429WithTheReasonAboveTheBurstOfOneAddressAndServeOthers() throws Exception {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [rtmp]
                 enable = false
                 [http]
                 new_connections_per_ip_per_second = 1
                 new_connections_per_ip_burst = 2
-                """);
+                """));
         assertTrue(answer("127.0.0.2").startsWith("HTTP/1.1 200 OK\r\n"));
         assertTrue(answer("127.0.0.2").startsWith("HTTP/1.1 200 OK\r\n"));
         String refused = answer("127.0.0.2");
@@ -56,10 +52,10 @@ class HttpConnectionRateTest {
 
     @Test
     void shouldNotCapOpenConnectionsPerAddressByDefault() throws Exception {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [rtmp]
                 enable = false
-                """);
+                """));
         Socket[] open = new Socket[300]; // above the old default cap of 200 open per address
         try {
             for (int i = 0; i < open.length; i++) {

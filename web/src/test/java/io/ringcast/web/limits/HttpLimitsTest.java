@@ -1,11 +1,12 @@
 package io.ringcast.web.limits;
 
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,23 +27,20 @@ class HttpLimitsTest {
     private static final String IDLE_TIMEOUT = "http.closed.idle_timeout";
     private static final Duration COUNTED_WITHIN = Duration.ofSeconds(10);
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private LoopbackServer server;
 
     @BeforeEach
     void start() {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [rtmp]
                 enable = false
                 [http]
                 max_header_bytes = 4096
                 request_parse_timeout_ms = 1000
                 idle_timeout_ms = 1500
-                """);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+                """));
     }
 
     private Socket connect() throws Exception {

@@ -3,6 +3,7 @@ package io.ringcast.web.limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.SampleMedia;
@@ -11,9 +12,9 @@ import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -30,18 +31,13 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(60)
 class LimitsEndToEndTest {
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private LoopbackServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldShowEveryConnectionCounterAtZeroBeforeAnyLimitIsHit() throws Exception {
-        server = LoopbackServer.start("");
+        server = cleanup.add(LoopbackServer.start(""));
         JsonNode counters = server.serverStats().get("counters");
         Set<String> names = new TreeSet<>();
         counters.fieldNames().forEachRemaining(names::add);
@@ -58,12 +54,12 @@ class LimitsEndToEndTest {
 
     @Test
     void shouldRejectAPublisherBeyondMaxStreamsWithAReasonAndAcceptItOnceAStreamEnded() throws Exception {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [Engine]
                 PublishTimeout = 1
                 [limits]
                 max_streams = 1
-                """);
+                """));
         try (RawRtmpClient first = new RawRtmpClient(server.rtmpPort(), 0)) {
             assertEquals("NetStream.Publish.Start", first.publish("live", "a").statusCode());
             byte[] keyframe = SampleMedia.videoFrame(true, 3_000, 1);
@@ -95,10 +91,10 @@ class LimitsEndToEndTest {
 
     @Test
     void shouldRefuseViewersBeyondTheLimitOverHttpFlvAndRtmpWhileTheFirstWatchesOn() throws Exception {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [limits]
                 max_viewers_per_stream = 1
-                """);
+                """));
         try (SyntheticStream stream = new SyntheticStream(server.engine(), "live/a")) {
             stream.video(SyntheticStream.videoFrame(0, true, 500), true, 0);
             Stream watched = server.engine().streams().find(StreamPath.parse("live/a"));

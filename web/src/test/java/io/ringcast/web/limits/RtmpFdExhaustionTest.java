@@ -2,8 +2,10 @@ package io.ringcast.web.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.web.testing.ChildServer;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,14 +14,12 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,50 +45,36 @@ class RtmpFdExhaustionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Socket> clients = new ArrayList<>();
-    private Process server;
+    private ChildServer server;
 
     @AfterEach
     void stop() throws IOException, InterruptedException {
         closeClients();
         if (server != null) {
-            server.destroyForcibly();
-            server.waitFor(10, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
     @Test
     void shouldPauseAcceptingWhenDescriptorsRunOutAndAcceptAgainOnceClientsLeave() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
-        int rtmpPort = freePort();
-        int httpPort = freePort();
-        Path config = Files.createTempFile("ringcast-fd", ".toml");
-        config.toFile().deleteOnExit();
         // Silent clients must stay for the whole test, and all come from 127.0.0.1.
-        Files.writeString(config, """
-                [rtmp]
-                address = "127.0.0.1"
-                handshake_timeout_ms = 120000
-                max_connections_per_ip = 100000
-                [http]
-                address = "127.0.0.1"
-                """);
-        Path log = Files.createTempFile("ringcast-fd", ".log");
-        log.toFile().deleteOnExit();
-        server = new ProcessBuilder("/usr/bin/prlimit", "--nofile=" + FD_LIMIT + ":" + FD_LIMIT, javaBinary(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.ringcast.web.RingcastMain",
-                "--config", config.toString(), "--rtmp-port", String.valueOf(rtmpPort),
-                "--http-port", String.valueOf(httpPort))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Await.until("the server to answer HTTP", WAIT, () -> answers(httpPort), () -> readLog(log));
+        server = ChildServer.with(TestConfig.loopback()
+                        .set("rtmp", "handshake_timeout_ms", 120_000)
+                        .set("rtmp", "max_connections_per_ip", 100_000))
+                .commandPrefix("/usr/bin/prlimit", "--nofile=" + FD_LIMIT + ":" + FD_LIMIT)
+                .jvmFlags("-Xmx256m").start();
+        int rtmpPort = server.rtmpPort();
+        int httpPort = server.httpPort();
 
         Await.until("an accept to fail for want of descriptors", WAIT,
-                () -> openSilentClient(rtmpPort) && readLog(log).contains("Too many open files"),
-                () -> clients.size() + " clients connected; " + readLog(log));
+                () -> openSilentClient(rtmpPort) && server.logText().contains("Too many open files"),
+                () -> clients.size() + " clients connected; " + server.logText());
         int connected = clients.size();
-        long cpuBeforeMs = cpuMs(server);
+        long cpuBeforeMs = cpuMs(server.process());
         Thread.sleep(CPU_WINDOW_MS); // a measuring window, not a synchronisation: CPU time used while exhausted
-        long cpuMs = cpuMs(server) - cpuBeforeMs;
-        String exhausted = readLog(log);
+        long cpuMs = cpuMs(server.process()) - cpuBeforeMs;
+        String exhausted = server.logText();
         long acceptLines = exhausted.lines().filter(l -> l.contains(ACCEPT_FAILED)).count();
         long tooMany = exhausted.lines().filter(l -> l.contains("Too many open files")).count();
         System.out.printf("fd limit %d: %d silent clients connected; in %d ms of exhaustion the server used %d ms "
@@ -101,12 +87,12 @@ class RtmpFdExhaustionTest {
 
         closeClients();
         Await.until("an RTMP client to be served again", WAIT, () -> rtmpConnectAnswered(rtmpPort),
-                () -> readLog(log));
+                () -> server.logText());
         Await.until("HTTP to answer again", WAIT, () -> answers(httpPort));
         JsonNode counters = serverStats(httpPort).get("counters");
         System.out.println("after the clients left: " + counters);
         assertTrue(counters.get("rtmp.refused.fd_exhausted").asLong() >= 1, counters.toString());
-        String all = readLog(log);
+        String all = server.logText();
         assertTrue(all.contains("RTMP accepting again after"), "the recovery is logged");
         String warning = all.lines().filter(l -> l.contains("file descriptor limit")).findFirst().orElse("");
         System.out.println("startup: " + warning);
@@ -177,23 +163,5 @@ class RtmpFdExhaustionTest {
     private static long cpuMs(Process process) {
         return process.info().totalCpuDuration().orElseThrow(() -> new AssertionError("no CPU time for the server"))
                 .toMillis();
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new AssertionError("cannot read the server log", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

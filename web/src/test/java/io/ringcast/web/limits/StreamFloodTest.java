@@ -3,13 +3,14 @@ package io.ringcast.web.limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.testing.RawRtmpClient;
-import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.LoopbackServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -48,19 +49,14 @@ class StreamFloodTest {
     private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final double TOLERANCE = 0.10;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private LoopbackServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void shouldAnswerFiveHundredEmptyPublishesEndThemInSecondsAndKeepServingALegitimatePublisher()
             throws Exception {
-        server = LoopbackServer.start("");
+        server = cleanup.add(LoopbackServer.start(""));
         warmUp();
         settleDirectMemory();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -108,10 +104,10 @@ class StreamFloodTest {
 
     @Test
     void shouldEndASilentPublishersStreamAndConnectionAfterTheNoMediaTimeout() throws Exception {
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [limits]
                 no_media_timeout_ms = 300
-                """);
+                """));
         StreamPath path = StreamPath.parse("live/silent");
         try (RawRtmpClient silent = new RawRtmpClient(server.rtmpPort(), 0)) {
             assertEquals("NetStream.Publish.Start", silent.publish("live", "silent").statusCode());

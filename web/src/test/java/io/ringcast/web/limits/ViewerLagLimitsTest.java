@@ -3,13 +3,14 @@ package io.ringcast.web.limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.broadcast.media.flv.FlvTag;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,29 +37,21 @@ class ViewerLagLimitsTest {
     private static final int BACKLOG_FRAMES = 160;
     private static final int RECEIVE_BUFFER_BYTES = 4096;
 
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private LoopbackServer server;
     private SyntheticStream stream;
     private int nextIndex;
 
-    @AfterEach
-    void stop() {
-        if (stream != null) {
-            stream.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     private void start(long disconnectLagMs) {
         // A payload ring far larger than the backlog: the viewer falls behind in time, never lapped.
-        server = LoopbackServer.start("""
+        server = cleanup.add(LoopbackServer.start("""
                 [ring]
                 video_payload_bytes = 67108864
                 skip_lag_ms = %d
                 disconnect_lag_ms = %d
-                """.formatted(SKIP_LAG_MS, disconnectLagMs));
-        stream = new SyntheticStream(server.engine(), "live/lag");
+                """.formatted(SKIP_LAG_MS, disconnectLagMs)));
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/lag"));
         publishFrames(1);
     }
 

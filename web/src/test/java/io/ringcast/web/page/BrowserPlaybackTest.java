@@ -2,9 +2,9 @@ package io.ringcast.web.page;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.broadcast.testing.Ffmpeg;
@@ -63,14 +63,7 @@ class BrowserPlaybackTest {
         Assumptions.assumeTrue(Files.isRegularFile(PLAYWRIGHT),
                 "no playwright-core in " + BROWSER_DIR + " (npm ci there, as ./run-tests does)");
         Files.createDirectories(OUT);
-        server = RingcastServer.start(ConfigFile.parse("""
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """, "browser.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty());
     }
 
     @AfterEach
@@ -104,16 +97,10 @@ class BrowserPlaybackTest {
     void shouldPlayASignedPageUrlWhenPlayURLsMustBeSigned() throws Exception {
         String secret = "browser-play-secret-0123456789abcdef01";
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [auth]
                 play_secret = "%s"
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """.formatted(secret), "signed-browser.toml"), OptionalInt.empty());
+                """.formatted(secret)).configFile(), OptionalInt.empty());
         publish("x", 25);
         long expires = java.time.Instant.now().getEpochSecond() + 600;
         String token = new io.ringcast.broadcast.auth.PlayTokens(secret, java.time.Clock.systemUTC())

@@ -1,6 +1,6 @@
 package io.ringcast.web.page;
 
-import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
@@ -23,9 +23,6 @@ class PageServletTest {
     private static final String CONFIG = """
             [rtmp]
             enable = false
-            [http]
-            address = "127.0.0.1"
-            port = 0
             """;
 
     private RingcastServer server;
@@ -33,7 +30,7 @@ class PageServletTest {
 
     @BeforeEach
     void start() {
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "pages.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(), OptionalInt.empty());
     }
 
     @AfterEach

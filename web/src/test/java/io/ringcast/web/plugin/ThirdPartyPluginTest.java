@@ -4,9 +4,10 @@ import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,14 +34,6 @@ class ThirdPartyPluginTest {
             RTPReorder = false
             # seconds to wait for an on-demand publisher (pull) to deliver the stream
             OnDemandPublishTimeout = 20
-
-            [rtmp]
-            address = "127.0.0.1"
-            port = 0
-
-            [http]
-            address = "127.0.0.1"
-            port = 0
 
             [hls]
             enable = true
@@ -74,7 +67,7 @@ class ThirdPartyPluginTest {
     @Test
     void shouldDiscoverATestClasspathPluginThatRepublishesAStreamFfmpegCanDecode() throws Exception {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(ConfigFile.parse(CONFIG, "plugins.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().toml(CONFIG).configFile(), OptionalInt.empty());
         String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/src";
         try (Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmp, "640x360", 30, 60), "src")) {
             StreamPath copyPath = StreamPath.parse("live/copy");

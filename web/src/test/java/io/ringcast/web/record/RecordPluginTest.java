@@ -1,16 +1,16 @@
 package io.ringcast.web.record;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.record.FlvFile;
 import io.ringcast.broadcast.record.MediaTools;
 import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.broadcast.record.Recordings;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;
@@ -54,20 +54,14 @@ class RecordPluginTest {
     }
 
     private void startServer(Path directory, String engine, String record) {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 %s
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [record]
                 enable = true
                 directory = "%s"
                 %s
-                """.formatted(engine, directory, record), "record.toml"), OptionalInt.empty());
+                """.formatted(engine, directory, record)).configFile(), OptionalInt.empty());
     }
 
     private Recordings recordings() {

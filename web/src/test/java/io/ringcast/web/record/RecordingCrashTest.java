@@ -1,11 +1,13 @@
 package io.ringcast.web.record;
 
-import io.ringcast.broadcast.record.FlvFile;
-import io.ringcast.broadcast.record.MediaTools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.record.FlvFile;
+import io.ringcast.broadcast.record.MediaTools;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.testing.ChildServer;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class RecordingCrashTest {
 
     @TempDir
     Path tmp;
-    private Process server;
+    private ChildServer server;
     private Ffmpeg.FfmpegProcess publisher;
 
     @AfterEach
@@ -46,14 +47,8 @@ class RecordingCrashTest {
         if (publisher != null) {
             publisher.close();
         }
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -69,33 +64,15 @@ class RecordingCrashTest {
     @Test
     void shouldLeaveADecodableFileHoldingAllButTheFlushIntervalWhenKilledMidRecording() throws Exception {
         Ffmpeg.assumeInstalled();
-        int rtmpPort = freePort();
-        int httpPort = freePort();
         Path dir = tmp.resolve("rec");
-        Path config = Files.writeString(tmp.resolve("crash.toml"), """
-                [rtmp]
-                address = "127.0.0.1"
-                port = %d
-                [http]
-                address = "127.0.0.1"
-                port = %d
+        server = ChildServer.with(TestConfig.loopback().toml("""
                 [record]
                 enable = true
                 directory = "%s"
                 flush_interval_ms = %d
-                """.formatted(rtmpPort, httpPort, dir, FLUSH_INTERVAL_MS));
-        Path serverLog = tmp.resolve("server.log");
-        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.ringcast.web.RingcastMain",
-                "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
-        Await.until("the server in its own JVM to answer", Duration.ofSeconds(30), () -> {
-            try {
-                return Http.open(httpPort, "GET", "/api/streams").getResponseCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        }, () -> readLog(serverLog));
+                """.formatted(dir, FLUSH_INTERVAL_MS))).start();
+        int rtmpPort = server.rtmpPort();
+        int httpPort = server.httpPort();
 
         long publishStartNs = System.nanoTime();
         publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + rtmpPort + "/live/crash", "640x360", 30,
@@ -103,12 +80,12 @@ class RecordingCrashTest {
         Await.until(PUBLISH_SECONDS_BEFORE_KILL + " s recorded", Duration.ofSeconds(30), () -> {
             JsonNode r = recordingStats(httpPort);
             return r != null && r.get("framesWritten").asLong() >= PUBLISH_SECONDS_BEFORE_KILL * FRAMES_PER_SECOND;
-        }, () -> readLog(serverLog));
+        }, server::logTail);
         assertTrue(publisher.process().isAlive(), "ffmpeg still publishes at the kill");
-        server.destroyForcibly();
+        server.process().destroyForcibly();
         double publishedSeconds = (System.nanoTime() - publishStartNs) / 1e9;
-        assertTrue(server.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(137, server.exitValue(), "killed by SIGKILL");
+        assertTrue(server.process().waitFor(10, TimeUnit.SECONDS));
+        assertEquals(137, server.process().exitValue(), "killed by SIGKILL");
 
         List<Path> files;
         try (var s = Files.list(dir.resolve("live/crash"))) {
@@ -127,13 +104,5 @@ class RecordingCrashTest {
         assertEquals("h264,aac", MediaTools.codecs(file));
         assertTrue(seconds >= publishedSeconds - FLUSH_INTERVAL_MS / 1_000.0 - 1,
                 "recorded " + seconds + " s of " + publishedSeconds + " s published");
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 }

@@ -1,16 +1,16 @@
 package io.ringcast.web.record;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.record.FlvFile;
 import io.ringcast.broadcast.record.MediaTools;
 import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.broadcast.record.Recordings;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.stream.StreamPath;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -95,20 +95,14 @@ class RecordingDiskFullTest {
 
     @Test
     void shouldFinishTheCutOffFileAndKeepTheOutcomeAfterThePublisherLeaves() throws Exception {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 PublishTimeout = 1
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [record]
                 enable = true
                 directory = "%s"
                 flush_interval_ms = 200
-                """.formatted(disk), "disk-full.toml"), OptionalInt.empty());
+                """.formatted(disk)).configFile(), OptionalInt.empty());
         StreamPath path = StreamPath.parse("live/full");
         publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/full",
                 "640x360", 30, 8), "publish");

@@ -1,6 +1,7 @@
 package io.ringcast.web.report;
 
-import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.testing.CloseAfterEach;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
@@ -8,9 +9,9 @@ import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -30,18 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LatencyLogEndToEndTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
     private SyntheticStream stream;
-
-    @AfterEach
-    void stop() {
-        if (stream != null) {
-            stream.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** Total count logged under {@code tag} in every file of the directory so far. */
     private long loggedCount(String tag) throws IOException {
@@ -63,18 +56,15 @@ class LatencyLogEndToEndTest {
 
     @Test
     void shouldLogTheHttpFlvViewersLatencyUnderItsStreamAndProtocolTag() throws Exception {
-        server = RingcastServer.start(ConfigFile.parse("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [latency_log]
                 enable = true
                 directory = "%s"
                 interval_s = 1
-                """.formatted(dir.toString().replace("\\", "\\\\")), "e2e.toml"), OptionalInt.empty());
-        stream = new SyntheticStream(server.engine(), "live/logged");
+                """.formatted(dir.toString().replace("\\", "\\\\"))).configFile(), OptionalInt.empty()));
+        stream = cleanup.add(new SyntheticStream(server.engine(), "live/logged"));
         stream.video(SyntheticStream.videoFrame(0, true, 2_000), true, 0);
 
         HttpURLConnection c = Http.open(server.httpPort(), "GET", "/live/logged.flv");

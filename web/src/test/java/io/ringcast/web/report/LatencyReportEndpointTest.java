@@ -5,13 +5,13 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.ringcast.broadcast.config.ConfigFile;
-import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ops.report.CsvReport;
 import io.ringcast.ops.report.LatencyLogFiles;
 import io.ringcast.web.RingcastServer;
-import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,20 +78,15 @@ class LatencyReportEndpointTest {
     }
 
     private void start(String extraConfig) {
-        server = RingcastServer.start(ConfigFile.parse("""
-                [rtmp]
-                address = "127.0.0.1"
-                port = 0
+        server = RingcastServer.start(TestConfig.loopback().toml("""
                 [hls]
                 enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
                 [latency_log]
                 enable = true
                 directory = "%s"
                 interval_s = 1
-                """.formatted(dir.toString().replace("\\", "\\\\")) + extraConfig, "ops.toml"), OptionalInt.empty());
+                """.formatted(dir.toString().replace("\\", "\\\\"))).toml(extraConfig).configFile(),
+                OptionalInt.empty());
     }
 
     @Test
@@ -152,13 +147,8 @@ class LatencyReportEndpointTest {
     void shouldSayHowToTurnLoggingOnWhenItIsOff() throws IOException {
         start("");
         server.close();
-        server = RingcastServer.start(ConfigFile.parse("""
-                [rtmp]
-                enable = false
-                [http]
-                address = "127.0.0.1"
-                port = 0
-                """, "off.toml"), OptionalInt.empty());
+        server = RingcastServer.start(TestConfig.loopback().set("rtmp", "enable", false).configFile(),
+                OptionalInt.empty());
 
         Answer html = get("/ops/latency", null);
         Answer csv = get("/ops/latency.csv", null);

@@ -3,54 +3,53 @@ package io.ringcast.web.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.Engine;
-import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.TempFolders;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The whole server for a test: RTMP and HTTP bound to 127.0.0.1 on free ports, plus the test's own configuration,
  * and its stats read back over HTTP. Created and closed by the test thread (close it in teardown).
  *
- * <p>The test's TOML may have {@code [rtmp]} and {@code [http]} sections of its own; the loopback address and port 0
- * go at the top of them, and the sections are added when it has none.
+ * <p>The configuration comes from {@link TestConfig}: the test's keys of any section, merged, every listener on
+ * 127.0.0.1 port 0, and nothing written into the working directory.
  */
 public final class LoopbackServer implements AutoCloseable {
-    private static final String[] LISTENER_SECTIONS = {"rtmp", "http"};
-    private static final String LOOPBACK_KEYS = "address = \"127.0.0.1\"\nport = 0\n";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RingcastServer server;
+    private final Path data;
 
-    private LoopbackServer(RingcastServer server) {
+    private LoopbackServer(RingcastServer server, Path data) {
         this.server = server;
+        this.data = data;
     }
 
-    /** Starts the server with {@code toml} (may be empty) on loopback. */
+    /** Starts the server with {@code toml} (may be empty; its tables are merged into {@link TestConfig#loopback}). */
     public static LoopbackServer start(String toml) {
-        return new LoopbackServer(RingcastServer.start(ConfigFile.parse(onLoopback(toml), "loopback-test.toml"),
-                OptionalInt.empty()));
+        return start(TestConfig.loopback().toml(toml));
     }
 
-    /** The configuration with every listener on 127.0.0.1, port 0. */
-    static String onLoopback(String toml) {
-        String config = toml;
-        for (String section : LISTENER_SECTIONS) {
-            Matcher header = Pattern.compile("(?m)^\\[" + section + "\\][ \\t]*(#.*)?$").matcher(config);
-            if (header.find()) {
-                config = config.substring(0, header.end()) + "\n" + LOOPBACK_KEYS
-                        + config.substring(header.end()).replaceFirst("^\\R", "");
-            } else {
-                config = config + "\n[" + section + "]\n" + LOOPBACK_KEYS;
-            }
+    /**
+     * Starts the server with {@code config}; what it writes by default relative to its working directory (recordings,
+     * latency logs, stream keys) goes to a temporary folder of its own unless the test named it, removed on close.
+     */
+    public static LoopbackServer start(TestConfig config) {
+        Path data = TempFolders.create("ringcast-loopback");
+        try {
+            return new LoopbackServer(RingcastServer.start(config.dataIn(data).configFile(), OptionalInt.empty()),
+                    data);
+        } catch (RuntimeException e) {
+            TempFolders.delete(data);
+            throw e;
         }
-        return config;
     }
 
     public RingcastServer server() {
@@ -124,6 +123,10 @@ public final class LoopbackServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            TempFolders.delete(data);
+        }
     }
 }

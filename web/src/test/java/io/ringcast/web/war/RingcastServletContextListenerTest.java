@@ -1,6 +1,7 @@
 package io.ringcast.web.war;
 
 import io.ringcast.broadcast.config.ConfigFile;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.RingcastServletContextListener;
 import io.ringcast.broadcast.testing.Await;
@@ -37,10 +38,7 @@ class RingcastServletContextListenerTest {
 
     @Test
     void shouldRemoveTheEndpointsOfDisabledPlugins() throws Exception {
-        ConfigFile config = ConfigFile.parse("""
-                [http]
-                address = "127.0.0.1"
-                port = 0
+        ConfigFile config = TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
                 [httpflv]
@@ -49,7 +47,7 @@ class RingcastServletContextListenerTest {
                 enable = false
                 [hls]
                 enable = false
-                """, "t.toml");
+                """).configFile();
         try (RingcastServer server = RingcastServer.start(config, OptionalInt.empty())) {
             assertEquals(200, Http.open(server.httpPort(), "GET", "/api/streams").getResponseCode());
             assertEquals(404, Http.open(server.httpPort(), "GET", "/live/x.flv").getResponseCode());
@@ -60,15 +58,12 @@ class RingcastServletContextListenerTest {
 
     @Test
     void shouldServeStatsOnlyWhileTheStatsPluginIsEnabled() throws Exception {
-        ConfigFile config = ConfigFile.parse("""
-                [http]
-                address = "127.0.0.1"
-                port = 0
+        ConfigFile config = TestConfig.loopback().toml("""
                 [rtmp]
                 enable = false
                 [stats]
                 enable = false
-                """, "t.toml");
+                """).configFile();
         try (RingcastServer server = RingcastServer.start(config, OptionalInt.empty())) {
             assertEquals(404, Http.open(server.httpPort(), "GET", "/api/streams").getResponseCode());
             assertEquals(200, Http.open(server.httpPort(), "GET", "/play/live/x").getResponseCode());
