@@ -138,9 +138,8 @@ public final class HlsPlugin implements Plugin, StreamListener {
                     segmenter.onDiscontinuity();
                     replayConfigExcept(kind);
                 }
-                byte[] copy = new byte[length];
-                payload.getBytes(offset, copy);
-                lastConfig[kind.ordinal()] = new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0);
+                lastConfig[kind.ordinal()] = frame.format() != null ? frame.format() : unparsed(frame, payload, offset,
+                        length);
             }
             segmenter.onFrame(kind, frame, payload, offset, length);
         }
@@ -165,9 +164,16 @@ public final class HlsPlugin implements Plugin, StreamListener {
                 if (kind != changed && config != null) {
                     byte[] header = config.sequenceHeader();
                     segmenter.onFrame(config.codec(), false, true, 0, 0, 0, new UnsafeBuffer(header), 0,
-                            header.length, config.headerLength());
+                            header.length, config.headerLength(), config);
                 }
             }
+        }
+
+        /** A producer that published the header without its format: keep the bytes; the segmenter has no facts. */
+        private static TrackFormat unparsed(FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            byte[] copy = new byte[length];
+            payload.getBytes(offset, copy);
+            return new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0, null);
         }
 
         private static boolean sameBytes(byte[] bytes, DirectBuffer buffer, int offset, int length) {
