@@ -138,8 +138,12 @@ public final class HlsPlugin implements Plugin, StreamListener {
                     segmenter.onDiscontinuity();
                     replayConfigExcept(kind);
                 }
-                lastConfig[kind.ordinal()] = frame.format() != null ? frame.format() : unparsed(frame, payload, offset,
-                        length);
+                TrackFormat format = formatOf(frame, payload, offset, length);
+                lastConfig[kind.ordinal()] = format;
+                segmenter.onFrame(frame.codec(), frame.isKeyframe(), true, frame.timestampMs(),
+                        frame.compositionTimeMs(), frame.ingestNanos(), payload, offset, length, frame.headerLength(),
+                        format);
+                return;
             }
             segmenter.onFrame(kind, frame, payload, offset, length);
         }
@@ -169,8 +173,15 @@ public final class HlsPlugin implements Plugin, StreamListener {
             }
         }
 
-        /** A producer that published the header without its format: keep the bytes; the segmenter has no facts. */
-        private static TrackFormat unparsed(FrameEvent frame, DirectBuffer payload, int offset, int length) {
+        /**
+         * The format the sequence header carries (parsed once by ingest). A producer that published the header
+         * without its format: keep the bytes, with no facts, so the segmenter counts the track as malformed.
+         */
+        private static TrackFormat formatOf(FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            TrackFormat format = frame.format();
+            if (format != null && sameBytes(format.sequenceHeader(), payload, offset, length)) {
+                return format;
+            }
             byte[] copy = new byte[length];
             payload.getBytes(offset, copy);
             return new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0, null);

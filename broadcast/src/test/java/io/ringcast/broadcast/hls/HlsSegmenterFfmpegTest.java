@@ -283,6 +283,40 @@ class HlsSegmenterFfmpegTest {
     }
 
     @Test
+    void shouldMuxWithTheFactsTheFormatCarriesWithoutParsingTheSequenceHeaderAgain() {
+        HlsStreams streams = streams(HlsConfig.defaults());
+        HlsSegmenter segmenter = streams.open(PATH);
+        List<FlvTestFile.Frame> garbled = both.stream().map(f -> f.sequenceHeader() ? garbleBody(f) : f).toList();
+
+        feed(segmenter, garbled, 0);
+
+        assertEquals(0, streams.find(PATH).stats().framesMalformed(), "the format's parsed records were used");
+        assertEquals(3, streams.find(PATH).window().segments().size());
+    }
+
+    @Test
+    void shouldCountATrackMalformedWhenItsSequenceHeaderCarriesNoParsedRecord() {
+        HlsStreams streams = streams(HlsConfig.defaults());
+        HlsSegmenter segmenter = streams.open(PATH);
+        FlvTestFile.Frame avcHeader = both.stream().filter(f -> f.sequenceHeader() && f.codec() == Codec.AVC)
+                .findFirst().orElseThrow();
+        payload.putBytes(0, avcHeader.body());
+
+        segmenter.onFrame(Codec.AVC, false, true, 0, 0, 0, payload, 0, avcHeader.body().length,
+                avcHeader.headerLength(), null);
+
+        assertEquals(1, streams.find(PATH).stats().framesMalformed(), "a valid record in the bytes is not parsed");
+    }
+
+    /** The same frame and format, its bytes after the codec framing overwritten (the record there is garbage). */
+    private static FlvTestFile.Frame garbleBody(FlvTestFile.Frame f) {
+        byte[] body = f.body().clone();
+        java.util.Arrays.fill(body, f.headerLength(), body.length, (byte) 0xEE);
+        return new FlvTestFile.Frame(f.codec(), f.keyframe(), true, f.timestampMs(), f.compositionTimeMs(), body,
+                f.headerLength(), f.format());
+    }
+
+    @Test
     void shouldWaitForTheFirstKeyframeBeforeStartingASegment() {
         HlsStreams streams = streams(HlsConfig.defaults());
         HlsSegmenter segmenter = streams.open(PATH);
