@@ -57,11 +57,12 @@ public final class TsMuxer {
     /**
      * Appends one H.264 access unit.
      *
-     * @param data   AVCC NAL units (each behind a big-endian length of {@code config.nalLengthSize()} bytes)
+     * @param config the track's parsed record (NAL length size, SPS/PPS as Annex B), from its format
+     * @param data   AVCC NAL units (each behind a big-endian length of {@code config.nalUnitLengthSize()} bytes)
      * @return false, writing nothing, when a NAL length runs past the frame
      */
-    public boolean writeVideo(AvcDecoderConfigurationRecord config, DirectBuffer data, int offset, int length, long dtsMs,
-                              int compositionTimeMs, boolean keyframe) {
+    public boolean writeVideo(AvcDecoderConfigurationRecord config, DirectBuffer data, int offset, int length,
+                              long dtsMs, int compositionTimeMs, boolean keyframe) {
         assert video : "segment has no video track";
         int end = toAnnexB(config, data, offset, length, keyframe);
         if (end < 0) {
@@ -79,6 +80,7 @@ public final class TsMuxer {
     /**
      * Appends one raw AAC frame behind an ADTS header.
      *
+     * @param config the track's parsed AudioSpecificConfig, which {@link AdtsHeader#canDescribe} accepted
      * @return false, writing nothing, when the frame is too long for ADTS
      */
     public boolean writeAudio(AudioSpecificConfig config, DirectBuffer data, int offset, int length, long ptsMs) {

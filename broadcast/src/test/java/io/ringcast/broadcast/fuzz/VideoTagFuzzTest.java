@@ -14,7 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Fuzz target for the video tag parsers as ingest chains them: FLV video tag header, then for an AVC sequence
- * header the AVCDecoderConfigurationRecord (its Annex B parameter sets) and each SPS; other AVC bodies go straight to the SPS parser. Only
+ * header the AVCDecoderConfigurationRecord (its Annex B parameter sets) and each SPS; other AVC bodies go straight
+ * to the SPS parser. Only
  * {@link MediaFormatException} may escape, and a parsed SPS has a positive size. Seeds: sequence headers and
  * frames of real ffmpeg FLV files and the ffmpeg RTMP capture ({@code VideoTagFuzzTestInputs/parsesOrRejects/}).
  */

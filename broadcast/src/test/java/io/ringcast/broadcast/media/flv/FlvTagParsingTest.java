@@ -249,7 +249,8 @@ class FlvTagParsingTest {
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
         video.wrap(buffer, 0, body.length);
         assertTrue(video.isSequenceHeader(), resource);
-        avcConfig = AvcDecoderConfigurationRecord.parse(buffer, video.headerLength(), body.length - video.headerLength());
+        avcConfig =
+            AvcDecoderConfigurationRecord.parse(buffer, video.headerLength(), body.length - video.headerLength());
         return spsParser.parse(new UnsafeBuffer(avcConfig.sps(0)), 0, avcConfig.sps(0).length);
     }
 
