@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the ingest fuzz targets (src/test/resources/io/ringcast/ingest/fuzz/*Inputs/).
+"""Writes the seed corpora of the RTMP fuzz targets (src/test/resources/io/ringcast/ingest/fuzz/*Inputs/) and of the
+media-format targets beside their parsers in broadcast (broadcast/src/test/resources/io/ringcast/broadcast/fuzz/).
 
 Sources, all real or built from the specification:
   ffmpeg-testsrc-*.bin   a real ffmpeg 5.1 publishing session recorded by capture_rtmp_publish.py (handshake, then
@@ -9,7 +10,8 @@ Sources, all real or built from the specification:
                          librtmp does it), Set Chunk Size 4096 first, connect with FMLE flashVer, releaseStream,
                          FCPublish, createStream, publish "live", @setDataFrame onMetaData with OBS's keys, and the
                          ffmpeg capture's media with fmt 1/2/3 headers and one extended timestamp;
-  ../resources/io/ringcast/ingest/flv/*.flv  real ffmpeg FLV files: their tag bodies seed the FLV tag targets.
+  broadcast/src/test/resources/io/ringcast/broadcast/media/flv/*.flv  real ffmpeg FLV files: their tag bodies
+                         seed the FLV tag targets.
 Usage: make_seeds.py CAPTURE_PREFIX   (e.g. /tmp/cap/ffmpeg-testsrc)
 """
 import hashlib
@@ -25,11 +27,16 @@ from capture_rtmp_publish import Demuxer, amf_number, amf_object, amf_string  # 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RES = os.path.join(HERE, "..", "resources", "io", "ringcast", "ingest")
 FUZZ = os.path.join(RES, "fuzz")
+BROADCAST_RES = os.path.join(HERE, "..", "..", "..", "..", "broadcast", "src", "test", "resources", "io", "ringcast",
+                             "broadcast")
+MEDIA_FUZZ = os.path.join(BROADCAST_RES, "fuzz")
+FLV_FILES = os.path.join(BROADCAST_RES, "media", "flv")
+MEDIA_TARGETS = ("Amf0FuzzTest", "VideoTagFuzzTest", "AudioTagFuzzTest")
 FLASH_PLAYER_KEY = b"Genuine Adobe Flash Player 001"
 
 
 def write(target, method, name, data):
-    d = os.path.join(FUZZ, target + "Inputs", method)
+    d = os.path.join(MEDIA_FUZZ if target in MEDIA_TARGETS else FUZZ, target + "Inputs", method)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
@@ -144,10 +151,10 @@ def main():
         write("Amf0FuzzTest", "readsOrRejects", "obs-%02d-type%d.bin" % (i, t), p)
 
     seen = set()
-    for name in sorted(os.listdir(os.path.join(RES, "flv"))):
+    for name in sorted(os.listdir(FLV_FILES)):
         if not name.endswith(".flv"):
             continue
-        for i, (t, body) in enumerate(flv_tags(os.path.join(RES, "flv", name))):
+        for i, (t, body) in enumerate(flv_tags(os.path.join(FLV_FILES, name))):
             if t == 9 and len(body) > 1 and body[1] == 0 or (t == 9 and i < 6 and len(body) < 4096):
                 target, method = "VideoTagFuzzTest", "parsesOrRejects"
             elif t == 8 and (len(body) > 1 and body[1] == 0 or i < 8):

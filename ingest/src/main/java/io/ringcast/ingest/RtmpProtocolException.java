@@ -1,8 +1,11 @@
 package io.ringcast.ingest;
 
+import io.ringcast.broadcast.media.MediaFormatException;
+
 /**
- * The protocol violation raised by every ingest codec (handshake, chunk stream, AMF0, FLV tag parsing) when the
- * peer sends bytes that break the RTMP, AMF0 or FLV specifications; thrown on the connection's ingest thread.
+ * The protocol violation raised by every ingest codec (handshake, chunk stream, commands) when the peer sends bytes
+ * that break the RTMP specification, or media (AMF0, FLV, codec configuration) that breaks its format; thrown on
+ * the connection's ingest thread.
  * <p>
  * The connection that catches it closes itself and counts the {@link #reason()}, which is a short, fixed phrase
  * suitable as a counter label. Details (bad values) go into the message only.
@@ -27,6 +30,16 @@ public class RtmpProtocolException extends RuntimeException {
     public RtmpProtocolException(final String reason, final String detail) {
         super(reason + ": " + detail);
         this.reason = reason;
+    }
+
+    /**
+     * The peer's media broke its format: the same reason and message, as a violation of RTMP's payload rules.
+     *
+     * @param cause what the media parser refused.
+     */
+    public RtmpProtocolException(final MediaFormatException cause) {
+        super(cause.getMessage(), cause);
+        this.reason = cause.reason();
     }
 
     /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringcast.ingest.amf.Amf0Reader;
+import io.ringcast.broadcast.media.amf.Amf0Reader;
 import io.ringcast.ingest.chunk.ChunkDecoder;
 import io.ringcast.ingest.chunk.ChunkListener;
 import io.ringcast.ingest.chunk.MessageHeader;

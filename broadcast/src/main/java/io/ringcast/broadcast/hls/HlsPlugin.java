@@ -140,9 +140,12 @@ public final class HlsPlugin implements Plugin, StreamListener {
                     segmenter.onDiscontinuity();
                     replayConfigExcept(kind);
                 }
-                byte[] copy = new byte[length];
-                payload.getBytes(offset, copy);
-                lastConfig[kind.ordinal()] = new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0);
+                TrackFormat format = formatOf(frame, payload, offset, length);
+                lastConfig[kind.ordinal()] = format;
+                segmenter.onFrame(frame.codec(), frame.isKeyframe(), true, frame.timestampMs(),
+                        frame.compositionTimeMs(), frame.ingestNanos(), payload, offset, length, frame.headerLength(),
+                        format);
+                return;
             }
             segmenter.onFrame(kind, frame, payload, offset, length);
         }
@@ -167,9 +170,23 @@ public final class HlsPlugin implements Plugin, StreamListener {
                 if (kind != changed && config != null) {
                     byte[] header = config.sequenceHeader();
                     segmenter.onFrame(config.codec(), false, true, 0, 0, 0, new UnsafeBuffer(header), 0,
-                            header.length, config.headerLength());
+                            header.length, config.headerLength(), config);
                 }
             }
+        }
+
+        /**
+         * The format the sequence header carries (parsed once by ingest). A producer that published the header
+         * without its format: keep the bytes, with no facts, so the segmenter counts the track as malformed.
+         */
+        private static TrackFormat formatOf(FrameEvent frame, DirectBuffer payload, int offset, int length) {
+            TrackFormat format = frame.format();
+            if (format != null && sameBytes(format.sequenceHeader(), payload, offset, length)) {
+                return format;
+            }
+            byte[] copy = new byte[length];
+            payload.getBytes(offset, copy);
+            return new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0, null);
         }
 
         private static boolean sameBytes(byte[] bytes, DirectBuffer buffer, int offset, int length) {

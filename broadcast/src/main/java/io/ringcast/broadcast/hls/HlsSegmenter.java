@@ -1,8 +1,12 @@
 package io.ringcast.broadcast.hls;
 
+import io.ringcast.broadcast.media.aac.AdtsHeader;
+import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import org.agrona.DirectBuffer;
 
@@ -31,8 +35,10 @@ public final class HlsSegmenter {
     private final HlsStats stats;
     /** Created with the first segment. */
     private TsMuxer muxer;
-    private final AvcDecoderConfig avc = new AvcDecoderConfig();
-    private final AacConfig aac = new AacConfig();
+    /** The video track's parsed configuration (from its format, never parsed here); null until a usable one. */
+    private AvcDecoderConfigurationRecord avc;
+    /** The audio track's parsed configuration; null until one that ADTS can describe. */
+    private AudioSpecificConfig aac;
 
     private long nextSequence;
     private boolean segmentOpen;
@@ -76,7 +82,8 @@ public final class HlsSegmenter {
      */
     public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
         onFrame(frame.codec(), frame.isKeyframe(), frame.isSequenceHeader(), frame.timestampMs(),
-                frame.compositionTimeMs(), frame.ingestNanos(), payload, offset, length, frame.headerLength());
+                frame.compositionTimeMs(), frame.ingestNanos(), payload, offset, length, frame.headerLength(),
+                frame.format());
     }
 
     /**
@@ -86,10 +93,12 @@ public final class HlsSegmenter {
      * @param compositionTimeMs PTS minus DTS (video)
      * @param ingestNanos       when ingest read the frame, on the engine's clock, for availability latency
      * @param headerLength      bytes of FLV framing at {@code offset} before the codec data (5 AVC, 2 AAC)
+     * @param format            for a sequence header, the track format it carries, whose parsed configuration
+     *                          record the muxer uses; null for other frames
      */
     public void onFrame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs,
                         int compositionTimeMs, long ingestNanos, DirectBuffer payload, int offset, int length,
-                        int headerLength) {
+                        int headerLength, TrackFormat format) {
         if (closed || (codec != Codec.AVC && codec != Codec.AAC)) {
             stats.onIgnored();
             return;
@@ -101,7 +110,7 @@ public final class HlsSegmenter {
             return;
         }
         if (sequenceHeader) {
-            onSequenceHeader(codec, payload, dataOffset, dataLength);
+            onSequenceHeader(codec, format);
         } else if (codec == Codec.AVC) {
             onVideo(keyframe, timestampMs, compositionTimeMs, ingestNanos, payload, dataOffset, dataLength);
         } else {
@@ -109,24 +118,30 @@ public final class HlsSegmenter {
         }
     }
 
-    private void onSequenceHeader(Codec codec, DirectBuffer payload, int offset, int length) {
+    /** Takes the facts ingest parsed once from the record; a record TS cannot carry counts as malformed. */
+    private void onSequenceHeader(Codec codec, TrackFormat format) {
         if (codec == Codec.AVC) {
-            if (!avc.read(payload, offset, length)) {
+            AvcDecoderConfigurationRecord config = format == null ? null : format.avcConfig();
+            avc = config != null && config.ppsCount() > 0 ? config : null;
+            if (avc == null) {
                 stats.onMalformed();
-            }
-            if (avc.isValid() && segmentOpen && !segmentVideo) {
+            } else if (segmentOpen && !segmentVideo) {
                 // Audio-only so far: video starts a new segment at its first keyframe, behind a discontinuity.
                 closeSegment(lastTimestampMs);
                 pendingDiscontinuity = true;
             }
-        } else if (!aac.read(payload, offset, length)) {
-            stats.onMalformed();
+        } else {
+            AudioSpecificConfig config = format == null ? null : format.aacConfig();
+            aac = config != null && AdtsHeader.canDescribe(config) ? config : null;
+            if (aac == null) {
+                stats.onMalformed();
+            }
         }
     }
 
     private void onVideo(boolean keyframe, long timestampMs, int compositionTimeMs, long ingestNanos,
                          DirectBuffer payload, int offset, int length) {
-        if (!avc.isValid()) {
+        if (avc == null) {
             stats.onDropped();
             return;
         }
@@ -149,11 +164,11 @@ public final class HlsSegmenter {
     }
 
     private void onAudio(long timestampMs, long ingestNanos, DirectBuffer payload, int offset, int length) {
-        if (!aac.isValid()) {
+        if (aac == null) {
             stats.onDropped();
             return;
         }
-        if (!avc.isValid() && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
+        if (avc == null && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
             if (segmentOpen) {
                 closeSegment(timestampMs);
             }
@@ -173,7 +188,7 @@ public final class HlsSegmenter {
 
     private void openSegment(boolean withVideo, long timestampMs, long ingestNanos) {
         segmentVideo = withVideo;
-        segmentAudio = aac.isValid();
+        segmentAudio = aac != null;
         if (muxer == null) {
             muxer = new TsMuxer(config.initialSegmentCapacityBytes());
         }
@@ -211,8 +226,8 @@ public final class HlsSegmenter {
         if (segmentOpen) {
             closeSegment(lastTimestampMs);
         }
-        avc.clear();
-        aac.clear();
+        avc = null;
+        aac = null;
         pendingDiscontinuity = stream.window().segments().size() > 0;
     }
 

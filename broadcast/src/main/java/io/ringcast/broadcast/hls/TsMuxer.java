@@ -1,5 +1,9 @@
 package io.ringcast.broadcast.hls;
 
+import io.ringcast.broadcast.media.aac.AdtsHeader;
+import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.avc.AnnexB;
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -18,13 +22,8 @@ public final class TsMuxer {
     public static final int TICKS_PER_MS = 90;
     public static final long TIMESTAMP_OFFSET_MS = 1_400;
     public static final long PCR_LEAD_MS = 700;
-    public static final int NAL_TYPE_MASK = 0x1F;
-    public static final int NAL_IDR = 5;
-    public static final int NAL_SPS = 7;
-    public static final int NAL_PPS = 8;
-    public static final int NAL_AUD = 9;
     /** Access unit delimiter: start code, NAL type 9, primary_pic_type 7 (any slice type) + stop bit. */
-    private static final byte[] AUD = {0, 0, 0, 1, NAL_AUD, (byte) 0xF0};
+    private static final byte[] AUD = {0, 0, 0, 1, AnnexB.NAL_AUD, (byte) 0xF0};
     private static final int ES_START = PesHeader.MAX_LENGTH;
     private static final int INITIAL_FRAME_CAPACITY_BYTES = 256 * 1024;
 
@@ -58,11 +57,12 @@ public final class TsMuxer {
     /**
      * Appends one H.264 access unit.
      *
-     * @param data   AVCC NAL units (each behind a big-endian length of {@code config.nalLengthSize()} bytes)
+     * @param config the track's parsed record (NAL length size, SPS/PPS as Annex B), from its format
+     * @param data   AVCC NAL units (each behind a big-endian length of {@code config.nalUnitLengthSize()} bytes)
      * @return false, writing nothing, when a NAL length runs past the frame
      */
-    public boolean writeVideo(AvcDecoderConfig config, DirectBuffer data, int offset, int length, long dtsMs,
-                              int compositionTimeMs, boolean keyframe) {
+    public boolean writeVideo(AvcDecoderConfigurationRecord config, DirectBuffer data, int offset, int length,
+                              long dtsMs, int compositionTimeMs, boolean keyframe) {
         assert video : "segment has no video track";
         int end = toAnnexB(config, data, offset, length, keyframe);
         if (end < 0) {
@@ -80,16 +80,17 @@ public final class TsMuxer {
     /**
      * Appends one raw AAC frame behind an ADTS header.
      *
+     * @param config the track's parsed AudioSpecificConfig, which {@link AdtsHeader#canDescribe} accepted
      * @return false, writing nothing, when the frame is too long for ADTS
      */
-    public boolean writeAudio(AacConfig config, DirectBuffer data, int offset, int length, long ptsMs) {
+    public boolean writeAudio(AudioSpecificConfig config, DirectBuffer data, int offset, int length, long ptsMs) {
         assert audio : "segment has no audio track";
-        if (length + AacConfig.ADTS_HEADER_LENGTH > AacConfig.MAX_ADTS_FRAME_LENGTH) {
+        if (length + AdtsHeader.LENGTH > AdtsHeader.MAX_FRAME_LENGTH) {
             return false;
         }
-        config.writeAdtsHeader(es, ES_START, length);
-        es.putBytes(ES_START + AacConfig.ADTS_HEADER_LENGTH, data, offset, length);
-        int esLength = AacConfig.ADTS_HEADER_LENGTH + length;
+        AdtsHeader.write(es, ES_START, config, length);
+        es.putBytes(ES_START + AdtsHeader.LENGTH, data, offset, length);
+        int esLength = AdtsHeader.LENGTH + length;
         long pts = ticks(ptsMs);
         int start = PesHeader.writeBefore(es, ES_START, esLength, PesHeader.STREAM_ID_AUDIO, pts, -1, true);
         long pcr = video ? -1 : (pts - PCR_LEAD_MS * TICKS_PER_MS) & PesHeader.TIMESTAMP_MASK;
@@ -98,7 +99,8 @@ public final class TsMuxer {
     }
 
     /** Converts to Annex B at {@link #ES_START} of the scratch; returns the end, or -1 when malformed. */
-    private int toAnnexB(AvcDecoderConfig config, DirectBuffer data, int offset, int length, boolean keyframe) {
+    private int toAnnexB(AvcDecoderConfigurationRecord config, DirectBuffer data, int offset, int length,
+                         boolean keyframe) {
         ExpandableArrayBuffer out = es;
         out.putBytes(ES_START, AUD);
         int at = ES_START + AUD.length;
@@ -107,48 +109,7 @@ public final class TsMuxer {
             out.putBytes(at, sets);
             at += sets.length;
         }
-        int lengthSize = config.nalLengthSize();
-        int p = offset;
-        int end = offset + length;
-        while (p < end) {
-            if (p + lengthSize > end) {
-                return -1;
-            }
-            int nalLength = nalLength(data, p, lengthSize);
-            p += lengthSize;
-            if (nalLength < 0 || nalLength > end - p) {
-                return -1;
-            }
-            if (nalLength > 0 && keep(data.getByte(p) & NAL_TYPE_MASK, keyframe)) {
-                out.putInt(at, 1, ByteOrder.BIG_ENDIAN);
-                out.putBytes(at + AvcDecoderConfig.START_CODE_LENGTH, data, p, nalLength);
-                at += AvcDecoderConfig.START_CODE_LENGTH + nalLength;
-            }
-            p += nalLength;
-        }
-        return at;
-    }
-
-    /** Drops what this muxer inserts itself: every AUD, and SPS/PPS in front of keyframes. */
-    private static boolean keep(int nalType, boolean keyframe) {
-        return nalType != NAL_AUD && !(keyframe && (nalType == NAL_SPS || nalType == NAL_PPS));
-    }
-
-    private static int nalLength(DirectBuffer data, int at, int lengthSize) {
-        switch (lengthSize) {
-            case 4:
-                return data.getInt(at, ByteOrder.BIG_ENDIAN);
-            case 2:
-                return data.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            case 1:
-                return data.getByte(at) & 0xFF;
-            default:
-                int n = 0;
-                for (int i = 0; i < lengthSize; i++) {
-                    n = (n << 8) | (data.getByte(at + i) & 0xFF);
-                }
-                return n;
-        }
+        return AnnexB.convert(data, offset, length, config.nalUnitLengthSize(), out, at, keyframe);
     }
 
     private static long ticks(long ms) {

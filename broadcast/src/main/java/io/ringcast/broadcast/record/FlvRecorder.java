@@ -202,7 +202,7 @@ public final class FlvRecorder implements TapConsumer {
     }
 
     private void append(TrackKind kind, long timestampMs, DirectBuffer payload, int offset, int length) {
-        if (!appender.appendTag(FlvTag.typeOf(kind), timestampMs, payload, offset, length)) {
+        if (!appender.appendTag(kind.flvTagType(), timestampMs, payload, offset, length)) {
             overrun();
             return;
         }

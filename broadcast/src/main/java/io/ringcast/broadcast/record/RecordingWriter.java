@@ -1,5 +1,6 @@
 package io.ringcast.broadcast.record;
 
+import io.ringcast.broadcast.media.flv.OnMetaData;
 import io.ringcast.broadcast.stream.StreamPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ final class RecordingWriter implements Runnable {
     private final RecordingStatus status;
     private final RecordingOutcomes outcomes;
     private final LongSupplier wallClockMs;
-    private final ByteBuffer durationValue = ByteBuffer.allocate(MetadataDuration.NUMBER_BYTES);
+    private final ByteBuffer durationValue = ByteBuffer.allocate(OnMetaData.NUMBER_BYTES);
     private FileChannel channel;
     private Path file;
     private boolean failed;
@@ -154,7 +155,7 @@ final class RecordingWriter implements Runnable {
                 closing.truncate(wholeTagsBytes);
                 fileBytes = wholeTagsBytes;
             }
-            if (durationValuePosition >= 0 && durationValuePosition + MetadataDuration.NUMBER_BYTES <= fileBytes) {
+            if (durationValuePosition >= 0 && durationValuePosition + OnMetaData.NUMBER_BYTES <= fileBytes) {
                 durationValue.clear();
                 durationValue.putDouble(0, wholeTagsDurationMs / MS_PER_SECOND);
                 while (durationValue.hasRemaining()) {

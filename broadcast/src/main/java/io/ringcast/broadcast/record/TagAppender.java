@@ -2,6 +2,7 @@ package io.ringcast.broadcast.record;
 
 import io.ringcast.broadcast.media.flv.FlvHeader;
 import io.ringcast.broadcast.media.flv.FlvTag;
+import io.ringcast.broadcast.media.flv.OnMetaData;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,6 +21,9 @@ final class TagAppender {
     private WriteChunk current;
     /** Whether a chunk went to the writer without a force since the last forced one. */
     private boolean unforced;
+    /** The metadata body last appended, and where its duration value lies in it (-1: none); found once per body. */
+    private byte[] metadataBody;
+    private int durationOffsetInBody = -1;
 
     TagAppender(ChunkPipe pipe) {
         this.pipe = pipe;
@@ -45,7 +49,10 @@ final class TagAppender {
         return true;
     }
 
-    /** Appends an onMetaData script tag with its duration cleared (see {@link MetadataDuration}). */
+    /**
+     * Appends an onMetaData script tag with its duration cleared (see {@link OnMetaData}). The duration is looked up
+     * through AMF0 once per metadata body (which allocates), not again for each file of a rotation.
+     */
     boolean appendMetadata(byte[] body) {
         int tagBytes = body.length + FlvTag.OVERHEAD_BYTES;
         if (tagBytes > pipe.chunkBytes()) {
@@ -54,9 +61,18 @@ final class TagAppender {
         if (!ensureSpace(tagBytes)) {
             return false;
         }
+        if (body != metadataBody) {
+            metadataBody = body;
+            bodyView.wrap(body);
+            durationOffsetInBody = OnMetaData.durationOffset(bodyView, 0, body.length);
+        }
         int bodyOffset = current.length + FlvTag.HEADER_BYTES;
         appendTag(FlvTag.TYPE_SCRIPT, 0, body);
-        current.durationValueOffset = MetadataDuration.clear(current.view, bodyOffset, body.length);
+        current.durationValueOffset = -1;
+        if (durationOffsetInBody >= 0) {
+            current.durationValueOffset = bodyOffset + durationOffsetInBody;
+            OnMetaData.putDuration(current.view, current.durationValueOffset, 0.0);
+        }
         return true;
     }
 

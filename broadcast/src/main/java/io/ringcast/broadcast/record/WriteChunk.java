@@ -1,5 +1,6 @@
 package io.ringcast.broadcast.record;
 
+import io.ringcast.broadcast.media.flv.OnMetaData;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -27,7 +28,7 @@ final class WriteChunk {
     int lastTagEnd;
     /** That tag's timestamp, milliseconds from the file's start. */
     long lastTagTimestampMs;
-    /** Offset of the onMetaData duration value in these bytes, -1 if not here (see {@link MetadataDuration}). */
+    /** Offset of the onMetaData duration value in these bytes, -1 if not here (see {@link OnMetaData}). */
     int durationValueOffset;
 
     WriteChunk(int capacityBytes) {

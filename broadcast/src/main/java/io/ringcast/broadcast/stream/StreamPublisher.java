@@ -114,7 +114,10 @@ public final class StreamPublisher implements AutoCloseable {
         stream.wakeSubscribers();
     }
 
-    /** Sets the configuration joiners start with; call before publishing the sequence header frame itself. */
+    /**
+     * Sets the configuration joiners start with; call before publishing the sequence header frame itself, which then
+     * carries this format (with its parsed record) to taps such as HLS.
+     */
     public void updateFormat(TrackFormat format) {
         TrackRing ring = track(format.codec().kind());
         if (ring != null) {

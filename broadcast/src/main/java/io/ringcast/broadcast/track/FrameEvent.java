@@ -19,6 +19,7 @@ public final class FrameEvent {
     int payloadLength;
     int headerLength;
     int session;
+    TrackFormat format;
 
     public Codec codec() {
         return codec;
@@ -76,6 +77,14 @@ public final class FrameEvent {
     }
 
     /** Copies all descriptor fields from another slot; used by subscribers to snapshot a slot before validation. */
+    /**
+     * For a sequence header, the track's format it carries, with the configuration record parsed once by the
+     * producer (see {@link TrackFormat#configuration()}); null for every other frame.
+     */
+    public TrackFormat format() {
+        return format;
+    }
+
     public void copyFrom(FrameEvent other) {
         codec = other.codec;
         keyframe = other.keyframe;
@@ -88,5 +97,6 @@ public final class FrameEvent {
         payloadLength = other.payloadLength;
         headerLength = other.headerLength;
         session = other.session;
+        format = other.format;
     }
 }

@@ -166,7 +166,8 @@ public final class TrackRing {
 
     /**
      * Publishes a frame whose payload was written at a reserved position. Returns the frame's sequence.
-     * Sequence headers must be preceded by {@link #updateFormat} so that joiners find them.
+     * Sequence headers must be preceded by {@link #updateFormat} so that joiners find them; the frame carries that
+     * format ({@link FrameEvent#format()}).
      */
     public long publish(long position, int length, int headerLength, Codec codec, boolean keyframe,
                         boolean sequenceHeader, long timestampMs, int compositionTimeMs, long ingestNanos,
@@ -184,6 +185,7 @@ public final class TrackRing {
         e.payloadLength = length;
         e.headerLength = headerLength;
         e.session = session;
+        e.format = sequenceHeader ? format : null;
         ring.publish(sequence);
         if (keyframe && !sequenceHeader) {
             newestKeyframeSequence = sequence;

@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.hls;
 
 import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -27,9 +28,17 @@ public final class FlvTestFile {
     private static final int SOUND_FORMAT_AAC = 10;
     private static final int FRAME_TYPE_KEY = 1;
 
-    /** One FLV tag as the engine would describe it. */
+    /**
+     * One FLV tag as the engine would describe it; a sequence header carries its track format, parsed once here as
+     * ingest parses it.
+     */
     public record Frame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs, int compositionTimeMs,
-                 byte[] body, int headerLength) {
+                 byte[] body, int headerLength, TrackFormat format) {
+        Frame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs, int compositionTimeMs,
+              byte[] body, int headerLength) {
+            this(codec, keyframe, sequenceHeader, timestampMs, compositionTimeMs, body, headerLength,
+                    sequenceHeader ? new TrackFormat(codec, body, headerLength, 0, 0, 0, 0) : null);
+        }
     }
 
     public enum Tracks { BOTH, VIDEO_ONLY, AUDIO_ONLY }
@@ -108,6 +117,6 @@ public final class FlvTestFile {
     public static void feedOne(HlsSegmenter segmenter, Frame f, long offsetMs, UnsafeBuffer payload, long ingestNanos) {
         payload.putBytes(0, f.body());
         segmenter.onFrame(f.codec(), f.keyframe(), f.sequenceHeader(), f.timestampMs() + offsetMs,
-                f.compositionTimeMs(), ingestNanos, payload, 0, f.body().length, f.headerLength());
+                f.compositionTimeMs(), ingestNanos, payload, 0, f.body().length, f.headerLength(), f.format());
     }
 }

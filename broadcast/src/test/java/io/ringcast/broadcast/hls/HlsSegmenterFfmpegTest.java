@@ -1,5 +1,6 @@
 package io.ringcast.broadcast.hls;
 
+import io.ringcast.broadcast.media.avc.AnnexB;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.testing.Ffmpeg;
@@ -98,13 +99,13 @@ class HlsSegmenterFfmpegTest {
                 TsAnalyzer.Pes first = seg.pes().get(0);
                 assertEquals(PsiWriter.VIDEO_PID, first.pid(), "segment " + s.sequence() + " starts with video");
                 List<Integer> nals = TsAnalyzer.nalTypes(first.es());
-                assertEquals(List.of(TsMuxer.NAL_AUD, TsMuxer.NAL_SPS, TsMuxer.NAL_PPS), nals.subList(0, 3),
+                assertEquals(List.of(AnnexB.NAL_AUD, AnnexB.NAL_SPS, AnnexB.NAL_PPS), nals.subList(0, 3),
                         "segment " + s.sequence() + " NALs " + nals);
-                assertTrue(nals.contains(TsMuxer.NAL_IDR), "IDR in the first access unit: " + nals);
+                assertTrue(nals.contains(AnnexB.NAL_IDR), "IDR in the first access unit: " + nals);
                 assertTrue(first.randomAccess(), "random_access_indicator on the keyframe");
                 for (TsAnalyzer.Pes pes : seg.of(PsiWriter.VIDEO_PID)) {
                     assertTrue(pes.pcrBase() >= 0 && pes.pcrBase() < pes.dts(), "PCR before DTS on every video PES");
-                    assertEquals(TsMuxer.NAL_AUD, TsAnalyzer.nalTypes(pes.es()).get(0), "AUD first");
+                    assertEquals(AnnexB.NAL_AUD, TsAnalyzer.nalTypes(pes.es()).get(0), "AUD first");
                     assertTrue(pes.hasDts());
                 }
             } else {
@@ -274,11 +275,45 @@ class HlsSegmenterFfmpegTest {
     void shouldIgnoreFramesOfCodecsHlsDoesNotCarry() {
         HlsStreams streams = streams(HlsConfig.defaults());
         HlsSegmenter segmenter = streams.open(PATH);
-        segmenter.onFrame(Codec.HEVC, true, false, 0, 0, 0, payload, 0, 10, 5);
-        segmenter.onFrame(Codec.MP3, false, false, 0, 0, 0, payload, 0, 10, 1);
+        segmenter.onFrame(Codec.HEVC, true, false, 0, 0, 0, payload, 0, 10, 5, null);
+        segmenter.onFrame(Codec.MP3, false, false, 0, 0, 0, payload, 0, 10, 1, null);
         assertEquals(2, streams.find(PATH).stats().framesIgnored());
         assertTrue(streams.find(PATH).window().isEmpty());
         assertEquals(Optional.empty(), HlsConfig.defaults().directory());
+    }
+
+    @Test
+    void shouldMuxWithTheFactsTheFormatCarriesWithoutParsingTheSequenceHeaderAgain() {
+        HlsStreams streams = streams(HlsConfig.defaults());
+        HlsSegmenter segmenter = streams.open(PATH);
+        List<FlvTestFile.Frame> garbled = both.stream().map(f -> f.sequenceHeader() ? garbleBody(f) : f).toList();
+
+        feed(segmenter, garbled, 0);
+
+        assertEquals(0, streams.find(PATH).stats().framesMalformed(), "the format's parsed records were used");
+        assertEquals(3, streams.find(PATH).window().segments().size());
+    }
+
+    @Test
+    void shouldCountATrackMalformedWhenItsSequenceHeaderCarriesNoParsedRecord() {
+        HlsStreams streams = streams(HlsConfig.defaults());
+        HlsSegmenter segmenter = streams.open(PATH);
+        FlvTestFile.Frame avcHeader = both.stream().filter(f -> f.sequenceHeader() && f.codec() == Codec.AVC)
+                .findFirst().orElseThrow();
+        payload.putBytes(0, avcHeader.body());
+
+        segmenter.onFrame(Codec.AVC, false, true, 0, 0, 0, payload, 0, avcHeader.body().length,
+                avcHeader.headerLength(), null);
+
+        assertEquals(1, streams.find(PATH).stats().framesMalformed(), "a valid record in the bytes is not parsed");
+    }
+
+    /** The same frame and format, its bytes after the codec framing overwritten (the record there is garbage). */
+    private static FlvTestFile.Frame garbleBody(FlvTestFile.Frame f) {
+        byte[] body = f.body().clone();
+        java.util.Arrays.fill(body, f.headerLength(), body.length, (byte) 0xEE);
+        return new FlvTestFile.Frame(f.codec(), f.keyframe(), true, f.timestampMs(), f.compositionTimeMs(), body,
+                f.headerLength(), f.format());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ringcast.broadcast.hls;
 
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,24 +101,6 @@ class TsWireFormatTest {
     }
 
     @Test
-    void shouldWriteAnAdtsHeaderFromTheAudioSpecificConfig() {
-        AacConfig aac = new AacConfig();
-        assertTrue(aac.read(new UnsafeBuffer(bytes(0x12, 0x10)), 0, 2));
-        assertEquals(2, aac.objectType());
-        assertEquals(4, aac.frequencyIndex());
-        assertEquals(44_100, aac.sampleRateHz());
-        assertEquals(2, aac.channelConfig());
-        UnsafeBuffer b = new UnsafeBuffer(new byte[7]);
-        aac.writeAdtsHeader(b, 0, 100);
-        assertArrayEquals(bytes(0xFF, 0xF1, 0x50, 0x80, 0x0D, 0x7F, 0xFC), b.byteArray());
-    }
-
-    @Test
-    void shouldRejectAnAudioSpecificConfigWithAnExplicitFrequency() {
-        assertFalse(new AacConfig().read(new UnsafeBuffer(bytes(0x17, 0x80, 0, 0, 0x10)), 0, 5));
-    }
-
-    @Test
     void shouldPadTheLastPacketOfAPesWithAdaptationStuffingOfEveryLength() {
         for (int length : new int[]{1, 181, 182, 183, 184, 185, 366, 367, 368}) {
             TsPacketWriter w = new TsPacketWriter(TsPacketWriter.PACKET_LENGTH);
@@ -162,10 +145,10 @@ class TsWireFormatTest {
 
     @Test
     void shouldConvertAvccToAnnexBWithAudAndParameterSetsBeforeKeyframes() {
-        AvcDecoderConfig avc = new AvcDecoderConfig();
         byte[] record = avcRecord(3);
-        assertTrue(avc.read(new UnsafeBuffer(record), 0, record.length));
-        assertEquals(4, avc.nalLengthSize());
+        AvcDecoderConfigurationRecord avc =
+                AvcDecoderConfigurationRecord.parse(new UnsafeBuffer(record), 0, record.length);
+        assertEquals(4, avc.nalUnitLengthSize());
         // The frame carries its own AUD and SPS: both are dropped, the muxer inserts its own.
         byte[] key = bytes(0, 0, 0, 2, 0x09, 0xF0, 0, 0, 0, 5, 0x67, 0x42, 0x00, 0x1E, 0xAA,
                 0, 0, 0, 3, 0x06, 0x05, 0x80, 0, 0, 0, 4, 0x65, 0x88, 0x84, 0x00);
@@ -184,10 +167,10 @@ class TsWireFormatTest {
 
     @Test
     void shouldReadTwoByteNalLengthsAndLeaveNonKeyframesWithoutParameterSets() {
-        AvcDecoderConfig avc = new AvcDecoderConfig();
         byte[] record = avcRecord(1);
-        assertTrue(avc.read(new UnsafeBuffer(record), 0, record.length));
-        assertEquals(2, avc.nalLengthSize());
+        AvcDecoderConfigurationRecord avc =
+                AvcDecoderConfigurationRecord.parse(new UnsafeBuffer(record), 0, record.length);
+        assertEquals(2, avc.nalUnitLengthSize());
         byte[] frame = bytes(0, 3, 0x41, 0x9A, 0x01);
         TsMuxer muxer = new TsMuxer(4096);
         muxer.startSegment(true, false);
@@ -201,19 +184,13 @@ class TsWireFormatTest {
 
     @Test
     void shouldRefuseAFrameWhoseNalLengthRunsPastItsEnd() {
-        AvcDecoderConfig avc = new AvcDecoderConfig();
         byte[] record = avcRecord(3);
-        avc.read(new UnsafeBuffer(record), 0, record.length);
+        AvcDecoderConfigurationRecord avc =
+                AvcDecoderConfigurationRecord.parse(new UnsafeBuffer(record), 0, record.length);
         TsMuxer muxer = new TsMuxer(4096);
         muxer.startSegment(true, false);
         byte[] frame = bytes(0, 0, 0, 9, 0x41, 0x9A);
         assertFalse(muxer.writeVideo(avc, new UnsafeBuffer(frame), 0, frame.length, 0, 0, false));
         assertEquals(2 * TsPacketWriter.PACKET_LENGTH, muxer.length(), "nothing written");
-    }
-
-    @Test
-    void shouldRejectATruncatedAvcRecord() {
-        byte[] record = avcRecord(3);
-        assertFalse(new AvcDecoderConfig().read(new UnsafeBuffer(record), 0, record.length - 2));
     }
 }

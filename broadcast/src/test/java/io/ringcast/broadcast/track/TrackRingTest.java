@@ -84,4 +84,22 @@ class TrackRingTest {
         assertEquals(1, ring.framesPublished());
         assertEquals(7, ring.bytesPublished());
     }
+
+    @Test
+    void shouldHandEachSequenceHeaderTheFormatItCarriesAndOtherFramesNone() {
+        TrackRing ring = new TrackRing(TrackKind.AUDIO, 16, 4096);
+        byte[] header = {(byte) 0xAF, 0, 0x12, 0x10};
+        TrackFormat format = new TrackFormat(Codec.AAC, header, 2, 0, 0, 44_100, 2);
+        ring.updateFormat(format);
+
+        long headerSeq = ring.publishCopy(new UnsafeBuffer(header), 0, 4, 2, Codec.AAC, false, true, 0, 0, 0, 0);
+        long frameSeq = ring.publishCopy(new UnsafeBuffer(new byte[8]), 0, 8, 2, Codec.AAC, false, false, 23, 0, 0, 1);
+
+        assertSame(format, ring.slot(headerSeq).format());
+        assertEquals(44_100, ring.slot(headerSeq).format().aacConfig().samplingFrequencyHz(), "parsed once, kept");
+        assertNull(ring.slot(frameSeq).format());
+        FrameEvent copy = new FrameEvent();
+        copy.copyFrom(ring.slot(headerSeq));
+        assertSame(format, copy.format(), "a subscriber's copy keeps it");
+    }
 }

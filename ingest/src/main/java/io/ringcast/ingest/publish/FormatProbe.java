@@ -2,21 +2,23 @@ package io.ringcast.ingest.publish;
 
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
-import io.ringcast.ingest.flv.AudioSpecificConfig;
-import io.ringcast.ingest.flv.AvcDecoderConfigurationRecord;
-import io.ringcast.ingest.flv.SpsInfo;
-import io.ringcast.ingest.flv.SpsParser;
+import io.ringcast.broadcast.media.CodecConfiguration;
+import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.avc.SpsInfo;
+import io.ringcast.broadcast.media.avc.SpsParser;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Turns sequence headers into {@link TrackFormat}s (codec configuration plus the facts stats show: size, sample
- * rate, channels), and remembers which codec each track last announced. Owned by the connection's ingest thread;
- * runs only when a codec configuration arrives or changes.
+ * Turns sequence headers into {@link TrackFormat}s (the configuration record, parsed here once for every packager,
+ * plus the facts stats show: size, sample rate, channels), and remembers which codec each track last announced.
+ * Owned by the connection's ingest thread; runs only when a codec configuration arrives or changes. Bytes that
+ * break a format raise {@link io.ringcast.broadcast.media.MediaFormatException}.
  */
 final class FormatProbe {
     private static final byte[] NO_CONFIG = new byte[0];
 
-    private final AvcDecoderConfigurationRecord avcRecord = new AvcDecoderConfigurationRecord();
     private final SpsParser spsParser = new SpsParser();
     private Codec videoCodec;
     private Codec audioCodec;
@@ -34,26 +36,31 @@ final class FormatProbe {
     TrackFormat videoFormat(Codec codec, DirectBuffer buffer, int offset, int length, int headerLength) {
         int width = 0;
         int height = 0;
+        CodecConfiguration config = null;
         if (codec == Codec.AVC) {
-            avcRecord.wrap(buffer, offset + headerLength, length - headerLength);
-            SpsInfo sps = spsParser.parse(buffer, avcRecord.spsOffset(0), avcRecord.spsLength(0));
+            AvcDecoderConfigurationRecord record =
+                    AvcDecoderConfigurationRecord.parse(buffer, offset + headerLength, length - headerLength);
+            byte[] firstSps = record.sps(0);
+            SpsInfo sps = spsParser.parse(new UnsafeBuffer(firstSps), 0, firstSps.length);
             width = sps.width();
             height = sps.height();
+            config = record;
         }
         videoCodec = codec;
-        return new TrackFormat(codec, copy(buffer, offset, length), headerLength, width, height, 0, 0);
+        return new TrackFormat(codec, copy(buffer, offset, length), headerLength, width, height, 0, 0, config);
     }
 
     TrackFormat audioFormat(Codec codec, DirectBuffer buffer, int offset, int length, int headerLength) {
         int sampleRate = 0;
         int channels = 0;
+        AudioSpecificConfig asc = null;
         if (codec == Codec.AAC) {
-            AudioSpecificConfig asc = AudioSpecificConfig.parse(buffer, offset + headerLength, length - headerLength);
+            asc = AudioSpecificConfig.parse(buffer, offset + headerLength, length - headerLength);
             sampleRate = asc.samplingFrequencyHz();
             channels = asc.channelConfiguration();
         }
         audioCodec = codec;
-        return new TrackFormat(codec, copy(buffer, offset, length), headerLength, 0, 0, sampleRate, channels);
+        return new TrackFormat(codec, copy(buffer, offset, length), headerLength, 0, 0, sampleRate, channels, asc);
     }
 
     /** A format for codecs that carry no sequence header (MP3, ...): nothing to send joiners before frames. */
@@ -63,7 +70,7 @@ final class FormatProbe {
         } else {
             audioCodec = codec;
         }
-        return new TrackFormat(codec, NO_CONFIG, 0, 0, 0, sampleRateHz, channels);
+        return new TrackFormat(codec, NO_CONFIG, 0, 0, 0, sampleRateHz, channels, null);
     }
 
     private static byte[] copy(DirectBuffer buffer, int offset, int length) {

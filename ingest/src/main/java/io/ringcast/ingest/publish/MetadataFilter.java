@@ -1,6 +1,6 @@
 package io.ringcast.ingest.publish;
 
-import io.ringcast.ingest.amf.Amf0Writer;
+import io.ringcast.broadcast.media.amf.Amf0Writer;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
 package io.ringcast.ingest.server;
 
-import io.ringcast.ingest.amf.Amf0Reader;
+import io.ringcast.broadcast.media.MediaFormatException;
+import io.ringcast.broadcast.media.amf.Amf0Reader;
+import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.AcknowledgementWindow;
 import io.ringcast.ingest.chunk.ChunkListener;
 import io.ringcast.ingest.chunk.ControlMessages;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes each reassembled RTMP message by type: protocol and user control to the connection's state, commands to
- * the {@link CommandHandler}, media and data to {@link MediaIngest}. Owned by the connection's thread.
+ * the {@link CommandHandler}, media and data to {@link MediaIngest}. Owned by the connection's thread. Media that
+ * breaks its format (AMF0, FLV, codec configuration) is the peer's protocol violation: a
+ * {@link MediaFormatException} leaves as an {@link RtmpProtocolException} with the same reason.
  */
 final class MessageDispatcher implements ChunkListener {
     private static final Logger LOG = LoggerFactory.getLogger(MessageDispatcher.class);
@@ -53,6 +57,14 @@ final class MessageDispatcher implements ChunkListener {
 
     @Override
     public void onMessage(MessageHeader header, DirectBuffer buffer, int offset, int length) {
+        try {
+            route(header, buffer, offset, length);
+        } catch (MediaFormatException e) {
+            throw new RtmpProtocolException(e);
+        }
+    }
+
+    private void route(MessageHeader header, DirectBuffer buffer, int offset, int length) {
         switch (header.messageTypeId()) {
             case MessageTypeIds.AUDIO, MessageTypeIds.VIDEO -> media.onMedia(header, buffer, offset, length);
             case MessageTypeIds.COMMAND_AMF0 -> command(header, buffer, offset, length);
@@ -80,7 +92,7 @@ final class MessageDispatcher implements ChunkListener {
 
     private void command(MessageHeader header, DirectBuffer buffer, int offset, int length) {
         if (length <= 0) {
-            throw new io.ringcast.ingest.RtmpProtocolException("empty command message");
+            throw new RtmpProtocolException("empty command message");
         }
         commands.onCommand(amf.wrap(buffer, offset, length).readAll(), header.messageStreamId());
     }

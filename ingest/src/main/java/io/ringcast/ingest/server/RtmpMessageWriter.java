@@ -1,6 +1,6 @@
 package io.ringcast.ingest.server;
 
-import io.ringcast.ingest.amf.Amf0Writer;
+import io.ringcast.broadcast.media.amf.Amf0Writer;
 import io.ringcast.ingest.chunk.ChunkEncoder;
 import io.ringcast.ingest.chunk.MessageTypeIds;
 import org.agrona.ExpandableArrayBuffer;

@@ -4,6 +4,10 @@ import static io.ringcast.ingest.fuzz.FuzzChecks.check;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.ringcast.broadcast.fuzz.Amf0FuzzTest;
+import io.ringcast.broadcast.fuzz.AudioTagFuzzTest;
+import io.ringcast.broadcast.fuzz.VideoTagFuzzTest;
+import io.ringcast.broadcast.media.MediaFormatException;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.ChunkDecoder;
 import io.ringcast.ingest.chunk.ChunkListener;
@@ -23,7 +27,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * to a listener that at random skips messages, takes them into a payload target of its own or leaves them in the
  * decoder's scratch buffers. Completed command, data and media messages go on to the AMF0 and FLV tag parsers.
  * <p>
- * Invariants: only {@link RtmpProtocolException} escapes; every message is started (control messages excepted),
+ * Invariants: only {@link RtmpProtocolException} (or, from the media parsers, {@link MediaFormatException})
+ * escapes; every message is started (control messages excepted),
  * then completed or aborted, with the advertised length; and memory follows the bytes that arrived and stays
  * within the budgets: the decoder's scratch buffers never hold more than the connection's budget, nor more than
  * a minimal buffer per chunk stream plus twice the bytes consumed (they grow by doubling as payload arrives, never
@@ -137,7 +142,10 @@ class ChunkStreamFuzzTest {
             check(started.remove(header.chunkStreamId()), "aborted messages were started");
         }
 
-        /** The message parsers have targets of their own; here they get real reassembled messages. */
+        /**
+         * The media-format parsers have targets of their own (broadcast's fuzz package); here they get real
+         * reassembled messages, and refuse them as the connection would see it.
+         */
         private static void parsePayload(int typeId, DirectBuffer buffer, int offset, int length) {
             try {
                 switch (typeId) {
@@ -148,8 +156,8 @@ class ChunkStreamFuzzTest {
                     default -> {
                     }
                 }
-            } catch (RtmpProtocolException expected) {
-                check(expected.reason() != null, "a protocol exception has a reason");
+            } catch (MediaFormatException expected) {
+                check(expected.reason() != null, "a format exception has a reason");
             }
         }
     }

@@ -1,11 +1,8 @@
 package io.ringcast.ingest.fuzz;
 
-import io.ringcast.ingest.RtmpProtocolException;
 import java.util.SplittableRandom;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-/** Helpers shared by the ingest fuzz targets: invariant checks and fuzzer-chosen split points. */
+/** Helpers shared by the RTMP fuzz targets: invariant checks and fuzzer-chosen split points. */
 final class FuzzChecks {
     private FuzzChecks() {
     }
@@ -15,24 +12,6 @@ final class FuzzChecks {
         if (!condition) {
             throw new AssertionError(invariant);
         }
-    }
-
-    /**
-     * Parses the whole input as one message body: the parser accepts it, or refuses it with an
-     * {@link RtmpProtocolException} that names its reason. Anything else that escapes is a finding.
-     */
-    static void parseOrReject(byte[] input, BodyParser parser) {
-        try {
-            parser.parse(new UnsafeBuffer(input), 0, input.length);
-        } catch (RtmpProtocolException expected) {
-            check(expected.reason() != null && !expected.reason().isEmpty(), "a protocol exception has a reason");
-        }
-    }
-
-    /** A fuzz target's parse of {@code length} bytes at {@code offset}, which checks its own invariants. */
-    @FunctionalInterface
-    interface BodyParser {
-        void parse(DirectBuffer buffer, int offset, int length);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.ringcast.ingest.publish;
 
-import io.ringcast.ingest.amf.Amf0Reader;
+import io.ringcast.broadcast.media.amf.Amf0Reader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -15,6 +15,7 @@ import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
+import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.ingest.testing.RawRtmpClient;
 import io.ringcast.ingest.testing.TestRtmpServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,5 +173,21 @@ class RtmpPublishIntegrationTest {
         }
         await("counted", 5_000, () -> engine.counters().snapshot()
                 .getOrDefault("rtmp.closed.protocol_violation", 0L) == 1L);
+    }
+
+    @Test
+    void shouldCloseAPublisherWhoseSequenceHeaderBreaksItsFormatAsAProtocolViolation() throws Exception {
+        try (RawRtmpClient client = new RawRtmpClient(server.localAddress().getPort(), 0)) {
+            assertEquals("NetStream.Publish.Start", client.publish("live", "broken").statusCode());
+            // An AVC sequence header (key frame, codec 7, packet type 0) whose record has configurationVersion 2:
+            // the media parser refuses it, ingest closes the connection as it closes any protocol violation.
+            client.sendMedia(MessageTypeIds.VIDEO, 0, new byte[] {0x17, 0, 0, 0, 0, 2, 0x64, 0, 0x1F, -1, -31});
+            assertTrue(client.isClosedByServer(5_000), "closed by the server");
+        }
+        await("counted", 5_000, () -> engine.counters().snapshot()
+                .getOrDefault("rtmp.closed.protocol_violation", 0L) == 1L);
+        Stream stream = engine.streams().find(StreamPath.parse("live/broken"));
+        assertTrue(stream == null || stream.track(TrackKind.VIDEO) == null
+                || stream.track(TrackKind.VIDEO).format() == null, "no format from a refused record");
     }
 }

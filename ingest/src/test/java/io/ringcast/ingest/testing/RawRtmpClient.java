@@ -1,7 +1,7 @@
 package io.ringcast.ingest.testing;
 
-import io.ringcast.ingest.amf.Amf0Reader;
-import io.ringcast.ingest.amf.Amf0Writer;
+import io.ringcast.broadcast.media.amf.Amf0Reader;
+import io.ringcast.broadcast.media.amf.Amf0Writer;
 import io.ringcast.ingest.chunk.ChunkDecoder;
 import io.ringcast.ingest.chunk.ChunkEncoder;
 import io.ringcast.ingest.chunk.ChunkListener;

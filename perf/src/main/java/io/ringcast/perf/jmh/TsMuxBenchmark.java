@@ -1,9 +1,9 @@
 package io.ringcast.perf.jmh;
 
 import io.ringcast.broadcast.track.TrackKind;
-import io.ringcast.broadcast.hls.AacConfig;
-import io.ringcast.broadcast.hls.AvcDecoderConfig;
 import io.ringcast.broadcast.hls.TsMuxer;
+import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,19 +41,19 @@ public class TsMuxBenchmark {
     @Param
     public SampleFrame frame;
 
-    private final AvcDecoderConfig avc = new AvcDecoderConfig();
-    private final AacConfig aac = new AacConfig();
+    private AvcDecoderConfigurationRecord avc;
+    private AudioSpecificConfig aac;
     private TsMuxer muxer;
     private UnsafeBuffer payload;
     private long timestampMs;
 
     @Setup(Level.Trial)
     public void setUp() {
-        avc.read(new UnsafeBuffer(SampleFrame.AVC_SEQUENCE_HEADER), 0, SampleFrame.AVC_SEQUENCE_HEADER.length);
-        aac.read(new UnsafeBuffer(SampleFrame.AAC_SEQUENCE_HEADER), 0, SampleFrame.AAC_SEQUENCE_HEADER.length);
-        if (!avc.isValid() || !aac.isValid()) {
-            throw new IllegalStateException("sample sequence headers do not parse");
-        }
+        // The configuration records, as ingest parses them once per sequence header (MediaFormatException if not).
+        avc = AvcDecoderConfigurationRecord.parse(
+                new UnsafeBuffer(SampleFrame.AVC_SEQUENCE_HEADER), 0, SampleFrame.AVC_SEQUENCE_HEADER.length);
+        aac = AudioSpecificConfig.parse(
+                new UnsafeBuffer(SampleFrame.AAC_SEQUENCE_HEADER), 0, SampleFrame.AAC_SEQUENCE_HEADER.length);
         // Room for the last frame past the cut-over point, so the segment buffer never grows while measured.
         muxer = new TsMuxer(2 * SEGMENT_BYTES);
         muxer.startSegment(true, true);

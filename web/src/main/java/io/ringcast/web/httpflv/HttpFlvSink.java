@@ -156,7 +156,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             throws IOException {
         int tagStart = offset - FlvTag.HEADER_BYTES;
         int tagLength = length + FlvTag.OVERHEAD_BYTES;
-        FlvTag.putHeader(buffer, tagStart, FlvTag.typeOf(kind), length, frame.timestampMs());
+        FlvTag.putHeader(buffer, tagStart, kind.flvTagType(), length, frame.timestampMs());
         FlvTag.putPreviousTagSize(buffer, offset + length, length);
         MutableDirectBuffer target = assemblyTarget();
         int at = assemblyStart(target);
@@ -382,7 +382,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             return at;
         }
         byte[] body = format.sequenceHeader();
-        return FlvTag.write(target, at, FlvTag.typeOf(format.codec().kind()), timestampMs, body, 0, body.length);
+        return FlvTag.write(target, at, format.codec().kind().flvTagType(), timestampMs, body, 0, body.length);
     }
 
     /** A container that refuses an operation (stream closed under us) ends the viewer like a failed write. */

@@ -52,8 +52,12 @@ public final class SyntheticStream implements AutoCloseable {
         publish(TrackKind.VIDEO, body, keyframe, false, timestampMs);
     }
 
-    /** Publishes a (new) video sequence header frame, as a publisher does when its codec configuration changes. */
+    /**
+     * Publishes a (new) video sequence header frame, as a publisher does when its codec configuration changes: the
+     * track's format first (its record parsed once here, as ingest does), then the frame that carries it.
+     */
     public void videoSequenceHeader(byte[] body, long timestampMs) {
+        publisher.updateFormat(new TrackFormat(Codec.AVC, body, AVC_HEADER_BYTES, 640, 360, 0, 0));
         publish(TrackKind.VIDEO, body, true, true, timestampMs);
     }
 

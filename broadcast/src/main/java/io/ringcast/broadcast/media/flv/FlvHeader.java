@@ -1,10 +1,12 @@
 package io.ringcast.broadcast.media.flv;
 
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The FLV file header followed by PreviousTagSize0, as a viewer receives it first (FLV spec v10.1, E.2 and E.3).
- * Stateless; any thread.
+ * The FLV file header followed by PreviousTagSize0, as a viewer receives it first (FLV spec v10.1, E.2 and E.3),
+ * written and read. Stateless; any thread.
  *
  * <pre>
  *  0        3         4       5                  9                 13
@@ -31,6 +33,16 @@ public final class FlvHeader {
     /** The flags byte for the tracks a stream has. */
     public static int flags(boolean hasAudio, boolean hasVideo) {
         return (hasAudio ? FLAG_AUDIO : 0) | (hasVideo ? FLAG_VIDEO : 0);
+    }
+
+    /** Whether the {@link #HEADER_BYTES} at {@code offset} start with the signature 'FLV'. */
+    public static boolean hasSignature(DirectBuffer buffer, int offset) {
+        return buffer.getByte(offset) == 'F' && buffer.getByte(offset + 1) == 'L' && buffer.getByte(offset + 2) == 'V';
+    }
+
+    /** The data offset (unsigned 32 bits) of the header at {@code offset}: where PreviousTagSize0 starts. */
+    public static long dataOffset(DirectBuffer buffer, int offset) {
+        return buffer.getInt(offset + DATA_OFFSET_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
     }
 
     /** Writes {@link #LENGTH} bytes at {@code offset}; returns the offset after them. */

@@ -1,11 +1,11 @@
 package io.ringcast.broadcast.media.flv;
 
-import io.ringcast.broadcast.track.TrackKind;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Writes FLV tags (FLV spec v10.1, E.4.1): the 11-byte tag header in front of a body and the 4-byte PreviousTagSize
- * behind it. Stateless and allocation-free; any thread, on buffers the caller owns.
+ * Reads and writes FLV tags (FLV spec v10.1, E.4.1): the 11-byte tag header in front of a body and the 4-byte
+ * PreviousTagSize behind it. Stateless and allocation-free; any thread, on buffers the caller owns.
  *
  * <pre>
  *  0      1                 4                  7             8                11        11+n                15+n
@@ -29,13 +29,9 @@ public final class FlvTag {
     private static final int TIMESTAMP_EXTENDED_OFFSET = 7;
     private static final int STREAM_ID_OFFSET = 8;
     private static final int LOW_24_BITS = 0xFF_FFFF;
+    private static final int TYPE_MASK = 0x1F;
 
     private FlvTag() {
-    }
-
-    /** The tag type that carries a track's frames. */
-    public static int typeOf(TrackKind kind) {
-        return kind == TrackKind.VIDEO ? TYPE_VIDEO : TYPE_AUDIO;
     }
 
     /**
@@ -68,6 +64,27 @@ public final class FlvTag {
         buffer.putBytes(offset + HEADER_BYTES, body, bodyOffset, bodyLength);
         putPreviousTagSize(buffer, offset + HEADER_BYTES + bodyLength, bodyLength);
         return offset + HEADER_BYTES + bodyLength + PREVIOUS_TAG_SIZE_BYTES;
+    }
+
+    /** The tag type of the header at {@code offset} (the low 5 bits; bit 5 is the encryption filter flag). */
+    public static int type(DirectBuffer buffer, int offset) {
+        return buffer.getByte(offset) & TYPE_MASK;
+    }
+
+    /** The body length the header at {@code offset} announces. */
+    public static int dataSize(DirectBuffer buffer, int offset) {
+        return getInt24(buffer, offset + DATA_SIZE_OFFSET);
+    }
+
+    /** The 32-bit timestamp of the header at {@code offset}, the extended byte on top, as an unsigned value. */
+    public static long timestampMs(DirectBuffer buffer, int offset) {
+        long extended = buffer.getByte(offset + TIMESTAMP_EXTENDED_OFFSET) & 0xFFL;
+        return (extended << 24) | getInt24(buffer, offset + TIMESTAMP_OFFSET);
+    }
+
+    static int getInt24(DirectBuffer buffer, int offset) {
+        return ((buffer.getByte(offset) & 0xFF) << 16) | ((buffer.getByte(offset + 1) & 0xFF) << 8)
+                | (buffer.getByte(offset + 2) & 0xFF);
     }
 
     static void putInt24(MutableDirectBuffer buffer, int offset, int value) {

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(10)
 class FlvHeaderTest {
@@ -16,6 +18,16 @@ class FlvHeaderTest {
 
         assertEquals(1 + 13, end);
         assertArrayEquals(new byte[] {0, 'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9, 0, 0, 0, 0, 0}, out);
+    }
+
+    @Test
+    void shouldReadBackTheSignatureAndDataOffsetItWrote() {
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[FlvHeader.LENGTH + 1]);
+        FlvHeader.write(buffer, 1, false, true);
+
+        assertTrue(FlvHeader.hasSignature(buffer, 1));
+        assertFalse(FlvHeader.hasSignature(buffer, 0));
+        assertEquals(FlvHeader.HEADER_BYTES, FlvHeader.dataOffset(buffer, 1));
     }
 
     @Test

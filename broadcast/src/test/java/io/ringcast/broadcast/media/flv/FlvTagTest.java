@@ -1,6 +1,5 @@
 package io.ringcast.broadcast.media.flv;
 
-import io.ringcast.broadcast.track.TrackKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +47,7 @@ class FlvTagTest {
         byte[] audio = {(byte) 0xaf, 0x01, 0x21, 0x22};
         buffer.putBytes(offset, audio);
 
-        FlvTag.putHeader(buffer, offset - FlvTag.HEADER_BYTES, FlvTag.typeOf(TrackKind.AUDIO), audio.length, 1000);
+        FlvTag.putHeader(buffer, offset - FlvTag.HEADER_BYTES, FlvTag.TYPE_AUDIO, audio.length, 1000);
         FlvTag.putPreviousTagSize(buffer, offset + audio.length, audio.length);
 
         assertArrayEquals(new byte[] {8, 0, 0, 4, 0, 0x03, (byte) 0xe8, 0, 0, 0, 0,
@@ -58,8 +57,13 @@ class FlvTagTest {
     }
 
     @Test
-    void shouldMapTrackKindsToTagTypes() {
-        assertEquals(9, FlvTag.typeOf(TrackKind.VIDEO));
-        assertEquals(8, FlvTag.typeOf(TrackKind.AUDIO));
+    void shouldReadBackTheTagHeaderItWrote() {
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[FlvTag.HEADER_BYTES]);
+
+        FlvTag.putHeader(buffer, 0, FlvTag.TYPE_SCRIPT, 0x12_3456, 0xFE_DC_BA_98L);
+
+        assertEquals(FlvTag.TYPE_SCRIPT, FlvTag.type(buffer, 0));
+        assertEquals(0x12_3456, FlvTag.dataSize(buffer, 0));
+        assertEquals(0xFE_DC_BA_98L, FlvTag.timestampMs(buffer, 0), "extended byte on top of the low 24 bits");
     }
 }

@@ -8,6 +8,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * tag is delivered once its last body byte has arrived, with only the first {@code prefixBytes} of its body copied;
  * the rest of a body is skipped by counting. One per connection, on its owning thread; allocation-free after
  * construction.
+ * <p>
+ * Deliberately independent of the server's FLV code ({@code io.ringcast.broadcast.media.flv}): it checks the stream
+ * that code writes (tag framing, sizes, timestamps), so sharing it would hide a writer bug from the very client that
+ * measures the server; and it reads headers split across arbitrary network pieces, which the server never needs.
  * <pre>
  *  | 'FLV' version flags data-offset (9) | PreviousTagSize0 (4) | tag header (11) | body | PreviousTagSize (4) | ...
  *  tag header: | type (8) | data size (24) | timestamp (24) | timestamp extended (8) | stream id (24) |

@@ -1,10 +1,15 @@
 package io.ringcast.perf.load.media;
 
+import io.ringcast.broadcast.media.flv.AudioTagHeader;
+import io.ringcast.broadcast.media.flv.FlvHeader;
+import io.ringcast.broadcast.media.flv.FlvTag;
+import io.ringcast.broadcast.media.flv.VideoTagHeader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * An FLV file read whole into memory: its onMetaData script tag, the AVC and AAC sequence headers and the media
@@ -13,25 +18,19 @@ import java.util.List;
  *  file:  | 'FLV' | version | flags | data offset (32) | PreviousTagSize0 (32) | tag | PreviousTagSize | tag ...
  *  tag:   | type (8) | data size (24) | timestamp (24) | timestamp extended (8) | stream id (24) | body |
  * </pre>
- * (FLV specification v10.1, E.2 to E.4.) Later sequence headers, end-of-sequence tags and further script tags
- * are dropped: the publisher sends the headers once and then only frames.
+ * (FLV specification v10.1, E.2 to E.4, read with the server's {@link FlvHeader} and {@link FlvTag}: this is the
+ * load generator's input, not a check of the server's output.) Later sequence headers, end-of-sequence tags and
+ * further script tags are dropped: the publisher sends the headers once and then only frames.
  */
 public final class FlvFile {
-    public static final int TYPE_AUDIO = 8;
-    public static final int TYPE_VIDEO = 9;
-    public static final int TYPE_SCRIPT = 18;
+    public static final int TYPE_AUDIO = FlvTag.TYPE_AUDIO;
+    public static final int TYPE_VIDEO = FlvTag.TYPE_VIDEO;
+    public static final int TYPE_SCRIPT = FlvTag.TYPE_SCRIPT;
 
-    private static final int DATA_OFFSET_OFFSET = 5;
-    private static final int HEADER_LENGTH = 9;
-    private static final int PREVIOUS_TAG_SIZE_LENGTH = 4;
-    private static final int TAG_HEADER_LENGTH = 11;
-    private static final int TAG_TYPE_MASK = 0x1F;
     private static final int VIDEO_CODEC_MASK = 0x0F;
-    private static final int CODEC_AVC = 7;
     private static final int SOUND_FORMAT_SHIFT = 4;
-    private static final int SOUND_FORMAT_AAC = 10;
-    private static final int PACKET_TYPE_SEQUENCE_HEADER = 0;
-    private static final int PACKET_TYPE_DATA = 1;
+    private static final int PACKET_TYPE_SEQUENCE_HEADER = VideoTagHeader.AVC_SEQUENCE_HEADER;
+    private static final int PACKET_TYPE_DATA = VideoTagHeader.AVC_NALU;
 
     /** One tag: its type, its timestamp (DTS) in milliseconds and its body (the RTMP message payload). */
     public record Tag(int type, long timestampMs, byte[] body) {
@@ -62,24 +61,24 @@ public final class FlvFile {
      * @throws IOException if it is no FLV file or has no media frame
      */
     public static FlvFile parse(byte[] file, String name) throws IOException {
-        if (file.length < HEADER_LENGTH + PREVIOUS_TAG_SIZE_LENGTH || file[0] != 'F' || file[1] != 'L'
-                || file[2] != 'V') {
+        UnsafeBuffer bytes = new UnsafeBuffer(file);
+        if (file.length < FlvHeader.LENGTH || !FlvHeader.hasSignature(bytes, 0)) {
             throw new IOException("not an FLV file: " + name);
         }
-        long dataOffset = uint32(file, DATA_OFFSET_OFFSET);
-        if (dataOffset < HEADER_LENGTH || dataOffset > file.length) {
+        long dataOffset = FlvHeader.dataOffset(bytes, 0);
+        if (dataOffset < FlvHeader.HEADER_BYTES || dataOffset > file.length) {
             throw new IOException("bad FLV data offset " + dataOffset + ": " + name);
         }
         Tag metadata = null;
         Tag videoHeader = null;
         Tag audioHeader = null;
         List<Tag> frames = new ArrayList<>();
-        int position = (int) dataOffset + PREVIOUS_TAG_SIZE_LENGTH;
-        while (position + TAG_HEADER_LENGTH <= file.length) {
-            int type = file[position] & TAG_TYPE_MASK;
-            int size = uint24(file, position + 1);
-            long timestampMs = uint24(file, position + 4) | (long) (file[position + 7] & 0xFF) << 24;
-            int bodyStart = position + TAG_HEADER_LENGTH;
+        int position = (int) dataOffset + FlvTag.PREVIOUS_TAG_SIZE_BYTES;
+        while (position + FlvTag.HEADER_BYTES <= file.length) {
+            int type = FlvTag.type(bytes, position);
+            int size = FlvTag.dataSize(bytes, position);
+            long timestampMs = FlvTag.timestampMs(bytes, position);
+            int bodyStart = position + FlvTag.HEADER_BYTES;
             if (bodyStart + size > file.length) {
                 break;
             }
@@ -95,7 +94,7 @@ public final class FlvFile {
             } else if (isFrame(tag)) {
                 frames.add(tag);
             }
-            position = bodyStart + size + PREVIOUS_TAG_SIZE_LENGTH;
+            position = bodyStart + size + FlvTag.PREVIOUS_TAG_SIZE_BYTES;
         }
         if (frames.isEmpty()) {
             throw new IOException("no audio or video frame in " + name);
@@ -130,7 +129,7 @@ public final class FlvFile {
 
     /** Whether a video tag body is H.264 in the AVC layout (codec id 7). */
     public static boolean isAvc(byte[] videoBody) {
-        return videoBody.length > 1 && (videoBody[0] & VIDEO_CODEC_MASK) == CODEC_AVC;
+        return videoBody.length > 1 && (videoBody[0] & VIDEO_CODEC_MASK) == VideoTagHeader.CODEC_ID_AVC;
     }
 
     private static boolean isVideoSequenceHeader(Tag tag) {
@@ -150,14 +149,6 @@ public final class FlvFile {
     }
 
     private static boolean isAac(byte[] audioBody) {
-        return audioBody.length > 1 && (audioBody[0] & 0xFF) >>> SOUND_FORMAT_SHIFT == SOUND_FORMAT_AAC;
-    }
-
-    private static int uint24(byte[] bytes, int offset) {
-        return (bytes[offset] & 0xFF) << 16 | (bytes[offset + 1] & 0xFF) << 8 | bytes[offset + 2] & 0xFF;
-    }
-
-    private static long uint32(byte[] bytes, int offset) {
-        return (long) uint24(bytes, offset) << 8 | bytes[offset + 3] & 0xFF;
+        return audioBody.length > 1 && (audioBody[0] & 0xFF) >>> SOUND_FORMAT_SHIFT == AudioTagHeader.FORMAT_AAC;
     }
 }

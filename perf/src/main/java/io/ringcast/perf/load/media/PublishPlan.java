@@ -1,7 +1,7 @@
 package io.ringcast.perf.load.media;
 
-import io.ringcast.ingest.RtmpProtocolException;
-import io.ringcast.ingest.flv.AvcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.MediaFormatException;
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -96,10 +96,10 @@ public final class PublishPlan {
         }
         byte[] body = videoSequenceHeader.body();
         try {
-            AvcDecoderConfigurationRecord record = new AvcDecoderConfigurationRecord()
-                    .wrap(new UnsafeBuffer(body), AVC_CONFIG_OFFSET, body.length - AVC_CONFIG_OFFSET);
+            AvcDecoderConfigurationRecord record = AvcDecoderConfigurationRecord
+                    .parse(new UnsafeBuffer(body), AVC_CONFIG_OFFSET, body.length - AVC_CONFIG_OFFSET);
             return record.nalUnitLengthSize() == TAGGABLE_NAL_LENGTH_SIZE;
-        } catch (RtmpProtocolException e) {
+        } catch (MediaFormatException e) {
             return false;
         }
     }

@@ -1,14 +1,18 @@
-package io.ringcast.ingest.flv;
+package io.ringcast.broadcast.media.flv;
 
-import static io.ringcast.ingest.flv.FlvFile.TAG_AUDIO;
-import static io.ringcast.ingest.flv.FlvFile.TAG_VIDEO;
+import static io.ringcast.broadcast.media.flv.FlvTag.TYPE_AUDIO;
+import static io.ringcast.broadcast.media.flv.FlvTag.TYPE_VIDEO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringcast.ingest.RtmpProtocolException;
-import io.ringcast.ingest.flv.FlvFile.Tag;
+import io.ringcast.broadcast.media.MediaFormatException;
+import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.avc.SpsInfo;
+import io.ringcast.broadcast.media.avc.SpsParser;
+import io.ringcast.broadcast.media.flv.FlvFile.Tag;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,12 +30,12 @@ class FlvTagParsingTest {
 
     private final VideoTagHeader video = new VideoTagHeader();
     private final AudioTagHeader audio = new AudioTagHeader();
-    private final AvcDecoderConfigurationRecord avcConfig = new AvcDecoderConfigurationRecord();
+    private AvcDecoderConfigurationRecord avcConfig;
     private final SpsParser spsParser = new SpsParser();
 
     @Test
     void shouldParseAvcSequenceHeaderTagFromFfmpeg() throws IOException {
-        final byte[] body = FlvFile.first(FlvFile.read(SMALL), TAG_VIDEO).body();
+        final byte[] body = FlvFile.first(FlvFile.read(SMALL), TYPE_VIDEO).body();
 
         video.wrap(new UnsafeBuffer(body), 0, body.length);
 
@@ -46,7 +50,7 @@ class FlvTagParsingTest {
 
     @Test
     void shouldParseKeyAndInterFrameNaluTagsWithCompositionTimeFromFfmpeg() throws IOException {
-        final List<Tag> videoTags = FlvFile.read(SMALL).stream().filter(t -> t.type() == TAG_VIDEO).toList();
+        final List<Tag> videoTags = FlvFile.read(SMALL).stream().filter(t -> t.type() == TYPE_VIDEO).toList();
         final byte[] idr = videoTags.get(1).body();
 
         video.wrap(new UnsafeBuffer(idr), 0, idr.length);
@@ -103,14 +107,14 @@ class FlvTagParsingTest {
 
     @Test
     void shouldRejectTruncatedVideoHeaders() {
-        assertEquals("video tag truncated", assertThrows(RtmpProtocolException.class, () -> wrapVideo("")).reason());
-        assertThrows(RtmpProtocolException.class, () -> wrapVideo("17 01 0000"));
-        assertThrows(RtmpProtocolException.class, () -> wrapVideo("90 6876"));
+        assertEquals("video tag truncated", assertThrows(MediaFormatException.class, () -> wrapVideo("")).reason());
+        assertThrows(MediaFormatException.class, () -> wrapVideo("17 01 0000"));
+        assertThrows(MediaFormatException.class, () -> wrapVideo("90 6876"));
     }
 
     @Test
     void shouldParseAacSequenceHeaderTagAndAudioSpecificConfigFromFfmpeg() throws IOException {
-        final byte[] body = FlvFile.first(FlvFile.read(SMALL), TAG_AUDIO).body();
+        final byte[] body = FlvFile.first(FlvFile.read(SMALL), TYPE_AUDIO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
 
         audio.wrap(buffer, 0, body.length);
@@ -124,12 +128,12 @@ class FlvTagParsingTest {
         assertEquals(AudioTagHeader.TYPE_STEREO, audio.soundType());
         assertTrue(audio.isSequenceHeader());
         assertEquals(2, audio.headerLength());
-        assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 44100, 2, false), config);
+        assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 4, 44100, 2, false), config);
     }
 
     @Test
     void shouldParseRawAacAndNonAacAudioHeaders() throws IOException {
-        final List<Tag> audioTags = FlvFile.read(SMALL).stream().filter(t -> t.type() == TAG_AUDIO).toList();
+        final List<Tag> audioTags = FlvFile.read(SMALL).stream().filter(t -> t.type() == TYPE_AUDIO).toList();
         audio.wrap(new UnsafeBuffer(audioTags.get(1).body()), 0, audioTags.get(1).body().length);
         assertEquals(AudioTagHeader.AAC_RAW, audio.packetType());
 
@@ -144,22 +148,8 @@ class FlvTagParsingTest {
         assertEquals(AudioTagHeader.FORMAT_SPEEX, audio.soundFormat());
         assertEquals(1, audio.soundRate());
 
-        assertEquals("audio tag truncated", assertThrows(RtmpProtocolException.class, () -> wrapAudio("af")).reason());
-        assertThrows(RtmpProtocolException.class, () -> wrapAudio(""));
-    }
-
-    @Test
-    void shouldParseHandBuiltAudioSpecificConfigs() {
-        assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 24000, 2, true), asc("2b1188"),
-            "explicit SBR: core at 24 kHz");
-        assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 44100, 1, false), asc("1780562208"),
-            "explicit 24-bit frequency");
-        assertEquals(new AudioSpecificConfig(33, 44100, 1, false), asc("f82820"), "escaped object type");
-        assertEquals(new AudioSpecificConfig(AudioSpecificConfig.AOT_AAC_LC, 48000, 1, false), asc("1188"));
-        assertEquals("audio specific config reserved frequency index",
-            assertThrows(RtmpProtocolException.class, () -> asc("1688")).reason());
-        assertThrows(RtmpProtocolException.class, () -> asc("12"));
-        assertThrows(RtmpProtocolException.class, () -> asc(""));
+        assertEquals("audio tag truncated", assertThrows(MediaFormatException.class, () -> wrapAudio("af")).reason());
+        assertThrows(MediaFormatException.class, () -> wrapAudio(""));
     }
 
     @Test
@@ -192,37 +182,37 @@ class FlvTagParsingTest {
 
     @Test
     void shouldRejectEveryTruncationOfAvcConfigurationRecord() throws IOException {
-        final byte[] body = FlvFile.first(FlvFile.read(SMALL), TAG_VIDEO).body();
+        final byte[] body = FlvFile.first(FlvFile.read(SMALL), TYPE_VIDEO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
-        final int fullLength = body.length - 5;
-        avcConfig.wrap(buffer, 5, fullLength);
-        final int end = avcConfig.ppsOffset(0) + avcConfig.ppsLength(0) - 5;
+        avcConfig = AvcDecoderConfigurationRecord.parse(buffer, 5, body.length - 5);
+        final int end = 6 + 2 + avcConfig.sps(0).length + 1 + 2 + avcConfig.pps(0).length;
 
         for (int length = 0; length < end; length++) {
             final int truncated = length;
-            assertThrows(RtmpProtocolException.class, () -> avcConfig.wrap(buffer, 5, truncated), "length " + length);
+            assertThrows(MediaFormatException.class, () -> AvcDecoderConfigurationRecord.parse(buffer, 5, truncated),
+                "length " + length);
         }
     }
 
     @Test
     void shouldRejectTruncatedSpsWithProtocolExceptionOnly() throws IOException {
-        final byte[] body = FlvFile.first(FlvFile.read(FULL_HD), TAG_VIDEO).body();
-        final UnsafeBuffer buffer = new UnsafeBuffer(body);
-        avcConfig.wrap(buffer, 5, body.length - 5);
-        final int spsOffset = avcConfig.spsOffset(0);
-        final int spsLength = avcConfig.spsLength(0);
+        final byte[] body = FlvFile.first(FlvFile.read(FULL_HD), TYPE_VIDEO).body();
+        avcConfig = AvcDecoderConfigurationRecord.parse(new UnsafeBuffer(body), 5, body.length - 5);
+        final UnsafeBuffer sps = new UnsafeBuffer(avcConfig.sps(0));
+        final int spsLength = avcConfig.sps(0).length;
 
         for (int length = 0; length < spsLength; length++) {
             try {
-                final SpsInfo info = spsParser.parse(buffer, spsOffset, length);
+                final SpsInfo info = spsParser.parse(sps, 0, length);
                 assertTrue(length > spsLength / 2, "parsed a short prefix of " + length + ": " + info);
-            } catch (final RtmpProtocolException expected) {
+            } catch (final MediaFormatException expected) {
                 assertTrue(expected.reason().startsWith("sps"));
             }
         }
+        final byte[] pps = avcConfig.pps(0);
         assertEquals("sps wrong nal unit type",
-            assertThrows(RtmpProtocolException.class, () -> spsParser.parse(buffer, avcConfig.ppsOffset(0),
-                avcConfig.ppsLength(0))).reason());
+            assertThrows(MediaFormatException.class, () -> spsParser.parse(new UnsafeBuffer(pps), 0, pps.length))
+                .reason());
     }
 
     @Test
@@ -237,7 +227,7 @@ class FlvTagParsingTest {
                 garbage[0] = (byte)(i % 2 == 0 ? 0x67 : 0x01);
             }
             rejected += rejects(() -> spsParser.parse(buffer, 0, garbage.length));
-            rejected += rejects(() -> avcConfig.wrap(buffer, 0, garbage.length));
+            rejected += rejects(() -> AvcDecoderConfigurationRecord.parse(buffer, 0, garbage.length));
             rejected += rejects(() -> AudioSpecificConfig.parse(buffer, 0, garbage.length));
             rejected += rejects(() -> video.wrap(buffer, 0, garbage.length));
             rejected += rejects(() -> audio.wrap(buffer, 0, garbage.length));
@@ -249,18 +239,19 @@ class FlvTagParsingTest {
         try {
             parse.run();
             return 0;
-        } catch (final RtmpProtocolException expected) {
+        } catch (final MediaFormatException expected) {
             return 1;
         }
     }
 
     private SpsInfo parseSequenceHeader(final String resource) throws IOException {
-        final byte[] body = FlvFile.first(FlvFile.read(resource), TAG_VIDEO).body();
+        final byte[] body = FlvFile.first(FlvFile.read(resource), TYPE_VIDEO).body();
         final UnsafeBuffer buffer = new UnsafeBuffer(body);
         video.wrap(buffer, 0, body.length);
         assertTrue(video.isSequenceHeader(), resource);
-        avcConfig.wrap(buffer, video.headerLength(), body.length - video.headerLength());
-        return spsParser.parse(buffer, avcConfig.spsOffset(0), avcConfig.spsLength(0));
+        avcConfig =
+            AvcDecoderConfigurationRecord.parse(buffer, video.headerLength(), body.length - video.headerLength());
+        return spsParser.parse(new UnsafeBuffer(avcConfig.sps(0)), 0, avcConfig.sps(0).length);
     }
 
     private void wrapVideo(final String hex) {
@@ -271,11 +262,6 @@ class FlvTagParsingTest {
     private void wrapAudio(final String hex) {
         final byte[] bytes = bytes(hex);
         audio.wrap(new UnsafeBuffer(bytes), 0, bytes.length);
-    }
-
-    private static AudioSpecificConfig asc(final String hex) {
-        final byte[] bytes = bytes(hex);
-        return AudioSpecificConfig.parse(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
     private static byte[] bytes(final String hex) {

@@ -1,6 +1,6 @@
-package io.ringcast.ingest.flv;
+package io.ringcast.broadcast.media.flv;
 
-import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.broadcast.media.MediaFormatException;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
@@ -70,7 +70,7 @@ public final class VideoTagHeader {
      * Parses the header at {@code buffer[offset, offset + length)}.
      *
      * @return this flyweight.
-     * @throws RtmpProtocolException if the body is too short for its header.
+     * @throws MediaFormatException if the body is too short for its header.
      */
     public VideoTagHeader wrap(final DirectBuffer buffer, final int offset, final int length) {
         require(length, FLAGS_LENGTH);
@@ -178,7 +178,7 @@ public final class VideoTagHeader {
 
     private static void require(final int length, final int needed) {
         if (length < needed) {
-            throw new RtmpProtocolException("video tag truncated", "length=" + length);
+            throw new MediaFormatException("video tag truncated", "length=" + length);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.ringcast.ingest.amf;
+package io.ringcast.broadcast.media.amf;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package io.ringcast.ingest.flv;
+package io.ringcast.broadcast.media.flv;
 
-import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.broadcast.media.MediaFormatException;
 import org.agrona.DirectBuffer;
 
 /**
@@ -66,7 +66,7 @@ public final class AudioTagHeader {
      * Parses the header at {@code buffer[offset, offset + length)}.
      *
      * @return this flyweight.
-     * @throws RtmpProtocolException if the body is too short for its header.
+     * @throws MediaFormatException if the body is too short for its header.
      */
     public AudioTagHeader wrap(final DirectBuffer buffer, final int offset, final int length) {
         require(length, FLAGS_LENGTH);
@@ -144,7 +144,7 @@ public final class AudioTagHeader {
 
     private static void require(final int length, final int needed) {
         if (length < needed) {
-            throw new RtmpProtocolException("audio tag truncated", "length=" + length);
+            throw new MediaFormatException("audio tag truncated", "length=" + length);
         }
     }
 }

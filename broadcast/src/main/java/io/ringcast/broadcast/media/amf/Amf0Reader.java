@@ -1,6 +1,6 @@
-package io.ringcast.ingest.amf;
+package io.ringcast.broadcast.media.amf;
 
-import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.broadcast.media.MediaFormatException;
 import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import org.agrona.DirectBuffer;
  * {@code null}. References, movie clips, record sets and AMF3 switches are refused.
  * <p>
  * Every length is checked against the bytes remaining before anything is allocated, and nesting is bounded,
- * so truncated or hostile input yields {@link RtmpProtocolException} and nothing else.
+ * so truncated or hostile input yields {@link MediaFormatException} and nothing else.
  */
 public final class Amf0Reader {
     /** Deepest nesting of objects and arrays accepted. */
@@ -70,7 +70,7 @@ public final class Amf0Reader {
      * Reads one value.
      *
      * @return the value, mapped as described in the class comment.
-     * @throws RtmpProtocolException on truncated, malformed or unsupported input.
+     * @throws MediaFormatException on truncated, malformed or unsupported input.
      */
     public Object readValue() {
         return readValue(0);
@@ -80,7 +80,7 @@ public final class Amf0Reader {
      * Reads values until the range is exhausted, e.g. a whole command message.
      *
      * @return the values in order.
-     * @throws RtmpProtocolException on truncated, malformed or unsupported input.
+     * @throws MediaFormatException on truncated, malformed or unsupported input.
      */
     public List<Object> readAll() {
         final List<Object> values = new ArrayList<>();
@@ -88,6 +88,41 @@ public final class Amf0Reader {
             values.add(readValue(0));
         }
         return values;
+    }
+
+    /**
+     * Reads one object or ECMA array value (e.g. onMetaData's properties) and says where the number of its first
+     * top-level property named {@code key} lies, so that a writer can rewrite it in place. Any other value is read
+     * and yields -1.
+     *
+     * @return the index of the property's 8-byte number (after its marker), or -1 when there is no such number.
+     * @throws MediaFormatException on truncated, malformed or unsupported input.
+     */
+    public int findNumberProperty(final String key) {
+        final int marker = readUint8();
+        if (marker == Amf0Markers.ECMA_ARRAY) {
+            require(LONG_LENGTH_FIELD);
+            position += LONG_LENGTH_FIELD;
+        } else if (marker != Amf0Markers.OBJECT) {
+            position--;
+            readValue(0);
+            return -1;
+        }
+        int found = -1;
+        while (true) {
+            final int keyLength = readUint16();
+            require(1);
+            if (keyLength == 0 && (buffer.getByte(position) & 0xFF) == Amf0Markers.OBJECT_END) {
+                position++;
+                return found;
+            }
+            final String name = readUtf8(keyLength);
+            require(1);
+            if (found < 0 && (buffer.getByte(position) & 0xFF) == Amf0Markers.NUMBER && key.equals(name)) {
+                found = position + 1;
+            }
+            readValue(1);
+        }
     }
 
     private Object readValue(final int depth) {
@@ -120,11 +155,11 @@ public final class Amf0Reader {
                 readUtf8(readUint16());
                 return readPairs(depth);
             case Amf0Markers.REFERENCE:
-                throw new RtmpProtocolException("amf0 reference not supported");
+                throw new MediaFormatException("amf0 reference not supported");
             case Amf0Markers.OBJECT_END:
-                throw new RtmpProtocolException("amf0 object end outside object");
+                throw new MediaFormatException("amf0 object end outside object");
             default:
-                throw new RtmpProtocolException("amf0 unsupported marker", Integer.toString(marker));
+                throw new MediaFormatException("amf0 unsupported marker", Integer.toString(marker));
         }
     }
 
@@ -160,14 +195,14 @@ public final class Amf0Reader {
         require(TIME_ZONE_LENGTH);
         position += TIME_ZONE_LENGTH;
         if (!Double.isFinite(epochMs) || Math.abs(epochMs) > Long.MAX_VALUE / 2.0) {
-            throw new RtmpProtocolException("amf0 bad date", Double.toString(epochMs));
+            throw new MediaFormatException("amf0 bad date", Double.toString(epochMs));
         }
         return Instant.ofEpochMilli((long)epochMs);
     }
 
     private void checkDepth(final int depth) {
         if (depth >= MAX_DEPTH) {
-            throw new RtmpProtocolException("amf0 nesting too deep");
+            throw new MediaFormatException("amf0 nesting too deep");
         }
     }
 
@@ -177,7 +212,7 @@ public final class Amf0Reader {
         final long length = buffer.getInt(position, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
         position += LONG_LENGTH_FIELD;
         if (length > limit - position) {
-            throw new RtmpProtocolException("amf0 truncated", "length=" + length);
+            throw new MediaFormatException("amf0 truncated", "length=" + length);
         }
         return (int)length;
     }
@@ -210,7 +245,7 @@ public final class Amf0Reader {
 
     private void require(final int length) {
         if (length > limit - position) {
-            throw new RtmpProtocolException("amf0 truncated", "need " + length + " at " + position);
+            throw new MediaFormatException("amf0 truncated", "need " + length + " at " + position);
         }
     }
 }

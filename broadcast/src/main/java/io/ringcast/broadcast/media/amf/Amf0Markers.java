@@ -1,4 +1,4 @@
-package io.ringcast.ingest.amf;
+package io.ringcast.broadcast.media.amf;
 
 /**
  * AMF0 type markers (AMF0 specification 2.1); constants only, usable from any thread.

@@ -1,11 +1,11 @@
-package io.ringcast.ingest.amf;
+package io.ringcast.broadcast.media.amf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.broadcast.media.MediaFormatException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -217,7 +217,7 @@ class Amf0Test {
             garbage[0] = (byte)random.nextInt(0x12);
             try {
                 read(garbage);
-            } catch (final RtmpProtocolException expected) {
+            } catch (final MediaFormatException expected) {
                 failures++;
             }
         }
@@ -227,7 +227,7 @@ class Amf0Test {
     private void assertEveryTruncationThrows(final byte[] bytes, final int valueCount) {
         for (int length = 0; length < bytes.length; length++) {
             reader.wrap(new UnsafeBuffer(bytes), 0, length);
-            assertThrows(RtmpProtocolException.class, () -> {
+            assertThrows(MediaFormatException.class, () -> {
                 for (int i = 0; i < valueCount; i++) {
                     reader.readValue();
                 }
@@ -236,7 +236,7 @@ class Amf0Test {
     }
 
     private void assertRejected(final String reason, final byte[] bytes) {
-        assertEquals(reason, assertThrows(RtmpProtocolException.class, () -> read(bytes)).reason());
+        assertEquals(reason, assertThrows(MediaFormatException.class, () -> read(bytes)).reason());
     }
 
     private List<Object> read(final byte[] bytes) {

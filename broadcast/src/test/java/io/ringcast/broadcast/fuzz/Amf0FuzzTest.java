@@ -1,20 +1,20 @@
-package io.ringcast.ingest.fuzz;
+package io.ringcast.broadcast.fuzz;
 
-import static io.ringcast.ingest.fuzz.FuzzChecks.check;
+import static io.ringcast.broadcast.fuzz.MediaFuzzChecks.check;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.ringcast.ingest.RtmpProtocolException;
-import io.ringcast.ingest.amf.Amf0Reader;
+import io.ringcast.broadcast.media.MediaFormatException;
+import io.ringcast.broadcast.media.amf.Amf0Reader;
 import java.util.List;
 import org.agrona.DirectBuffer;
 
 /**
  * Fuzz target for the AMF0 decoder: any bytes are read as a sequence of values or refused with
- * {@link RtmpProtocolException}; the buffer is exactly the input, so a read past the range fails with
+ * {@link MediaFormatException}; the buffer is exactly the input, so a read past the range fails with
  * IndexOutOfBoundsException. Seeds: the command and data messages of a real ffmpeg and an OBS-style publishing
  * session ({@code Amf0FuzzTestInputs/readsOrRejects/}).
  */
-class Amf0FuzzTest {
+public class Amf0FuzzTest {
     @FuzzTest(maxDuration = "30s")
     void readsOrRejects(byte[] input) {
         fuzzerTestOneInput(input);
@@ -22,11 +22,11 @@ class Amf0FuzzTest {
 
     /** Entry point of Jazzer's command-line driver (BoundedFuzzer). */
     public static void fuzzerTestOneInput(byte[] input) {
-        FuzzChecks.parseOrReject(input, Amf0FuzzTest::readAll);
+        MediaFuzzChecks.parseOrReject(input, Amf0FuzzTest::readAll);
     }
 
     /** Reads every value of a command or data message; each value takes at least one byte. */
-    static List<Object> readAll(DirectBuffer buffer, int offset, int length) {
+    public static List<Object> readAll(DirectBuffer buffer, int offset, int length) {
         Amf0Reader reader = new Amf0Reader().wrap(buffer, offset, length);
         List<Object> values = reader.readAll();
         check(values.size() <= length, "at most one value per byte");

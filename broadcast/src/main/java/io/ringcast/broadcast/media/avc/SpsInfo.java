@@ -1,4 +1,4 @@
-package io.ringcast.ingest.flv;
+package io.ringcast.broadcast.media.avc;
 
 /**
  * Facts decoded from an H.264 sequence parameter set by {@link SpsParser}; immutable, shareable.

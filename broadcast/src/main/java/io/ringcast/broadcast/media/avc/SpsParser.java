@@ -1,6 +1,7 @@
-package io.ringcast.ingest.flv;
+package io.ringcast.broadcast.media.avc;
 
-import io.ringcast.ingest.RtmpProtocolException;
+import io.ringcast.broadcast.media.BitReader;
+import io.ringcast.broadcast.media.MediaFormatException;
 import org.agrona.DirectBuffer;
 
 /**
@@ -46,15 +47,15 @@ public final class SpsParser {
      * Parses the SPS NAL unit (starting with its NAL header byte) at {@code buffer[offset, offset + length)}.
      *
      * @return the decoded facts.
-     * @throws RtmpProtocolException if it is not an SPS, or is truncated or out of range.
+     * @throws MediaFormatException if it is not an SPS, or is truncated or out of range.
      */
     public SpsInfo parse(final DirectBuffer buffer, final int offset, final int length) {
         if (length <= NAL_HEADER_LENGTH || length > MAX_SPS_LENGTH) {
-            throw new RtmpProtocolException("sps bad length", Integer.toString(length));
+            throw new MediaFormatException("sps bad length", Integer.toString(length));
         }
         final int nalType = buffer.getByte(offset) & NAL_UNIT_TYPE_MASK;
         if (nalType != NAL_UNIT_TYPE_SPS) {
-            throw new RtmpProtocolException("sps wrong nal unit type", Integer.toString(nalType));
+            throw new MediaFormatException("sps wrong nal unit type", Integer.toString(nalType));
         }
         final int rbspLength = unescape(buffer, offset + NAL_HEADER_LENGTH, length - NAL_HEADER_LENGTH);
         bits.wrap(rbsp, 0, rbspLength);
@@ -114,7 +115,7 @@ public final class SpsParser {
             final long croppedWidth = width - (left + right) * cropUnitX;
             final long croppedHeight = height - (top + bottom) * cropUnitY;
             if (croppedWidth <= 0 || croppedHeight <= 0) {
-                throw new RtmpProtocolException("sps value out of range", "frame cropping");
+                throw new MediaFormatException("sps value out of range", "frame cropping");
             }
             width = (int)croppedWidth;
             height = (int)croppedHeight;
