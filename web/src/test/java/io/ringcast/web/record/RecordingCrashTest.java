@@ -74,9 +74,15 @@ class RecordingCrashTest {
         int rtmpPort = server.rtmpPort();
         int httpPort = server.httpPort();
 
-        long publishStartNs = System.nanoTime();
         publisher = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + rtmpPort + "/live/crash", "640x360", 30,
                 30), "publish-crash");
+        // Published time counts from the first recorded frame, not from ffmpeg's start: on a loaded machine ffmpeg
+        // takes seconds to start and connect, which no recording can hold.
+        Await.until("the recording's first frame", Duration.ofSeconds(30), () -> {
+            JsonNode r = recordingStats(httpPort);
+            return r != null && r.get("framesWritten").asLong() > 0;
+        }, server::logTail);
+        long publishStartNs = System.nanoTime();
         Await.until(PUBLISH_SECONDS_BEFORE_KILL + " s recorded", Duration.ofSeconds(30), () -> {
             JsonNode r = recordingStats(httpPort);
             return r != null && r.get("framesWritten").asLong() >= PUBLISH_SECONDS_BEFORE_KILL * FRAMES_PER_SECOND;
