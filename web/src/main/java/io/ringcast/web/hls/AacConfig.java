@@ -30,7 +30,7 @@ public final class AacConfig {
     private static final int MAX_ADTS_OBJECT_TYPE = 4;
     private static final int AAC_LC = 2;
     private static final int[] FREQUENCIES_HZ = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000,
-            12000, 11025, 8000, 7350};
+        12000, 11025, 8000, 7350};
 
     private int objectType;
     private int frequencyIndex;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
@@ -78,10 +79,12 @@ class SignedPlayUrlsTest {
                 java.time.Clock.systemUTC()).sign(StreamPath.parse("live/other"), later)), "another stream's token");
         HttpURLConnection forever = Http.open(server.httpPort(), "GET", "/live/x.flv?" + query(Long.MAX_VALUE, SECRET));
         assertEquals(403, forever.getResponseCode(), "a correctly signed token that never expires");
-        assertTrue(new String(forever.getErrorStream().readAllBytes()).contains("maximum lifetime"));
+        assertTrue(new String(forever.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .contains("maximum lifetime"));
         HttpURLConnection refused = Http.open(server.httpPort(), "GET", "/live/x.flv");
         assertEquals(403, refused.getResponseCode());
-        assertTrue(new String(refused.getErrorStream().readAllBytes()).contains("play refused: missing"));
+        assertTrue(new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .contains("play refused: missing"));
 
         Ffmpeg.Probe probe = Ffmpeg.probe("http://127.0.0.1:" + server.httpPort() + "/live/x.flv?"
                 + query(later, SECRET), 30);

@@ -5,6 +5,7 @@ import io.ringcast.ingest.testing.Ffmpeg;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ final class FlvTestFile {
         }
         cmd.addAll(List.of("-f", "flv", out.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new AssertionError("ffmpeg failed: " + String.join(" ", cmd) + "\n" + output);
         }

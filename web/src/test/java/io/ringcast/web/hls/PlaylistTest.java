@@ -83,8 +83,8 @@ class PlaylistTest {
     @Test
     void shouldRejectMalformedPaths() {
         for (String bad : new String[]{"/x.m3u8", "/a/b/c.m3u8", "/live/x/abc.ts", "/live/x/-1.ts", "/live/x/.ts",
-                "/live/x.ts", "/live/../x/1.ts", "/live/x/1234567890123456789.ts", "/live/x/1.mp4", "live/x.m3u8",
-                "/li ve/x.m3u8"}) {
+            "/live/x.ts", "/live/../x/1.ts", "/live/x/1234567890123456789.ts", "/live/x/1.mp4", "live/x.m3u8",
+            "/li ve/x.m3u8"}) {
             assertThrows(IllegalArgumentException.class, () -> HlsRequest.parse(bad, null), bad);
         }
     }

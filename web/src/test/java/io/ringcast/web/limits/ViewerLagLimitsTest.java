@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -164,7 +165,7 @@ class ViewerLagLimitsTest {
         }
         assertTrue(head.toString().startsWith("HTTP/1.0 200") || head.toString().startsWith("HTTP/1.1 200"),
                 head.toString());
-        assertFalse(head.toString().toLowerCase().contains("chunked"), head.toString());
+        assertFalse(head.toString().toLowerCase(Locale.ROOT).contains("chunked"), head.toString());
         return in;
     }
 }

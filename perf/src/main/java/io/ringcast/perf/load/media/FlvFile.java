@@ -154,10 +154,10 @@ public final class FlvFile {
     }
 
     private static int uint24(byte[] bytes, int offset) {
-        return (bytes[offset] & 0xFF) << 16 | (bytes[offset + 1] & 0xFF) << 8 | bytes[offset + 2] & 0xFF;
+        return (bytes[offset] & 0xFF) << 16 | (bytes[offset + 1] & 0xFF) << 8 | (bytes[offset + 2] & 0xFF);
     }
 
     private static long uint32(byte[] bytes, int offset) {
-        return (long) uint24(bytes, offset) << 8 | bytes[offset + 3] & 0xFF;
+        return ((long) uint24(bytes, offset) << 8) | (bytes[offset + 3] & 0xFF);
     }
 }
