@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,8 @@ public final class Engine implements AutoCloseable {
     private final StreamRegistry streams;
     private final FanoutPool fanout;
     private final ScheduledExecutorService housekeeping;
+    /** The housekeeping passes, cancelled at close. */
+    private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private final List<LatencyIntervalListener> latencyListeners =
             new CopyOnWriteArrayList<>();
     /** Wall-clock start of the latency interval being recorded; guarded by {@code latencyListeners}. */
@@ -79,10 +82,10 @@ public final class Engine implements AutoCloseable {
 
     public Engine start() {
         fanout.start();
-        housekeeping.scheduleAtFixedRate(streams::pollTimers, TIMER_PERIOD_MS, TIMER_PERIOD_MS,
-                TimeUnit.MILLISECONDS);
-        housekeeping.scheduleAtFixedRate(this::sampleLatency, LATENCY_SAMPLE_PERIOD_MS, LATENCY_SAMPLE_PERIOD_MS,
-                TimeUnit.MILLISECONDS);
+        timers.add(housekeeping.scheduleAtFixedRate(streams::pollTimers, TIMER_PERIOD_MS, TIMER_PERIOD_MS,
+                TimeUnit.MILLISECONDS));
+        timers.add(housekeeping.scheduleAtFixedRate(this::sampleLatency, LATENCY_SAMPLE_PERIOD_MS,
+                LATENCY_SAMPLE_PERIOD_MS, TimeUnit.MILLISECONDS));
         return this;
     }
 
@@ -175,6 +178,7 @@ public final class Engine implements AutoCloseable {
      */
     @Override
     public void close() {
+        timers.forEach(timer -> timer.cancel(false));
         housekeeping.shutdownNow();
         try {
             housekeeping.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);

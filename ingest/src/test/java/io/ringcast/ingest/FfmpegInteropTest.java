@@ -116,7 +116,8 @@ class FfmpegInteropTest {
         }
 
         @Override
-        public void onMessage(final MessageHeader header, final DirectBuffer buffer, final int offset, final int length) {
+        public void onMessage(final MessageHeader header, final DirectBuffer buffer, final int offset,
+            final int length) {
             if (header.messageTypeId() == MessageTypeIds.COMMAND_AMF0 && connectCommand == null) {
                 connectCommand = new Amf0Reader().wrap(buffer, offset, length).readAll();
             }

@@ -63,7 +63,8 @@ public final class LatencyReport {
         List<Path> files = expand(o.logs());
         LatencyReportData data = LatencyLogs.report(files, o.fromMs(), o.toMs(), o.worst(), o.threads());
         List<String> sources = files.stream().map(Path::toString).toList();
-        String html = HtmlReport.render(data, new HtmlReport.Context(sources, o.requested(), System.currentTimeMillis()));
+        String html = HtmlReport.render(data,
+                new HtmlReport.Context(sources, o.requested(), System.currentTimeMillis()));
         Files.writeString(o.out(), html, StandardCharsets.UTF_8);
         try (Writer w = Files.newBufferedWriter(o.csv(), StandardCharsets.UTF_8)) {
             CsvReport.write(data, w);

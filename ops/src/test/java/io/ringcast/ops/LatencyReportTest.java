@@ -28,7 +28,7 @@ class LatencyReportTest {
     @Test
     void shouldParseTimesAsUtcOrWithOffsetOrBeforeNow() {
         var o = LatencyReport.parse(new String[] {"--from", "2024-03-01T10:00:10", "--to", "2024-03-01T12:00:00+01:00",
-                "--csv", "x.csv", "--threads", "3", "logs"});
+            "--csv", "x.csv", "--threads", "3", "logs"});
         assertEquals(START_MS + 10_000, o.fromMs());
         assertEquals(START_MS + 3_600_000, o.toMs());
         assertEquals(Path.of("x.csv"), o.csv());
@@ -45,13 +45,13 @@ class LatencyReportTest {
     @Test
     void shouldRefuseBadUsageWithTheReason() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LatencyReport.parse(new String[] {"--from",
-                "soon", "x"})).getMessage().contains("soon"));
+            "soon", "x"})).getMessage().contains("soon"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LatencyReport.parse(new String[] {"--out",
-                "r.html"})).getMessage().contains("no LOG"));
+            "r.html"})).getMessage().contains("no LOG"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LatencyReport.parse(new String[] {"--from",
-                "2024-03-02", "--to", "2024-03-01", "x"})).getMessage().contains("before"));
+            "2024-03-02", "--to", "2024-03-01", "x"})).getMessage().contains("before"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LatencyReport.parse(new String[] {"--threads",
-                "0", "x"})).getMessage().contains("--threads"));
+            "0", "x"})).getMessage().contains("--threads"));
     }
 
     @Test
@@ -77,7 +77,7 @@ class LatencyReportTest {
     @Test
     void shouldNameAMissingLog() {
         IOException e = assertThrows(IOException.class, () -> LatencyReport.run(LatencyReport.parse(new String[] {
-                "--out", dir.resolve("r.html").toString(), dir.resolve("missing.hlog").toString()})));
+            "--out", dir.resolve("r.html").toString(), dir.resolve("missing.hlog").toString()})));
         assertTrue(e.getMessage().contains("missing.hlog"), e.getMessage());
     }
 }

@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The HTTP listener's door: each accepted connection is admitted under {@code new_connections_per_ip_per_second},
  * {@code max_connections} and {@code max_connections_per_ip} and handed to Undertow with an
- * {@link HttpConnectionWatch}, or refused with its {@link HttpRefusal} and counted. Runs on the accepting I/O threads; the close listener it sets on whichever
- * thread closes the connection.
+ * {@link HttpConnectionWatch}, or refused with its {@link HttpRefusal} and counted. Runs on the accepting I/O threads;
+ * the close listener it sets on whichever thread closes the connection.
  */
 final class HttpConnectionGate implements ChannelListener<StreamConnection> {
     /** Addresses whose connection rate is remembered: 65,536 x ~100 bytes at most. */

@@ -58,8 +58,10 @@ public record ServerOptions(Optional<Path> config, OptionalInt rtmpPort, Optiona
                     }
                     config = Optional.of(Path.of(v));
                 }
-                case "--rtmp-port" -> rtmpPort = OptionalInt.of(port(arg, value != null ? value : next(args, ++i, arg)));
-                case "--http-port" -> httpPort = OptionalInt.of(port(arg, value != null ? value : next(args, ++i, arg)));
+                case "--rtmp-port" ->
+                    rtmpPort = OptionalInt.of(port(arg, value != null ? value : next(args, ++i, arg)));
+                case "--http-port" ->
+                    httpPort = OptionalInt.of(port(arg, value != null ? value : next(args, ++i, arg)));
                 default -> throw new UsageException("unknown argument: " + args[i]);
             }
         }

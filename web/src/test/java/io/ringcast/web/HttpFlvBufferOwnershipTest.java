@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Timeout;
 import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,7 +57,7 @@ class HttpFlvBufferOwnershipTest {
         publisher = Executors.newSingleThreadScheduledExecutor();
         SyntheticStream stream = publisher.submit(() -> new SyntheticStream(server.engine(), "live/x")).get();
         int[] frame = {0};
-        publisher.scheduleAtFixedRate(() -> {
+        ScheduledFuture<?> publishing = publisher.scheduleAtFixedRate(() -> {
             int i = frame[0]++;
             boolean keyframe = i % 25 == 0;
             stream.video(SyntheticStream.videoFrame(i, keyframe, 6_000), keyframe, (long) i * FRAME_MS);
@@ -64,6 +66,7 @@ class HttpFlvBufferOwnershipTest {
 
         ViewerChurn.Result churn = new ViewerChurn("127.0.0.1", server.httpPort(), "/live/x.flv").run(2, 4_000);
 
+        assertFalse(publishing.isDone(), "the publisher published throughout (a throwing pass would end it)");
         assertEquals(0, churn.failures(), churn.toString());
         assertTrue(churn.ok() > 3_000, "viewers were served: " + churn);
         long written = pool.checkAll();

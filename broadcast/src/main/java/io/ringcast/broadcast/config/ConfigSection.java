@@ -5,6 +5,7 @@ import org.tomlj.TomlTable;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -98,7 +99,7 @@ public final class ConfigSection {
 
     private ConfigException wrongType(String key, String expected) {
         Object value = table.get(key);
-        String actual = value == null ? "nothing" : value.getClass().getSimpleName().toLowerCase();
+        String actual = value == null ? "nothing" : value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         return error(key, "must be " + expected + ", found " + actual);
     }
 

@@ -4,7 +4,10 @@ import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 
-/** Reads the engine's own sections: {@code [Engine]} (the Go engine's block, as written), {@code [ring]}, {@code [limits]}. */
+/**
+ * Reads the engine's own sections: {@code [Engine]} (the Go engine's block, as written), {@code [ring]},
+ * {@code [limits]}.
+ */
 public final class EngineConfigs {
     private EngineConfigs() {
     }

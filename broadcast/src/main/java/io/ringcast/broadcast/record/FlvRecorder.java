@@ -193,7 +193,7 @@ public final class FlvRecorder implements TapConsumer {
             overrun();
             return false;
         }
-        fileBytes = FlvHeader.LENGTH + tagBytes(metadata) + tagBytes(configs[VIDEO]) + tagBytes(configs[AUDIO]);
+        fileBytes = (long) FlvHeader.LENGTH + tagBytes(metadata) + tagBytes(configs[VIDEO]) + tagBytes(configs[AUDIO]);
         fileBaseMs = baseMs;
         fileAudioStartMs = baseMs + presentationDelayMs;
         fileHasVideo = hasVideo;

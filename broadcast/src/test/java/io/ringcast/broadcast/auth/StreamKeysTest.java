@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -114,7 +115,8 @@ class StreamKeysTest {
                 "-cp", System.getProperty("java.class.path"), KeyResetLoop.class.getName(), file.toString())
                 .redirectErrorStream(true).start();
         String lastAcknowledged = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream()))) {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
             for (int i = 0; i < 300; i++) {
                 lastAcknowledged = out.readLine();
                 assertNotNull(lastAcknowledged, "the writer died early");

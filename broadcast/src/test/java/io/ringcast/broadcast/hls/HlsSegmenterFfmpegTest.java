@@ -330,6 +330,7 @@ class HlsSegmenterFfmpegTest {
     }
 
     @Test
+    @SuppressWarnings("ReferenceEquality") // a window is published as a new object: identity says "a new one"
     void shouldLetReadersSeeOnlyConsistentWindowsWhileTheSegmenterPublishes() throws Exception {
         HlsStreams streams = streams(HlsConfig.defaults().withWindowSegments(3));
         HlsSegmenter segmenter = streams.open(PATH);

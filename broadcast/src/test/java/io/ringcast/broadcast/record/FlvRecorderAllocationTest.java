@@ -40,7 +40,8 @@ class FlvRecorderAllocationTest {
             for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
                 feedPass(rig, source, pass, new long[2]);
             }
-            assertEquals(0, threads.getCurrentThreadAllocatedBytes() - threads.getCurrentThreadAllocatedBytes(),
+            long counterFirst = threads.getCurrentThreadAllocatedBytes();
+            assertEquals(0, threads.getCurrentThreadAllocatedBytes() - counterFirst,
                     "the counter itself allocates nothing");
             long filesBefore = rig.status.filesWritten();
             long best = Long.MAX_VALUE;
@@ -69,7 +70,7 @@ class FlvRecorderAllocationTest {
                 // Faster than real time: let the writer catch up (it forces once per step), unmeasured.
                 Await.until("the writer to catch up", Duration.ofSeconds(10),
                         () -> rig.pipe.freeChunks() >= rig.pipe.chunkCount() - 1);
-                rig.clock.advance(Duration.ofMillis(1_000));
+                rig.clock.advance(Duration.ofSeconds(1));
             }
             long allocated = rig.feedCountingAllocation(tag, pass * PASS_MS);
             if (tag.isMedia()) {

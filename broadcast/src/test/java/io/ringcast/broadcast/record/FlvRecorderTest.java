@@ -130,7 +130,7 @@ class FlvRecorderTest {
             for (Path f : files) {
                 FlvFile file = FlvFile.read(f);
                 assertStartsCleanly(file, f.toString());
-                assertEquals(3_000, file.spanMs(), 100, f.toString());
+                assertEquals(3_000.0, (double) file.spanMs(), 100.0, f.toString());
                 assertEquals("", MediaTools.decodeErrors(f), f.toString());
             }
         }
@@ -200,7 +200,7 @@ class FlvRecorderTest {
             assertEquals(1, files.size());
             FlvFile file = FlvFile.read(files.get(0));
             assertStartsCleanly(file, "mid-stream start");
-            assertEquals(3_000, file.spanMs(), 100, "from the keyframe at 2 s to the end at 5 s");
+            assertEquals(3_000.0, (double) file.spanMs(), 100.0, "from the keyframe at 2 s to the end at 5 s");
             assertTrue(rig.status.framesSkipped() > 0, "frames before the keyframe are skipped");
             assertEquals("", MediaTools.decodeErrors(files.get(0)));
         }
@@ -235,7 +235,7 @@ class FlvRecorderTest {
             }
             assertTrue(fed > 10, "frames buffered: " + fed);
             assertEquals(0, rig.status.bytesWritten(), "buffered, no flush interval passed yet");
-            rig.clock.advance(Duration.ofMillis(1_000));
+            rig.clock.advance(Duration.ofSeconds(1));
             rig.feed(tags.get(fed++), 0);
             Await.until("the buffered tags on disk", Duration.ofSeconds(10), () -> rig.status.bytesWritten() > 0);
             FlvFile onDisk = FlvFile.read(rig.files().get(0));
@@ -337,7 +337,7 @@ class FlvRecorderTest {
             RecordingOutcome outcome = outcomes.get(0);
             assertEquals(file.toString(), outcome.file());
             assertEquals(Files.size(file), outcome.bytes());
-            assertEquals(lastTagMs, outcome.durationMs(), 100);
+            assertEquals((double) lastTagMs, (double) outcome.durationMs(), 100.0);
             assertEquals(rig.status.lastError(), outcome.error());
         }
     }

@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.stream;
 
 import io.ringcast.broadcast.EngineConfig;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.time.ManualClock;
 import io.ringcast.broadcast.track.Codec;
@@ -232,7 +233,7 @@ class StreamTest {
     @Test
     void shouldRejectUnsafeStreamPaths() {
         for (String bad : new String[]{"live", "live/", "/x", "live/../x", "live/a/b", "..//x", "live/a b",
-                "live/" + "x".repeat(65), "li%2fve/x", "live/x\u0000"}) {
+            "live/" + "x".repeat(65), "li%2fve/x", "live/x\u0000"}) {
             assertThrows(IllegalArgumentException.class, () -> StreamPath.parse(bad), bad);
         }
         assertEquals(new StreamPath("live", "demo-1_2.x"), StreamPath.parse("live/demo-1_2.x"));
@@ -255,7 +256,7 @@ class StreamTest {
         StreamRegistry limited = new StreamRegistry(EngineConfig.DEFAULTS, RingConfig.DEFAULTS,
                 new io.ringcast.broadcast.LimitsConfig(1, 2), clock);
         StreamPublisher first = limited.publish(path, info, false);
-        io.ringcast.broadcast.LimitExceededException e = assertThrows(io.ringcast.broadcast.LimitExceededException.class,
+        LimitExceededException e = assertThrows(LimitExceededException.class,
                 () -> limited.publish(StreamPath.parse("live/other"), info, false));
         assertEquals("the server has its maximum of 1 streams", e.getMessage());
         assertEquals(1, limited.publishersRefused());
@@ -273,7 +274,7 @@ class StreamTest {
         Stream stream = limited.find(path);
         assertTrue(stream.addSubscriber("httpflv", NOBODY));
         assertTrue(stream.addSubscriber("rtmp", NOBODY));
-        io.ringcast.broadcast.LimitExceededException e = assertThrows(io.ringcast.broadcast.LimitExceededException.class,
+        LimitExceededException e = assertThrows(LimitExceededException.class,
                 () -> stream.addSubscriber("httpflv", NOBODY));
         assertEquals("live/demo has its maximum of 2 viewers", e.getMessage());
         assertEquals(2, stream.subscriberCount());

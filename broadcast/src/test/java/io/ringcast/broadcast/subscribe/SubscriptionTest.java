@@ -121,7 +121,7 @@ class SubscriptionTest {
         worker.doWork(clock.nanoTime());
         for (int i = 1; i <= 5; i++) {
             audio(i * 20 - 5);
-            video(i * 20, false, 30);
+            video(i * 20L, false, 30);
         }
         worker.doWork(clock.nanoTime());
         List<Long> ts = sink.timestamps;
@@ -182,7 +182,7 @@ class SubscriptionTest {
         sink.ready = false;
         video(33, false, 10);
         worker.doWork(clock.nanoTime());
-        clock.advance(Duration.ofMillis(5_000));
+        clock.advance(Duration.ofSeconds(5));
         worker.doWork(clock.nanoTime());
         assertNull(sink.closed);
         clock.advance(Duration.ofMillis(1));

@@ -86,7 +86,7 @@ public final class CommandHandler {
                 resultIfAsked(txn, null);
             }
             case "createStream" -> createStream(txn);
-            case "publish" -> publish(txn, values, messageStreamId);
+            case "publish" -> publish(values, messageStreamId);
             case "deleteStream", "closeStream" -> {
                 publishing.stopPublish();
                 int played = playing.stopPlay();
@@ -226,7 +226,7 @@ public final class CommandHandler {
         }
     }
 
-    private void publish(double txn, List<Object> values, int messageStreamId) {
+    private void publish(List<Object> values, int messageStreamId) {
         requireConnected("publish");
         if (playing.isPlayer()) {
             writer.command(messageStreamId, "onStatus", 0, null,

@@ -74,7 +74,7 @@ final class MessageDispatcher implements ChunkListener {
             case MessageTypeIds.DATA_AMF3 -> media.onData(buffer, offset + AMF3_FORMAT_BYTE,
                     length - AMF3_FORMAT_BYTE);
             case MessageTypeIds.WINDOW_ACKNOWLEDGEMENT_SIZE ->
-                    acknowledgements.windowBytes(ControlMessages.readUint32(buffer, offset, length));
+                acknowledgements.windowBytes(ControlMessages.readUint32(buffer, offset, length));
             case MessageTypeIds.USER_CONTROL -> userControl(buffer, offset, length);
             default -> {
                 // Set Chunk Size and Abort are applied by the decoder; Acknowledgement and Set Peer Bandwidth

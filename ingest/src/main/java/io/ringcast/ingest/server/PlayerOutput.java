@@ -152,7 +152,7 @@ final class PlayerOutput {
             return flushPending();
         }
         ByteBuffer view = views.of(source);
-        int start = (int) buffer.wrapAdjustment() + offset;
+        int start = buffer.wrapAdjustment() + offset;
         view.clear();
         view.position(start).limit(start + length);
         int written = channel.write(view);
@@ -224,6 +224,8 @@ final class PlayerOutput {
         private final ByteBuffer[] views = new ByteBuffer[SLOTS];
         private int next;
 
+        // By identity: ByteBuffer.equals compares the remaining bytes, and a view belongs to one buffer object.
+        @SuppressWarnings("ReferenceEquality")
         ByteBuffer of(ByteBuffer source) {
             for (int i = 0; i < SLOTS; i++) {
                 if (sources[i] == source) {

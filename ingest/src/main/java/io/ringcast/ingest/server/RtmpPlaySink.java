@@ -20,8 +20,8 @@ import java.io.IOException;
  * holds the connection's write role ({@link PlayerOutput}) from the hand-over until {@link #close}.
  *
  * <p>Writes never block. A frame that fits in one chunk gets its fmt 0 header built in the headroom in front of
- * the payload and goes to the socket from the subscription's copy of the frame; a larger one is chunked into the thread's scratch
- * buffer (one copy) and written from there. What the socket does not take stays pending in the output,
+ * the payload and goes to the socket from the subscription's copy of the frame; a larger one is chunked into the
+ * thread's scratch buffer (one copy) and written from there. What the socket does not take stays pending in the output,
  * {@link #isReady()} is false until it is written, and the loop is asked to report writability, upon which it
  * pumps the subscription.
  *

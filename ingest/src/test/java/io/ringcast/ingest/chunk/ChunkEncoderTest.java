@@ -73,9 +73,11 @@ class ChunkEncoderTest {
 
     @Test
     void shouldWriteSetChunkSizeAndApplyItToLaterMessages() {
-        assertArrayEquals(hex("02 000000 000004 01 00000000 00001000"), written(encoder.writeSetChunkSize(dst, 0, 4096)));
+        assertArrayEquals(hex("02 000000 000004 01 00000000 00001000"),
+            written(encoder.writeSetChunkSize(dst, 0, 4096)));
         assertEquals(4096, encoder.chunkSizeBytes());
-        assertEquals(12 + 4000, encoder.encode(dst, 0, 4, 0, MessageTypeIds.VIDEO, 1, new UnsafeBuffer(new byte[4000]), 0, 4000));
+        assertEquals(12 + 4000,
+            encoder.encode(dst, 0, 4, 0, MessageTypeIds.VIDEO, 1, new UnsafeBuffer(new byte[4000]), 0, 4000));
     }
 
     @Test

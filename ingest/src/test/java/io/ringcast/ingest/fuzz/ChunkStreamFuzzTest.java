@@ -17,7 +17,6 @@ import io.ringcast.ingest.chunk.PartialMessageBudget;
 import io.ringcast.ingest.chunk.PayloadTarget;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -99,7 +98,7 @@ class ChunkStreamFuzzTest {
         private final FuzzChecks.Splits choices;
         private final UnsafeBuffer target = new UnsafeBuffer(new byte[MAX_MESSAGE_BYTES + TARGET_SLACK_BYTES]);
         private final Set<Integer> started = new HashSet<>();
-        private final Map<DirectBuffer, Boolean> scratchBuffers = new IdentityHashMap<>();
+        private final IdentityHashMap<DirectBuffer, Boolean> scratchBuffers = new IdentityHashMap<>();
 
         CheckingListener(FuzzChecks.Splits choices) {
             this.choices = choices;
@@ -150,7 +149,7 @@ class ChunkStreamFuzzTest {
             try {
                 switch (typeId) {
                     case MessageTypeIds.COMMAND_AMF0, MessageTypeIds.DATA_AMF0 ->
-                            Amf0FuzzTest.readAll(buffer, offset, length);
+                        Amf0FuzzTest.readAll(buffer, offset, length);
                     case MessageTypeIds.VIDEO -> VideoTagFuzzTest.parse(buffer, offset, length);
                     case MessageTypeIds.AUDIO -> AudioTagFuzzTest.parse(buffer, offset, length);
                     default -> {

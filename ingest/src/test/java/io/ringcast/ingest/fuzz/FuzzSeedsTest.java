@@ -91,7 +91,7 @@ class FuzzSeedsTest {
         public void onMessage(MessageHeader header, DirectBuffer buffer, int offset, int length) {
             switch (header.messageTypeId()) {
                 case MessageTypeIds.COMMAND_AMF0, MessageTypeIds.DATA_AMF0 ->
-                        commands.add(new Amf0Reader().wrap(buffer, offset, length).readValue());
+                    commands.add(new Amf0Reader().wrap(buffer, offset, length).readValue());
                 case MessageTypeIds.VIDEO -> videoMessages++;
                 case MessageTypeIds.AUDIO -> audioMessages++;
                 default -> {

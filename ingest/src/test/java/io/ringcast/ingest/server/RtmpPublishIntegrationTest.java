@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -119,7 +120,7 @@ class RtmpPublishIntegrationTest {
                     Ffmpeg.publishArgs(baseUrl + "/live/dup", "320x240", 30, 2), "second")) {
                 assertNotEquals(0, second.await(20), "the second publisher must fail");
                 assertTrue(second.output().contains("NetStream.Publish.BadName")
-                        || second.output().toLowerCase().contains("error"), second.output());
+                        || second.output().toLowerCase(Locale.ROOT).contains("error"), second.output());
             }
             long before = engine.streams().find(path).track(TrackKind.VIDEO).framesPublished();
             await("first publisher to keep going", 5_000,

@@ -22,12 +22,13 @@ public final class HtmlReport {
     private static final String P99_COLOR = "#ff7f0e";
     private static final String MAX_COLOR = "#d62728";
     private static final int MAX_PERCENTILE_DECADES = 6;
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLOCK_S = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final long[] TIME_TICKS_MS = {10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000,
-            3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000};
+        3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000};
 
     /**
      * What the page says about where the numbers come from.
@@ -45,11 +46,13 @@ public final class HtmlReport {
     public static String render(LatencyReportData data, Context context) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>ringcast latency report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<title>ringcast latency report</title>\n<style>\n").append(CSS)
+                .append("</style>\n</head>\n<body>\n");
         h.append("<h1>Server-added latency</h1>\n<p class=\"meta\">");
         h.append("Logs: ").append(Html.escape(String.join(", ", context.sources()))).append("<br>\n");
         if (data.intervals() == 0) {
-            h.append("No intervals").append(context.requested().isEmpty() ? "" : " in " + Html.escape(context.requested()))
+            h.append("No intervals")
+                    .append(context.requested().isEmpty() ? "" : " in " + Html.escape(context.requested()))
                     .append(".</p>\n</body>\n</html>\n");
             return h.toString();
         }
@@ -60,8 +63,8 @@ public final class HtmlReport {
         }
         h.append(" · ").append(data.intervals()).append(" intervals · ").append(data.tags().size())
                 .append(" streams × protocols · generated ").append(time(context.generatedMs())).append(" UTC</p>\n");
-        h.append("<p class=\"note\">Server-added latency: from a frame's arrival at the server to the write to a viewer "
-                + "(hls-segment: until the segment is available). All values in µs.</p>\n");
+        h.append("<p class=\"note\">Server-added latency: from a frame's arrival at the server to the write to a "
+                + "viewer (hls-segment: until the segment is available). All values in µs.</p>\n");
         percentiles(h, data.protocolTotals());
         overTime(h, data);
         table(h, data.tags());
@@ -78,7 +81,8 @@ public final class HtmlReport {
         int decades = 1;
         for (Map.Entry<String, Histogram> e : totals.entrySet()) {
             Histogram hist = e.getValue();
-            int d = (int) Math.min(MAX_PERCENTILE_DECADES, Math.max(1, Math.ceil(Math.log10(hist.getTotalCount()))));
+            double countDecades = Math.ceil(Math.log10((double) hist.getTotalCount()));
+            int d = (int) Math.min(MAX_PERCENTILE_DECADES, Math.max(1, countDecades));
             decades = Math.max(decades, d);
             List<double[]> points = new ArrayList<>();
             for (HistogramIterationValue v : hist.percentiles(5)) {
@@ -132,7 +136,7 @@ public final class HtmlReport {
             h.append(SvgChart.render(e.getKey() + " over time", List.of(
                     new SvgChart.Line("max", MAX_COLOR, xs, max),
                     new SvgChart.Line("p99", P99_COLOR, xs, p99),
-                    new SvgChart.Line("p50", P50_COLOR, xs, p50)), from, to, ticks, "time (UTC)"));
+                    new SvgChart.Line("p50", P50_COLOR, xs, p50)), (double) from, (double) to, ticks, "time (UTC)"));
         }
     }
 

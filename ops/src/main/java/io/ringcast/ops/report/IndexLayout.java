@@ -19,7 +19,7 @@ public record IndexLayout(long lowestDiscernibleValue, int significantDigits) {
     /** Values below {@code 2 * 10^digits} units are counted exactly: that many sub-buckets, rounded up to 2^n. */
     private int subBucketCountMagnitude() {
         long largestSingleUnitValue = 2 * (long) Math.pow(10, significantDigits);
-        return (int) Math.ceil(Math.log(largestSingleUnitValue) / Math.log(2));
+        return (int) Math.ceil(Math.log((double) largestSingleUnitValue) / Math.log(2));
     }
 
     private int subBucketHalfCountMagnitude() {

@@ -98,7 +98,7 @@ public final class IntervalLogScanner {
         while (true) {
             int lineStart = 0;
             int end;
-            while ((end = lineEnd(buf, lineStart, filled)) >= 0 || eof && lineStart < filled) {
+            while ((end = lineEnd(buf, lineStart, filled)) >= 0 || (eof && lineStart < filled)) {
                 if (bufPosition + lineStart >= toPosition) {
                     return;
                 }
@@ -206,7 +206,7 @@ public final class IntervalLogScanner {
      * that a line end follows.
      */
     static long predictedLineLength(byte[] b, int start, int filled) {
-        if (start >= filled || b[start] != 'T' && (b[start] < '0' || b[start] > '9')) {
+        if (start >= filled || (b[start] != 'T' && (b[start] < '0' || b[start] > '9'))) {
             return -1;
         }
         int commas = b[start] == 'T' ? 4 : 3;
@@ -348,7 +348,7 @@ public final class IntervalLogScanner {
 
     private static double leadingNumber(byte[] b, int from, int end) {
         int to = from;
-        while (to < end && (b[to] >= '0' && b[to] <= '9' || b[to] == '.' || b[to] == '-')) {
+        while (to < end && ((b[to] >= '0' && b[to] <= '9') || b[to] == '.' || b[to] == '-')) {
             to++;
         }
         return number(b, from, to);

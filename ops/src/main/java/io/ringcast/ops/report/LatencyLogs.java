@@ -13,12 +13,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads interval log files into {@link LatencyReportData} in two passes. The first, on the calling thread, reads
- * only line heads (through a memory map): the time span (which sets the width of the over-time points) and a
- * {@link LogPart} every {@value #PART_BYTES} bytes with the header state there. The second decodes every interval in range once, the
+ * Reads interval log files into {@link LatencyReportData} in two passes. The first, on the calling thread, reads only
+ * line heads (through a memory map): the time span (which sets the width of the over-time points) and a {@link LogPart}
+ * every {@value #PART_BYTES} bytes with the header state there. The second decodes every interval in range once, the
  * parts taken in turn by {@code threads} threads, each into its own {@link LatencyAggregator}; the aggregators are
- * merged at the end. Most of the time goes into zlib (about 6.5 µs per logged histogram), so the threads share the
- * work evenly whatever the tags. Called from one thread.
+ * merged at the end. Most of the time goes into zlib (about 6.5 µs per logged histogram), so the threads share the work
+ * evenly whatever the tags. Called from one thread.
  */
 public final class LatencyLogs {
     /** Over-time points at most. */
@@ -27,7 +27,7 @@ public final class LatencyLogs {
     static final long PART_BYTES = 8L << 20;
     /** Widths of over-time points to choose from. */
     private static final long[] BUCKET_WIDTHS_MS = {1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000,
-            300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000};
+        300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000};
 
     private LatencyLogs() {
     }
@@ -80,7 +80,7 @@ public final class LatencyLogs {
         LogIndex index = index(files, fromMs, logsToMs, partBytes);
         long bucketMs = bucketMs(index.span(), MAX_POINTS);
         List<LatencyAggregator> aggregators = new ArrayList<>();
-        int workers = (int) Math.min(threads, Math.max(1, index.parts().size()));
+        int workers = Math.min(threads, Math.max(1, index.parts().size()));
         for (int i = 0; i < workers; i++) {
             aggregators.add(new LatencyAggregator(fromMs, toMs, bucketMs, worst));
         }

@@ -88,9 +88,11 @@ final class SvgChart {
                 s.append(f(x)).append(',').append(f(y)).append(' ');
             }
             s.append("\"><title>").append(Html.escape(l.name())).append("</title></polyline>\n");
-            s.append("<rect x=\"").append(legendX).append("\" y=\"").append(TOP - 20).append("\" width=\"14\" height=\"4\" ")
+            s.append("<rect x=\"").append(legendX).append("\" y=\"").append(TOP - 20)
+                    .append("\" width=\"14\" height=\"4\" ")
                     .append("fill=\"").append(l.color()).append("\"/>");
-            s.append("<text x=\"").append(legendX + 18).append("\" y=\"").append(TOP - 14).append("\" class=\"legend\">")
+            s.append("<text x=\"").append(legendX + 18).append("\" y=\"").append(TOP - 14)
+                    .append("\" class=\"legend\">")
                     .append(Html.escape(l.name())).append("</text>\n");
             legendX += 30 + 8 * l.name().length();
         }

@@ -72,15 +72,15 @@ class LatencyLogWriterTest {
         assertTrue(text.startsWith("#[Histogram log format version 1.3]"), text);
         assertTrue(text.contains("#[StartTime: " + (t0 / 1000) + ".000 (seconds since epoch)"), text);
         assertTrue(text.contains("#[BaseTime: " + (t0 / 1000) + ".000 (seconds since epoch)]"), text);
-        assertTrue(text.contains("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\""),
-                text);
+        assertTrue(text.contains(
+                "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\""), text);
         List<Histogram> logged = read(file);
         assertEquals(List.of("live/cam/httpflv", "live/cam/httpflv", "live/cam/rtmp"),
                 logged.stream().map(Histogram::getTag).toList(), "window 1 has no rtmp counts; window 3 is pending");
         assertEquals(100, logged.get(0).getTotalCount());
         assertEquals(t0, logged.get(0).getStartTimeStamp());
         assertEquals(t0 + 10_000, logged.get(0).getEndTimeStamp());
-        assertEquals(200_009, logged.get(0).getMaxValue(), 200);
+        assertEquals(200_009.0, (double) logged.get(0).getMaxValue(), 200.0);
         assertEquals(logged.get(0).highestEquivalentValue(200_009), logged.get(0).getMaxValue());
         assertEquals(t0 + 10_000, logged.get(1).getStartTimeStamp());
         assertEquals(50, logged.get(2).getTotalCount());
@@ -150,8 +150,13 @@ class LatencyLogWriterTest {
         assertFalse(plugin.enabled());
         assertEquals(LatencyLogConfig.defaults(), plugin.config());
 
-        plugin.configure(ConfigFile.parse("[latency_log]\nenable = true\ndirectory = \"x\"\ninterval_s = 60\n"
-                + "retain_days = 0\n", "t.toml").section("latency_log"));
+        plugin.configure(ConfigFile.parse("""
+                [latency_log]
+                enable = true
+                directory = "x"
+                interval_s = 60
+                retain_days = 0
+                """, "t.toml").section("latency_log"));
         assertTrue(plugin.enabled());
         assertEquals(new LatencyLogConfig(Path.of("x"), 60, 0), plugin.config());
         assertEquals(30, LatencyLogConfig.defaults().retainDays());

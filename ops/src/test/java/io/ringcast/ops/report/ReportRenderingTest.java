@@ -93,7 +93,8 @@ class ReportRenderingTest {
 
         String html = Files.readString(out);
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.trim().endsWith("</html>"));
-        assertFalse(Pattern.compile("https?:|src=|href=|url\\(|@import").matcher(html).find(), "no external references");
+        assertFalse(Pattern.compile("https?:|src=|href=|url\\(|@import").matcher(html).find(),
+                "no external references");
         assertFalse(html.contains("<script"), "no scripts");
         assertFalse(html.contains("s<2>"), "stream names are escaped");
         assertTrue(html.contains("<tr><td>live/s&lt;2&gt;&amp;</td><td>httpflv</td><td>90</td>"));

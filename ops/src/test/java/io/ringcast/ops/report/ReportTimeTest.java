@@ -42,7 +42,7 @@ class ReportTimeTest {
     @Test
     void shouldRefuseTimesOutOfRangeWithTheReasonInsteadOfOverflowing() {
         for (String far : new String[] {"+1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z",
-                "+999999999-12-31T23:59:59", "+10000-01-01", "+10000-01-01T12:00+01:00", "-999999d"}) {
+            "+999999999-12-31T23:59:59", "+10000-01-01", "+10000-01-01T12:00+01:00", "-999999d"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> ReportTime.parse(far, NOW_MS), far);
             assertTrue(e.getMessage().contains("out of range") && e.getMessage().contains(far), e.getMessage());

@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
  * {@code java -cp ... io.ringcast.ops.report.SyntheticLatencyLogs DIR [streams] [hours] [interval_s] [protocols: 2|3]}.
  */
 public final class SyntheticLatencyLogs {
-    public static final String[] PROTOCOLS = {"httpflv", "rtmp"};
-    public static final String[] PROTOCOLS_WITH_HLS = {"httpflv", "rtmp", "hls-segment"};
+    private static final String[] PROTOCOLS = {"httpflv", "rtmp"};
+    private static final String[] PROTOCOLS_WITH_HLS = {"httpflv", "rtmp", "hls-segment"};
     private static final int HLS_SEGMENTS_PER_INTERVAL = 5;
     private static final double HLS_SEGMENT_NS = 2e9;
     private static final double MEDIAN_NS = 200_000;
@@ -51,7 +51,7 @@ public final class SyntheticLatencyLogs {
             log.outputLegend();
             Histogram h = new Histogram(3);
             for (int i = 0; i < intervals; i++) {
-                long intervalStartMs = startMs + i * intervalS * 1_000L;
+                long intervalStartMs = startMs + i * (intervalS * 1_000L);
                 for (int s = 0; s < streams; s++) {
                     for (int p = 0; p < protocols.length; p++) {
                         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + (i * 7919L + s) * 31 + p);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -116,9 +117,9 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         m.put("flv_viewers", flvViewers);
         m.put("rtmp_viewers", rtmpViewers);
         m.put("stalled", stalled);
-        m.put("stalled_protocol", stalledProtocol.name().toLowerCase());
+        m.put("stalled_protocol", stalledProtocol.name().toLowerCase(Locale.ROOT));
         m.put("trickle", trickle);
-        m.put("trickle_protocol", trickleProtocol.name().toLowerCase());
+        m.put("trickle_protocol", trickleProtocol.name().toLowerCase(Locale.ROOT));
         m.put("trickle_bytes_per_s", trickleBytesPerSecond);
         m.put("slow_rcvbuf_bytes", slowReceiveBufferBytes);
         m.put("threads", threads);
@@ -127,7 +128,7 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         m.put("duration_s", durationSeconds);
         m.put("late_joins", lateJoins);
         m.put("late_join_interval_ms", lateJoinIntervalMs);
-        m.put("late_join_protocol", lateJoinProtocol.name().toLowerCase());
+        m.put("late_join_protocol", lateJoinProtocol.name().toLowerCase(Locale.ROOT));
         m.put("server_pid", serverPid > 0 ? serverPid : null);
         m.put("label", label);
         return m;

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -256,7 +257,7 @@ public final class LoadRun {
             }
             if (nowNs >= nextProgressNs) {
                 log.printf("  %d viewers connected%s%n", connectedNow(), publisher == null ? ""
-                        : ", publisher " + publisher.state().name().toLowerCase() + " at video frame "
+                        : ", publisher " + publisher.state().name().toLowerCase(Locale.ROOT) + " at video frame "
                         + publisher.videoFramesSent());
                 nextProgressNs += PROGRESS_EVERY_NS;
             }
@@ -284,7 +285,7 @@ public final class LoadRun {
     }
 
     private static PublisherSummary publisherSummary(RtmpPublisher p) {
-        return new PublisherSummary(p.url().toString(), p.state().name().toLowerCase(), p.failure(),
+        return new PublisherSummary(p.url().toString(), p.state().name().toLowerCase(Locale.ROOT), p.failure(),
                 p.videoFramesSent(), p.audioFramesSent(), p.bytesSent(), p.loops(), p.lateFrames(),
                 p.maxLatenessNs() / 1e6);
     }

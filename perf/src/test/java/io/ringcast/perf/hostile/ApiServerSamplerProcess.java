@@ -29,8 +29,8 @@ final class ApiServerSamplerProcess implements AutoCloseable {
 
     static ApiServerSamplerProcess start(int httpPort) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                ApiServerSampler.class.getName(), String.valueOf(httpPort))
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), ApiServerSampler.class.getName(), String.valueOf(httpPort))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         return new ApiServerSamplerProcess(p);
     }

@@ -38,7 +38,6 @@ class AuthHostileTest {
     @RegisterExtension
     final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
-    private SyntheticPublisher publisher;
 
     @BeforeEach
     void start() throws Exception {
@@ -128,7 +127,7 @@ class AuthHostileTest {
     }
 
     private void publishRoom() throws Exception {
-        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", streamKey(), 25, 25, 2_000,
+        cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", streamKey(), 25, 25, 2_000,
                 20_000));
         Health.awaitUntil("live/" + ROOM + " listed", java.time.Duration.ofSeconds(10), () -> RawHttp.request(
                 RawHttp.HEALTHY_ADDRESS, server.httpPort(), "GET", "/api/streams/live/" + ROOM,

@@ -94,8 +94,9 @@ class ChaosTest {
         cleanup.add(sampler);
         Path out = WORK.resolve("chaos-run");
         String rtmp = "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/chaos";
-        String[] args = {"--flv", FLV.toString(), "--publish", rtmp, "--flv-url", "http://127.0.0.1:"
-            + server.httpPort() + "/live/chaos.flv", "--rtmp-url", rtmp, "--flv-viewers", String.valueOf(FLV_VIEWERS),
+        String flvUrl = "http://127.0.0.1:" + server.httpPort() + "/live/chaos.flv";
+        String[] args = {"--flv", FLV.toString(), "--publish", rtmp, "--flv-url", flvUrl,
+            "--rtmp-url", rtmp, "--flv-viewers", String.valueOf(FLV_VIEWERS),
             "--rtmp-viewers", String.valueOf(RTMP_VIEWERS), "--warmup-s", String.valueOf(WARMUP_S), "--duration-s",
             String.valueOf(MEASURED_S), "--server-pid", String.valueOf(server.pid()), "--out", out.toString(),
             "--ramp-per-s", "50", "--label", "chaos"};

@@ -31,7 +31,6 @@ class PartialMessageMemoryTest {
     final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
     private final List<PartialMessageFlood> floods = new ArrayList<>();
-    private SyntheticPublisher publisher;
 
     @AfterEach
     void stop() throws Exception {
@@ -75,7 +74,7 @@ class PartialMessageMemoryTest {
                 + server.logTail());
         assertTrue(growth < HEAP_GROWTH_LIMIT_BYTES, "heap grew by " + (growth >> 20) + " MiB: " + figures);
         Health.assertResponsive(server, "with " + floods.size() + " partial-message connections open");
-        publisher = cleanup.add(SyntheticPublisher.small(server.rtmpPort(), "legit"));
+        cleanup.add(SyntheticPublisher.small(server.rtmpPort(), "legit"));
         Health.assertFlvViewerServed(server, "/live/legit.flv", 5_000);
 
         for (PartialMessageFlood f : floods) {

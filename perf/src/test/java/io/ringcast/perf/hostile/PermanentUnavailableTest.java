@@ -123,7 +123,7 @@ class PermanentUnavailableTest {
         java.util.SplittableRandom random = new java.util.SplittableRandom(cycle);
         try {
             for (int i = 0; i < END_RACE_VIEWERS; i++) {
-                long resetAfterMs = 600 + random.nextInt(1_000);
+                long resetAfterMs = 600L + random.nextInt(1_000);
                 viewers.execute(() -> watchThenReset(left, resetAfterMs, watching));
             }
             try {

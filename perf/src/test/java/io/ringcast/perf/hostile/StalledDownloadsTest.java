@@ -31,14 +31,13 @@ class StalledDownloadsTest {
     @RegisterExtension
     final CloseAfterEach cleanup = new CloseAfterEach();
     private ServerProcess server;
-    private SyntheticPublisher publisher;
     private final List<StalledClient> stalled = new ArrayList<>();
 
     @Test
     void shouldAnswerEveryOtherRequestWithinOneSecondWhileDownloadsStall() throws Exception {
         server = cleanup.add(ServerProcess.start(""));
         // About 12 Mbit/s with a keyframe every 2 s: each HLS segment holds about 3 MB.
-        publisher = cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "big", 30, 60, 45_000, 200_000));
+        cleanup.add(SyntheticPublisher.start(server.rtmpPort(), "live", "big", 30, 60, 45_000, 200_000));
         Health.awaitUntil("two HLS segments of live/big", Duration.ofSeconds(20), () -> {
             HlsPlaylist p = HlsPlaylist.fetch(server.httpPort(), "live", "big", 2_000);
             return p != null && p.segmentPaths().size() >= 2;

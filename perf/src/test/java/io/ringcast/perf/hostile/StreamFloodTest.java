@@ -83,7 +83,7 @@ class StreamFloodTest {
                 + "its reason), none a timeout or a dropped connection: " + figures);
         System.out.println("[hostile] finding 5: legitimate publish answered after " + legit.size() + " refusals");
 
-        long limit = threadsBefore + threadsBefore / 10 + 2; // +2: the legitimate publisher and its viewer
+        int limit = threadsBefore + threadsBefore / 10 + 2; // +2: the legitimate publisher and its viewer
         try {
             Health.awaitUntil("threads back within 10 % of " + threadsBefore, SETTLE, () -> {
                 try {

@@ -103,7 +103,8 @@ class LoadGeneratorEndToEndTest {
         Map<String, JsonNode> groups = new HashMap<>();
         summary.get("groups").forEach(g -> groups.put(g.get("name").asText(), g));
         assertEquals(List.of("httpflv", "httpflv-late", "httpflv-stalled", "httpflv-trickle", "rtmp", "rtmp-late",
-                "rtmp-stalled", "rtmp-trickle"), groups.keySet().stream().sorted().toList(), stdout.toString());
+                "rtmp-stalled", "rtmp-trickle"), groups.keySet().stream().sorted().toList(),
+                stdout.toString(StandardCharsets.UTF_8));
 
         JsonNode publisher = summary.get("publisher");
         assertEquals("stopped", publisher.get("state").asText());
@@ -156,8 +157,9 @@ class LoadGeneratorEndToEndTest {
 
         assertEquals(LoadGenerator.EXIT_SETUP_FAILED, LoadGenerator.run(new String[] {"--flv-url", unknown,
             "--flv-viewers", "2", "--warmup-s", "0", "--duration-s", "1", "--out", WORK.resolve("refused").toString()},
-                quiet, errors), err.toString());
-        assertTrue(err.toString().contains("the server accepted no viewer"), err.toString());
+                quiet, errors), err.toString(StandardCharsets.UTF_8));
+        String refusedErr = err.toString(StandardCharsets.UTF_8);
+        assertTrue(refusedErr.contains("the server accepted no viewer"), refusedErr);
         JsonNode group = new ObjectMapper().readTree(WORK.resolve("refused/summary.json").toFile()).get("groups")
                 .get(0);
         assertEquals(2, group.get("ends").get("refused").asInt(), group.toString());
@@ -169,7 +171,8 @@ class LoadGeneratorEndToEndTest {
         assertEquals(LoadGenerator.EXIT_SETUP_FAILED, LoadGenerator.run(new String[] {"--flv", FLV.toString(),
             "--publish", "rtmp://127.0.0.1:" + closedPort + "/live/x", "--flv-url", unknown, "--flv-viewers", "1",
             "--out", WORK.resolve("no-publisher").toString()}, quiet, errors));
-        assertTrue(err.toString().contains("publisher failed"), err.toString());
+        String failedErr = err.toString(StandardCharsets.UTF_8);
+        assertTrue(failedErr.contains("publisher failed"), failedErr);
     }
 
     private static long countInLog(List<String> tags) throws Exception {

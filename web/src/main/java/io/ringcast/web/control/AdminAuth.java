@@ -110,6 +110,7 @@ public final class AdminAuth {
     }
 
     /** Why the token's times make it invalid now, or null when they do not. Dates are whole seconds (NumericDate). */
+    @SuppressWarnings("JavaUtilDate") // nimbus-jose-jwt's claims are java.util.Date; read once here as epoch ms
     private String timeRefusal(Date expires, Date notBefore, Date issued) {
         if (expires == null) {
             return "token has no exp: admin tokens must expire";

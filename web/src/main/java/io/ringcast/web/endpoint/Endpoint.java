@@ -19,6 +19,8 @@ import java.util.function.Function;
  * The servlets' shared concerns in one table: per endpoint, who may use it ({@link Access}), how a refusal is
  * answered, whether any origin may read it (CORS) and which methods a CORS preflight names. Immutable.
  */
+// The function fields hold static method references: stateless, so the constants are immutable in fact.
+@SuppressWarnings("ImmutableEnumChecker")
 public enum Endpoint {
     /** {@code *.flv}: viewers; the stream is the request's {@code app/name}. */
     HTTP_FLV(Access.PLAY, Endpoint::flvStream, Endpoint::refusePlay, true, Endpoint.PLAYER_METHODS),

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -100,7 +101,7 @@ public final class PlayerPageServlet extends PageServlet {
         v.put("libraryScript", script == null ? ""
                 : "<script src=\"" + Html.escape(TO_ROOT + script) + "\"></script>");
         v.put("streamState", stream == null ? "not live" : StreamFacts.state(stream));
-        v.put("streamStateClass", stream == null ? "absent" : stream.state().name().toLowerCase());
+        v.put("streamStateClass", stream == null ? "absent" : stream.state().name().toLowerCase(Locale.ROOT));
         v.put("notice", live ? "" : "This stream is not live yet. The player keeps retrying; it starts when a "
                 + "publisher sends " + path + ".");
         v.put("noticeHidden", live ? "hidden" : "");

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,7 +64,8 @@ public final class StreamIndexServlet extends PageServlet {
         out.append("<tr>")
                 .append("<td class=\"path\"><a href=\"").append(play).append("\">")
                 .append(Html.escape(path)).append("</a></td>")
-                .append("<td><span class=\"state state-").append(Html.escape(stream.state().name().toLowerCase()))
+                .append("<td><span class=\"state state-")
+                .append(Html.escape(stream.state().name().toLowerCase(Locale.ROOT)))
                 .append("\">").append(Html.escape(state)).append("</span></td>")
                 .append("<td>").append(Html.escape(StreamFacts.video(stream))).append("</td>")
                 .append("<td>").append(Html.escape(StreamFacts.audio(stream))).append("</td>")

@@ -85,7 +85,7 @@ class AdminAuthTest {
     void shouldRefuseATokenWithoutIatThatExpiresFurtherAheadThanTheMaximum() throws Exception {
         assertTrue(auth.check(token(c -> c.expirationTime(at(MAX_LIFETIME_S + LEEWAY_S)))).allowed());
         assertFalse(auth.check(token(c -> c.expirationTime(at(MAX_LIFETIME_S + LEEWAY_S + 1)))).allowed());
-        assertFalse(auth.check(token(c -> c.expirationTime(new Date(Long.MAX_VALUE)))).allowed(),
+        assertFalse(auth.check(token(c -> c.expirationTime(Date.from(Instant.ofEpochMilli(Long.MAX_VALUE))))).allowed(),
                 "a token for ever");
         assertFalse(auth.check(token(c -> c.issueTime(at(86_400)).expirationTime(at(86_400 + 60)))).allowed(),
                 "an issue time in the future does not stretch the lifetime");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
@@ -28,7 +29,6 @@ class SignedPlayUrlsTest {
     @RegisterExtension
     final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
-    private Ffmpeg.FfmpegProcess publisher;
 
     @BeforeEach
     void start() throws Exception {
@@ -37,7 +37,7 @@ class SignedPlayUrlsTest {
                 [auth]
                 play_secret = "%s"
                 """.formatted(SECRET)).configFile(), OptionalInt.empty()));
-        publisher = cleanup.add(Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp")
+        cleanup.add(Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp")
                 + "/live/x", "640x360", 30, 120), "publisher"));
         Await.until("the stream", Duration.ofSeconds(20),
                 () -> server.engine().streams().find(StreamPath.parse("live/x")) != null);
@@ -65,10 +65,12 @@ class SignedPlayUrlsTest {
                 java.time.Clock.systemUTC()).sign(StreamPath.parse("live/other"), later)), "another stream's token");
         HttpURLConnection forever = Http.open(server.httpPort(), "GET", "/live/x.flv?" + query(Long.MAX_VALUE, SECRET));
         assertEquals(403, forever.getResponseCode(), "a correctly signed token that never expires");
-        assertTrue(new String(forever.getErrorStream().readAllBytes()).contains("maximum lifetime"));
+        assertTrue(new String(forever.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .contains("maximum lifetime"));
         HttpURLConnection refused = Http.open(server.httpPort(), "GET", "/live/x.flv");
         assertEquals(403, refused.getResponseCode());
-        assertTrue(new String(refused.getErrorStream().readAllBytes()).contains("play refused: missing"));
+        assertTrue(new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .contains("play refused: missing"));
 
         Ffmpeg.Probe probe = Ffmpeg.probe("http://127.0.0.1:" + server.httpPort() + "/live/x.flv?"
                 + query(later, SECRET), 30);

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -115,7 +116,8 @@ class FfmpegEndToEndTest {
             head.append((char) b);
         }
         assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
-        return head.toString().toLowerCase().contains("transfer-encoding: chunked") ? new ChunkedInput(in) : in;
+        boolean chunked = head.toString().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
+        return chunked ? new ChunkedInput(in) : in;
     }
 
     @Test

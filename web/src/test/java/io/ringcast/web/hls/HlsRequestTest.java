@@ -4,6 +4,8 @@ import io.ringcast.broadcast.stream.StreamPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The request paths the HLS servlet accepts and refuses. */
@@ -20,9 +22,10 @@ class HlsRequestTest {
 
     @Test
     void shouldRejectMalformedPaths() {
-        for (String bad : new String[]{"/x.m3u8", "/a/b/c.m3u8", "/live/x/abc.ts", "/live/x/-1.ts", "/live/x/.ts",
+        List<String> malformed = List.of("/x.m3u8", "/a/b/c.m3u8", "/live/x/abc.ts", "/live/x/-1.ts", "/live/x/.ts",
                 "/live/x.ts", "/live/../x/1.ts", "/live/x/1234567890123456789.ts", "/live/x/1.mp4", "live/x.m3u8",
-                "/li ve/x.m3u8"}) {
+                "/li ve/x.m3u8");
+        for (String bad : malformed) {
             assertThrows(IllegalArgumentException.class, () -> HlsRequest.parse(bad, null), bad);
         }
     }

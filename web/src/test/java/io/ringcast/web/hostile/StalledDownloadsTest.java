@@ -26,9 +26,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -94,7 +96,7 @@ class StalledDownloadsTest {
         live = new SyntheticStream(server.engine(), "live/flv");
         feeder = Executors.newSingleThreadScheduledExecutor();
         long[] next = {0};
-        feeder.scheduleAtFixedRate(() -> {
+        ScheduledFuture<?> feeding = feeder.scheduleAtFixedRate(() -> {
             int i = (int) next[0]++;
             boolean keyframe = i % 25 == 0;
             live.video(SyntheticStream.videoFrame(i, keyframe, FEED_FRAME_BYTES), keyframe, i * FEED_INTERVAL_MS);
@@ -145,6 +147,7 @@ class StalledDownloadsTest {
                 "the viewers were closed by the write timeout, not the lag policy");
         Answer after = get("/api/server");
         assertEquals(200, after.status(), "the server serves on afterwards");
+        assertFalse(feeding.isDone(), "the feeder fed throughout (a throwing pass would end it)");
     }
 
     @Test

@@ -93,7 +93,8 @@ class HttpFlvAllocationTest {
 
         // The JIT allocates now and then while it settles (objects it had scalar-replaced come back when compiled
         // code is deoptimised); code that allocates per frame does so in every round, so the best round must be 0.
-        long overhead = allocatedBytes() - allocatedBytes();
+        long counterFirst = allocatedBytes();
+        long overhead = allocatedBytes() - counterFirst;
         long[] roundBytes = new long[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             long writesBefore = out.writes;

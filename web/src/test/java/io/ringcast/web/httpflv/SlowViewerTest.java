@@ -51,7 +51,6 @@ class SlowViewerTest {
     final CloseAfterEach cleanup = new CloseAfterEach();
     private RingcastServer server;
     private SyntheticStream publisher;
-    private Socket stalled;
 
     @BeforeEach
     void start() {
@@ -65,7 +64,7 @@ class SlowViewerTest {
         publisher.video(frame(0), true, 0);
         Stream stream = server.engine().streams().find(StreamPath.parse("live/slow"));
 
-        stalled = cleanup.add(stalledViewer(server.httpPort(), "/live/slow.flv"));
+        cleanup.add(stalledViewer(server.httpPort(), "/live/slow.flv"));
         Await.until("the stalled viewer to subscribe", STEP_TIMEOUT, () -> stream.subscriberCount() == 1);
 
         AtomicInteger lastIndex = new AtomicInteger(-1);

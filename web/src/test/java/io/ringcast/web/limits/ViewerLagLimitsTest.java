@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -157,7 +158,7 @@ class ViewerLagLimitsTest {
         }
         assertTrue(head.toString().startsWith("HTTP/1.0 200") || head.toString().startsWith("HTTP/1.1 200"),
                 head.toString());
-        assertFalse(head.toString().toLowerCase().contains("chunked"), head.toString());
+        assertFalse(head.toString().toLowerCase(Locale.ROOT).contains("chunked"), head.toString());
         return in;
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.util.Locale;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +52,7 @@ class PageServletTest {
     }
 
     private static void assertHtml(Answer a) {
-        assertEquals("text/html;charset=utf-8", a.contentType().replace(" ", "").toLowerCase());
+        assertEquals("text/html;charset=utf-8", a.contentType().replace(" ", "").toLowerCase(Locale.ROOT));
         assertTrue(a.connection().getHeaderField("Content-Security-Policy").startsWith("default-src 'self'"));
     }
 
@@ -146,7 +147,7 @@ class PageServletTest {
     @Test
     void shouldAnswer404ForPathsThatAreNoPage() throws IOException {
         for (String path : new String[] {"/play", "/play/", "/play/live", "/play/live/", "/play//x", "/play/a/b/c",
-                "/nope", "/index.html", "/live/x"}) {
+            "/nope", "/index.html", "/live/x"}) {
             assertEquals(404, get(path).status(), path);
         }
     }
@@ -195,8 +196,8 @@ class PageServletTest {
     @Test
     void shouldNeverListADirectoryOrServeAMissingFile() throws IOException {
         for (String path : new String[] {"/webjars/hls.js", "/webjars/hls.js/", "/webjars/", "/assets/",
-                "/assets/nope.js", "/webjars/hls.js/" + PlayerLibraries.packaged().hlsjsVersion() + "/dist",
-                "/assets/..%2Fio/ringcast/web/page/player.html", "/assets/%2e%2e/META-INF/MANIFEST.MF"}) {
+            "/assets/nope.js", "/webjars/hls.js/" + PlayerLibraries.packaged().hlsjsVersion() + "/dist",
+            "/assets/..%2Fio/ringcast/web/page/player.html", "/assets/%2e%2e/META-INF/MANIFEST.MF"}) {
             assertEquals(404, get(path).status(), path);
         }
     }

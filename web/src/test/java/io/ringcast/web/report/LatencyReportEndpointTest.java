@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,9 +122,9 @@ class LatencyReportEndpointTest {
         Answer html = get("/ops/latency?from=-1h&to=now", null);
 
         assertEquals(200, csv.status(), csv.body());
-        assertEquals("text/csv;charset=utf-8", csv.contentType().replace(" ", "").toLowerCase());
+        assertEquals("text/csv;charset=utf-8", csv.contentType().replace(" ", "").toLowerCase(Locale.ROOT));
         assertEquals(200, html.status(), html.body());
-        assertEquals("text/html;charset=utf-8", html.contentType().replace(" ", "").toLowerCase());
+        assertEquals("text/html;charset=utf-8", html.contentType().replace(" ", "").toLowerCase(Locale.ROOT));
         List<String> lines = csv.body().lines().toList();
         assertEquals(CsvReport.HEADER, lines.get(0));
         String[] row = lines.stream().filter(l -> l.startsWith("live/report,httpflv,")).findFirst()

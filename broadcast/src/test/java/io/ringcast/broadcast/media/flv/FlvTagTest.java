@@ -18,11 +18,11 @@ class FlvTagTest {
 
         assertEquals(out.length, end);
         assertArrayEquals(new byte[] {
-                9, 0, 0, 7,                     // video, data size 7
-                0x23, 0x45, 0x67, 0x01,         // timestamp low 24 bits, then bits 24..31
-                0, 0, 0,                        // stream id
-                0x17, 0x01, 0x00, 0x00, 0x28, 0x0a, 0x0b,
-                0, 0, 0, 18                     // PreviousTagSize = 11 + 7
+            9, 0, 0, 7,                     // video, data size 7
+            0x23, 0x45, 0x67, 0x01,         // timestamp low 24 bits, then bits 24..31
+            0, 0, 0,                        // stream id
+            0x17, 0x01, 0x00, 0x00, 0x28, 0x0a, 0x0b,
+            0, 0, 0, 18                     // PreviousTagSize = 11 + 7
         }, out);
     }
 
@@ -36,7 +36,7 @@ class FlvTagTest {
         assertArrayEquals(new byte[] {18, 0x01, 0x02, 0x03, 0, 0, 0, 0, 0, 0, 0}, java.util.Arrays.copyOf(out, 11));
         int previousTagSize = 11 + 0x01_0203;
         assertArrayEquals(new byte[] {0, (byte) (previousTagSize >>> 16), (byte) (previousTagSize >>> 8),
-                (byte) previousTagSize}, java.util.Arrays.copyOfRange(out, out.length - 4, out.length));
+            (byte) previousTagSize}, java.util.Arrays.copyOfRange(out, out.length - 4, out.length));
     }
 
     @Test
@@ -51,7 +51,7 @@ class FlvTagTest {
         FlvTag.putPreviousTagSize(buffer, offset + audio.length, audio.length);
 
         assertArrayEquals(new byte[] {8, 0, 0, 4, 0, 0x03, (byte) 0xe8, 0, 0, 0, 0,
-                (byte) 0xaf, 0x01, 0x21, 0x22, 0, 0, 0, 15},
+            (byte) 0xaf, 0x01, 0x21, 0x22, 0, 0, 0, 15},
                 java.util.Arrays.copyOfRange(out, offset - 11, offset + audio.length + 4));
         assertEquals(0, out[0], "nothing written before the tag header");
     }

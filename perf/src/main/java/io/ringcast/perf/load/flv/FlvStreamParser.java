@@ -153,10 +153,10 @@ public final class FlvStreamParser implements ChunkedBodyDecoder.Sink {
 
     private int uint24(int offset) {
         return (header.getByte(offset) & 0xFF) << 16 | (header.getByte(offset + 1) & 0xFF) << 8
-                | header.getByte(offset + 2) & 0xFF;
+                | (header.getByte(offset + 2) & 0xFF);
     }
 
     private long uint32(int offset) {
-        return (long) uint24(offset) << 8 | header.getByte(offset + 3) & 0xFF;
+        return ((long) uint24(offset) << 8) | (header.getByte(offset + 3) & 0xFF);
     }
 }

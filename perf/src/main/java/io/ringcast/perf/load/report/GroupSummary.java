@@ -6,6 +6,7 @@ import io.ringcast.perf.load.viewer.ViewerConnection;
 import io.ringcast.perf.load.viewer.ViewerGroup;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
@@ -48,7 +49,7 @@ public record GroupSummary(String name, String protocol, String mode, int reques
                 .map(c -> c.endReason() + ": " + c.endDetail()).orElse(null);
         Histogram latencyNs = group.videoTotalNs().copy();
         latencyNs.add(group.audioTotalNs());
-        return new GroupSummary(group.name(), group.protocol().id(), group.mode().name().toLowerCase(),
+        return new GroupSummary(group.name(), group.protocol().id(), group.mode().name().toLowerCase(Locale.ROOT),
                 group.requested(), connected.size(), closed.size(),
                 percentiles(closed, c -> sinceRequestMs(c, serverClosedNs(c))),
                 percentiles(withKeyframe, c -> sinceRequestMs(c, c.frameTracker().firstKeyframeNs())),

@@ -8,6 +8,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -73,13 +74,14 @@ public final class JsonSummary {
     }
 
     private static String name(Object value) {
-        return value instanceof Enum<?> e ? e.name().toLowerCase() : String.valueOf(value);
+        return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
     }
 
     /** {@code p999Us} becomes {@code p999_us}, {@code serverCpuSecondsPerGbit} {@code server_cpu_seconds_per_gbit}. */
     static String snakeCase(String camelCase) {
         StringBuilder s = new StringBuilder(camelCase.length() + 8);
-        for (char c : camelCase.toCharArray()) {
+        for (int i = 0; i < camelCase.length(); i++) {
+            char c = camelCase.charAt(i);
             if (Character.isUpperCase(c)) {
                 s.append('_').append(Character.toLowerCase(c));
             } else {

@@ -190,7 +190,7 @@ public final class RtmpClientSession implements ChunkListener {
     public void onMessage(MessageHeader header, DirectBuffer buffer, int offset, int length) {
         switch (header.messageTypeId()) {
             case MessageTypeIds.WINDOW_ACKNOWLEDGEMENT_SIZE ->
-                    acknowledgementWindow.windowBytes(ControlMessages.readUint32(buffer, offset, length));
+                acknowledgementWindow.windowBytes(ControlMessages.readUint32(buffer, offset, length));
             case MessageTypeIds.USER_CONTROL -> {
                 if (ControlMessages.readUserControlEventType(buffer, offset, length)
                         == ControlMessages.EVENT_PING_REQUEST) {

@@ -67,7 +67,7 @@ public final class ServerCloseProbe {
     static boolean isClosedByServer(Int2IntHashMap states, int localPort, int serverPort) {
         int ours = states.get(pair(localPort, serverPort));
         int servers = states.get(pair(serverPort, localPort));
-        return ours == MISSING || ours == CLOSE_WAIT || servers != MISSING && servers != ESTABLISHED;
+        return ours == MISSING || ours == CLOSE_WAIT || (servers != MISSING && servers != ESTABLISHED);
     }
 
     /** Adds each row of a {@code /proc/net/tcp} table as (local port, remote port) to state. */

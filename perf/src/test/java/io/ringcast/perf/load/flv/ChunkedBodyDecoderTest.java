@@ -13,11 +13,17 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class ChunkedBodyDecoderTest {
-    private static final String BODY = "1a\r\nabcdefghijklmnopqrstuvwxyz\r\n"
-            + "5;name=value\r\n01234\r\n"
-            + "A \r\n0123456789\r\n"
-            + "0\r\nX-Trailer: 1\r\n\r\n"
-            + "ignored";
+    private static final String BODY = """
+            1a\r
+            abcdefghijklmnopqrstuvwxyz\r
+            5;name=value\r
+            01234\r
+            A \r
+            0123456789\r
+            0\r
+            X-Trailer: 1\r
+            \r
+            ignored""";
 
     @Test
     void shouldPassTheChunkDataOnWhereverTheBytesAreSplit() {

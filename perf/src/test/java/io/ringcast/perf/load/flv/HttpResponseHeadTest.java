@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 class HttpResponseHeadTest {
     @Test
     void shouldStopAtTheBlankLineAndKnowTheBodyFraming() {
-        byte[] wire = ("HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\ntransfer-encoding:  Chunked\r\n\r\nFLV")
+        byte[] wire = "HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\ntransfer-encoding:  Chunked\r\n\r\nFLV"
                 .getBytes(StandardCharsets.US_ASCII);
         HttpResponseHead head = new HttpResponseHead();
         int consumed = head.consume(new UnsafeBuffer(wire), 0, 20);

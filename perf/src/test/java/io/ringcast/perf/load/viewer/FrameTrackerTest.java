@@ -53,8 +53,8 @@ class FrameTrackerTest {
         assertEquals(300_000, tracker.firstKeyframeNs());
         Histogram latency = group.sampleInterval();
         assertEquals(2, latency.getTotalCount());
-        assertEquals(100_000, group.videoTotalNs().getMaxValue(), 100, "within the histogram's 3 digits");
-        assertEquals(60_000, group.audioTotalNs().getMaxValue(), 60);
+        assertEquals(100_000.0, (double) group.videoTotalNs().getMaxValue(), 100.0, "within the histogram's 3 digits");
+        assertEquals(60_000.0, (double) group.audioTotalNs().getMaxValue(), 60.0);
         assertEquals(2, tracker.videoFrames());
         assertEquals(1, tracker.audioFrames());
         assertEquals(0, tracker.unmatchedAudio());
