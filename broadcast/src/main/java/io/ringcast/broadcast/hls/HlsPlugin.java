@@ -9,6 +9,7 @@ import io.ringcast.broadcast.tap.StreamTap;
 import io.ringcast.broadcast.tap.TapConsumer;
 import io.ringcast.broadcast.tap.TapPool;
 import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.PayloadBytes;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import org.agrona.DirectBuffer;
@@ -136,7 +137,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
         public void onFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
             if (frame.isSequenceHeader()) {
                 TrackFormat previous = lastConfig[kind.ordinal()];
-                if (previous != null && !sameBytes(previous.sequenceHeader(), payload, offset, length)) {
+                if (previous != null && !PayloadBytes.equal(previous.sequenceHeader(), payload, offset, length)) {
                     segmenter.onDiscontinuity();
                     replayConfigExcept(kind);
                 }
@@ -181,24 +182,12 @@ public final class HlsPlugin implements Plugin, StreamListener {
          */
         private static TrackFormat formatOf(FrameEvent frame, DirectBuffer payload, int offset, int length) {
             TrackFormat format = frame.format();
-            if (format != null && sameBytes(format.sequenceHeader(), payload, offset, length)) {
+            if (format != null && PayloadBytes.equal(format.sequenceHeader(), payload, offset, length)) {
                 return format;
             }
             byte[] copy = new byte[length];
             payload.getBytes(offset, copy);
             return new TrackFormat(frame.codec(), copy, frame.headerLength(), 0, 0, 0, 0, null);
-        }
-
-        private static boolean sameBytes(byte[] bytes, DirectBuffer buffer, int offset, int length) {
-            if (bytes.length != length) {
-                return false;
-            }
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] != buffer.getByte(offset + i)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

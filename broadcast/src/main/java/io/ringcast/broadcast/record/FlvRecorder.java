@@ -1,14 +1,15 @@
 package io.ringcast.broadcast.record;
 
+import io.ringcast.broadcast.media.flv.FlvHeader;
+import io.ringcast.broadcast.media.flv.FlvTag;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.tap.TapConsumer;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.PayloadBytes;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
-import io.ringcast.broadcast.media.flv.FlvHeader;
-import io.ringcast.broadcast.media.flv.FlvTag;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,7 @@ public final class FlvRecorder implements TapConsumer {
 
     private void onSequenceHeader(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
         byte[] previous = configs[kind.ordinal()];
-        if (previous != null && sameBytes(previous, payload, offset, length)) {
+        if (previous != null && PayloadBytes.equal(previous, payload, offset, length)) {
             return;
         }
         byte[] config = new byte[length];
@@ -252,17 +253,5 @@ public final class FlvRecorder implements TapConsumer {
 
     private static int tagBytes(byte[] body) {
         return body == null ? 0 : body.length + FlvTag.OVERHEAD_BYTES;
-    }
-
-    private static boolean sameBytes(byte[] bytes, DirectBuffer buffer, int offset, int length) {
-        if (bytes.length != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] != buffer.getByte(offset + i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
