@@ -1,16 +1,20 @@
 package io.ringcast.perf.load;
 
-import io.ringcast.broadcast.testing.TestConfig;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -18,6 +22,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,12 +30,10 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.EncodableHistogram;
-import org.HdrHistogram.HistogramLogReader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The load generator against the embedded ringcast server on loopback: it publishes a file ffmpeg made, 20 HTTP-FLV
@@ -95,6 +98,9 @@ class LoadGeneratorEndToEndTest {
                 throw new IllegalStateException(e);
             }
         });
+        // Held from here on, not looked up at the end: once the publisher and then the last viewer have left, the
+        // stream closes (WAITING_PUBLISHER -> CLOSED) and leaves the registry, whenever the server sees them go.
+        Stream live = awaitStream();
         String decodeErrors = decodeWithFfmpeg(flv);
 
         assertEquals(0, run.get(90, TimeUnit.SECONDS), "exit status; stderr: " + stderr);
@@ -130,9 +136,8 @@ class LoadGeneratorEndToEndTest {
         assertEquals(1, groups.get("httpflv-stalled").get("connected").asInt());
         assertEquals(1, groups.get("httpflv-stalled").get("closed_by_server").asInt(),
                 "httpflv-stalled dropped: its connection cut, not left open behind the unsent bytes");
-        Stream stream = server.engine().streams().find(StreamPath.parse("live/e2e"));
-        assertTrue(stream.subscribersDisconnectedForLag() >= 2, "both stalled viewers dropped for lag: "
-                + stream.subscribersDisconnectedForLag());
+        assertTrue(live.subscribersDisconnectedForLag() >= 2, "both stalled viewers dropped for lag: "
+                + live.subscribersDisconnectedForLag());
         for (String name : List.of("httpflv-trickle", "rtmp-trickle")) {
             assertTrue(groups.get(name).get("frames").get("video").asLong() > 0, name + " read some frames");
         }
@@ -190,13 +195,16 @@ class LoadGeneratorEndToEndTest {
         return count;
     }
 
-    /** Decodes 3 s of the HTTP-FLV stream once it is live; returns what ffmpeg printed. */
+    /** The stream live/e2e once the load generator's publisher has created it. */
+    private Stream awaitStream() {
+        StreamPath path = StreamPath.parse("live/e2e");
+        Await.until("the publisher to create live/e2e", Duration.ofSeconds(30),
+                () -> server.engine().streams().find(path) != null);
+        return server.engine().streams().find(path);
+    }
+
+    /** Decodes 3 s of the live HTTP-FLV stream; returns what ffmpeg printed. */
     private String decodeWithFfmpeg(String url) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.engine().streams().find(StreamPath.parse("live/e2e")) == null) {
-            assertTrue(System.nanoTime() < deadline, "the publisher never created the stream");
-            Thread.sleep(50);
-        }
         try (Ffmpeg.FfmpegProcess decode = Ffmpeg.start(List.of(Ffmpeg.FFMPEG, "-hide_banner", "-nostats", "-v",
                 "error", "-i", url, "-t", "3", "-f", "null", "-"), "decode")) {
             assertEquals(0, decode.await(30), decode.output());
