@@ -1,7 +1,9 @@
 package io.ringcast.web.hls;
 
-import io.ringcast.broadcast.hls.HlsNames;
 import io.ringcast.broadcast.stream.StreamPath;
+
+import static io.ringcast.broadcast.hls.HlsNames.PLAYLIST_SUFFIX;
+import static io.ringcast.broadcast.hls.HlsNames.SEGMENT_SUFFIX;
 
 /**
  * What an HLS request names: the playlist {@code /app/name.m3u8} or the segment {@code /app/name/seq.ts}.
@@ -12,8 +14,6 @@ import io.ringcast.broadcast.stream.StreamPath;
  */
 public record HlsRequest(StreamPath path, long sequence) {
     public static final long PLAYLIST = -1;
-    public static final String PLAYLIST_SUFFIX = HlsNames.PLAYLIST_SUFFIX;
-    public static final String SEGMENT_SUFFIX = HlsNames.SEGMENT_SUFFIX;
     /** Long enough for any sequence number a stream reaches, short enough never to overflow a long. */
     private static final int MAX_SEQUENCE_DIGITS = 18;
 

@@ -1,6 +1,7 @@
 package io.ringcast.web.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.ringcast.broadcast.hls.HlsNames;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.hls.HlsRequest;
 import io.ringcast.web.httpflv.HttpFlvServlet;
@@ -37,10 +38,10 @@ class HttpPathFuzzTest {
             HlsRequest request = HlsRequest.parse(servletPath, pathInfo);
             checkValid(request.path());
             if (request.isPlaylist()) {
-                check(full.equals("/" + request.path() + HlsRequest.PLAYLIST_SUFFIX), "playlist path round trip");
+                check(full.equals("/" + request.path() + HlsNames.PLAYLIST_SUFFIX), "playlist path round trip");
             } else {
                 check(request.sequence() >= 0, "segment sequence is not negative");
-                check(full.startsWith("/" + request.path() + "/") && full.endsWith(HlsRequest.SEGMENT_SUFFIX),
+                check(full.startsWith("/" + request.path() + "/") && full.endsWith(HlsNames.SEGMENT_SUFFIX),
                         "segment path round trip");
             }
         } catch (IllegalArgumentException expected) {
