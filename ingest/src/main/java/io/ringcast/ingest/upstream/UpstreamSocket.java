@@ -27,7 +27,8 @@ final class UpstreamSocket implements UpstreamSource, AutoCloseable {
     private final NanoClock clock;
     private final int readTimeoutMs;
     /** Views of the buffers reads go to, made once per buffer (a track ring's memory lives as long as the ring). */
-    private static final int VIEWS = 4;
+    /** The read buffer, the tag reader's scratch and script buffers, two track rings, and spares. */
+    private static final int VIEWS = 8;
     private final MutableDirectBuffer[] viewBuffers = new MutableDirectBuffer[VIEWS];
     private final Object[] viewMemory = new Object[VIEWS];
     private final ByteBuffer[] views = new ByteBuffer[VIEWS];
@@ -94,8 +95,7 @@ final class UpstreamSocket implements UpstreamSource, AutoCloseable {
             if (remainingNs <= 0) {
                 throw new UpstreamException("upstream sent nothing for " + readTimeoutMs + " ms");
             }
-            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
-            selector.selectedKeys().clear();
+            selector.select(UpstreamSocket::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
             if (isClosed()) {
                 throw new AsynchronousCloseException();
             }
@@ -104,7 +104,8 @@ final class UpstreamSocket implements UpstreamSource, AutoCloseable {
 
     /**
      * A ByteBuffer over the whole of {@code dst}'s memory, made once per buffer and memory: reads alternate between
-     * the read buffer and the track rings' buffers, so a few views are kept.
+     * the read buffer, the tag reader's buffers and the track rings' buffers, so a few views are kept (nothing is
+     * allocated per read).
      */
     private ByteBuffer viewOf(MutableDirectBuffer dst) {
         Object memory = dst.byteBuffer() != null ? dst.byteBuffer() : dst.byteArray();
@@ -129,6 +130,14 @@ final class UpstreamSocket implements UpstreamSource, AutoCloseable {
         viewMemory[slot] = memory;
         views[slot] = whole;
         return whole;
+    }
+
+    /**
+     * Readiness needs no handling beyond the wakeup: selecting with an action (a non-capturing method reference,
+     * allocated once) leaves the selected-key set alone, which would allocate a set entry per wait.
+     */
+    private static void ready(SelectionKey key) {
+        // the read that follows the wait takes what arrived
     }
 
     private synchronized boolean isClosed() {

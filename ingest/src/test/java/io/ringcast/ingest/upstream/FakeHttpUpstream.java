@@ -80,13 +80,20 @@ final class FakeHttpUpstream implements AutoCloseable {
 
     /** Writes {@code body} as chunks of {@code chunkBytes} (the last one shorter), then the last chunk. */
     static void writeChunked(OutputStream out, byte[] body, int chunkBytes) throws IOException {
+        writeChunked(out, body, chunkBytes, true);
+    }
+
+    /** Writes {@code body} as chunks of {@code chunkBytes}, and the last chunk if {@code last}. */
+    static void writeChunked(OutputStream out, byte[] body, int chunkBytes, boolean last) throws IOException {
         for (int offset = 0; offset < body.length; offset += chunkBytes) {
             int n = Math.min(chunkBytes, body.length - offset);
             out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body, offset, n);
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (last) {
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     static void writeText(OutputStream out, String text) throws IOException {
