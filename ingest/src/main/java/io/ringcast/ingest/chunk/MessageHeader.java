@@ -12,7 +12,26 @@ public final class MessageHeader {
     int messageTypeId;
     int messageStreamId;
 
-    MessageHeader() {
+    /**
+     * An empty header. The chunk decoder makes its own; a message source that is not a chunk stream (the HTTP-FLV
+     * pull client, whose FLV tags feed the same media ingest) makes one and fills it with {@link #set} per message.
+     */
+    public MessageHeader() {
+    }
+
+    /**
+     * Describes the next message of a source other than the chunk decoder (FLV tags have no chunk stream: the
+     * source picks one per track, which the media ingest uses as the key of the message in progress). The
+     * decoder's own headers are filled by the decoder only. Returns this.
+     */
+    public MessageHeader set(int chunkStreamId, long timestampMs, int messageLength, int messageTypeId,
+                             int messageStreamId) {
+        this.chunkStreamId = chunkStreamId;
+        this.timestampMs = timestampMs;
+        this.messageLength = messageLength;
+        this.messageTypeId = messageTypeId;
+        this.messageStreamId = messageStreamId;
+        return this;
     }
 
     /**

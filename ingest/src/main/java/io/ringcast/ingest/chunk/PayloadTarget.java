@@ -15,7 +15,12 @@ public final class PayloadTarget {
     private MutableDirectBuffer buffer;
     private int offset;
 
-    PayloadTarget() {
+    /**
+     * An unset target. The chunk decoder owns one; a message source that is not a chunk stream (the HTTP-FLV pull
+     * client) owns one too, {@link #reset}s it before each message, and writes the payload where the listener
+     * pointed it ({@link #buffer()}, {@link #offset()}).
+     */
+    public PayloadTarget() {
     }
 
     /**
@@ -41,15 +46,18 @@ public final class PayloadTarget {
         return buffer != null;
     }
 
-    MutableDirectBuffer buffer() {
+    /** The buffer the listener chose, or null when it chose none. */
+    public MutableDirectBuffer buffer() {
         return buffer;
     }
 
-    int offset() {
+    /** Index in {@link #buffer()} of the first payload byte. */
+    public int offset() {
         return offset;
     }
 
-    void reset() {
+    /** Unsets the target, before the next message starts. */
+    public void reset() {
         buffer = null;
         offset = 0;
     }

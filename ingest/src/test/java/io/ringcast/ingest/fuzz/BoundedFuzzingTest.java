@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzzes each RTMP target for a bounded time ({@code -Dringcast.fuzz.seconds}, default 20) through
+ * Fuzzes each RTMP and upstream-client target for a bounded time ({@code -Dringcast.fuzz.seconds}, default 20) through
  * {@link BoundedFuzzer}; the seed replay alone runs with the {@code @FuzzTest}s. The media-format targets (AMF0, FLV
  * tags, codec configurations) live beside their parsers, in broadcast's fuzz package.
  */
@@ -26,6 +26,11 @@ class BoundedFuzzingTest {
     @Test
     void shouldFindNothingWhenFuzzingTheChunkStream() {
         fuzz(ChunkStreamFuzzTest.class, "decodesAnySplit");
+    }
+
+    @Test
+    void shouldFindNothingWhenFuzzingTheHttpFlvPullResponse() {
+        fuzz(HttpFlvFuzzTest.class, "readsAnyResponse");
     }
 
     private static void fuzz(Class<?> target, String seedMethod) {
