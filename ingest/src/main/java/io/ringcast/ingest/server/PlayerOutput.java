@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * The outgoing byte path of one playing connection (or of an upstream push once it publishes): non-blocking writes to its socket, the bytes the socket did
- * not take yet, and a queue of command replies waiting for a message boundary. Owned by whichever thread holds
+ * The outgoing byte path of one playing connection (or of an upstream push once it publishes): non-blocking
+ * writes to its socket, the bytes the socket did not take yet, and a queue of command replies waiting for a message
+ * boundary. Owned by whichever thread holds
  * the connection's write role: its {@link PlayerLoop} while no subscription is attached, the subscription's
  * fan-out worker (through {@link RtmpPlaySink}) while one is. The role moves only through the loop's queues, which
  * order every access. {@link #enqueueControl} alone may be called by the loop while a worker holds the role.
