@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.util.function.Consumer;
 
 /**
@@ -80,6 +81,10 @@ public final class RtmpPush implements AutoCloseable {
                 }
             }
             connection.io().release();
+            // As for RTMP viewers: a bounded kernel buffer, so a slow target shows as lag the subscription acts on
+            // (skip to a keyframe) instead of seconds of media queued out of its sight.
+            connection.channel().setOption(StandardSocketOptions.SO_SNDBUF,
+                    RtmpConfig.DEFAULTS.playSendBufferBytes());
             PlayerOutput output = new PlayerOutput(connection.channel(), chunkSizeBytes, maxPendingBytes);
             RtmpPushSink started = new RtmpPushSink(target, connection, output, streamId, onClosed);
             sink = started;
