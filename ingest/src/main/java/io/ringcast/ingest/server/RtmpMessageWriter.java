@@ -28,6 +28,8 @@ public final class RtmpMessageWriter {
     private final long writeTimeoutMs;
     private int length;
     private PlayerOutput redirect;
+    private ByteBuffer viewSource;
+    private ByteBuffer outView;
 
     /** @param writeTimeoutMs how long {@link #flush} waits for a peer that does not take the bytes */
     public RtmpMessageWriter(ChannelIo io, long writeTimeoutMs) {
@@ -108,9 +110,25 @@ public final class RtmpMessageWriter {
             length = 0;
             return;
         }
-        ByteBuffer bytes = out.byteBuffer().duplicate();
+        ByteBuffer bytes = view();
+        bytes.clear();
         bytes.limit(length).position(0);
         io.writeFully(bytes, writeTimeoutMs);
         length = 0;
+    }
+
+    /**
+     * A view of the output buffer with its own position and limit, made again only when the buffer grew: an
+     * upstream pull acknowledges per window while media flows, and that must not allocate.
+     */
+    // By identity: a view belongs to one buffer object, and ByteBuffer.equals compares contents.
+    @SuppressWarnings("ReferenceEquality")
+    private ByteBuffer view() {
+        ByteBuffer source = out.byteBuffer();
+        if (viewSource != source) {
+            viewSource = source;
+            outView = source.duplicate();
+        }
+        return outView;
     }
 }

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  *
  * <p>Writes never block: what the socket does not take stays pending in a {@link PlayerOutput} bounded by the
  * push's {@code maxPendingBytes}, and {@link #isReady()} is false until it is written. A sink that is not ready is
- * retried each time the stream publishes a frame (its waker asks the subscription for a pump), so a slow target
+ * retried each time the stream publishes a frame (its waker asks the subscription for a pump) and at least every
+ * {@link PushRetryTimer#RETRY_MS} (one timer thread for all pushes), so a slow target
  * makes the subscription skip to the next keyframe ({@link io.ringcast.broadcast.subscribe.LagPolicy}), counted in
  * {@link #skips()}, and never slows the publisher. Each call also reads what the target sent without waiting:
  * acknowledgements, pings (answered), an error onStatus (which ends the push). A dropped target closes the sink and
@@ -92,10 +93,14 @@ public final class RtmpPushSink implements FrameSink {
         this.subscription = s;
         this.stream = source;
         source.addWakeTarget(waker);
+        PushRetryTimer.register(this);
     }
 
-    /** Producer thread, per frame: a sink that refused bytes is asked again (it may have drained meanwhile). */
-    private void retryIfBlocked() {
+    /**
+     * A sink that refused bytes is asked again (the socket may have drained meanwhile): per published frame on the
+     * producer's thread, and every {@link PushRetryTimer#RETRY_MS} on the retry timer's.
+     */
+    void retryIfBlocked() {
         Subscription s = subscription;
         if (blocked && s != null) {
             s.requestPump();
@@ -185,6 +190,7 @@ public final class RtmpPushSink implements FrameSink {
             closed = true;
             if (stream != null) {
                 stream.removeWakeTarget(waker);
+                PushRetryTimer.unregister(this);
             }
         }
         closeReason = reason;
