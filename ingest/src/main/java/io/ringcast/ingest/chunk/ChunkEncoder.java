@@ -228,6 +228,20 @@ public final class ChunkEncoder {
         return writeUserControl(dst, offset, ControlMessages.EVENT_PING_RESPONSE, (int)timestamp);
     }
 
+    /**
+     * Writes the User Control event SetBufferLength (6.2): a player tells how many milliseconds it buffers of a
+     * message stream.
+     *
+     * @return number of bytes written.
+     */
+    public int writeSetBufferLength(
+        final MutableDirectBuffer dst, final int offset, final int messageStreamId, final int bufferLengthMs) {
+        controlPayload.putShort(0, (short)ControlMessages.EVENT_SET_BUFFER_LENGTH, ByteOrder.BIG_ENDIAN);
+        controlPayload.putInt(USER_CONTROL_EVENT_LENGTH, messageStreamId, ByteOrder.BIG_ENDIAN);
+        controlPayload.putInt(USER_CONTROL_EVENT_LENGTH + UINT32_LENGTH, bufferLengthMs, ByteOrder.BIG_ENDIAN);
+        return writeControl(dst, offset, MessageTypeIds.USER_CONTROL, USER_CONTROL_EVENT_LENGTH + 2 * UINT32_LENGTH);
+    }
+
     private int writeUserControl(final MutableDirectBuffer dst, final int offset, final int event, final int value) {
         controlPayload.putShort(0, (short)event, ByteOrder.BIG_ENDIAN);
         controlPayload.putInt(USER_CONTROL_EVENT_LENGTH, value, ByteOrder.BIG_ENDIAN);

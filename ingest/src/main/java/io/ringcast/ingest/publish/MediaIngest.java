@@ -39,6 +39,9 @@ public final class MediaIngest implements PublishTarget {
     private static final Logger LOG = LoggerFactory.getLogger(MediaIngest.class);
     private static final String SET_DATA_FRAME = "@setDataFrame";
     private static final String ON_METADATA = "onMetaData";
+    /** AMF0 string: marker 0x02, then a 16-bit big-endian length, then the bytes. */
+    private static final byte AMF0_STRING_MARKER = 0x02;
+    private static final int AMF0_STRING_HEADER_BYTES = 3;
 
     private final StreamRegistry registry;
     private final Supplier<PublishAuthorizer> authorizer;
@@ -260,6 +263,30 @@ public final class MediaIngest implements PublishTarget {
         byte[] metadata = new byte[offset + length - start];
         buffer.getBytes(start, metadata);
         publisher.updateMetadata(metadata);
+    }
+
+    /**
+     * Whether an AMF0 data message carries stream metadata ({@code @setDataFrame} or {@code onMetaData} first),
+     * the ones {@link #onData} keeps; other data messages ({@code |RtmpSampleAccess}) are not. Reads the first
+     * string in place, without allocating; any thread.
+     */
+    public static boolean isMetadata(DirectBuffer buffer, int offset, int length) {
+        return startsWithString(buffer, offset, length, SET_DATA_FRAME)
+                || startsWithString(buffer, offset, length, ON_METADATA);
+    }
+
+    private static boolean startsWithString(DirectBuffer buffer, int offset, int length, String expected) {
+        int n = expected.length();
+        if (length < AMF0_STRING_HEADER_BYTES + n || buffer.getByte(offset) != AMF0_STRING_MARKER
+                || (((buffer.getByte(offset + 1) & 0xFF) << 8) | (buffer.getByte(offset + 2) & 0xFF)) != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buffer.getByte(offset + AMF0_STRING_HEADER_BYTES + i) != (byte) expected.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static TrackKind kindOf(MessageHeader header) {

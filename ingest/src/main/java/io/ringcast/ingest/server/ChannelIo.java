@@ -15,7 +15,8 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Timed reads and writes on one socket; owned by the connection's thread, except {@link #wakeup}.
+ * Timed reads and writes on one socket; owned by the connection's thread (a server connection's, or an upstream
+ * client's while it connects), except {@link #wakeup}.
  * A connection thread blocks here, never in a read without a timeout, so handshake and idle timeouts are enforced.
  *
  * <p>It holds no file descriptor but the socket's. A selector per connection would cost two more (an epoll
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * ends such a wait at once, with {@link java.nio.channels.AsynchronousCloseException}. Writes are tried
  * non-blocking, and only a write the peer does not take at once waits, in a selector opened for that wait alone.
  */
-final class ChannelIo implements AutoCloseable {
+public final class ChannelIo implements AutoCloseable {
     private final SocketChannel channel;
     private final NanoClock clock;
     private final Socket socket;
@@ -37,7 +38,7 @@ final class ChannelIo implements AutoCloseable {
     private boolean closed;
 
     /** @param clock the engine's clock: read and write timeouts are measured on it */
-    ChannelIo(SocketChannel channel, NanoClock clock) throws IOException {
+    public ChannelIo(SocketChannel channel, NanoClock clock) throws IOException {
         this.channel = channel;
         this.clock = clock;
         channel.configureBlocking(true);
@@ -53,7 +54,7 @@ final class ChannelIo implements AutoCloseable {
      *
      * @throws SocketTimeoutException when the clock reached the deadline before anything arrived
      */
-    int read(ByteBuffer dst, long sinceNs, long timeoutMs) throws IOException {
+    public int read(ByteBuffer dst, long sinceNs, long timeoutMs) throws IOException {
         long deadlineNs = sinceNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             long remainingNs = deadlineNs - clock.nanoTime();
@@ -90,7 +91,7 @@ final class ChannelIo implements AutoCloseable {
     }
 
     /** Writes all of {@code src}, waiting up to {@code timeoutMs} on the clock for the peer to take it. */
-    void writeFully(ByteBuffer src, long timeoutMs) throws IOException {
+    public void writeFully(ByteBuffer src, long timeoutMs) throws IOException {
         channel.configureBlocking(false);
         try {
             channel.write(src);
@@ -143,14 +144,14 @@ final class ChannelIo implements AutoCloseable {
      * another thread ends it. After the channel was closed, the woken write fails with
      * {@link ClosedChannelException} (closing a channel does not wake a selector waiting on it).
      */
-    synchronized void wakeup() {
+    public synchronized void wakeup() {
         if (writeWait != null) {
             writeWait.wakeup();
         }
     }
 
     /** Gives the channel away (to a player loop) without closing it; returns it, switched to non-blocking. */
-    SocketChannel release() throws IOException {
+    public SocketChannel release() throws IOException {
         released = true;
         channel.configureBlocking(false);
         return channel;

@@ -15,19 +15,38 @@ import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.function.ObjIntConsumer;
+
 /**
  * Routes each reassembled RTMP message by type: protocol and user control to the connection's state, commands to
- * the {@link CommandHandler}, media and data to {@link MediaIngest}. Owned by the connection's thread. Media that
- * breaks its format (AMF0, FLV, codec configuration) is the peer's protocol violation: a
- * {@link MediaFormatException} leaves as an {@link RtmpProtocolException} with the same reason.
+ * the command handler (the server's {@link CommandHandler}, or an upstream client's), media and data to the
+ * {@link MediaIngest} its {@link IngestRoute} names. Owned by the connection's thread. Media that breaks its format
+ * (AMF0, FLV, codec configuration) is the peer's protocol violation: a {@link MediaFormatException} leaves as an
+ * {@link RtmpProtocolException} with the same reason.
  */
-final class MessageDispatcher implements ChunkListener {
+public final class MessageDispatcher implements ChunkListener {
     private static final Logger LOG = LoggerFactory.getLogger(MessageDispatcher.class);
     /** AMF3 command and data messages start with one format byte, then AMF0 values. */
     private static final int AMF3_FORMAT_BYTE = 1;
 
-    private final CommandHandler commands;
-    private final MediaIngest media;
+    /**
+     * Which ingest takes a media or data message. The server's connection has one fixed ingest; an upstream pull
+     * starts publishing at its first media or metadata message. Called per message on the decoding thread; must not
+     * allocate.
+     */
+    @FunctionalInterface
+    public interface IngestRoute {
+        /**
+         * @param messageTypeId audio, video or data (AMF0/AMF3)
+         * @param data          for a data message its AMF0 payload, else null (media payloads are not read yet)
+         * @return the ingest, or null to skip the message
+         */
+        MediaIngest ingest(int messageTypeId, DirectBuffer data, int offset, int length);
+    }
+
+    private final ObjIntConsumer<List<Object>> commands;
+    private final IngestRoute media;
     private final RtmpMessageWriter writer;
     private final AcknowledgementWindow acknowledgements;
     private final Amf0Reader amf = new Amf0Reader();
@@ -35,6 +54,15 @@ final class MessageDispatcher implements ChunkListener {
 
     MessageDispatcher(CommandHandler commands, MediaIngest media, RtmpMessageWriter writer,
                       AcknowledgementWindow acknowledgements, String remote) {
+        this(commands::onCommand, (type, data, offset, length) -> media, writer, acknowledgements, remote);
+    }
+
+    /**
+     * @param commands receives each command message: its AMF0 values (name, transaction id, ...) and message stream
+     * @param writer   where ping responses go
+     */
+    public MessageDispatcher(ObjIntConsumer<List<Object>> commands, IngestRoute media, RtmpMessageWriter writer,
+                             AcknowledgementWindow acknowledgements, String remote) {
         this.commands = commands;
         this.media = media;
         this.writer = writer;
@@ -45,7 +73,10 @@ final class MessageDispatcher implements ChunkListener {
     @Override
     public boolean onMessageStart(MessageHeader header, PayloadTarget target) {
         return switch (header.messageTypeId()) {
-            case MessageTypeIds.AUDIO, MessageTypeIds.VIDEO -> media.onMediaStart(header, target);
+            case MessageTypeIds.AUDIO, MessageTypeIds.VIDEO -> {
+                MediaIngest ingest = media.ingest(header.messageTypeId(), null, 0, 0);
+                yield ingest != null && ingest.onMediaStart(header, target);
+            }
             case MessageTypeIds.COMMAND_AMF0, MessageTypeIds.COMMAND_AMF3, MessageTypeIds.DATA_AMF0,
                  MessageTypeIds.DATA_AMF3 -> true;
             default -> {
@@ -66,12 +97,13 @@ final class MessageDispatcher implements ChunkListener {
 
     private void route(MessageHeader header, DirectBuffer buffer, int offset, int length) {
         switch (header.messageTypeId()) {
-            case MessageTypeIds.AUDIO, MessageTypeIds.VIDEO -> media.onMedia(header, buffer, offset, length);
+            case MessageTypeIds.AUDIO, MessageTypeIds.VIDEO ->
+                media.ingest(header.messageTypeId(), null, 0, 0).onMedia(header, buffer, offset, length);
             case MessageTypeIds.COMMAND_AMF0 -> command(header, buffer, offset, length);
             case MessageTypeIds.COMMAND_AMF3 -> command(header, buffer, offset + AMF3_FORMAT_BYTE,
                     length - AMF3_FORMAT_BYTE);
-            case MessageTypeIds.DATA_AMF0 -> media.onData(buffer, offset, length);
-            case MessageTypeIds.DATA_AMF3 -> media.onData(buffer, offset + AMF3_FORMAT_BYTE,
+            case MessageTypeIds.DATA_AMF0 -> data(MessageTypeIds.DATA_AMF0, buffer, offset, length);
+            case MessageTypeIds.DATA_AMF3 -> data(MessageTypeIds.DATA_AMF3, buffer, offset + AMF3_FORMAT_BYTE,
                     length - AMF3_FORMAT_BYTE);
             case MessageTypeIds.WINDOW_ACKNOWLEDGEMENT_SIZE ->
                 acknowledgements.windowBytes(ControlMessages.readUint32(buffer, offset, length));
@@ -86,7 +118,17 @@ final class MessageDispatcher implements ChunkListener {
     @Override
     public void onMessageAborted(MessageHeader header) {
         if (header.messageTypeId() == MessageTypeIds.AUDIO || header.messageTypeId() == MessageTypeIds.VIDEO) {
-            media.onMediaAborted(header);
+            MediaIngest ingest = media.ingest(header.messageTypeId(), null, 0, 0);
+            if (ingest != null) {
+                ingest.onMediaAborted(header);
+            }
+        }
+    }
+
+    private void data(int messageTypeId, DirectBuffer buffer, int offset, int length) {
+        MediaIngest ingest = media.ingest(messageTypeId, buffer, offset, length);
+        if (ingest != null) {
+            ingest.onData(buffer, offset, length);
         }
     }
 
@@ -94,7 +136,7 @@ final class MessageDispatcher implements ChunkListener {
         if (length <= 0) {
             throw new RtmpProtocolException("empty command message");
         }
-        commands.onCommand(amf.wrap(buffer, offset, length).readAll(), header.messageStreamId());
+        commands.accept(amf.wrap(buffer, offset, length).readAll(), header.messageStreamId());
     }
 
     private void userControl(DirectBuffer buffer, int offset, int length) {

@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * The outgoing byte path of one playing connection: non-blocking writes to its socket, the bytes the socket did
- * not take yet, and a queue of command replies waiting for a message boundary. Owned by whichever thread holds
+ * The outgoing byte path of one playing connection (or of an upstream push once it publishes): non-blocking
+ * writes to its socket, the bytes the socket did not take yet, and a queue of command replies waiting for a message
+ * boundary. Owned by whichever thread holds
  * the connection's write role: its {@link PlayerLoop} while no subscription is attached, the subscription's
  * fan-out worker (through {@link RtmpPlaySink}) while one is. The role moves only through the loop's queues, which
  * order every access. {@link #enqueueControl} alone may be called by the loop while a worker holds the role.
@@ -23,7 +24,7 @@ import java.nio.channels.SocketChannel;
  * after it always lands on a message boundary and never splits a media message. Pending is bounded by
  * {@code maxPendingBytes}.
  */
-final class PlayerOutput {
+public final class PlayerOutput {
     private static final int INITIAL_PENDING_BYTES = 64 * 1024;
     /** Per thread holding write roles (fan-out workers, player loops); grows to the largest chunked message. */
     private static final ThreadLocal<ExpandableDirectByteBuffer> SCRATCH =
@@ -51,7 +52,7 @@ final class PlayerOutput {
      * @param chunkSizeBytes  outgoing chunk size in force on the connection (sent on connect)
      * @param maxPendingBytes most bytes kept for a socket that does not take them; more fails the viewer
      */
-    PlayerOutput(SocketChannel channel, int chunkSizeBytes, int maxPendingBytes) {
+    public PlayerOutput(SocketChannel channel, int chunkSizeBytes, int maxPendingBytes) {
         if (maxPendingBytes < INITIAL_PENDING_BYTES) {
             throw new IllegalArgumentException("maxPendingBytes must be >= " + INITIAL_PENDING_BYTES + ": "
                     + maxPendingBytes);
@@ -73,7 +74,7 @@ final class PlayerOutput {
         return encoder.chunkSizeBytes();
     }
 
-    long bytesWritten() {
+    public long bytesWritten() {
         return bytesWritten;
     }
 
@@ -83,6 +84,11 @@ final class PlayerOutput {
     }
 
     /** Whether nothing waits for the socket (replies still queued are not counted). */
+    /** Bytes the socket has not taken yet. */
+    public int pendingBytes() {
+        return pendingEnd - pendingStart;
+    }
+
     boolean isEmpty() {
         return pendingStart == pendingEnd;
     }
@@ -109,7 +115,7 @@ final class PlayerOutput {
      *
      * @return true when nothing is left pending
      */
-    boolean drain() throws IOException {
+    public boolean drain() throws IOException {
         byte[] reply;
         while ((reply = controls.poll()) != null) {
             reserve(reply.length);
@@ -120,7 +126,7 @@ final class PlayerOutput {
     }
 
     /** Writes pending bytes without waiting; returns true when nothing is left. */
-    boolean flushPending() throws IOException {
+    public boolean flushPending() throws IOException {
         if (pendingStart == pendingEnd) {
             return true;
         }

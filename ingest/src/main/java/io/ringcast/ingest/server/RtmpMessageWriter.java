@@ -11,8 +11,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Queues outgoing RTMP messages (protocol control, user control, AMF0 commands) as chunks and flushes them to the
- * socket. Owned by the connection's thread, then by its player loop after a play hand-off; commands are rare, so
- * building them may allocate.
+ * socket. Owned by the connection's thread, then by its player loop after a play hand-off (for an upstream client:
+ * its relay thread, then the push's fan-out worker); commands are rare, so building them may allocate.
  */
 public final class RtmpMessageWriter {
     /** Chunk stream for commands on the connection and on message streams (as Flash Media Server uses). */
@@ -28,8 +28,11 @@ public final class RtmpMessageWriter {
     private final long writeTimeoutMs;
     private int length;
     private PlayerOutput redirect;
+    private ByteBuffer viewSource;
+    private ByteBuffer outView;
 
-    RtmpMessageWriter(ChannelIo io, long writeTimeoutMs) {
+    /** @param writeTimeoutMs how long {@link #flush} waits for a peer that does not take the bytes */
+    public RtmpMessageWriter(ChannelIo io, long writeTimeoutMs) {
         this.io = io;
         this.writeTimeoutMs = writeTimeoutMs;
     }
@@ -57,6 +60,11 @@ public final class RtmpMessageWriter {
 
     public void pingResponse(long timestamp) {
         length += encoder.writePingResponse(out, length, timestamp);
+    }
+
+    /** Queues the User Control event SetBufferLength (a playing client's buffer, in milliseconds). */
+    public void setBufferLength(int messageStreamId, int bufferLengthMs) {
+        length += encoder.writeSetBufferLength(out, length, messageStreamId, bufferLengthMs);
     }
 
     /** Queues an AMF0 command message (type 20): name, transaction id, then the values. */
@@ -88,7 +96,7 @@ public final class RtmpMessageWriter {
      * From now on, {@link #flush} hands the queued bytes to {@code replies} instead of writing the socket: the
      * connection was handed to a player loop, whose socket has another writer (see {@link PlayerOutput}).
      */
-    void redirect(PlayerOutput replies) {
+    public void redirect(PlayerOutput replies) {
         this.redirect = replies;
     }
 
@@ -102,9 +110,25 @@ public final class RtmpMessageWriter {
             length = 0;
             return;
         }
-        ByteBuffer bytes = out.byteBuffer().duplicate();
+        ByteBuffer bytes = view();
+        bytes.clear();
         bytes.limit(length).position(0);
         io.writeFully(bytes, writeTimeoutMs);
         length = 0;
+    }
+
+    /**
+     * A view of the output buffer with its own position and limit, made again only when the buffer grew: an
+     * upstream pull acknowledges per window while media flows, and that must not allocate.
+     */
+    // By identity: a view belongs to one buffer object, and ByteBuffer.equals compares contents.
+    @SuppressWarnings("ReferenceEquality")
+    private ByteBuffer view() {
+        ByteBuffer source = out.byteBuffer();
+        if (viewSource != source) {
+            viewSource = source;
+            outView = source.duplicate();
+        }
+        return outView;
     }
 }

@@ -5,10 +5,7 @@ import io.ringcast.broadcast.subscribe.FrameSink;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
-import io.ringcast.ingest.chunk.ChunkEncoder;
-import io.ringcast.ingest.chunk.MessageTypeIds;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +13,12 @@ import java.io.IOException;
 
 /**
  * One subscription of an RTMP viewer: sends frames as RTMP audio/video messages (the FLV tag body as published)
- * on the play's message stream. Its {@link FrameSink} methods run on the subscription's fan-out worker, which
- * holds the connection's write role ({@link PlayerOutput}) from the hand-over until {@link #close}.
+ * on the play's message stream, encoded by a {@link RtmpMediaWriter}. Its {@link FrameSink} methods run on the
+ * subscription's fan-out worker, which holds the connection's write role ({@link PlayerOutput}) from the hand-over
+ * until {@link #close}.
  *
- * <p>Writes never block. A frame that fits in one chunk gets its fmt 0 header built in the headroom in front of
- * the payload and goes to the socket from the subscription's copy of the frame; a larger one is chunked into the
- * thread's scratch buffer (one copy) and written from there. What the socket does not take stays pending in the output,
- * {@link #isReady()} is false until it is written, and the loop is asked to report writability, upon which it
- * pumps the subscription.
+ * <p>Writes never block. What the socket does not take stays pending in the output, {@link #isReady()} is false
+ * until it is written, and the loop is asked to report writability, upon which it pumps the subscription.
  *
  * <p>Replies from the loop (acknowledgements, onStatus) are queued in the output and appended at the next
  * {@link #isReady()}, between whole messages. To stop or pause, the loop first calls {@link #detach()} and only
@@ -32,17 +27,14 @@ import java.io.IOException;
  * (too slow, stream closed, shutdown, write failure) writes what the socket takes at once and closes it.
  */
 final class RtmpPlaySink implements FrameSink {
-    /** Chunk streams of media, one per track as common servers do, so each keeps its own header state. */
-    static final int AUDIO_CHUNK_STREAM_ID = 4;
-    static final int VIDEO_CHUNK_STREAM_ID = 6;
+    static final int AUDIO_CHUNK_STREAM_ID = RtmpMediaWriter.AUDIO_CHUNK_STREAM_ID;
+    static final int VIDEO_CHUNK_STREAM_ID = RtmpMediaWriter.VIDEO_CHUNK_STREAM_ID;
     private static final Logger LOG = LoggerFactory.getLogger(RtmpPlaySink.class);
     private static final long NOT_BLOCKED = Long.MIN_VALUE;
 
     private final PlayerSession session;
     private final PlayerOutput output;
-    private final ChunkEncoder encoder;
-    private final int messageStreamId;
-    private final UnsafeBuffer startBytes = new UnsafeBuffer(new byte[0]);
+    private final RtmpMediaWriter media;
     private volatile boolean detaching;
     private boolean closed;
     /** The session's writable epoch when the socket last refused bytes; NOT_BLOCKED while it takes them. */
@@ -51,8 +43,7 @@ final class RtmpPlaySink implements FrameSink {
     RtmpPlaySink(PlayerSession session, PlayerOutput output, int messageStreamId) {
         this.session = session;
         this.output = output;
-        this.encoder = output.encoder();
-        this.messageStreamId = messageStreamId;
+        this.media = new RtmpMediaWriter(output, messageStreamId, false);
     }
 
     /** Stops all media at once; the loop calls this before queuing the reply that ends playback. Any thread. */
@@ -87,15 +78,7 @@ final class RtmpPlaySink implements FrameSink {
             return;
         }
         int epoch = session.writableEpoch();
-        boolean written = true;
-        if (metadata != null) {
-            startBytes.wrap(metadata);
-            written = output.writeMessage(RtmpMessageWriter.DATA_CHUNK_STREAM_ID, 0, MessageTypeIds.DATA_AMF0,
-                    messageStreamId, startBytes, 0, metadata.length);
-        }
-        written &= sendSequenceHeader(videoFormat, 0);
-        written &= sendSequenceHeader(audioFormat, 0);
-        if (!written) {
+        if (!media.writeStart(metadata, videoFormat, audioFormat)) {
             blocked(epoch);
         }
     }
@@ -106,7 +89,7 @@ final class RtmpPlaySink implements FrameSink {
             return;
         }
         int epoch = session.writableEpoch();
-        if (!sendSequenceHeader(format, timestampMs)) {
+        if (!media.writeSequenceHeader(format, timestampMs)) {
             blocked(epoch);
         }
     }
@@ -117,21 +100,8 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
-        boolean video = kind == TrackKind.VIDEO;
-        int chunkStreamId = video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID;
-        int typeId = video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO;
-        long timestampMs = frame.timestampMs();
         int epoch = session.writableEpoch();
-        boolean written;
-        if (length <= encoder.chunkSizeBytes() && output.isEmpty()) {
-            int headerLength = encoder.messageHeaderLength(chunkStreamId, timestampMs);
-            int start = offset - headerLength;
-            encoder.writeMessageHeader(buffer, start, chunkStreamId, timestampMs, typeId, messageStreamId, length);
-            written = output.writeThrough(buffer, start, headerLength + length);
-        } else {
-            written = output.writeMessage(chunkStreamId, timestampMs, typeId, messageStreamId, buffer, offset, length);
-        }
-        if (!written) {
+        if (!media.writeFrame(kind, frame, buffer, offset, length)) {
             blocked(epoch);
         }
     }
@@ -165,17 +135,5 @@ final class RtmpPlaySink implements FrameSink {
             LOG.debug("RTMP viewer {}: last write failed: {}", session.remote(), e.toString());
         }
         session.onSinkClosed(this, reason);
-    }
-
-    /** Sends a track's sequence header, if it has one; true when the socket took everything so far. */
-    private boolean sendSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
-        if (format == null || !format.hasSequenceHeader()) {
-            return true;
-        }
-        byte[] body = format.sequenceHeader();
-        boolean video = format.codec().kind() == TrackKind.VIDEO;
-        startBytes.wrap(body);
-        return output.writeMessage(video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID, timestampMs,
-                video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO, messageStreamId, startBytes, 0, body.length);
     }
 }

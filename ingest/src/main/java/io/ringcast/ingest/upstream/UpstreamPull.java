@@ -8,8 +8,9 @@ import java.io.IOException;
  */
 public interface UpstreamPull extends AutoCloseable {
     /**
-     * Connects and pulls until the end. Calls {@link PullTarget#live} once the upstream confirmed the stream (RTMP
-     * NetStream.Play.Start, HTTP 200 with an FLV header), then feeds the ingest it returned.
+     * Connects and pulls until the end. Calls {@link PullTarget#live} once the upstream confirmed the stream (RTMP:
+     * at the first media or metadata message, since nginx-rtmp answers NetStream.Play.Start for a stream nobody
+     * publishes; HTTP: 200 with an FLV header), then feeds the ingest it returned.
      *
      * @throws UpstreamException with the reason when the upstream refuses, times out or breaks the protocol
      * @throws IOException       on a socket error (including the one {@link #close()} causes)
