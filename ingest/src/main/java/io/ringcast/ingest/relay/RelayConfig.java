@@ -78,21 +78,23 @@ public record RelayConfig(boolean enable, List<HostPattern> allowHosts, int maxP
             PathGlob match = parseOne(t, "match", t.getString("match", null), PathGlob::parse);
             List<UrlTemplate> from = parseEach(t, "from", t.getStringList("from", List.of()), UrlTemplate::parse);
             boolean onDemand = t.getBoolean("on_demand", true);
-            try {
-                pulls.add(new PullRule(match, from, onDemand));
-            } catch (IllegalArgumentException e) {
-                throw t.error(from.isEmpty() ? "from" : "on_demand", e.getMessage());
+            if (from.isEmpty()) {
+                throw t.error("from", "must list at least one URL");
             }
+            if (!onDemand && !match.isLiteral()) {
+                throw t.error("on_demand", "= false needs a match naming one stream (app/name), not the pattern \""
+                        + match + "\"");
+            }
+            pulls.add(new PullRule(match, from, onDemand));
         }
         List<PushRule> pushes = new ArrayList<>();
         for (ConfigSection t : file.tableArray("push")) {
             PathGlob match = parseOne(t, "match", t.getString("match", null), PathGlob::parse);
             List<UrlTemplate> to = parseEach(t, "to", t.getStringList("to", List.of()), UrlTemplate::parse);
-            try {
-                pushes.add(new PushRule(match, to));
-            } catch (IllegalArgumentException e) {
-                throw t.error("to", e.getMessage());
+            if (to.isEmpty()) {
+                throw t.error("to", "must list at least one URL");
             }
+            pushes.add(new PushRule(match, to));
         }
         Map<String, Origin> origins = new LinkedHashMap<>();
         ConfigSection o = file.section("origins");
