@@ -13,6 +13,7 @@ public final class RtmpPlugin implements Plugin {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtmpPlugin.class);
     private RtmpConfig config = RtmpConfig.DEFAULTS;
     private RtmpServer server;
+    private Engine engine;
 
     @Override
     public String name() {
@@ -36,8 +37,10 @@ public final class RtmpPlugin implements Plugin {
 
     @Override
     public void start(Engine engine) throws Exception {
+        this.engine = engine;
         server = new RtmpServer(config, engine);
         server.start();
+        engine.registerService(RtmpServer.class, server); // relays recognise URLs of this listener (loops)
         PublishAuthorizer authorizer = engine.service(PublishAuthorizer.class);
         boolean loopbackOnly = server.localAddress().getAddress().isLoopbackAddress();
         if ((authorizer == null || authorizer.isOpen()) && !loopbackOnly) {
@@ -59,6 +62,7 @@ public final class RtmpPlugin implements Plugin {
     @Override
     public void stop() {
         if (server != null) {
+            engine.unregisterService(RtmpServer.class, server);
             server.close();
             server = null;
         }

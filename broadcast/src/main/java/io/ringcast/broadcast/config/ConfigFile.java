@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.config;
 
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlTable;
@@ -21,6 +22,7 @@ public final class ConfigFile {
     private final String source;
     private final TomlTable root;
     private final Map<String, ConfigSection> sections = new LinkedHashMap<>();
+    private final Map<String, List<ConfigSection>> tableArrays = new LinkedHashMap<>();
 
     private ConfigFile(String source, TomlTable root) {
         this.source = source;
@@ -83,9 +85,36 @@ public final class ConfigFile {
         });
     }
 
+    /**
+     * The tables of the array {@code [[name]]}, in file order, each named {@code name #n} in messages; empty when
+     * absent. A key of that name that is not an array of tables is an error.
+     */
+    public List<ConfigSection> tableArray(String name) {
+        return tableArrays.computeIfAbsent(name, n -> {
+            if (!root.contains(n)) {
+                return List.of();
+            }
+            if (!root.isArray(n) || !root.getArrayOrEmpty(n).toList().stream().allMatch(TomlTable.class::isInstance)) {
+                throw new ConfigException(source + ":" + root.inputPositionOf(List.of(n)).line() + ": " + n
+                        + " must be an array of tables [[" + n + "]]");
+            }
+            TomlArray array = root.getArrayOrEmpty(n);
+            List<ConfigSection> tables = new java.util.ArrayList<>();
+            for (int i = 0; i < array.size(); i++) {
+                tables.add(new ConfigSection(source, n + " #" + (i + 1), array.getTable(i)));
+            }
+            return List.copyOf(tables);
+        });
+    }
+
     /** Fails on the first section or key that no component read, naming it and its line. */
     public void requireAllKeysUsed() {
         for (String key : root.keySet()) {
+            List<ConfigSection> tables = tableArrays.get(key);
+            if (tables != null) {
+                tables.forEach(ConfigSection::requireAllKeysUsed);
+                continue;
+            }
             ConfigSection section = sections.get(key);
             if (section == null) {
                 // The key as one path element: a quoted key may hold dots or be empty (ConfigFileFuzzTest seeds).

@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.plugin;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.config.ConfigSection;
 
 /**
@@ -19,6 +20,15 @@ public interface Plugin {
 
     /** Reads and validates the plugin's section (including {@code enable}); called once, before start. */
     void configure(ConfigSection section);
+
+    /**
+     * Reads the plugin's configuration from the whole file; called once, before start. By default its own
+     * {@code [name]} section; a plugin that also reads top-level arrays of tables (the relay's {@code [[pull]]})
+     * overrides this.
+     */
+    default void configure(ConfigFile file) {
+        configure(file.section(name()));
+    }
 
     /** Whether the configured plugin is enabled. */
     boolean enabled();

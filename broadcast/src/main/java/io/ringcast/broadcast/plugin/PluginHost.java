@@ -35,7 +35,7 @@ public final class PluginHost implements AutoCloseable {
     /** Lets every plugin read its section; call before {@link ConfigFile#requireAllKeysUsed()}. */
     public void configure(ConfigFile config) {
         for (Plugin p : plugins) {
-            p.configure(config.section(p.name()));
+            p.configure(config);
         }
     }
 

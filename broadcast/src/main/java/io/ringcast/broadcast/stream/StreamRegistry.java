@@ -34,6 +34,7 @@ public final class StreamRegistry {
     private final RingConfig rings;
     private final NanoClock clock;
     private final java.util.List<StreamListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<OnDemandSource> onDemandSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final LimitsConfig limits;
     private final AtomicLong publishersRefused = new AtomicLong();
@@ -165,6 +166,57 @@ public final class StreamRegistry {
 
     public void removeListener(StreamListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Registers a source asked, in order of registration, for paths a viewer requests and nobody publishes. */
+    public void addOnDemandSource(OnDemandSource source) {
+        onDemandSources.add(source);
+    }
+
+    /**
+     * The stream at {@code path}, or a new on-demand one when a registered source {@link OnDemandSource#supplies}
+     * it; null when there is neither. Any viewer thread.
+     *
+     * @throws LimitExceededException when a new stream would pass the stream or direct memory limit
+     */
+    public Stream findOrDemand(StreamPath path) {
+        Stream stream = find(path);
+        if (stream != null) {
+            return stream;
+        }
+        for (OnDemandSource source : onDemandSources) {
+            if (source.supplies(path)) {
+                return demand(path, source);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The stream at {@code path}, or a new on-demand one (WAITING_PUBLISHER with OnDemandPublishTimeout, auto-close)
+     * that {@code source} is started for, outside the registry's per-key lock. Concurrent callers get the same stream.
+     *
+     * @throws LimitExceededException when a new stream would pass the stream or direct memory limit
+     */
+    public Stream demand(StreamPath path, OnDemandSource source) {
+        while (true) {
+            boolean[] created = {false};
+            Stream stream = streams.computeIfAbsent(path, p -> {
+                created[0] = true;
+                return newStream(p, true, true);
+            });
+            if (created[0]) {
+                for (StreamListener listener : listeners) {
+                    listener.onStreamStarted(stream);
+                }
+                source.start(stream);
+                return stream;
+            }
+            if (!stream.isClosed()) {
+                return stream;
+            }
+            streams.remove(path, stream);
+        }
     }
 
     /** The stream at {@code path}, or null when there is none (or it just closed). */

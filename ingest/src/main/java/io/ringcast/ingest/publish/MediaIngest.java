@@ -119,13 +119,25 @@ public final class MediaIngest implements PublishTarget {
         if (session == null) {
             return Result.BAD_NAME;
         }
-        session.readAt(readNanos);
         session.onDisconnect(takeover.disconnectThisConnection());
+        publishOn(session);
+        LOG.info("{} publishes {}", remote, path);
+        return Result.STARTED;
+    }
+
+    /**
+     * Feeds a publisher session the caller opened itself: a pull relay, which is trusted (no stream key is asked)
+     * and publishes with its own {@link PublisherInfo} ("pull", the upstream's masked URL), on the stream it chose
+     * (an on-demand stream, not whatever the path holds by now). The session is ended by {@link #stopPublish()}.
+     */
+    public void publishOn(StreamPublisher session) {
+        if (publisher != null) {
+            throw new IllegalStateException("already publishing " + publisher.stream().path());
+        }
+        session.readAt(readNanos);
         session.onEndedByServer(closeConnection);
         publisher = session;
         formats.reset();
-        LOG.info("{} publishes {}", remote, path);
-        return Result.STARTED;
     }
 
     @Override
@@ -146,6 +158,11 @@ public final class MediaIngest implements PublishTarget {
     @Override
     public boolean isPublishing() {
         return publisher != null;
+    }
+
+    /** Frames published since this ingest was made; for stats, read by other threads without synchronisation. */
+    public long framesPublished() {
+        return framesPublished;
     }
 
     /** Media messages not published (no publish yet, disabled track, info frames). */

@@ -1,0 +1,252 @@
+package io.ringcast.ingest.relay;
+
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.subscribe.CloseReason;
+import io.ringcast.broadcast.subscribe.FrameSink;
+import io.ringcast.broadcast.subscribe.Subscription;
+import io.ringcast.ingest.upstream.UpstreamException;
+import io.ringcast.ingest.upstream.UpstreamPush;
+import io.ringcast.ingest.upstream.UpstreamUrl;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One push of a local stream to one target. Each connection is fed by a ring {@link Subscription} like a viewer's:
+ * it never slows the publisher, a slow target skips to the newest keyframe (counted), and every new connection gets
+ * metadata and sequence headers first. A dropped or refused connection is retried after a {@link Backoff} step, with
+ * no thread held meanwhile; the push ends when its stream closes or it is stopped.
+ *
+ * <p>Threads: connects run on the relay pool, retries on the relay timer, the closed hook on whichever thread saw
+ * the end; state is guarded by this object's monitor, never held during I/O.
+ */
+final class PushRelay {
+    private final String key;
+    private final String origin;
+    private final UpstreamUrl url;
+    private final Stream stream;
+    private final RelayContext ctx;
+    private final RelayEvents events;
+    private final long sinceEpochMs;
+    private final long stableLiveNs;
+    private final Runnable onEnded;
+
+    private RelayState state = RelayState.CONNECTING;
+    private String failure = "";
+    private long attempts;
+    private long bytesBefore;
+    private long framesBefore;
+    private long skipsBefore;
+    private int backoffStep;
+    private long retryAtNs;
+    private long retryAtEpochMs;
+    private long liveSinceNs;
+    private boolean stopped;
+    private UpstreamPush current;
+    private Subscription subscription;
+    private Runnable cancelRetry;
+
+    PushRelay(String key, String origin, UpstreamUrl url, Stream stream, RelayContext ctx, Runnable onEnded) {
+        this.key = key;
+        this.origin = origin;
+        this.url = url;
+        this.stream = stream;
+        this.ctx = ctx;
+        this.onEnded = onEnded;
+        this.events = new RelayEvents("push " + stream.path() + " to " + url.masked(), ctx.log());
+        this.sinceEpochMs = ctx.wallClock().millis();
+        this.stableLiveNs = TimeUnit.MILLISECONDS.toNanos(ctx.stableLiveMs());
+    }
+
+    String key() {
+        return key;
+    }
+
+    Stream stream() {
+        return stream;
+    }
+
+    String origin() {
+        return origin;
+    }
+
+    UpstreamUrl url() {
+        return url;
+    }
+
+    /** Starts the first connection; the push stops when its stream closes. */
+    void start() {
+        synchronized (this) {
+            events.started(origin);
+        }
+        stream.onClose(() -> stop("its stream closed"));
+        ctx.tasks().execute(this::connect);
+    }
+
+    /** Ends the push: the connection is closed, a pending retry cancelled. Idempotent. */
+    void stop(String reason) {
+        UpstreamPush push;
+        Subscription sub;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            state = RelayState.STOPPED;
+            retryAtNs = 0;
+            if (cancelRetry != null) {
+                cancelRetry.run();
+                cancelRetry = null;
+            }
+            push = current;
+            sub = subscription;
+            events.ended(state, reason);
+        }
+        if (sub != null) {
+            sub.requestClose(CloseReason.VIEWER_LEFT);
+        }
+        if (push != null) {
+            push.close();
+        }
+        onEnded.run();
+    }
+
+    synchronized RelayView view() {
+        UpstreamPush push = current;
+        Subscription sub = subscription;
+        long bytes = bytesBefore + (push == null ? 0 : push.bytesWritten());
+        long frames = framesBefore + (push == null ? 0 : push.framesWritten());
+        long skips = skipsBefore + (sub == null ? 0 : sub.framesSkipped());
+        return new RelayView(key, "push", stream.path(), origin, List.of(url.masked()), url.masked(), state,
+                state == RelayState.BACKING_OFF ? retryAtEpochMs : 0, failure, bytes, frames,
+                Math.max(0, attempts - 1), skips, sinceEpochMs);
+    }
+
+    /** One connection attempt on the relay pool. */
+    private void connect() {
+        UpstreamPush push;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            if (stream.isClosed()) {
+                push = null;
+            } else {
+                attempts++;
+                state = RelayState.CONNECTING;
+                try {
+                    push = ctx.pushes().apply(url);
+                } catch (RuntimeException e) {
+                    failedToConnect(null, "no client for " + url.masked() + ": " + e.getMessage());
+                    return;
+                }
+                current = push;
+            }
+        }
+        if (push == null) {
+            stop("its stream closed");
+            return;
+        }
+        FrameSink sink;
+        try {
+            sink = push.connect();
+        } catch (UpstreamException e) {
+            failedToConnect(push, e.getMessage());
+            return;
+        } catch (IOException e) {
+            failedToConnect(push, "connection failed: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A broken client ends this attempt (the relay retries), never the pool thread.
+            failedToConnect(push, "push client failed: " + e);
+            return;
+        }
+        Subscription sub = new Subscription(stream, "push", sink, ctx.rings());
+        push.onClosed(reason -> connectionEnded(push, sub, reason));
+        synchronized (this) {
+            if (stopped || current != push) {
+                push.close();
+                return;
+            }
+            subscription = sub;
+            liveSinceNs = ctx.clock().nanoTime();
+            state = RelayState.LIVE;
+            events.live(url.masked());
+        }
+        if (!ctx.fanout().add(sub)) {
+            push.close();
+            connectionEnded(push, sub, "its stream closed");
+        }
+    }
+
+    private void failedToConnect(UpstreamPush push, String reason) {
+        if (push != null) {
+            push.close();
+        }
+        synchronized (this) {
+            if (current == push) {
+                current = null;
+            }
+            if (!stopped) {
+                backOff(reason.replace(url.raw(), url.masked()), false);
+            }
+        }
+    }
+
+    /** The connection ended (sink closed, target dropped); once per connection, any thread. */
+    private void connectionEnded(UpstreamPush push, Subscription sub, String reason) {
+        sub.requestClose(CloseReason.WRITE_FAILED);
+        boolean streamClosed;
+        synchronized (this) {
+            if (current != push) {
+                return;
+            }
+            current = null;
+            subscription = null;
+            bytesBefore += push.bytesWritten();
+            framesBefore += push.framesWritten();
+            skipsBefore += sub.framesSkipped();
+            streamClosed = stream.isClosed();
+            if (!stopped && !streamClosed) {
+                boolean stable = ctx.clock().nanoTime() - liveSinceNs >= stableLiveNs;
+                backOff(reason == null ? "the target closed the connection" : reason.replace(url.raw(),
+                        url.masked()), stable);
+            }
+        }
+        push.close();
+        if (streamClosed) {
+            stop("its stream closed");
+        }
+    }
+
+    /** Schedules the next connection after a backoff step; under the monitor. */
+    private void backOff(String reason, boolean resetBackoff) {
+        if (resetBackoff) {
+            backoffStep = 0;
+        }
+        failure = reason;
+        events.failed(url.masked(), reason);
+        long delayMs = ctx.backoff().delayMs(backoffStep++);
+        retryAtNs = ctx.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        retryAtEpochMs = ctx.wallClock().millis() + delayMs;
+        state = RelayState.BACKING_OFF;
+        events.backingOff("reconnecting in " + delayMs + " ms");
+        cancelRetry = ctx.tasks().schedule(retryAtNs, this::retryDue);
+    }
+
+    private void retryDue() {
+        synchronized (this) {
+            if (stopped || state != RelayState.BACKING_OFF) {
+                return;
+            }
+            if (ctx.clock().nanoTime() - retryAtNs < 0) {
+                cancelRetry = ctx.tasks().schedule(retryAtNs, this::retryDue);
+                return;
+            }
+            cancelRetry = null;
+            state = RelayState.CONNECTING;
+        }
+        ctx.tasks().execute(this::connect);
+    }
+}

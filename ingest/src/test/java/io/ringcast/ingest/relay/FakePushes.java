@@ -1,0 +1,137 @@
+package io.ringcast.ingest.relay;
+
+import io.ringcast.broadcast.subscribe.CloseReason;
+import io.ringcast.broadcast.subscribe.FrameSink;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.ingest.upstream.UpstreamException;
+import io.ringcast.ingest.upstream.UpstreamPush;
+import io.ringcast.ingest.upstream.UpstreamUrl;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** Fake push targets: each connect succeeds or refuses as scripted; a connected one can be dropped by the test. */
+final class FakePushes implements Function<UpstreamUrl, UpstreamPush> {
+    private final Deque<String> refusals = new ArrayDeque<>();
+    private final List<Fake> made = new ArrayList<>();
+
+    /** The next connects fail with these reasons, then they succeed. */
+    synchronized FakePushes script(String... reasons) {
+        refusals.addAll(java.util.Arrays.asList(reasons));
+        return this;
+    }
+
+    synchronized List<Fake> made() {
+        return List.copyOf(made);
+    }
+
+    @Override
+    public synchronized UpstreamPush apply(UpstreamUrl url) {
+        Fake fake = new Fake(url, refusals.poll());
+        made.add(fake);
+        return fake;
+    }
+
+    /** One fake push connection with a sink that takes everything. */
+    static final class Fake implements UpstreamPush, FrameSink {
+        final UpstreamUrl url;
+        private final String refusal;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        final AtomicInteger starts = new AtomicInteger();
+        final AtomicInteger frames = new AtomicInteger();
+        private volatile Consumer<String> hook;
+        private volatile String endReason;
+
+        Fake(UpstreamUrl url, String refusal) {
+            this.url = url;
+            this.refusal = refusal;
+        }
+
+        @Override
+        public FrameSink connect() throws UpstreamException {
+            if (refusal != null) {
+                throw new UpstreamException(refusal);
+            }
+            return this;
+        }
+
+        @Override
+        public void onClosed(Consumer<String> closedHook) {
+            this.hook = closedHook;
+            if (endReason != null) {
+                closedHook.accept(endReason);
+            }
+        }
+
+        /** The target drops the connection. */
+        void drop(String reason) {
+            end(reason);
+        }
+
+        private void end(String reason) {
+            if (closed.compareAndSet(false, true)) {
+                endReason = reason;
+                Consumer<String> h = hook;
+                if (h != null) {
+                    h.accept(reason);
+                }
+            }
+        }
+
+        boolean isClosed() {
+            return closed.get();
+        }
+
+        @Override
+        public long bytesWritten() {
+            return frames.get() * 100L;
+        }
+
+        @Override
+        public long framesWritten() {
+            return frames.get();
+        }
+
+        @Override
+        public void close() {
+            end("closed");
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) {
+            starts.incrementAndGet();
+        }
+
+        @Override
+        public void writeSequenceHeader(TrackFormat format, long timestampMs) {
+        }
+
+        @Override
+        public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length) {
+            frames.incrementAndGet();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            end("subscription ended: " + reason);
+        }
+    }
+}
