@@ -169,7 +169,7 @@ public final class RingcastServletContextListener implements ServletContextListe
         if (hls != null) {
             context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
             // Asynchronous: segments are written without blocking a request thread (ResponseBody).
-            add(context, engine, mapped, "hls", new HlsServlet(), Endpoint.HLS, true, "*.m3u8", "*.ts");
+            add(context, engine, mapped, "hls", new HlsServlet(engine), Endpoint.HLS, true, "*.m3u8", "*.ts");
         }
         return mapped;
     }

@@ -80,6 +80,7 @@ public final class HlsStreams {
         segmenter.close();
         HlsStream stream = segmenter.stream();
         streams.remove(stream.path(), stream);
+        stream.end();
     }
 
     /** The live HLS stream at {@code path}, or null. */

@@ -32,11 +32,17 @@ import java.util.function.Consumer;
  *
  * <p>A stream that receives no audio or video frame within the no-media timeout of its creation is closed by the
  * lifecycle timer: its rings were never allocated, and a client that publishes and sends nothing must not hold a
- * stream (and its share of the direct memory budget) for PublishTimeout.
+ * stream (and its share of the direct memory budget) for PublishTimeout. An on-demand stream waits for its upstream
+ * under OnDemandPublishTimeout instead; its no-media timeout runs from the first publish.
+ *
+ * <p>On demand: a stream created for a viewer ({@link StreamRegistry#findOrDemand}) has auto-close on and waits
+ * OnDemandPublishTimeout for its publisher. Audiences that are not ring subscribers (HLS) keep it alive with a
+ * {@link #renewLease lease} that each of their requests renews and the lifecycle timer expires.
  */
 public final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
     private static final WakeTarget[] NO_TARGETS = new WakeTarget[0];
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
     /**
      * Longest single wait in {@link #awaitPublisherGone}: the deadline is on the injected clock, so the waiter looks
      * at it again at least this often (a test that steps a manual clock past it sees the wait end).
@@ -56,13 +62,22 @@ public final class Stream {
     private final Map<WakeTarget, Integer> wakeTargetRefs = new java.util.HashMap<>();
     /** A set (lambdas compare by identity) so a leaving viewer's action is removed cheaply; run in order added. */
     private final Set<Runnable> closeListeners = new LinkedHashSet<>();
+    /** Request-driven audiences counted as one subscriber each while their lease runs, by protocol (monitor). */
+    private final Map<String, AudienceLease> leases = new java.util.HashMap<>();
+    private final boolean onDemand;
+    private final boolean autoClose;
+    private final long publishTimeoutS;
 
     private volatile StreamState state;
     private volatile WakeTarget[] wakeTargets = NO_TARGETS;
     private volatile byte[] metadata;
     private volatile StreamPublisher publisher;
     private volatile long lastIngestNanos;
+    /** Why the stream closed, for the answers of viewers still waiting; null while open. */
+    private volatile String closeReason;
     private int subscriberCount;
+    /** The reason the next transition to CLOSED gives (monitor); see {@link #closeReason()}. */
+    private String pendingCloseReason;
     /** Producer-owned, handed over between sessions under the monitor. */
     private long order;
     private long lastTimestampMs = -1;
@@ -70,8 +85,12 @@ public final class Stream {
 
     private final int maxViewers;
     private final AtomicLong viewersRefused;
-    /** On the injected clock: when the stream closes unless a frame has arrived by then. */
-    private final long noMediaDeadlineNs;
+    /**
+     * On the injected clock: when the stream closes unless a frame has arrived by then. An on-demand stream arms it
+     * at its first publish (monitor).
+     */
+    private long noMediaDeadlineNs;
+    private final long noMediaTimeoutNs;
     private final long noMediaTimeoutMs;
     private final AtomicLong closedForNoMedia;
 
@@ -80,7 +99,10 @@ public final class Stream {
            long noMediaTimeoutNs, AtomicLong closedForNoMedia) {
         this.maxViewers = maxViewers;
         this.viewersRefused = viewersRefused;
-        this.noMediaDeadlineNs = clock.nanoTime() + noMediaTimeoutNs;
+        this.noMediaTimeoutNs = noMediaTimeoutNs;
+        this.noMediaDeadlineNs = onDemand ? NO_DEADLINE : clock.nanoTime() + noMediaTimeoutNs;
+        this.onDemand = onDemand;
+        this.autoClose = autoClose;
         this.noMediaTimeoutMs = TimeUnit.NANOSECONDS.toMillis(noMediaTimeoutNs);
         this.closedForNoMedia = closedForNoMedia;
         this.path = path;
@@ -89,7 +111,9 @@ public final class Stream {
                 ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes()) : null;
         this.audio = engine.enableAudio()
                 ? new TrackRing(TrackKind.AUDIO, rings.audioSlots(), rings.audioPayloadBytes()) : null;
-        long publishTimeoutNs = (onDemand ? engine.onDemandPublishTimeout() : engine.publishTimeout()).toNanos();
+        java.time.Duration publishTimeout = onDemand ? engine.onDemandPublishTimeout() : engine.publishTimeout();
+        long publishTimeoutNs = publishTimeout.toNanos();
+        this.publishTimeoutS = publishTimeout.toSeconds();
         this.lifecycle = new StreamStateMachine(clock, publishTimeoutNs, engine.autoCloseDelay().toNanos(), autoClose);
         this.state = lifecycle.state();
         this.onClosed = onClosed;
@@ -113,6 +137,24 @@ public final class Stream {
 
     public boolean isClosed() {
         return state == StreamState.CLOSED;
+    }
+
+    /** Whether the stream was created for a viewer and is delivered by an {@link OnDemandSource} (a pull). */
+    public boolean isOnDemand() {
+        return onDemand;
+    }
+
+    /** Whether the stream closes AutoCloseDelay after its last viewer left. */
+    public boolean isAutoClose() {
+        return autoClose;
+    }
+
+    /**
+     * Why the stream closed, in words a viewer's answer can carry ("live/x was not delivered by its upstream within
+     * 20 s"); null while it is open.
+     */
+    public String closeReason() {
+        return closeReason;
     }
 
     /** A track's ring, or null when the engine drops that kind (EnableAudio/EnableVideo false). */
@@ -143,6 +185,13 @@ public final class Stream {
         fire(StreamEvent.PUBLISH);
         StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, ++sessions);
         publisher = session;
+        if (noMediaDeadlineNs == NO_DEADLINE) {
+            noMediaDeadlineNs = clock.nanoTime() + noMediaTimeoutNs;
+        }
+        if (onDemand && subscriberCount == 0) {
+            // Its viewers left (or never subscribed) while it waited: without this it would publish to nobody forever.
+            fire(StreamEvent.LAST_SUBSCRIBER_LEFT);
+        }
         return session;
     }
 
@@ -151,6 +200,7 @@ public final class Stream {
             return;
         }
         publisher = null;
+        closingBecause(path + "'s publisher left while nobody watched");
         fire(StreamEvent.PUBLISHER_LEFT);
         wakeSubscribers();
         notifyAll(); // a successor may wait in awaitPublisherGone
@@ -217,12 +267,68 @@ public final class Stream {
             viewersRefused.incrementAndGet();
             throw new LimitExceededException(path + " has its maximum of " + maxViewers + " viewers");
         }
-        subscriberCount++;
-        subscribersByProtocol.computeIfAbsent(protocol, p -> new AtomicInteger()).incrementAndGet();
         wakeTargetRefs.merge(target, 1, Integer::sum);
         wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
-        fire(StreamEvent.SUBSCRIBER_ARRIVED);
+        countIn(protocol);
         return true;
+    }
+
+    /**
+     * Counts an audience that is not a ring subscriber (HLS: it fetches segments by request) as one subscriber of
+     * {@code protocol} until {@code leaseNs} after its latest request, so the last-viewer-left rules and
+     * AutoCloseDelay apply to it as to a connected viewer. Auto-close streams only (elsewhere nothing would close
+     * for want of it); each request of the audience calls it, any thread. Returns whether the audience counts.
+     *
+     * @throws LimitExceededException when the lease would start and the stream already has its maximum of viewers
+     */
+    public synchronized boolean renewLease(String protocol, long leaseNs) {
+        if (state == StreamState.CLOSED || !autoClose) {
+            return false;
+        }
+        AudienceLease lease = leases.get(protocol);
+        if (lease == null) {
+            if (subscriberCount >= maxViewers) {
+                viewersRefused.incrementAndGet();
+                throw new LimitExceededException(path + " has its maximum of " + maxViewers + " viewers");
+            }
+            lease = new AudienceLease();
+            leases.put(protocol, lease);
+            countIn(protocol);
+        }
+        lease.renew(clock.nanoTime(), leaseNs);
+        return true;
+    }
+
+    private void countIn(String protocol) {
+        subscriberCount++;
+        subscribersByProtocol.computeIfAbsent(protocol, p -> new AtomicInteger()).incrementAndGet();
+        fire(StreamEvent.SUBSCRIBER_ARRIVED);
+    }
+
+    private void countOut(String protocol) {
+        subscriberCount--;
+        subscribersByProtocol.get(protocol).decrementAndGet();
+        if (subscriberCount == 0) {
+            closingBecause(state == StreamState.WAITING_PUBLISHER
+                    ? "its last viewer left while " + path + " waited for its publisher" : null);
+            fire(StreamEvent.LAST_SUBSCRIBER_LEFT);
+        }
+    }
+
+    /** Ends the leases that ran out at {@code nowNs}; under the monitor. */
+    private void expireLeases(long nowNs) {
+        if (leases.isEmpty()) {
+            return;
+        }
+        var expired = leases.entrySet().iterator();
+        while (expired.hasNext()) {
+            var entry = expired.next();
+            if (entry.getValue().hasExpired(nowNs)) {
+                expired.remove();
+                LOG.debug("stream {}: {} audience gone (no request within its lease)", path, entry.getKey());
+                countOut(entry.getKey());
+            }
+        }
     }
 
     /** Counts a subscriber out; the last one leaving may start the close (see the state diagram). */
@@ -230,20 +336,32 @@ public final class Stream {
         if (subscriberCount == 0) {
             return;
         }
-        subscriberCount--;
-        subscribersByProtocol.get(protocol).decrementAndGet();
         if (wakeTargetRefs.merge(target, -1, Integer::sum) == 0) {
             wakeTargetRefs.remove(target);
         }
         wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
-        if (subscriberCount == 0) {
-            fire(StreamEvent.LAST_SUBSCRIBER_LEFT);
-        }
+        countOut(protocol);
     }
 
     /** Closes the stream: subscribers are ended, the registry forgets it. */
     public synchronized void close() {
+        close(path + " was closed");
+    }
+
+    /**
+     * Closes the stream with a reason its waiting viewers are answered with (an on-demand source whose upstreams
+     * all failed: "live/x: no upstream delivered it (…)").
+     */
+    public synchronized void close(String reason) {
+        closingBecause(reason);
         fire(StreamEvent.CLOSE);
+    }
+
+    /** Notes why the stream is about to close, unless it is closed already; under the monitor. */
+    private void closingBecause(String reason) {
+        if (state != StreamState.CLOSED) {
+            pendingCloseReason = reason;
+        }
     }
 
     /**
@@ -257,10 +375,12 @@ public final class Stream {
     /** Fires the lifecycle timer (or the no-media timeout) if it expired; returns whether the state changed. */
     synchronized boolean pollTimer(long nowNs) {
         StreamState before = lifecycle.state();
-        if (before != StreamState.CLOSED && nowNs - noMediaDeadlineNs >= 0 && !hasMedia()) {
+        if (before != StreamState.CLOSED && noMediaDeadlineNs != NO_DEADLINE && nowNs - noMediaDeadlineNs >= 0
+                && !hasMedia()) {
             LOG.info("stream {} closed in {}: no media within {} ms", path, before, noMediaTimeoutMs);
             closedForNoMedia.incrementAndGet();
             StreamPublisher silent = publisher;
+            closingBecause(path + " received no audio or video within " + noMediaTimeoutMs + " ms");
             fire(StreamEvent.CLOSE);
             if (silent != null) {
                 silent.endedByServer("its stream " + path + " received no audio or video within " + noMediaTimeoutMs
@@ -268,6 +388,14 @@ public final class Stream {
             }
             return true;
         }
+        expireLeases(nowNs);
+        if (lifecycle.state() != before) {
+            return true;
+        }
+        closingBecause(before == StreamState.WAITING_PUBLISHER
+                ? (onDemand ? path + " was not delivered by its upstream within " + publishTimeoutS + " s"
+                : path + "'s publisher did not return within " + publishTimeoutS + " s")
+                : path + " had no viewer for its auto-close delay");
         if (lifecycle.poll(nowNs)) {
             LOG.info("stream {} timed out in {}, now {}", path, before, lifecycle.state());
             afterTransition();
@@ -321,7 +449,13 @@ public final class Stream {
     private void afterTransition() {
         state = lifecycle.state();
         if (state == StreamState.CLOSED) {
+            closeReason = pendingCloseReason != null ? pendingCloseReason : path + " was closed";
             publisher = null;
+            for (String protocol : leases.keySet()) {
+                subscriberCount--;
+                subscribersByProtocol.get(protocol).decrementAndGet();
+            }
+            leases.clear();
             wakeSubscribers();
             onClosed.accept(this);
             List<Runnable> listeners = new ArrayList<>(closeListeners);

@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * enabled track's payload ring) from the {@link DirectMemoryBudget}; both come back when it closes. The stream
  * limit in force is the configured {@code max_streams} lowered to what the budget holds, so a flood of publishers
  * is refused at it, with that reason, before direct memory runs out.
+ *
+ * <p>On demand: a viewer of any protocol asks {@link #findOrDemand}; a path nobody publishes that a registered
+ * {@link OnDemandSource} supplies gets a new stream (auto-close, OnDemandPublishTimeout) which that source is asked
+ * to deliver, exactly once however many viewers ask at the same moment.
  */
 public final class StreamRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(StreamRegistry.class);
@@ -34,7 +38,7 @@ public final class StreamRegistry {
     private final RingConfig rings;
     private final NanoClock clock;
     private final java.util.List<StreamListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.List<OnDemandSource> onDemandSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<OnDemandSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final LimitsConfig limits;
     private final AtomicLong publishersRefused = new AtomicLong();
@@ -147,15 +151,96 @@ public final class StreamRegistry {
                 return newStream(p, autoClose, false);
             });
             if (created[0]) {
-                for (StreamListener listener : listeners) {
-                    listener.onStreamStarted(stream);
-                }
+                announce(stream);
             }
             StreamPublisher session = stream.publish(info);
             if (session != null || !stream.isClosed()) {
                 return session;
             }
             streams.remove(path, stream);
+        }
+    }
+
+    /**
+     * Registers a source of on-demand streams; {@link #findOrDemand} asks the sources in the order they were added.
+     */
+    public void addOnDemandSource(OnDemandSource source) {
+        sources.add(source);
+    }
+
+    /** Undoes {@link #addOnDemandSource}; streams it already delivers carry on until they close. */
+    public void removeOnDemandSource(OnDemandSource source) {
+        sources.remove(source);
+    }
+
+    /** Whether a registered source would deliver {@code path} on demand (without demanding it). */
+    public boolean suppliesOnDemand(StreamPath path) {
+        for (OnDemandSource source : sources) {
+            if (source.supplies(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The stream a viewer asks for: the live one at {@code path}; else a new on-demand stream from the first source
+     * that {@link OnDemandSource#supplies supplies} the path (see {@link #demand}); null when none does. Any
+     * viewer's thread.
+     *
+     * @throws LimitExceededException as {@link #publish} when the stream would be new and no room is left
+     */
+    public Stream findOrDemand(StreamPath path) {
+        Stream live = find(path);
+        if (live != null) {
+            return live;
+        }
+        for (OnDemandSource source : sources) {
+            if (source.supplies(path)) {
+                return demand(path, source);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The stream at {@code path}, created on demand and delivered by {@code source} if there is none (the proxy
+     * form names its source explicitly). A new stream is created in WAITING_PUBLISHER with OnDemandPublishTimeout
+     * and auto-close on, the {@link #addListener listeners} hear of it (HLS attaches its segmenter), and then,
+     * outside the registry's locks, {@code source.start(stream)} is called, once per stream: concurrent callers for
+     * the same path all get the one stream. A source that fails to start closes the stream with its reason.
+     *
+     * @throws LimitExceededException as {@link #publish} when the stream is new and no room is left
+     */
+    public Stream demand(StreamPath path, OnDemandSource source) {
+        while (true) {
+            boolean[] created = {false};
+            Stream stream = streams.computeIfAbsent(path, p -> {
+                created[0] = true;
+                return newStream(p, true, true);
+            });
+            if (!created[0]) {
+                if (!stream.isClosed()) {
+                    return stream;
+                }
+                streams.remove(path, stream);
+                continue;
+            }
+            LOG.info("stream {} demanded by a viewer; {} delivers it", path, source);
+            announce(stream);
+            try {
+                source.start(stream);
+            } catch (RuntimeException e) {
+                stream.close(path + " could not be pulled: " + e.getMessage());
+                throw e;
+            }
+            return stream;
+        }
+    }
+
+    private void announce(Stream stream) {
+        for (StreamListener listener : listeners) {
+            listener.onStreamStarted(stream);
         }
     }
 
@@ -166,57 +251,6 @@ public final class StreamRegistry {
 
     public void removeListener(StreamListener listener) {
         listeners.remove(listener);
-    }
-
-    /** Registers a source asked, in order of registration, for paths a viewer requests and nobody publishes. */
-    public void addOnDemandSource(OnDemandSource source) {
-        onDemandSources.add(source);
-    }
-
-    /**
-     * The stream at {@code path}, or a new on-demand one when a registered source {@link OnDemandSource#supplies}
-     * it; null when there is neither. Any viewer thread.
-     *
-     * @throws LimitExceededException when a new stream would pass the stream or direct memory limit
-     */
-    public Stream findOrDemand(StreamPath path) {
-        Stream stream = find(path);
-        if (stream != null) {
-            return stream;
-        }
-        for (OnDemandSource source : onDemandSources) {
-            if (source.supplies(path)) {
-                return demand(path, source);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The stream at {@code path}, or a new on-demand one (WAITING_PUBLISHER with OnDemandPublishTimeout, auto-close)
-     * that {@code source} is started for, outside the registry's per-key lock. Concurrent callers get the same stream.
-     *
-     * @throws LimitExceededException when a new stream would pass the stream or direct memory limit
-     */
-    public Stream demand(StreamPath path, OnDemandSource source) {
-        while (true) {
-            boolean[] created = {false};
-            Stream stream = streams.computeIfAbsent(path, p -> {
-                created[0] = true;
-                return newStream(p, true, true);
-            });
-            if (created[0]) {
-                for (StreamListener listener : listeners) {
-                    listener.onStreamStarted(stream);
-                }
-                source.start(stream);
-                return stream;
-            }
-            if (!stream.isClosed()) {
-                return stream;
-            }
-            streams.remove(path, stream);
-        }
     }
 
     /** The stream at {@code path}, or null when there is none (or it just closed). */

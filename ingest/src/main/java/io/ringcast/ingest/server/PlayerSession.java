@@ -36,6 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that subscription's detached sink closes ({@link #onSinkDetached}). Stopping is two-phase so a reply never
  * precedes media it should follow: after decoding, the loop detaches the sink, then queues the replies, then
  * (when the role is back) starts the next subscription.
+ *
+ * <p>On demand: a play of a path nobody publishes that an on-demand source supplies demands it
+ * ({@link io.ringcast.broadcast.stream.StreamRegistry#findOrDemand}); the viewer gets NetStream.Play.Start at once and
+ * its first keyframe as soon as the upstream delivers. A stream that closes before this viewer got anything
+ * (OnDemandPublishTimeout, upstream failed) is answered NetStream.Play.StreamNotFound with the stream's reason, then
+ * the connection closes.
  */
 final class PlayerSession implements PlayTarget {
     /** Protocol name under which RTMP viewers are counted and their latency recorded. */
@@ -44,6 +50,7 @@ final class PlayerSession implements PlayTarget {
     private static final int SIGNAL_WRITE_INTEREST = 1;
     private static final int SIGNAL_SINK_DETACHED = 2;
     private static final int SIGNAL_SINK_CLOSED = 4;
+    private static final int SIGNAL_NOT_DELIVERED = 8;
     /** Reads per readiness event, so one chatty viewer cannot hold its loop. */
     private static final int MAX_READS_PER_EVENT = 4;
     private static final int PENDING_SLACK_BYTES = 64 * 1024;
@@ -73,6 +80,8 @@ final class PlayerSession implements PlayTarget {
     private long lastReadNs;
     private boolean closed;
     private volatile CloseReason sinkCloseReason;
+    /** The stream last subscribed to, for the reason it closed with; loop thread. */
+    private Stream playing;
     /** Bumped by the loop whenever the socket reported writability after a sink asked for it. */
     private volatile int writableEpoch;
 
@@ -113,7 +122,7 @@ final class PlayerSession implements PlayTarget {
             return Result.BUSY;
         }
         StreamPath requested = new StreamPath(app, name);
-        Stream stream = engine.streams().find(requested);
+        Stream stream = engine.streams().findOrDemand(requested);
         if (stream == null) {
             return Result.NOT_FOUND;
         }
@@ -237,6 +246,10 @@ final class PlayerSession implements PlayTarget {
         if (closed) {
             return true;
         }
+        if ((bits & SIGNAL_NOT_DELIVERED) != 0) {
+            answerNotDelivered();
+            return false;
+        }
         if ((bits & SIGNAL_SINK_CLOSED) != 0) {
             return false;
         }
@@ -262,6 +275,25 @@ final class PlayerSession implements PlayTarget {
     /** Nothing read for the idle timeout while nothing plays (a playing viewer is policed by the lag policy). */
     boolean isIdle(long nowNs) {
         return subscription == null && nowNs - lastReadNs > idleTimeoutNs;
+    }
+
+    /**
+     * The stream closed before the viewer got anything: the write role is back with the loop, which answers
+     * StreamNotFound with the stream's reason and then lets the connection close.
+     */
+    private void answerNotDelivered() throws IOException {
+        subscription = null;
+        sink = null;
+        Stream stream = playing;
+        String reason = stream == null || stream.closeReason() == null ? "no live stream " + path
+                : stream.closeReason();
+        LOG.info("RTMP {}: {} closed before it was delivered: {}", remote, path, reason);
+        writer.command(messageStreamId, "onStatus", 0, null,
+                NetStatus.error(NetStatus.PLAY_STREAM_NOT_FOUND, reason));
+        writer.flush();
+        output.drain();
+        path = null;
+        wantPlaying = false;
     }
 
     /** Ends the connection: the subscription is asked to end, the socket closed; loop thread, idempotent. */
@@ -295,13 +327,14 @@ final class PlayerSession implements PlayTarget {
         if (loop == null || closed || subscription != null || !wantPlaying) {
             return;
         }
-        Stream stream = engine.streams().find(path);
         RtmpPlaySink next = new RtmpPlaySink(this, output, messageStreamId);
-        Subscription started = stream == null ? null : new Subscription(stream, PROTOCOL, next, engine.rings());
-        sink = next;
-        subscription = started;
         String refusal = null;
         try {
+            Stream stream = engine.streams().findOrDemand(path);
+            Subscription started = stream == null ? null : new Subscription(stream, PROTOCOL, next, engine.rings());
+            sink = next;
+            subscription = started;
+            playing = stream;
             if (started != null && engine.fanout().add(started)) {
                 return;
             }
@@ -349,6 +382,15 @@ final class PlayerSession implements PlayTarget {
     /** A detached sink's subscription ended: the write role is back with the loop. */
     void onSinkDetached(RtmpPlaySink closedSink) {
         signal(SIGNAL_SINK_DETACHED);
+    }
+
+    /**
+     * A sink's stream closed before it sent anything: the write role comes back to the loop, which answers
+     * StreamNotFound and closes the connection.
+     */
+    void onSinkNotDelivered(RtmpPlaySink closedSink) {
+        sinkCloseReason = CloseReason.STREAM_CLOSED;
+        signal(SIGNAL_NOT_DELIVERED);
     }
 
     /** A sink ended the viewer (too slow, stream closed, shutdown, write failure): close the connection. */

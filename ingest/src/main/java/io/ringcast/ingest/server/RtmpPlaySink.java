@@ -23,8 +23,9 @@ import java.io.IOException;
  * <p>Replies from the loop (acknowledgements, onStatus) are queued in the output and appended at the next
  * {@link #isReady()}, between whole messages. To stop or pause, the loop first calls {@link #detach()} and only
  * then queues its reply: once the worker has seen the reply it also sees the detach, so no media follows the
- * reply. A detached sink gives the write role back to the loop when the subscription closes; any other close
- * (too slow, stream closed, shutdown, write failure) writes what the socket takes at once and closes it.
+ * reply. A detached sink gives the write role back to the loop when the subscription closes, and so does one whose
+ * stream closed before it wrote anything (the loop answers StreamNotFound); any other close (too slow, stream
+ * closed, shutdown, write failure) writes what the socket takes at once and closes it.
  */
 final class RtmpPlaySink implements FrameSink {
     static final int AUDIO_CHUNK_STREAM_ID = RtmpMediaWriter.AUDIO_CHUNK_STREAM_ID;
@@ -37,6 +38,8 @@ final class RtmpPlaySink implements FrameSink {
     private final RtmpMediaWriter media;
     private volatile boolean detaching;
     private boolean closed;
+    /** Whether {@link #writeStart} ran: the viewer got its stream. */
+    private boolean started;
     /** The session's writable epoch when the socket last refused bytes; NOT_BLOCKED while it takes them. */
     private long blockedAtEpoch = NOT_BLOCKED;
 
@@ -77,6 +80,7 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
+        started = true;
         int epoch = session.writableEpoch();
         if (!media.writeStart(metadata, videoFormat, audioFormat)) {
             blocked(epoch);
@@ -127,6 +131,10 @@ final class RtmpPlaySink implements FrameSink {
         closed = true;
         if (detaching) {
             session.onSinkDetached(this);
+            return;
+        }
+        if (reason == CloseReason.STREAM_CLOSED && !started) {
+            session.onSinkNotDelivered(this);
             return;
         }
         try {

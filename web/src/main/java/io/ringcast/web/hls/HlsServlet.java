@@ -1,13 +1,19 @@
 package io.ringcast.web.hls;
 
+import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.hls.HlsSegment;
 import io.ringcast.broadcast.hls.HlsStream;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.hls.HlsWindow;
 import io.ringcast.broadcast.hls.Playlist;
+import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.http.PlayAccess;
 import io.ringcast.web.http.ResponseBody;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -15,6 +21,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * HLS playback: {@code GET /{app}/{name}.m3u8} answers the live playlist, {@code GET /{app}/{name}/{seq}.ts} a
@@ -28,12 +36,37 @@ import java.io.IOException;
  *
  * <p>Mapped with async support: a segment is written by {@link ResponseBody}, so a client that stops reading one
  * holds its connection only, not a request thread.
+ *
+ * <p>On demand (with the engine): a playlist request for a path nobody publishes that an on-demand source supplies
+ * demands the stream ({@link io.ringcast.broadcast.stream.StreamRegistry#findOrDemand}), whose segmenter attaches as
+ * for any stream. A playlist request for an on-demand stream without a segment yet is held asynchronously (no
+ * container thread waits) until the first segment is out, then answered 200 with the playlist, or 404 with the
+ * stream's reason when it closes first. Every playlist and segment request renews the stream's HLS audience lease
+ * ({@link Stream#renewLease}, {@link #LEASE_TARGET_DURATIONS} target durations), so an HLS-only audience keeps an
+ * auto-close stream alive and lets it close AutoCloseDelay after its last request.
  */
 public final class HlsServlet extends HttpServlet {
     public static final String SEGMENT_CONTENT_TYPE = "video/mp2t";
+    /** An HLS audience counts as watching until this many target durations after its latest request. */
+    public static final int LEASE_TARGET_DURATIONS = 3;
+    /** The protocol an HLS audience counts under among a stream's subscribers. */
+    public static final String AUDIENCE_PROTOCOL = "hls";
+    /** Request attribute of a held playlist request, once dispatched again: the engine stream it waited for. */
+    private static final String WAITED_FOR = HlsServlet.class.getName() + ".waitedFor";
 
+    private final transient Engine engine;
     private transient HlsStreams streams;
     private transient String segmentCacheControl;
+
+    /** Serves the HLS streams only: no on-demand streams, no audience leases (a deployment without the engine). */
+    public HlsServlet() {
+        this(null);
+    }
+
+    /** Serves the HLS streams, demands on-demand streams and keeps their HLS audiences counted. */
+    public HlsServlet(Engine engine) {
+        this.engine = engine;
+    }
 
     @Override
     public void init() throws ServletException {
@@ -61,16 +94,35 @@ public final class HlsServlet extends HttpServlet {
                     withBody);
             return;
         }
+        Stream source = request.getAttribute(WAITED_FOR) instanceof Stream waited ? waited : null;
+        boolean mayWait = source == null;
+        if (engine != null && mayWait) {
+            try {
+                source = engineStream(target, withBody);
+            } catch (LimitExceededException e) {
+                response.setHeader("Retry-After", "5");
+                Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), withBody);
+                return;
+            }
+        }
         HlsStream stream = streams.find(target.path());
         if (stream == null) {
-            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no HLS stream " + target.path(), withBody);
+            String reason = source != null && source.isClosed() && source.closeReason() != null
+                    ? source.closeReason() : "no HLS stream " + target.path();
+            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, reason, withBody);
             return;
         }
         HlsWindow window = stream.window();
         if (target.isPlaylist()) {
+            if (window.isEmpty() && mayWait && withBody && source != null && source.isOnDemand()
+                    && request.isAsyncSupported()) {
+                holdUntilFirstSegment(request, source, stream);
+                return;
+            }
             if (window.isEmpty()) {
-                Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no segment of " + target.path()
-                        + " yet", withBody);
+                String reason = source != null && source.isClosed() && source.closeReason() != null
+                        ? source.closeReason() : "no segment of " + target.path() + " yet";
+                Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, reason, withBody);
                 return;
             }
             byte[] playlist = PlayAccess.required(getServletContext())
@@ -85,6 +137,77 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         write(request, response, SEGMENT_CONTENT_TYPE, segmentCacheControl, segment.bytes(), withBody);
+    }
+
+    /**
+     * The engine's stream behind the request, its HLS audience lease renewed: a playlist GET may demand it from its
+     * on-demand source, a segment request or HEAD only finds it. Null when there is none.
+     */
+    private Stream engineStream(HlsRequest target, boolean withBody) {
+        Stream stream = target.isPlaylist() && withBody ? engine.streams().findOrDemand(target.path())
+                : engine.streams().find(target.path());
+        if (stream != null && stream.isAutoClose()) {
+            stream.renewLease(AUDIENCE_PROTOCOL, leaseNs(streams.find(target.path())));
+        }
+        return stream;
+    }
+
+    /** {@link #LEASE_TARGET_DURATIONS} target durations: the configured one, or the window's if it grew. */
+    private long leaseNs(HlsStream stream) {
+        long targetMs = streams.config().targetDurationMs();
+        if (stream != null) {
+            targetMs = Math.max(targetMs, TimeUnit.SECONDS.toMillis(stream.window().targetDurationS()));
+        }
+        return TimeUnit.MILLISECONDS.toNanos(LEASE_TARGET_DURATIONS * targetMs);
+    }
+
+    /**
+     * Holds a playlist request without a thread until {@code stream} has its first segment or {@code source}
+     * closes, then dispatches it again to be answered (200 or 404); the lease covers the wait. Bounded by
+     * OnDemandPublishTimeout plus the lease, after which it is answered as it stands.
+     */
+    private void holdUntilFirstSegment(HttpServletRequest request, Stream source, HlsStream stream) {
+        long waitMs = engine.config().onDemandPublishTimeout().toMillis()
+                + TimeUnit.NANOSECONDS.toMillis(leaseNs(stream));
+        source.renewLease(AUDIENCE_PROTOCOL, TimeUnit.MILLISECONDS.toNanos(waitMs));
+        request.setAttribute(WAITED_FOR, source);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(waitMs);
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable[] actions = new Runnable[1];
+        Runnable answer = () -> {
+            if (answered.compareAndSet(false, true)) {
+                stream.removeFirstSegmentWaiter(actions[0]);
+                source.removeCloseListener(actions[0]);
+                async.dispatch();
+            }
+        };
+        actions[0] = answer;
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                answer.run();
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                answered.set(true);
+                stream.removeFirstSegmentWaiter(answer);
+                source.removeCloseListener(answer);
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                onComplete(event);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // The dispatched request may start a cycle of its own (ResponseBody); nothing to carry over.
+            }
+        });
+        source.onClose(answer);
+        stream.onFirstSegment(answer);
     }
 
     /** Signed play URLs: every segment URI carries the playlist request's expires/token (valid for the stream). */

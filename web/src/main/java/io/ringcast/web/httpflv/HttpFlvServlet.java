@@ -20,8 +20,15 @@ import java.io.IOException;
  * Mapped by extension ({@code *.flv}), which Undertow, Tomcat and Jetty treat alike. Requests run on container
  * threads and return at once; the viewer's bytes are written by a fan-out worker through an {@link HttpFlvSink}.
  *
+ * <p>On demand: a path nobody publishes that an {@link io.ringcast.broadcast.stream.OnDemandSource} supplies is
+ * demanded from it ({@link io.ringcast.broadcast.stream.StreamRegistry#findOrDemand}); the viewer waits connected
+ * and gets the first keyframe as soon as it arrives. Status and headers are committed by the sink at its first write
+ * only, so a stream that closes before delivering anything (its upstream failed, OnDemandPublishTimeout) is answered
+ * 404 with the reason instead of an empty 200.
+ *
  * <p>Answers: 200 {@code video/x-flv} streaming; 400 when the path is not a valid {@code app/name}; 404 when no
- * such stream is live; 503 when the engine refuses another viewer. HEAD answers the same status without a body.
+ * such stream is live or can be pulled, or it closed before delivering; 503 when the engine refuses another viewer
+ * or stream. HEAD answers the same status without a body (and starts no pull).
  * Play tokens, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#HTTP_FLV}.
  */
 public final class HttpFlvServlet extends HttpServlet {
@@ -45,22 +52,22 @@ public final class HttpFlvServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Stream stream = findStream(request, response, true);
-        if (stream == null) {
-            return;
-        }
+        Stream stream;
         try {
+            stream = findStream(request, response, true);
+            if (stream == null) {
+                return;
+            }
             engine.streams().requireViewerRoom(stream);
         } catch (LimitExceededException e) {
             response.setHeader("Retry-After", "5");
             Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), true);
             return;
         }
-        startHeaders(response);
         response.setBufferSize(VIEWER_BUFFER_BYTES);
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        HttpFlvSink sink = new HttpFlvSink(async, response.getOutputStream(), ConnectionAbort.of(request));
+        HttpFlvSink sink = new HttpFlvSink(async, response, ConnectionAbort.of(request));
         Subscription subscription = new Subscription(stream, PROTOCOL, sink, engine.rings());
         sink.attach(subscription);
         sink.listen();
@@ -84,33 +91,49 @@ public final class HttpFlvServlet extends HttpServlet {
 
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (findStream(request, response, false) != null) {
-            startHeaders(response);
+        StreamPath path = pathOf(request, response, false);
+        if (path == null) {
+            return;
+        }
+        if (engine.streams().find(path) != null || engine.streams().suppliesOnDemand(path)) {
+            HttpFlvSink.startHeaders(response);
+        } else {
+            notFound(response, path, false);
         }
     }
 
-    /** The live stream the request names, or null after answering 400 or 404. */
+    /**
+     * The stream the request names, live or demanded from its on-demand source, or null after answering 400 or 404.
+     *
+     * @throws LimitExceededException when a demanded stream finds no room
+     */
     private Stream findStream(HttpServletRequest request, HttpServletResponse response, boolean withBody)
             throws IOException {
-        StreamPath path;
+        StreamPath path = pathOf(request, response, withBody);
+        if (path == null) {
+            return null;
+        }
+        Stream stream = engine.streams().findOrDemand(path);
+        if (stream == null) {
+            notFound(response, path, withBody);
+        }
+        return stream;
+    }
+
+    /** The stream path the request names, or null after answering 400. */
+    private static StreamPath pathOf(HttpServletRequest request, HttpServletResponse response, boolean withBody)
+            throws IOException {
         try {
-            path = streamPathOf(request.getServletPath(), request.getPathInfo());
+            return streamPathOf(request.getServletPath(), request.getPathInfo());
         } catch (IllegalArgumentException e) {
             Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad stream path: " + e.getMessage(),
                     withBody);
             return null;
         }
-        Stream stream = engine.streams().find(path);
-        if (stream == null) {
-            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + path, withBody);
-        }
-        return stream;
     }
 
-    private static void startHeaders(HttpServletResponse response) {
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(CONTENT_TYPE);
-        response.setHeader("Cache-Control", "no-cache");
+    private static void notFound(HttpServletResponse response, StreamPath path, boolean withBody) throws IOException {
+        Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no live stream " + path, withBody);
     }
 
     /**

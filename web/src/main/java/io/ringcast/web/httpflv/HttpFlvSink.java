@@ -13,12 +13,15 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import io.ringcast.web.http.Cors;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +51,12 @@ import java.util.function.LongSupplier;
  * is {@code STREAM_IN_USE}; the container's end callbacks ({@code onError}, {@code onComplete}, {@code onTimeout})
  * wait for such a call to return, briefly and bounded, then mark the stream {@code STREAM_ENDED}, after which the
  * worker never touches it again. The worker's side is one uncontended compare-and-set per call, no lock.
+ *
+ * <p>Status line: given the response, the sink sets 200, {@code video/x-flv} and {@code no-cache} just before its
+ * first write, so nothing is committed while the viewer waits for a stream that has not delivered yet (an on-demand
+ * pull). A stream that closes before that first write is answered 404 with the stream's
+ * {@link io.ringcast.broadcast.stream.Stream#closeReason() reason} instead (servlet API calls only: Undertow, Tomcat
+ * and Jetty alike).
  */
 public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFlvSink.class);
@@ -62,6 +71,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private static final long END_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final AsyncContext asyncContext;
+    /** Null when the caller committed the status itself (benchmarks, unit tests of the framing). */
+    private final HttpServletResponse response;
     private final ServletOutputStream out;
     private final AtomicLong writableEpoch = new AtomicLong();
     private final AtomicBoolean completed = new AtomicBoolean();
@@ -83,6 +94,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private ExpandableArrayBuffer held;
     private int heldLength;
     private long bytesWritten;
+    /** Worker-owned: whether the 200 and its headers were set (just before the first write). */
+    private boolean statusSet;
 
     /**
      * @param asyncContext the viewer's started async context; completed by {@link #close}
@@ -90,15 +103,38 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
      * @param abort        the container's {@link io.ringcast.web.http.ConnectionAbort}, or null if it has none
      */
     public HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, Runnable abort) {
-        this(asyncContext, out, abort, System::nanoTime);
+        this(asyncContext, null, out, abort, System::nanoTime);
+    }
+
+    /**
+     * A viewer whose status this sink sets at its first write, or answers 404 when its stream closes before any
+     * (see class comment).
+     *
+     * @param response the viewer's response, not committed; the sink writes its output stream
+     */
+    public HttpFlvSink(AsyncContext asyncContext, HttpServletResponse response, Runnable abort) throws IOException {
+        this(asyncContext, response, response.getOutputStream(), abort, System::nanoTime);
     }
 
     /** As {@link #HttpFlvSink(AsyncContext, ServletOutputStream, Runnable)}, with the clock bounding the end wait. */
     HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, Runnable abort, LongSupplier nanoClock) {
+        this(asyncContext, null, out, abort, nanoClock);
+    }
+
+    private HttpFlvSink(AsyncContext asyncContext, HttpServletResponse response, ServletOutputStream out,
+                        Runnable abort, LongSupplier nanoClock) {
         this.asyncContext = asyncContext;
+        this.response = response;
         this.out = out;
         this.abort = abort;
         this.nanoClock = nanoClock;
+    }
+
+    /** The status and headers of a streaming answer (and of its HEAD). */
+    static void startHeaders(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(HttpFlvServlet.CONTENT_TYPE);
+        response.setHeader("Cache-Control", "no-cache");
     }
 
     /** Binds the subscription the callbacks signal; container thread, before the subscription is handed over. */
@@ -193,11 +229,42 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             abort.run();
             return;
         }
+        if (reason == CloseReason.STREAM_CLOSED && response != null && !statusSet) {
+            answerNotDelivered();
+        }
         try {
             asyncContext.complete();
         } catch (RuntimeException e) {
             // The container ended the request first (error, timeout) or is shutting down: nothing left to end.
             LOG.debug("async context already ended: {}", e.toString());
+        }
+    }
+
+    /**
+     * The stream closed before this viewer got a byte: 404 with the stream's reason instead of an empty 200. Worker
+     * thread, holding the stream (the container has not ended the request).
+     */
+    private void answerNotDelivered() {
+        Subscription s = subscription;
+        String reason = s == null || s.stream().closeReason() == null ? "the stream ended before it was delivered"
+                : s.stream().closeReason();
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (response.isCommitted()) {
+                return;
+            }
+            response.reset();
+            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+            Cors.allowAnyOrigin(response); // reset() cleared the one the endpoint filter set
+            response.setHeader("Cache-Control", "no-cache");
+            response.setContentType("text/plain;charset=utf-8");
+            response.setContentLength(body.length);
+            if (out.isReady()) {
+                out.write(body);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The viewer went away meanwhile (or the container refuses): nothing left to answer.
+            LOG.debug("HTTP-FLV viewer: no 404 for a stream that was not delivered: {}", e.toString());
         }
     }
 
@@ -350,6 +417,12 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     }
 
     private void write(byte[] bytes, int length) throws IOException {
+        if (!statusSet) {
+            statusSet = true;
+            if (response != null) {
+                startHeaders(response);
+            }
+        }
         try {
             out.write(bytes, 0, length);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.ringcast.web.page;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
@@ -23,9 +24,9 @@ import java.util.Map;
  * unless the request carries the admin JWT: viewers get their player, not the stats.
  *
  * <p>Answers: 200 for a valid path, also when the stream is not live (it may start later; the page says so and the
- * player retries); 400 for invalid stream names or an unknown mode; 404 for any path not of the form
- * {@code /play/{app}/{name}}. URLs in the page are relative ({@code ../../live/x.flv}), so it works under any
- * context path.
+ * player retries; a GET of a path an on-demand source supplies starts its pull); 400 for invalid stream names or
+ * an unknown mode; 404 for any path not of the form {@code /play/{app}/{name}}. URLs in the page are relative
+ * ({@code ../../live/x.flv}), so it works under any context path.
  */
 public final class PlayerPageServlet extends PageServlet {
     /** From {@code /play/{app}/{name}} back to the context root. */
@@ -61,7 +62,14 @@ public final class PlayerPageServlet extends PageServlet {
             HtmlResponse.error(request, response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage(), withBody);
             return;
         }
-        Stream stream = engine().streams().find(path);
+        Stream stream;
+        try {
+            // A player page is a viewer: it starts an on-demand pull, so the stream is on its way when the player
+            // script asks for it.
+            stream = withBody ? engine().streams().findOrDemand(path) : engine().streams().find(path);
+        } catch (LimitExceededException e) {
+            stream = null; // the page still renders; the player's own request gets the refusal
+        }
         boolean showFacts = StatsAccess.check(engine(), request).allowed();
         HtmlResponse.send(request, response, HttpServletResponse.SC_OK, page(path, mode, stream, showFacts), withBody);
     }
@@ -102,8 +110,10 @@ public final class PlayerPageServlet extends PageServlet {
                 : "<script src=\"" + Html.escape(TO_ROOT + script) + "\"></script>");
         v.put("streamState", stream == null ? "not live" : StreamFacts.state(stream));
         v.put("streamStateClass", stream == null ? "absent" : stream.state().name().toLowerCase(Locale.ROOT));
-        v.put("notice", live ? "" : "This stream is not live yet. The player keeps retrying; it starts when a "
-                + "publisher sends " + path + ".");
+        v.put("notice", live ? "" : stream != null && stream.isOnDemand()
+                ? "This stream is being pulled from its origin; the player starts as soon as it arrives."
+                : "This stream is not live yet. The player keeps retrying; it starts when a publisher sends " + path
+                + ".");
         v.put("noticeHidden", live ? "hidden" : "");
         v.put("video", stream == null || !showFacts ? "-" : StreamFacts.video(stream));
         v.put("audio", stream == null || !showFacts ? "-" : StreamFacts.audio(stream));

@@ -1,0 +1,374 @@
+package io.ringcast.web.e2e;
+
+import io.ringcast.broadcast.stream.OnDemandSource;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.Ffmpeg;
+import io.ringcast.broadcast.testing.TestConfig;
+import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.web.testing.FlvStreamReader;
+import io.ringcast.web.testing.LoopbackServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * On-demand streams through the whole server, with every viewer protocol (issue 13): a test {@link OnDemandSource}
+ * registered on the engine supplies {@code live/*} by starting an ffmpeg publisher into the demanded path over RTMP
+ * (as a pull relay would publish what it pulls), and {@code never/*} by never delivering. Real viewers: ffprobe over
+ * HTTP-FLV, RTMP and HLS, raw HTTP and RTMP clients. Small timeouts: OnDemandPublishTimeout 4 s, AutoCloseDelay 2 s,
+ * HLS segments of 2 s.
+ */
+@Timeout(180)
+class OnDemandEndToEndTest {
+    private static final int ON_DEMAND_TIMEOUT_S = 4;
+    private static final int AUTO_CLOSE_DELAY_S = 2;
+    private static final long SEGMENT_MS = 2_000;
+    private static final int FPS = 25;
+    private static final int TAG_VIDEO = 9;
+
+    private LoopbackServer server;
+    private FfmpegSource live;
+    private NeverSource never;
+
+    @BeforeEach
+    void start() {
+        Ffmpeg.assumeInstalled();
+        server = LoopbackServer.start(TestConfig.loopback()
+                .set("Engine", "OnDemandPublishTimeout", ON_DEMAND_TIMEOUT_S)
+                .set("Engine", "AutoCloseDelay", AUTO_CLOSE_DELAY_S)
+                .set("hls", "segment_duration_ms", SEGMENT_MS));
+        live = new FfmpegSource("rtmp://127.0.0.1:" + server.rtmpPort());
+        never = new NeverSource();
+        server.engine().streams().addOnDemandSource(live);
+        server.engine().streams().addOnDemandSource(never);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (live != null) {
+            live.stopAll();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Delivers {@code live/NAME} by publishing 60 s of ffmpeg test media into it; counts starts and closes. */
+    private static final class FfmpegSource implements OnDemandSource {
+        final String rtmpBase;
+        final AtomicInteger starts = new AtomicInteger();
+        final List<Long> closedAtNs = new CopyOnWriteArrayList<>();
+        final List<Ffmpeg.FfmpegProcess> publishers = new CopyOnWriteArrayList<>();
+
+        FfmpegSource(String rtmpBase) {
+            this.rtmpBase = rtmpBase;
+        }
+
+        @Override
+        public boolean supplies(StreamPath path) {
+            return path.app().equals("live");
+        }
+
+        @Override
+        public void start(Stream stream) {
+            starts.incrementAndGet();
+            try {
+                Ffmpeg.FfmpegProcess publisher = Ffmpeg.start(Ffmpeg.publishArgs(rtmpBase + "/" + stream.path(),
+                        "640x360", FPS, 60), "ondemand-" + stream.path().name());
+                publishers.add(publisher);
+                stream.onClose(() -> {
+                    closedAtNs.add(System.nanoTime());
+                    publisher.process().destroy(); // the pull stops with its stream
+                });
+            } catch (IOException e) {
+                stream.close(stream.path() + " could not start ffmpeg: " + e.getMessage());
+            }
+        }
+
+        void stopAll() throws InterruptedException {
+            for (Ffmpeg.FfmpegProcess p : publishers) {
+                p.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ffmpeg test source";
+        }
+    }
+
+    /** Supplies {@code never/*} and never delivers: its streams end by OnDemandPublishTimeout. */
+    private static final class NeverSource implements OnDemandSource {
+        final AtomicInteger starts = new AtomicInteger();
+
+        @Override
+        public boolean supplies(StreamPath path) {
+            return path.app().equals("never");
+        }
+
+        @Override
+        public void start(Stream stream) {
+            starts.incrementAndGet();
+        }
+    }
+
+    private String http(String path) {
+        return "http://127.0.0.1:" + server.httpPort() + path;
+    }
+
+    /** ffprobe reads up to 3 s of {@code url} and counts the video frames it decodes. */
+    private static Ffmpeg.Probe probeFrames(String url) throws IOException, InterruptedException {
+        Ffmpeg.FfmpegProcess p = Ffmpeg.start(List.of(Ffmpeg.FFPROBE, "-hide_banner", "-v", "error",
+                "-rw_timeout", "15000000", "-read_intervals", "%+3", "-count_frames", "-show_streams",
+                "-of", "flat", url), "ffprobe-ondemand");
+        assertEquals(0, p.await(60), p.output());
+        return new Ffmpeg.Probe(p.output(), 0);
+    }
+
+    private static void assertDecodedTestMedia(Ffmpeg.Probe probe) {
+        assertEquals("h264", probe.get("video", "codec_name"), probe.output());
+        assertEquals("640", probe.get("video", "width"), probe.output());
+        assertEquals("360", probe.get("video", "height"), probe.output());
+        assertEquals("aac", probe.get("audio", "codec_name"), probe.output());
+        assertTrue(Integer.parseInt(probe.get("video", "nb_read_frames")) > 0, probe.output());
+    }
+
+    private Stream stream(String path) {
+        return server.engine().streams().find(StreamPath.parse(path));
+    }
+
+    /** A raw HTTP/1.1 GET; returns the socket positioned after the response head, which it puts in {@code head}. */
+    private Socket get(String path, StringBuilder head, int timeoutMs) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.httpPort());
+        socket.setSoTimeout(timeoutMs);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        return socket;
+    }
+
+    /** The FLV body of a raw response (chunked or not). */
+    private static InputStream flvBody(Socket socket, StringBuilder head) throws IOException {
+        boolean chunked = head.toString().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
+        return chunked ? new ChunkedInput(socket.getInputStream()) : socket.getInputStream();
+    }
+
+    /** Reads FLV tags until the first video keyframe that is not a sequence header. */
+    private static void awaitFirstKeyframe(FlvStreamReader flv) throws IOException {
+        flv.readHeader();
+        while (true) {
+            FlvStreamReader.Tag tag = flv.next();
+            assertNotNull(tag, "the stream ended before a keyframe");
+            if (tag.type() == TAG_VIDEO && (tag.body()[0] & 0xF0) >> 4 == 1 && tag.body()[1] == 1) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void shouldPullANotYetExistingPathForAnHttpFlvViewerAndServeItToFfprobe() throws Exception {
+        assertNull(stream("live/flv"), "nothing before the viewer");
+
+        Ffmpeg.Probe probe = probeFrames(http("/live/flv.flv"));
+
+        assertDecodedTestMedia(probe);
+        assertEquals(1, live.starts.get());
+        assertTrue(stream("live/flv").isOnDemand());
+    }
+
+    @Test
+    void shouldPullANotYetExistingPathForAnRtmpViewerAndServeItToFfprobe() throws Exception {
+        Ffmpeg.Probe probe = probeFrames("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/rtmp");
+
+        assertDecodedTestMedia(probe);
+        assertEquals(1, live.starts.get());
+    }
+
+    @Test
+    void shouldAnswerAnHlsOnlyViewerWithAPlayablePlaylistWithinOneSegmentDurationPlusOneSecond() throws Exception {
+        long startNs = System.nanoTime();
+        HttpURLConnection c = (HttpURLConnection) URI.create(http("/live/hls.m3u8")).toURL().openConnection();
+        c.setReadTimeout(30_000);
+        int status = c.getResponseCode();
+        String playlist = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        System.out.println("on-demand HLS: playlist with its first segment " + elapsedMs + " ms after the request"
+                + " (segment duration " + SEGMENT_MS + " ms)");
+        assertEquals(200, status, playlist);
+        assertTrue(playlist.contains("#EXTINF:"), playlist);
+        assertTrue(elapsedMs <= SEGMENT_MS + 1_000, "playlist after " + elapsedMs + " ms: " + playlist);
+        assertEquals(1, live.starts.get(), "the playlist request started the pull");
+        assertEquals(1, stream("live/hls").subscribersByProtocol().get("hls"), "the HLS audience counts");
+
+        assertDecodedTestMedia(probeFrames(http("/live/hls.m3u8")));
+    }
+
+    @Test
+    void shouldAnswer404WithTheReasonWhenTheUpstreamNeverDeliversToAnHttpFlvViewer() throws Exception {
+        long startNs = System.nanoTime();
+        StringBuilder head = new StringBuilder();
+        String body;
+        try (Socket socket = get("/never/flv.flv", head, 30_000)) {
+            body = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertTrue(head.toString().startsWith("HTTP/1.1 404 "), head.toString());
+        assertTrue(head.toString().toLowerCase(Locale.ROOT).contains("access-control-allow-origin: *"),
+                head.toString());
+        assertEquals("never/flv was not delivered by its upstream within " + ON_DEMAND_TIMEOUT_S + " s\n", body);
+        assertTrue(elapsedMs >= ON_DEMAND_TIMEOUT_S * 1_000L - 200, "answered after " + elapsedMs + " ms");
+        assertEquals(1, never.starts.get());
+        assertNull(stream("never/flv"));
+    }
+
+    @Test
+    void shouldAnswerStreamNotFoundAndCloseWhenTheUpstreamNeverDeliversToAnRtmpViewer() throws Exception {
+        try (RawRtmpClient client = new RawRtmpClient(server.rtmpPort(), 0)) {
+            client.play("never", "rtmp");
+            RawRtmpClient.Message notFound = client.awaitStatus("NetStream.Play.StreamNotFound",
+                    (ON_DEMAND_TIMEOUT_S + 5) * 1_000L);
+            assertEquals("never/rtmp was not delivered by its upstream within " + ON_DEMAND_TIMEOUT_S + " s",
+                    notFound.statusDescription());
+            assertTrue(client.isClosedByServer(5_000), "the connection closes after the answer");
+        }
+        assertEquals(1, never.starts.get());
+    }
+
+    @Test
+    void shouldAnswerAHeldHlsPlaylistRequest404WhenTheUpstreamNeverDelivers() throws Exception {
+        long startNs = System.nanoTime();
+        HttpURLConnection c = (HttpURLConnection) URI.create(http("/never/hls.m3u8")).toURL().openConnection();
+        c.setReadTimeout(30_000);
+        int status = c.getResponseCode();
+        String body = new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertEquals(404, status);
+        assertEquals("never/hls was not delivered by its upstream within " + ON_DEMAND_TIMEOUT_S + " s\n", body);
+        assertTrue(elapsedMs >= ON_DEMAND_TIMEOUT_S * 1_000L - 200, "held for " + elapsedMs + " ms");
+        assertEquals(1, never.starts.get());
+    }
+
+    @Test
+    void shouldCloseTheStreamAutoCloseDelayAfterTheLastViewerLeftAndTellTheSource() throws Exception {
+        StringBuilder head = new StringBuilder();
+        long leftNs;
+        try (Socket socket = get("/live/leave.flv", head, 30_000)) {
+            assertTrue(head.toString().startsWith("HTTP/1.1 200 "), head.toString());
+            awaitFirstKeyframe(new FlvStreamReader(flvBody(socket, head)));
+            assertEquals(StreamState.PUBLISHING, stream("live/leave").state());
+            leftNs = System.nanoTime();
+        }
+        Stream stream = server.engine().streams().find(StreamPath.parse("live/leave"));
+        Await.until("the stream waits to close", Duration.ofSeconds(5),
+                () -> stream.state() == StreamState.WAITING_CLOSE || stream.isClosed());
+        Await.until("the source hears of the close", Duration.ofSeconds(AUTO_CLOSE_DELAY_S + 5),
+                () -> !live.closedAtNs.isEmpty());
+        long closedAfterMs = TimeUnit.NANOSECONDS.toMillis(live.closedAtNs.get(0) - leftNs);
+
+        System.out.println("on-demand: closed " + closedAfterMs + " ms after the last viewer left (AutoCloseDelay "
+                + AUTO_CLOSE_DELAY_S + " s)");
+        assertTrue(closedAfterMs >= AUTO_CLOSE_DELAY_S * 1_000L - 100, closedAfterMs + " ms");
+        assertTrue(closedAfterMs <= AUTO_CLOSE_DELAY_S * 1_000L + 1_500, closedAfterMs + " ms");
+        assertEquals("live/leave had no viewer for its auto-close delay", stream.closeReason());
+        assertNull(stream("live/leave"));
+    }
+
+    @Test
+    void shouldStartTheSourceOnceForAHundredViewersAcrossHttpFlvRtmpAndHls() throws Exception {
+        int flvViewers = 40;
+        int rtmpViewers = 40;
+        int hlsViewers = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> viewers = new ArrayList<>();
+            for (int i = 0; i < flvViewers; i++) {
+                viewers.add(pool.submit(() -> {
+                    go.await();
+                    StringBuilder head = new StringBuilder();
+                    Socket socket = get("/live/many.flv", head, 30_000);
+                    open.add(socket);
+                    awaitFirstKeyframe(new FlvStreamReader(flvBody(socket, head)));
+                    return "httpflv";
+                }));
+            }
+            for (int i = 0; i < rtmpViewers; i++) {
+                viewers.add(pool.submit(() -> {
+                    go.await();
+                    RawRtmpClient client = new RawRtmpClient(server.rtmpPort(), 0);
+                    open.add(client);
+                    client.play("live", "many");
+                    client.awaitMessage(RawRtmpClient.Message::isVideoKeyframe, 30_000);
+                    return "rtmp";
+                }));
+            }
+            for (int i = 0; i < hlsViewers; i++) {
+                viewers.add(pool.submit(() -> {
+                    go.await();
+                    HttpURLConnection c = (HttpURLConnection) URI.create(http("/live/many.m3u8")).toURL()
+                            .openConnection();
+                    c.setReadTimeout(30_000);
+                    assertEquals(200, c.getResponseCode());
+                    String playlist = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(playlist.contains("#EXTINF:"), playlist);
+                    return "hls";
+                }));
+            }
+            go.countDown();
+            List<String> served = new ArrayList<>();
+            for (Future<String> viewer : viewers) {
+                served.add(viewer.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(flvViewers + rtmpViewers + hlsViewers, served.size());
+            assertEquals(1, live.starts.get(), "one pull for all of them");
+            assertEquals(1, live.publishers.size());
+            Stream stream = stream("live/many");
+            assertEquals(flvViewers, stream.subscribersByProtocol().get("httpflv"));
+            assertEquals(rtmpViewers, stream.subscribersByProtocol().get("rtmp"));
+            assertEquals(1, stream.subscribersByProtocol().get("hls"), "the HLS audience counts once");
+        } finally {
+            pool.shutdownNow();
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
+}
