@@ -51,6 +51,8 @@ public final class TestConfig {
 
     /** Section name (ROOT for top-level keys) to key to value as TOML text, in the order first given. */
     private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    /** Arrays of tables ({@code [[pull]]}, {@code [[push]]}) as written, after every table. */
+    private final StringBuilder arraysOfTables = new StringBuilder();
     /** Not created here: only a server that writes there creates it (tests that write name their own folder). */
     private Path dataDirectory = Path.of(System.getProperty("java.io.tmpdir"),
             "ringcast-test-data-" + UUID.randomUUID());
@@ -97,6 +99,35 @@ public final class TestConfig {
     }
 
     /**
+     * Moves every listener to another loopback address ({@code 127.0.0.2}: a second "host" on this machine), still
+     * on port 0.
+     *
+     * @throws IllegalArgumentException for an address outside 127.0.0.0/8
+     */
+    public TestConfig bindTo(String loopbackAddress) {
+        if (!loopbackAddress.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("tests listen on loopback addresses only: " + loopbackAddress);
+        }
+        for (String listener : LISTENERS) {
+            section(listener).put("address", literal(loopbackAddress));
+        }
+        return this;
+    }
+
+    /**
+     * Adds arrays of tables ({@code "[[pull]]\nmatch = \"live/*\"\nfrom = [...]\n"}), which {@link #toml} cannot
+     * merge; they are written after every table, as given. Fails on text TOML cannot parse.
+     */
+    public TestConfig arrayTables(String text) {
+        TomlParseResult parsed = Toml.parse(text);
+        if (parsed.hasErrors()) {
+            throw new IllegalArgumentException("not TOML: " + parsed.errors() + "\n" + text);
+        }
+        arraysOfTables.append(text.endsWith("\n") ? text : text + "\n");
+        return this;
+    }
+
+    /**
      * Puts what a server writes relative to its working directory by default (recordings, latency logs, the stream
      * keys file) below {@code directory}, for every such key the test does not set itself.
      */
@@ -122,7 +153,7 @@ public final class TestConfig {
             toml.append('[').append(Toml.joinKeyPath(List.of(name))).append("]\n");
             keys.forEach((key, value) -> toml.append(key).append(" = ").append(value).append('\n'));
         });
-        return toml.toString();
+        return toml.append(arraysOfTables).toString();
     }
 
     /** The configuration parsed, as a server started in this JVM takes it. */

@@ -70,4 +70,23 @@ class TestConfigTest {
     void shouldRefuseTextThatIsNotToml() {
         assertThrows(IllegalArgumentException.class, () -> TestConfig.loopback().toml("[rtmp\nport = "));
     }
+
+    @Test
+    void shouldMoveEveryListenerToAnotherLoopbackAddressOnly() {
+        ConfigFile config = TestConfig.loopback().bindTo("127.0.0.3").configFile();
+        for (String listener : TestConfig.LISTENERS) {
+            assertEquals("127.0.0.3", config.section(listener).getString("address", ""));
+            assertEquals(0, config.section(listener).getInt("port", -1, -1, 65_535));
+        }
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.loopback().bindTo("10.0.0.1"));
+    }
+
+    @Test
+    void shouldWriteArraysOfTablesAfterEveryTable() {
+        String text = TestConfig.loopback().arrayTables("[[pull]]\nmatch = \"live/*\"\n")
+                .set("relay", "max_pulls", 3).text();
+        assertTrue(text.indexOf("[[pull]]") > text.indexOf("[relay]"), text);
+        assertTrue(text.endsWith("[[pull]]\nmatch = \"live/*\"\n"), text);
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.loopback().arrayTables("[[pull]\n"));
+    }
 }
