@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -115,6 +117,23 @@ class HttpFlvPullTest {
         assertTrue(request.contains("\r\nUser-Agent: "), request);
         assertTrue(target.bytesRead() > flv.length, "every byte read is counted, head included: "
                 + target.bytesRead());
+    }
+
+    @Test
+    void shouldReportARefusedConnectionWithTheMaskedUrl() throws Exception {
+        int port;
+        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = unused.getLocalPort();
+        }
+        HttpFlvPull pull = cleanup.add(new HttpFlvPull(
+                UpstreamUrl.parse("http://u:pw@127.0.0.1:" + port + "/live/x.flv?token=t0k"), 2_000, 5_000,
+                NanoClock.SYSTEM));
+
+        UpstreamException e = assertThrows(UpstreamException.class, () -> pull.run(target));
+
+        String masked = "http://***@127.0.0.1:" + port + "/live/x.flv?token=***";
+        assertTrue(e.getMessage().startsWith("connect to " + masked + " refused"), e.getMessage());
+        assertEquals(0, target.liveCalls());
     }
 
     @Test
