@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -51,6 +52,7 @@ public final class MessageDispatcher implements ChunkListener {
     private final AcknowledgementWindow acknowledgements;
     private final Amf0Reader amf = new Amf0Reader();
     private final String remote;
+    private IntConsumer streamEof;
 
     MessageDispatcher(CommandHandler commands, MediaIngest media, RtmpMessageWriter writer,
                       AcknowledgementWindow acknowledgements, String remote) {
@@ -139,9 +141,20 @@ public final class MessageDispatcher implements ChunkListener {
         commands.accept(amf.wrap(buffer, offset, length).readAll(), header.messageStreamId());
     }
 
+    /**
+     * Tells {@code listener} the message stream id of every User Control StreamEOF (6.2) the peer sends: a server
+     * ends a play that way (nginx-rtmp when the publisher leaves). A server's connection needs none.
+     */
+    public void onStreamEof(IntConsumer listener) {
+        this.streamEof = listener;
+    }
+
     private void userControl(DirectBuffer buffer, int offset, int length) {
-        if (ControlMessages.readUserControlEventType(buffer, offset, length) == ControlMessages.EVENT_PING_REQUEST) {
+        int event = ControlMessages.readUserControlEventType(buffer, offset, length);
+        if (event == ControlMessages.EVENT_PING_REQUEST) {
             writer.pingResponse(ControlMessages.readUserControlEventValue(buffer, offset, length));
+        } else if (event == ControlMessages.EVENT_STREAM_EOF && streamEof != null) {
+            streamEof.accept((int) ControlMessages.readUserControlEventValue(buffer, offset, length));
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * The client side of one RTMP connection to another server, shared by {@link RtmpPull} and {@link RtmpPush}: TCP
@@ -94,6 +95,7 @@ final class RtmpClientConnection implements AutoCloseable {
     private ChunkDecoder decoder;
     private AcknowledgementWindow acknowledgements;
     private StatusListener statusListener = status -> { };
+    private IntConsumer streamEof;
     private double nextTransaction = CONNECT_TRANSACTION + 1;
     private long lastReadNs;
 
@@ -113,6 +115,11 @@ final class RtmpClientConnection implements AutoCloseable {
 
     void onStatus(StatusListener listener) {
         this.statusListener = listener;
+    }
+
+    /** Receives the message stream id of each User Control StreamEOF; set before {@link #open}. */
+    void onStreamEof(IntConsumer listener) {
+        this.streamEof = listener;
     }
 
     /**
@@ -148,6 +155,9 @@ final class RtmpClientConnection implements AutoCloseable {
         acknowledgements = new AcknowledgementWindow();
         MessageDispatcher dispatcher = new MessageDispatcher(this::onCommand, route, writer, acknowledgements,
                 url.masked());
+        if (streamEof != null) {
+            dispatcher.onStreamEof(streamEof);
+        }
         decoder = new ChunkDecoder(dispatcher, limits.maxMessageBytes(), limits.maxChunkSizeBytes(),
                 MAX_CHUNK_STREAMS, limits.maxPartialMessageBytesPerConnection(), UPSTREAM_BUDGET);
         decode(leftover);

@@ -20,9 +20,11 @@ import java.io.UncheckedIOException;
  *
  * <p>The stream counts as live at its first media or metadata message, not at {@code NetStream.Play.Start}:
  * nginx-rtmp answers Play.Start for a stream nobody publishes and then sends nothing, and the read timeout turns
- * that silence into a failure the relay fails over from. {@code NetStream.Play.UnpublishNotify}, {@code Play.Stop}
- * and {@code Play.Complete} end the pull normally; {@code StreamNotFound}, {@code Failed} and any error-level status
- * end it with an {@link UpstreamException} carrying the code and description.
+ * that silence into a failure the relay fails over from. {@code NetStream.Play.UnpublishNotify}, {@code Play.Stop},
+ * {@code Play.Complete} and the User Control event StreamEOF (nginx-rtmp's default notice) end the pull normally;
+ * {@code StreamNotFound}, {@code Failed} and any error-level status end it with an {@link UpstreamException}
+ * carrying the code and description. An upstream that closes the connection (ringcast does when the stream ends)
+ * ends it with an {@link UpstreamException} too.
  */
 public final class RtmpPull implements UpstreamPull {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpPull.class);
@@ -36,6 +38,7 @@ public final class RtmpPull implements UpstreamPull {
     private final MessageDispatcher.IngestRoute route = this::route;
     private PullTarget target;
     private MediaIngest ingest;
+    private int streamId = -1;
     private boolean ended;
     private String endCode;
 
@@ -48,6 +51,7 @@ public final class RtmpPull implements UpstreamPull {
         this.url = url;
         this.connection = new RtmpClientConnection(url, connectTimeoutMs, readTimeoutMs, clock);
         connection.onStatus(this::onStatus);
+        connection.onStreamEof(this::onStreamEof);
     }
 
     @Override
@@ -56,7 +60,7 @@ public final class RtmpPull implements UpstreamPull {
         try {
             connection.open(route);
             connection.connect(CHUNK_SIZE_BYTES);
-            int streamId = connection.createStream();
+            streamId = connection.createStream();
             connection.writer().command(streamId, "play", 0, null, url.rtmpStreamName(),
                     PLAY_START_LIVE_OR_RECORDED);
             connection.writer().setBufferLength(streamId, RtmpClientConnection.BUFFER_LENGTH_MS);
@@ -101,6 +105,14 @@ public final class RtmpPull implements UpstreamPull {
         ingest = current;
         LOG.info("pull from {} is live", url);
         return current;
+    }
+
+    /** nginx-rtmp's only word, by default, that the publisher left (no UnpublishNotify without publish_notify). */
+    private void onStreamEof(int messageStreamId) {
+        if (messageStreamId == streamId) {
+            ended = true;
+            endCode = "StreamEOF";
+        }
     }
 
     private void onStatus(RtmpClientConnection.Status status) throws UpstreamException {

@@ -26,11 +26,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +55,7 @@ class NginxRtmpInteropTest {
     }
 
     @Test
-    void shouldPullWhatFfmpegPublishesToNginxRtmp() throws Exception {
+    void shouldPullWhatFfmpegPublishesToNginxRtmpUntilItsPublisherLeaves() throws Exception {
         NginxRtmp nginx = nginx();
         Ffmpeg.FfmpegProcess publisher = cleanup.add(Ffmpeg.start(
                 Ffmpeg.publishArgs(nginx.rtmpUrl("live", "src"), "640x360", 30, 30), "publish-nginx"));
@@ -112,6 +114,9 @@ class NginxRtmpInteropTest {
         System.out.println("pulled from nginx-rtmp: " + viewer.count(TrackKind.VIDEO) + " video, "
                 + viewer.count(TrackKind.AUDIO) + " audio frames, " + target.bytes.get() + " bytes");
         assertFalse(ended.isDone(), "pull still running: " + ended.getNow(null));
+
+        publisher.close(); // nginx tells its players NetStream.Play.UnpublishNotify
+        assertNull(ended.get(10, TimeUnit.SECONDS), "run() returned normally when the upstream stream ended");
     }
 
     @Test
