@@ -129,4 +129,45 @@ class ConfigFileTest {
                 () -> ConfigFile.parse("[limits]\n[a.\"k\\E\"]\nx = 1\n", "esc.toml"));
         assertTrue(e.getMessage().startsWith("esc.toml:2:"), e.getMessage());
     }
+
+    @Test
+    void shouldReadArraysOfTablesListsAndInlineTablesAndCheckTheirKeys() {
+        ConfigFile file = ConfigFile.parse("""
+                [[pull]]
+                match = "live/*"
+                from = ["rtmp://a/live/x", "rtmp://b/live/x"]
+                [[pull]]
+                match = "tv/*"
+                [origins]
+                a = "rtmp://h"
+                b = { url = "rtmp://g", ports = [1935, 1936] }
+                """, "r.toml");
+        var pulls = file.tableArray("pull");
+        assertEquals(2, pulls.size());
+        assertEquals("pull #2", pulls.get(1).name());
+        assertEquals(java.util.List.of("rtmp://a/live/x", "rtmp://b/live/x"),
+                pulls.get(0).getStringList("from", java.util.List.of()));
+        assertEquals(java.util.List.of(), pulls.get(1).getStringList("from", java.util.List.of()));
+        pulls.forEach(t -> t.getString("match", null));
+        assertEquals(java.util.List.of(), file.tableArray("push"), "absent: no tables");
+        ConfigSection origins = file.section("origins");
+        assertEquals(java.util.List.of("a", "b"), origins.keys());
+        assertFalse(origins.isTable("a"));
+        assertEquals("rtmp://h", origins.getString("a", null));
+        ConfigSection b = origins.table("b");
+        assertEquals(java.util.List.of(1935L, 1936L), b.getLongList("ports", java.util.List.of(), 1, 65535));
+        ConfigException unread = assertThrows(ConfigException.class, file::requireAllKeysUsed);
+        assertEquals("r.toml:8: unknown key url in [origins.b]", unread.getMessage(), "inline tables are checked");
+        b.getString("url", null);
+        file.requireAllKeysUsed();
+
+        ConfigFile typo = ConfigFile.parse("[[pull]]\nmatch = \"x/y\"\nfrm = [1]\n", "t.toml");
+        typo.tableArray("pull").get(0).getString("match", null);
+        assertEquals("t.toml:3: unknown key frm in [pull #1]",
+                assertThrows(ConfigException.class, typo::requireAllKeysUsed).getMessage());
+        ConfigFile notStrings = ConfigFile.parse("[[pull]]\nfrom = [1]\n", "n.toml");
+        assertEquals("n.toml:2: [pull #1] from must be an array of strings, item 1 is not a string",
+                assertThrows(ConfigException.class,
+                        () -> notStrings.tableArray("pull").get(0).getStringList("from", null)).getMessage());
+    }
 }

@@ -2,7 +2,6 @@ package io.ringcast.ingest.relay;
 
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.subscribe.CloseReason;
-import io.ringcast.broadcast.subscribe.FrameSink;
 import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.ingest.upstream.UpstreamException;
 import io.ringcast.ingest.upstream.UpstreamPush;
@@ -10,6 +9,7 @@ import io.ringcast.ingest.upstream.UpstreamUrl;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -114,10 +114,9 @@ final class PushRelay {
 
     synchronized RelayView view() {
         UpstreamPush push = current;
-        Subscription sub = subscription;
         long bytes = bytesBefore + (push == null ? 0 : push.bytesWritten());
         long frames = framesBefore + (push == null ? 0 : push.framesWritten());
-        long skips = skipsBefore + (sub == null ? 0 : sub.framesSkipped());
+        long skips = skipsBefore + (push == null ? 0 : push.skips());
         return new RelayView(key, "push", stream.path(), origin, List.of(url.masked()), url.masked(), state,
                 state == RelayState.BACKING_OFF ? retryAtEpochMs : 0, failure, bytes, frames,
                 Math.max(0, attempts - 1), skips, sinceEpochMs);
@@ -148,9 +147,10 @@ final class PushRelay {
             stop("its stream closed");
             return;
         }
-        FrameSink sink;
+        AtomicReference<Subscription> fed = new AtomicReference<>();
+        Subscription sub;
         try {
-            sink = push.connect();
+            sub = push.connect(stream, ctx.rings(), reason -> connectionEnded(push, fed.get(), reason));
         } catch (UpstreamException e) {
             failedToConnect(push, e.getMessage());
             return;
@@ -162,8 +162,7 @@ final class PushRelay {
             failedToConnect(push, "push client failed: " + e);
             return;
         }
-        Subscription sub = new Subscription(stream, "push", sink, ctx.rings());
-        push.onClosed(reason -> connectionEnded(push, sub, reason));
+        fed.set(sub);
         synchronized (this) {
             if (stopped || current != push) {
                 push.close();
@@ -196,7 +195,9 @@ final class PushRelay {
 
     /** The connection ended (sink closed, target dropped); once per connection, any thread. */
     private void connectionEnded(UpstreamPush push, Subscription sub, String reason) {
-        sub.requestClose(CloseReason.WRITE_FAILED);
+        if (sub != null) {
+            sub.requestClose(CloseReason.WRITE_FAILED);
+        }
         boolean streamClosed;
         synchronized (this) {
             if (current != push) {
@@ -206,7 +207,7 @@ final class PushRelay {
             subscription = null;
             bytesBefore += push.bytesWritten();
             framesBefore += push.framesWritten();
-            skipsBefore += sub.framesSkipped();
+            skipsBefore += push.skips();
             streamClosed = stream.isClosed();
             if (!stopped && !streamClosed) {
                 boolean stable = ctx.clock().nanoTime() - liveSinceNs >= stableLiveNs;

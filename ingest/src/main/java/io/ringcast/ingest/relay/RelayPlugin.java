@@ -60,7 +60,8 @@ public final class RelayPlugin implements Plugin {
         Backoff backoff = new Backoff(config.backoffMinMs(), config.backoffMaxMs(),
                 () -> ThreadLocalRandom.current().nextDouble());
         RelayContext ctx = new RelayContext(engine.streams(), engine.fanout(), engine.rings(), engine.clock(),
-                engine.wallClock(), tasks, backoff, UpstreamClients.pulls(config), UpstreamClients.pushes(config),
+                engine.wallClock(), tasks, backoff, UpstreamClients.pulls(config, engine.clock()),
+                UpstreamClients.pushes(config, engine.clock()),
                 RelayLog.SLF4J, RelayContext.DEFAULT_STABLE_LIVE_MS);
         manager = new RelayManager(config, ctx, new LoopGuard(() -> {
             RtmpServer rtmp = engine.service(RtmpServer.class);

@@ -1,5 +1,6 @@
 package io.ringcast.ingest.relay;
 
+import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.upstream.UpstreamException;
 import io.ringcast.ingest.upstream.UpstreamPull;
 import io.ringcast.ingest.upstream.UpstreamPush;
@@ -17,15 +18,14 @@ final class UpstreamClients {
     }
 
     /** Pull clients: rtmp → RtmpPull, http → HttpFlvPull, with the configured connect and read timeouts. */
-    static Function<UpstreamUrl, UpstreamPull> pulls(RelayConfig config) {
-        // Once merged: an rtmp URL gets an RtmpPull, an http URL an HttpFlvPull, each with the configured
-        // connect_timeout_ms and read_timeout_ms.
+    static Function<UpstreamUrl, UpstreamPull> pulls(RelayConfig config, NanoClock clock) {
+        // Once merged: an rtmp URL gets new RtmpPull(url, connect, read, clock), an http URL
+        // new HttpFlvPull(url, connect, read, clock), with connect_timeout_ms and read_timeout_ms.
         return url -> new MissingClient(url.scheme() + " pull");
     }
 
-    /** Push clients: rtmp → RtmpPush, with the configured timeouts. */
-    static Function<UpstreamUrl, UpstreamPush> pushes(RelayConfig config) {
-        // Once merged: an RtmpPush with the configured connect_timeout_ms.
+    /** Push clients: rtmp → RtmpPush (through a small adapter to {@link UpstreamPush}), with the timeouts. */
+    static Function<UpstreamUrl, UpstreamPush> pushes(RelayConfig config, NanoClock clock) {
         return url -> {
             throw new IllegalStateException("no " + url.scheme() + " push client in this build");
         };

@@ -1,7 +1,10 @@
 package io.ringcast.ingest.relay;
 
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.subscribe.FrameSink;
+import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
@@ -49,7 +52,6 @@ final class FakePushes implements Function<UpstreamUrl, UpstreamPush> {
         final AtomicInteger starts = new AtomicInteger();
         final AtomicInteger frames = new AtomicInteger();
         private volatile Consumer<String> hook;
-        private volatile String endReason;
 
         Fake(UpstreamUrl url, String refusal) {
             this.url = url;
@@ -57,31 +59,29 @@ final class FakePushes implements Function<UpstreamUrl, UpstreamPush> {
         }
 
         @Override
-        public FrameSink connect() throws UpstreamException {
+        public Subscription connect(Stream stream, RingConfig rings, Consumer<String> onClosed)
+                throws UpstreamException {
             if (refusal != null) {
                 throw new UpstreamException(refusal);
             }
-            return this;
+            hook = onClosed;
+            return new Subscription(stream, "push", this, rings);
         }
 
         @Override
-        public void onClosed(Consumer<String> closedHook) {
-            this.hook = closedHook;
-            if (endReason != null) {
-                closedHook.accept(endReason);
-            }
+        public long skips() {
+            return 0;
         }
 
         /** The target drops the connection. */
         void drop(String reason) {
-            end(reason);
+            end(reason, true);
         }
 
-        private void end(String reason) {
+        private void end(String reason, boolean tell) {
             if (closed.compareAndSet(false, true)) {
-                endReason = reason;
                 Consumer<String> h = hook;
-                if (h != null) {
+                if (h != null && tell) {
                     h.accept(reason);
                 }
             }
@@ -103,7 +103,7 @@ final class FakePushes implements Function<UpstreamUrl, UpstreamPush> {
 
         @Override
         public void close() {
-            end("closed");
+            end("closed", false);
         }
 
         @Override
@@ -131,7 +131,7 @@ final class FakePushes implements Function<UpstreamUrl, UpstreamPush> {
 
         @Override
         public void close(CloseReason reason) {
-            end("subscription ended: " + reason);
+            end("subscription ended: " + reason, true);
         }
     }
 }
