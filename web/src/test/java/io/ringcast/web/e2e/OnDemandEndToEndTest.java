@@ -1,5 +1,7 @@
 package io.ringcast.web.e2e;
 
+import io.ringcast.broadcast.hls.HlsStream;
+import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.OnDemandSource;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -8,6 +10,7 @@ import io.ringcast.broadcast.testing.Await;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
@@ -308,6 +311,54 @@ class OnDemandEndToEndTest {
         assertTrue(closedAfterMs <= AUTO_CLOSE_DELAY_S * 1_000L + 1_500, closedAfterMs + " ms");
         assertEquals("live/leave had no viewer for its auto-close delay", stream.closeReason());
         assertNull(stream("live/leave"));
+    }
+
+    /** GET of a playlist or segment; returns the body, failing on any status but 200. */
+    private String getOk(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(http(path)).toURL().openConnection();
+        c.setReadTimeout(30_000);
+        assertEquals(200, c.getResponseCode(), path);
+        try (InputStream in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void shouldKeepAStreamForAnHlsOnlyAudienceWhileItRequestsAndCloseItLeaseAndAutoCloseDelayAfter()
+            throws Exception {
+        String playlist = getOk("/live/hlsonly.m3u8");
+        Stream stream = stream("live/hlsonly");
+        HlsStream hls = server.engine().service(HlsStreams.class).find(StreamPath.parse("live/hlsonly"));
+        long segmentsSeen = 0;
+        long lastRequestNs = System.nanoTime();
+        // A player's pace: the playlist and its newest segment once per new segment, for 5 segments (10 s, more
+        // than the lease and AutoCloseDelay together).
+        while (segmentsSeen < 5) {
+            long sequence = hls.window().segments().get(hls.window().segments().size() - 1).sequence();
+            Await.until("segment " + (sequence + 1), Duration.ofSeconds(10),
+                    () -> hls.window().segments().get(hls.window().segments().size() - 1).sequence() > sequence);
+            playlist = getOk("/live/hlsonly.m3u8");
+            String newest = playlist.lines().filter(l -> l.endsWith(".ts")).reduce((a, b) -> b).orElseThrow();
+            assertTrue(getOk("/live/" + newest).length() > 0);
+            lastRequestNs = System.nanoTime();
+            segmentsSeen++;
+            assertEquals(StreamState.PUBLISHING, stream.state(), "the HLS audience watches");
+            assertEquals(1, stream.subscribersByProtocol().get("hls"), "one HLS audience");
+        }
+        int targetS = hls.window().targetDurationS();
+        long expectedMs = HlsServlet.LEASE_TARGET_DURATIONS * (long) targetS * 1_000L + AUTO_CLOSE_DELAY_S * 1_000L;
+
+        Await.until("the source hears of the close", Duration.ofMillis(expectedMs + 5_000),
+                () -> !live.closedAtNs.isEmpty());
+        long closedAfterMs = TimeUnit.NANOSECONDS.toMillis(live.closedAtNs.get(0) - lastRequestNs);
+
+        System.out.println("on-demand HLS-only audience: closed " + closedAfterMs + " ms after its last request"
+                + " (lease " + HlsServlet.LEASE_TARGET_DURATIONS + " x " + targetS + " s + AutoCloseDelay "
+                + AUTO_CLOSE_DELAY_S + " s)");
+        assertTrue(closedAfterMs >= expectedMs - 200, closedAfterMs + " ms, expected " + expectedMs);
+        assertTrue(closedAfterMs <= expectedMs + 1_500, closedAfterMs + " ms, expected " + expectedMs);
+        assertEquals("live/hlsonly had no viewer for its auto-close delay", stream.closeReason());
+        assertEquals(1, live.starts.get());
     }
 
     @Test
