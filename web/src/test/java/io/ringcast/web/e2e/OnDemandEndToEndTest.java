@@ -1,6 +1,21 @@
 package io.ringcast.web.e2e;
 
+import io.ringcast.broadcast.hls.HlsStream;
+import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.OnDemandSource;
+import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.StreamPublisher;
+import io.ringcast.broadcast.subscribe.CloseReason;
+import io.ringcast.broadcast.subscribe.FrameSink;
+import io.ringcast.broadcast.subscribe.Subscription;
+import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackFormat;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.TrackRing;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
@@ -8,6 +23,7 @@ import io.ringcast.broadcast.testing.Await;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.ingest.testing.RawRtmpClient;
+import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +153,96 @@ class OnDemandEndToEndTest {
         }
     }
 
+    /**
+     * Delivers {@code edge/NAME} by pulling {@code origin/NAME} of the same server, as an edge pulls from an origin
+     * that holds the GOP: a subscription (which starts at the origin's newest keyframe, the GOP burst) whose sink
+     * publishes every frame into the demanded stream. Stops when the demanded stream closes.
+     */
+    private final class OriginRelaySource implements OnDemandSource {
+        final AtomicInteger starts = new AtomicInteger();
+
+        @Override
+        public boolean supplies(StreamPath path) {
+            return path.app().equals("edge");
+        }
+
+        @Override
+        public void start(Stream edge) {
+            starts.incrementAndGet();
+            Stream origin = server.engine().streams().find(new StreamPath("origin", edge.path().name()));
+            if (origin == null) {
+                edge.close(edge.path() + ": no origin stream");
+                return;
+            }
+            StreamPublisher target = edge.publish(new PublisherInfo("relay", origin.path().toString(), 0));
+            Subscription pull = new Subscription(origin, "relay", new Republisher(target), server.engine().rings());
+            edge.onClose(() -> pull.requestClose(CloseReason.VIEWER_LEFT));
+            server.engine().fanout().add(pull);
+        }
+    }
+
+    /** A frame sink that publishes what it gets into another stream; the subscription's worker thread. */
+    private static final class Republisher implements FrameSink {
+        private final StreamPublisher target;
+
+        Republisher(StreamPublisher target) {
+            this.target = target;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) {
+            if (metadata != null) {
+                target.updateMetadata(metadata);
+            }
+            writeSequenceHeader(videoFormat, 0);
+            writeSequenceHeader(audioFormat, 0);
+        }
+
+        @Override
+        public void writeSequenceHeader(TrackFormat format, long timestampMs) {
+            if (format == null || !format.hasSequenceHeader() || target.track(format.codec().kind()) == null) {
+                return;
+            }
+            target.updateFormat(format);
+            byte[] body = format.sequenceHeader();
+            publish(format.codec().kind(), new UnsafeBuffer(body), 0, body.length, format.headerLength(),
+                    format.codec(), format.codec().kind() == TrackKind.VIDEO, true, timestampMs, 0);
+        }
+
+        @Override
+        public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset,
+                               int length) {
+            if (target.track(kind) != null) {
+                publish(kind, buffer, offset, length, frame.headerLength(), frame.codec(), frame.isKeyframe(),
+                        frame.isSequenceHeader(), frame.timestampMs(), frame.compositionTimeMs());
+            }
+        }
+
+        private void publish(TrackKind kind, DirectBuffer payload, int offset, int length, int headerLength,
+                             Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs,
+                             int compositionTimeMs) {
+            TrackRing ring = target.track(kind);
+            long position = ring.reserve(length);
+            ring.payloadBuffer().putBytes(ring.offsetOf(position), payload, offset, length);
+            target.publish(kind, position, length, headerLength, codec, keyframe, sequenceHeader, timestampMs,
+                    compositionTimeMs, System.nanoTime());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            target.close();
+        }
+    }
+
     private String http(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
     }
@@ -218,23 +324,72 @@ class OnDemandEndToEndTest {
         assertEquals(1, live.starts.get());
     }
 
-    @Test
-    void shouldAnswerAnHlsOnlyViewerWithAPlayablePlaylistWithinOneSegmentDurationPlusOneSecond() throws Exception {
+    /** GETs a playlist as a player's first request; returns status, body and milliseconds to the answer. */
+    private record Answer(int status, String body, long elapsedMs) {
+    }
+
+    private Answer timedGet(String path) throws IOException {
         long startNs = System.nanoTime();
-        HttpURLConnection c = (HttpURLConnection) URI.create(http("/live/hls.m3u8")).toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) URI.create(http(path)).toURL().openConnection();
         c.setReadTimeout(30_000);
         int status = c.getResponseCode();
-        String playlist = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+        try (InputStream in = status == 200 ? c.getInputStream() : c.getErrorStream()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new Answer(status, body, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        }
+    }
 
-        System.out.println("on-demand HLS: playlist with its first segment " + elapsedMs + " ms after the request"
-                + " (segment duration " + SEGMENT_MS + " ms)");
-        assertEquals(200, status, playlist);
-        assertTrue(playlist.contains("#EXTINF:"), playlist);
-        assertTrue(elapsedMs <= SEGMENT_MS + 1_000, "playlist after " + elapsedMs + " ms: " + playlist);
+    @Test
+    void shouldAnswerAnHlsOnlyViewerOfAnEdgeWithAPlayablePlaylistWithinOneSegmentDurationPlusOneSecond()
+            throws Exception {
+        OriginRelaySource relay = new OriginRelaySource();
+        server.engine().streams().addOnDemandSource(relay);
+        Ffmpeg.FfmpegProcess origin = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
+                + "/origin/hls", "640x360", FPS, 60), "origin-hls");
+        live.publishers.add(origin);
+        Await.until("the origin publishes a keyframe", Duration.ofSeconds(30), () -> {
+            Stream s = stream("origin/hls");
+            return s != null && s.track(TrackKind.VIDEO).newestKeyframeSequence() >= 0;
+        });
+
+        Answer answer = timedGet("/edge/hls.m3u8");
+
+        System.out.println("on-demand HLS through an edge: playlist with its first segment " + answer.elapsedMs()
+                + " ms after the request (segment duration " + SEGMENT_MS + " ms)");
+        assertEquals(200, answer.status(), answer.body());
+        assertTrue(answer.body().contains("#EXTINF:"), answer.body());
+        assertTrue(answer.elapsedMs() <= SEGMENT_MS + 1_000, "playlist after " + answer.elapsedMs() + " ms");
+        assertEquals(1, relay.starts.get(), "the playlist request started the pull");
+        assertEquals(1, stream("edge/hls").subscribersByProtocol().get("hls"), "the HLS audience counts");
+        assertDecodedTestMedia(probeFrames(http("/edge/hls.m3u8")));
+    }
+
+    @Test
+    void shouldAnswerAnHlsOnlyViewerOneSegmentDurationAfterAColdUpstreamDelivers() throws Exception {
+        long startNs = System.nanoTime();
+        java.util.concurrent.CompletableFuture<Answer> request = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return timedGet("/live/hls.m3u8");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+        Await.until("the upstream's first frame", Duration.ofSeconds(30), () -> {
+            Stream s = stream("live/hls");
+            return s != null && s.hasMedia();
+        });
+        long firstMediaMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+        Answer answer = request.get(30, TimeUnit.SECONDS);
+
+        System.out.println("on-demand HLS from a cold encoder: its first frame " + firstMediaMs + " ms, the playlist"
+                + " with its first segment " + answer.elapsedMs() + " ms after the request (segment duration "
+                + SEGMENT_MS + " ms)");
+        assertEquals(200, answer.status(), answer.body());
+        assertTrue(answer.body().contains("#EXTINF:"), answer.body());
+        assertTrue(answer.elapsedMs() - firstMediaMs <= SEGMENT_MS + 1_000,
+                "playlist " + (answer.elapsedMs() - firstMediaMs) + " ms after the upstream's first frame");
         assertEquals(1, live.starts.get(), "the playlist request started the pull");
-        assertEquals(1, stream("live/hls").subscribersByProtocol().get("hls"), "the HLS audience counts");
-
         assertDecodedTestMedia(probeFrames(http("/live/hls.m3u8")));
     }
 
@@ -308,6 +463,54 @@ class OnDemandEndToEndTest {
         assertTrue(closedAfterMs <= AUTO_CLOSE_DELAY_S * 1_000L + 1_500, closedAfterMs + " ms");
         assertEquals("live/leave had no viewer for its auto-close delay", stream.closeReason());
         assertNull(stream("live/leave"));
+    }
+
+    /** GET of a playlist or segment; returns the body, failing on any status but 200. */
+    private String getOk(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(http(path)).toURL().openConnection();
+        c.setReadTimeout(30_000);
+        assertEquals(200, c.getResponseCode(), path);
+        try (InputStream in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void shouldKeepAStreamForAnHlsOnlyAudienceWhileItRequestsAndCloseItLeaseAndAutoCloseDelayAfter()
+            throws Exception {
+        String playlist = getOk("/live/hlsonly.m3u8");
+        Stream stream = stream("live/hlsonly");
+        HlsStream hls = server.engine().service(HlsStreams.class).find(StreamPath.parse("live/hlsonly"));
+        long segmentsSeen = 0;
+        long lastRequestNs = System.nanoTime();
+        // A player's pace: the playlist and its newest segment once per new segment, for 5 segments (10 s, more
+        // than the lease and AutoCloseDelay together).
+        while (segmentsSeen < 5) {
+            long sequence = hls.window().segments().get(hls.window().segments().size() - 1).sequence();
+            Await.until("segment " + (sequence + 1), Duration.ofSeconds(10),
+                    () -> hls.window().segments().get(hls.window().segments().size() - 1).sequence() > sequence);
+            playlist = getOk("/live/hlsonly.m3u8");
+            String newest = playlist.lines().filter(l -> l.endsWith(".ts")).reduce((a, b) -> b).orElseThrow();
+            assertTrue(getOk("/live/" + newest).length() > 0);
+            lastRequestNs = System.nanoTime();
+            segmentsSeen++;
+            assertEquals(StreamState.PUBLISHING, stream.state(), "the HLS audience watches");
+            assertEquals(1, stream.subscribersByProtocol().get("hls"), "one HLS audience");
+        }
+        int targetS = hls.window().targetDurationS();
+        long expectedMs = HlsServlet.LEASE_TARGET_DURATIONS * (long) targetS * 1_000L + AUTO_CLOSE_DELAY_S * 1_000L;
+
+        Await.until("the source hears of the close", Duration.ofMillis(expectedMs + 5_000),
+                () -> !live.closedAtNs.isEmpty());
+        long closedAfterMs = TimeUnit.NANOSECONDS.toMillis(live.closedAtNs.get(0) - lastRequestNs);
+
+        System.out.println("on-demand HLS-only audience: closed " + closedAfterMs + " ms after its last request"
+                + " (lease " + HlsServlet.LEASE_TARGET_DURATIONS + " x " + targetS + " s + AutoCloseDelay "
+                + AUTO_CLOSE_DELAY_S + " s)");
+        assertTrue(closedAfterMs >= expectedMs - 200, closedAfterMs + " ms, expected " + expectedMs);
+        assertTrue(closedAfterMs <= expectedMs + 1_500, closedAfterMs + " ms, expected " + expectedMs);
+        assertEquals("live/hlsonly had no viewer for its auto-close delay", stream.closeReason());
+        assertEquals(1, live.starts.get());
     }
 
     @Test
