@@ -8,11 +8,15 @@ import io.ringcast.ingest.server.RtmpServer;
 
 import java.net.InetSocketAddress;
 
-/** The RTMP listener as an engine plugin, section {@code [rtmp]}. Startup and shutdown only. */
+/**
+ * The RTMP listener as an engine plugin, section {@code [rtmp]}; while started also an engine service, so the web
+ * can name its port (livego's {@code /stat/livestat} URLs). Startup and shutdown only.
+ */
 public final class RtmpPlugin implements Plugin {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtmpPlugin.class);
     private RtmpConfig config = RtmpConfig.DEFAULTS;
     private RtmpServer server;
+    private Engine engine;
 
     @Override
     public String name() {
@@ -38,6 +42,8 @@ public final class RtmpPlugin implements Plugin {
     public void start(Engine engine) throws Exception {
         server = new RtmpServer(config, engine);
         server.start();
+        this.engine = engine;
+        engine.registerService(RtmpPlugin.class, this);
         PublishAuthorizer authorizer = engine.service(PublishAuthorizer.class);
         boolean loopbackOnly = server.localAddress().getAddress().isLoopbackAddress();
         if ((authorizer == null || authorizer.isOpen()) && !loopbackOnly) {
@@ -58,6 +64,10 @@ public final class RtmpPlugin implements Plugin {
 
     @Override
     public void stop() {
+        if (engine != null) {
+            engine.unregisterService(RtmpPlugin.class, this);
+            engine = null;
+        }
         if (server != null) {
             server.close();
             server = null;

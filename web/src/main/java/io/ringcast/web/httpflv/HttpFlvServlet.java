@@ -49,6 +49,15 @@ public final class HttpFlvServlet extends HttpServlet {
         if (stream == null) {
             return;
         }
+        serve(stream, request, response);
+    }
+
+    /**
+     * Streams {@code stream} to this request's viewer as FLV (or answers 503 when the engine refuses another viewer):
+     * what {@code GET /{app}/{name}.flv} does once it found its stream, shared with the relays' proxy form
+     * ({@link ProxyPullServlet}). Request thread; returns at once, the viewer is fed by a fan-out worker.
+     */
+    public void serve(Stream stream, HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             engine.streams().requireViewerRoom(stream);
         } catch (LimitExceededException e) {
@@ -107,7 +116,8 @@ public final class HttpFlvServlet extends HttpServlet {
         return stream;
     }
 
-    private static void startHeaders(HttpServletResponse response) {
+    /** The headers of a 200 FLV answer (HEAD answers them alone). */
+    static void startHeaders(HttpServletResponse response) {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(CONTENT_TYPE);
         response.setHeader("Cache-Control", "no-cache");
