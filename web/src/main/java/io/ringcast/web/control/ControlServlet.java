@@ -72,6 +72,22 @@ public final class ControlServlet extends HttpServlet {
         }
     }
 
+    /**
+     * HEAD runs the key commands as GET does (their answers without bodies), but never a relay command: a
+     * monitoring probe must not start or stop a relay. Those answer 405.
+     */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, jakarta.servlet.ServletException {
+        String operation = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (operation.equals("/pull") || operation.equals("/push")) {
+            response.setHeader("Allow", "GET");
+            answer(response, 405, "relay commands need GET", false);
+            return;
+        }
+        super.doHead(request, response);
+    }
+
     /** {@code /control/pull} and {@code /control/push}: {@link RelayControl} against the relay plugin's service. */
     private void relay(HttpServletRequest request, HttpServletResponse response, RelayControl.Direction direction)
             throws IOException {
