@@ -146,8 +146,9 @@ public final class RingcastServletContextListener implements ServletContextListe
             // Asynchronous: a viewer's response outlives the request thread, fed by a fan-out worker.
             HttpFlvServlet flv = new HttpFlvServlet(engine);
             add(context, engine, mapped, "httpflv", flv, Endpoint.HTTP_FLV, true, "*.flv");
-            ProxyPullConfig proxy = engine.service(ProxyPullConfig.class);
-            if (proxy != null && proxy.enabled()) {
+            ProxyPullConfig proxy = java.util.Objects.requireNonNullElse(engine.service(ProxyPullConfig.class),
+                    ProxyPullConfig.DEFAULT);
+            if (proxy.enabled()) {
                 // An exact path: /live/name.flv still goes to *.flv. Answers 503 while the relay plugin is off.
                 add(context, engine, mapped, "proxy-pull", new ProxyPullServlet(engine, flv), Endpoint.PROXY_PULL,
                         true, proxy.path());

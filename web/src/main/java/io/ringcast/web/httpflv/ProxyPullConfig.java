@@ -25,6 +25,9 @@ public record ProxyPullConfig(String path) {
     /** The extensions other servlets are mapped by: an exact path ending in one would take their requests. */
     private static final String[] MAPPED_EXTENSIONS = {".flv", ".m3u8", ".ts"};
 
+    /** The form at its default path, for an engine started without {@link io.ringcast.web.RingcastRuntime}. */
+    public static final ProxyPullConfig DEFAULT = new ProxyPullConfig(DEFAULT_PATH);
+
     public ProxyPullConfig {
         String problem = problem(path);
         if (problem != null) {

@@ -25,7 +25,8 @@ import java.util.Objects;
  * relay manager does the pulling, never this thread.
  *
  * <p>Answers (plain text): 400 a missing or invalid parameter, naming which; 403 an unknown origin or a port it may
- * not use; 503 the relays are off or at their limits; else whatever HTTP-FLV answers. HEAD runs the same checks
+ * not use; 503 the relays are off or at their limits; else whatever HTTP-FLV answers (404 too when the relays hand
+ * out no stream). HEAD runs the same checks
  * (and so may start the on-demand pull, which ends when no viewer comes) and answers the headers only.
  */
 public final class ProxyPullServlet extends HttpServlet {
@@ -97,7 +98,12 @@ public final class ProxyPullServlet extends HttpServlet {
             return null;
         }
         try {
-            return relays.pullFromOrigin(origin, port, app, name);
+            Stream stream = relays.pullFromOrigin(origin, port, app, name);
+            if (stream == null) {
+                Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no stream " + app + "/" + name
+                        + " from origin " + origin, withBody);
+            }
+            return stream;
         } catch (RelayRefusedException e) {
             LOG.debug("proxy pull of {}/{} from origin {} refused by the relays: {}", app, name, origin,
                     e.getMessage());
