@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code /stat/livestat} compared field by field with livego's shape ({@code protocol/api/api.go}: the
  * {@code stream} struct's JSON names in their order, unsigned integers, nil slices as null, the 404 text), with a
- * real ffmpeg publisher and an HTTP-FLV viewer: their byte counts grow, and the speeds are livego's kilobits per
- * second (ffmpeg publishes 1500 kbit/s of video and 128 kbit/s of audio).
+ * real ffmpeg publisher, an HTTP-FLV viewer and an ffmpeg RTMP player: their byte counts grow, and the speeds are
+ * livego's kilobits per second (ffmpeg publishes 1500 kbit/s of video and 128 kbit/s of audio).
  */
 @Timeout(90)
 class LiveStatTest {
@@ -121,10 +121,27 @@ class LiveStatTest {
                     && data.get("players").get(0).get("video_speed").asLong() > 0
                     && data.get("players").get(0).get("audio_speed").asLong() > 0;
         });
-
         Answer all = get("/stat/livestat");
         assertEquals(200, all.httpStatus());
-        JsonNode root = all.json();
+        JsonNode httpFlvOnly = all.json();
+
+        // An RTMP player is a ring subscriber too, listed with its RTMP URL.
+        Ffmpeg.FfmpegProcess rtmpPlayer = Ffmpeg.start(List.of(Ffmpeg.FFMPEG, "-hide_banner", "-nostats",
+                "-loglevel", "error", "-i", rtmp, "-t", "30", "-c", "copy", "-f", "null", "-"), "livestat-play");
+        toClose.add(rtmpPlayer);
+        Await.until("the RTMP player listed", Duration.ofSeconds(20), () -> {
+            JsonNode players = uncheckedData("/stat/livestat?room=live/cam").get("players");
+            return players.size() == 2 && players.get(1).get("video_total_bytes").asLong() > 0;
+        });
+        JsonNode rtmpEntry = get("/stat/livestat?room=live/cam").json().get("data").get("players").get(1);
+        assertLivegoEntry(rtmpEntry);
+        assertEquals(rtmp, rtmpEntry.get("url").asText());
+        assertTrue(rtmpEntry.get("audio_total_bytes").asLong() > 0, rtmpEntry.toString());
+        rtmpPlayer.close();
+        Await.until("the RTMP player unlisted", Duration.ofSeconds(20),
+                () -> uncheckedData("/stat/livestat?room=live/cam").get("players").size() == 1);
+
+        JsonNode root = httpFlvOnly;
         assertEquals(List.of("status", "data"), names(root));
         assertEquals(200, root.get("status").asInt());
         assertEquals(List.of("publishers", "players"), names(root.get("data")));
@@ -146,7 +163,7 @@ class LiveStatTest {
         assertTrue(audioKbps >= 30 && audioKbps <= 400, "livego's unit, kbit/s, of a 128k audio: " + cam);
 
         JsonNode players = root.get("data").get("players");
-        assertEquals(1, players.size(), players.toString());
+        assertEquals(1, players.size(), "the HTTP-FLV viewer alone then: " + players);
         JsonNode player = players.get(0);
         assertLivegoEntry(player);
         assertEquals("live/cam", player.get("key").asText());
