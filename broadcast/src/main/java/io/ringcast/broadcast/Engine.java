@@ -4,6 +4,7 @@ import io.ringcast.broadcast.latency.LatencyIntervalListener;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamRegistry;
+import io.ringcast.broadcast.stream.SubscriberStats;
 import io.ringcast.broadcast.subscribe.FanoutPool;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
@@ -145,7 +146,10 @@ public final class Engine implements AutoCloseable {
         return type.cast(services.get(type));
     }
 
-    /** Moves every stream's recorded latencies into its totals and samples track rates; stats read those. */
+    /**
+     * Moves every stream's recorded latencies into its totals and samples track and subscriber rates; stats read
+     * those.
+     */
     public void sampleLatency() {
         long now = clock.nanoTime();
         long endMs = wallClock.millis();
@@ -160,6 +164,9 @@ public final class Engine implements AutoCloseable {
                 if (ring != null) {
                     ring.rates().sample(ring, now);
                 }
+            }
+            for (SubscriberStats subscriber : stream.subscribers()) {
+                subscriber.sampleRates(now);
             }
             for (LatencyStats stats : stream.latencyByProtocol().values()) {
                 Histogram interval = stats.sampleInterval();

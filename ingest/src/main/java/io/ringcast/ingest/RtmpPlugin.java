@@ -8,7 +8,10 @@ import io.ringcast.ingest.server.RtmpServer;
 
 import java.net.InetSocketAddress;
 
-/** The RTMP listener as an engine plugin, section {@code [rtmp]}. Startup and shutdown only. */
+/**
+ * The RTMP listener as an engine plugin, section {@code [rtmp]}; while started also an engine service, so the web
+ * can name its port (livego's {@code /stat/livestat} URLs). Startup and shutdown only.
+ */
 public final class RtmpPlugin implements Plugin {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtmpPlugin.class);
     private RtmpConfig config = RtmpConfig.DEFAULTS;
@@ -40,7 +43,8 @@ public final class RtmpPlugin implements Plugin {
         this.engine = engine;
         server = new RtmpServer(config, engine);
         server.start();
-        engine.registerService(RtmpServer.class, server); // relays recognise URLs of this listener (loops)
+        // Relays recognise URLs of this listener (loops); livestat names its port in the URLs it shows.
+        engine.registerService(RtmpServer.class, server);
         PublishAuthorizer authorizer = engine.service(PublishAuthorizer.class);
         boolean loopbackOnly = server.localAddress().getAddress().isLoopbackAddress();
         if ((authorizer == null || authorizer.isOpen()) && !loopbackOnly) {

@@ -9,6 +9,7 @@ import io.ringcast.broadcast.config.EngineConfigs;
 import io.ringcast.broadcast.plugin.Plugin;
 import io.ringcast.broadcast.plugin.PluginHost;
 import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.web.httpflv.ProxyPullConfig;
 
 import java.util.List;
 
@@ -31,7 +32,8 @@ public final class RingcastRuntime implements AutoCloseable {
     }
 
     /**
-     * Reads every section ({@code [Engine]}, {@code [ring]}, {@code [http]} and each plugin's), rejects unknown ones,
+     * Reads every section ({@code [Engine]}, {@code [ring]}, {@code [http]}, each plugin's, and {@code [relay]}'s
+     * {@code proxy_path}: {@link ProxyPullConfig}), rejects unknown ones,
      * then starts the engine and the enabled plugins in order; the engine is closed again if a plugin fails.
      *
      * @param pluginLoader the class loader whose {@code META-INF/services} name the plugins: the application class
@@ -43,11 +45,13 @@ public final class RingcastRuntime implements AutoCloseable {
         RingConfig ringConfig = EngineConfigs.ring(config);
         LimitsConfig limits = EngineConfigs.limits(config);
         HttpConfig http = HttpConfig.read(config);
+        ProxyPullConfig proxy = ProxyPullConfig.read(config);
         PluginHost plugins = PluginHost.discover(pluginLoader);
         plugins.configure(config);
         config.requireAllKeysUsed();
 
         Engine engine = new Engine(engineConfig, ringConfig, limits, NanoClock.SYSTEM, http.fanoutThreads()).start();
+        engine.registerService(ProxyPullConfig.class, proxy);
         try {
             plugins.start(engine);
         } catch (RuntimeException e) {

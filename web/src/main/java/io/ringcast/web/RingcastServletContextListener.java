@@ -11,11 +11,14 @@ import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.web.httpflv.HttpFlvPlugin;
 import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.httpflv.ProxyPullConfig;
+import io.ringcast.web.httpflv.ProxyPullServlet;
 import io.ringcast.web.report.LatencyReportServlet;
 import io.ringcast.web.page.PagesPlugin;
 import io.ringcast.web.page.PlayerPageServlet;
 import io.ringcast.web.page.StaticResourceServlet;
 import io.ringcast.web.page.StreamIndexServlet;
+import io.ringcast.web.stats.LiveStatServlet;
 import io.ringcast.web.stats.StatsPlugin;
 import io.ringcast.web.stats.StatsServlet;
 import io.ringcast.web.http.AllowedMethodsFilter;
@@ -51,7 +54,8 @@ import java.util.List;
  * servlet has its {@link EndpointFilter} (CORS and the access check, as its {@link Endpoint} says); servlets and
  * endpoint filters are created here with the engine.
  *
- * <p>Only the endpoints of started plugins are mapped: {@code *.flv} ({@code [httpflv]}), {@code /api/*},
+ * <p>Only the endpoints of started plugins are mapped: {@code *.flv} and the relays' proxy form at
+ * {@code [relay] proxy_path} ({@code [httpflv]}), {@code /api/*}, {@code /stat/livestat},
  * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""}, {@code /play/*},
  * {@code /assets/*} and {@code /webjars/*} ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
  * ({@code [hls]}). The pages' static files are jar resources under {@code META-INF/resources/}, served by
@@ -140,7 +144,15 @@ public final class RingcastServletContextListener implements ServletContextListe
         List<String> mapped = new ArrayList<>();
         if (engine.service(HttpFlvPlugin.class) != null) {
             // Asynchronous: a viewer's response outlives the request thread, fed by a fan-out worker.
-            add(context, engine, mapped, "httpflv", new HttpFlvServlet(engine), Endpoint.HTTP_FLV, true, "*.flv");
+            HttpFlvServlet flv = new HttpFlvServlet(engine);
+            add(context, engine, mapped, "httpflv", flv, Endpoint.HTTP_FLV, true, "*.flv");
+            ProxyPullConfig proxy = java.util.Objects.requireNonNullElse(engine.service(ProxyPullConfig.class),
+                    ProxyPullConfig.DEFAULT);
+            if (proxy.enabled()) {
+                // An exact path: /live/name.flv still goes to *.flv. Answers 503 while the relay plugin is off.
+                add(context, engine, mapped, "proxy-pull", new ProxyPullServlet(engine, flv), Endpoint.PROXY_PULL,
+                        true, proxy.path());
+            }
         }
         // Asynchronous too: their bodies above a socket buffer go out without blocking a thread (ResponseBody).
         if (engine.service(StatsPlugin.class) != null) {
@@ -148,6 +160,8 @@ public final class RingcastServletContextListener implements ServletContextListe
             // Answers 409 with how to turn it on while [latency_log] is off, rather than an anonymous 404.
             add(context, engine, mapped, "ops-latency", new LatencyReportServlet(engine), Endpoint.LATENCY_REPORT,
                     true, "/ops/latency", "/ops/latency.csv");
+            add(context, engine, mapped, "livestat", new LiveStatServlet(engine), Endpoint.LIVESTAT, true,
+                    "/stat/livestat");
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player

@@ -43,6 +43,7 @@ public final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
     private static final WakeTarget[] NO_TARGETS = new WakeTarget[0];
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    private static final SubscriberStats[] NO_SUBSCRIBERS = new SubscriberStats[0];
     /**
      * Longest single wait in {@link #awaitPublisherGone}: the deadline is on the injected clock, so the waiter looks
      * at it again at least this often (a test that steps a manual clock past it sees the wait end).
@@ -70,6 +71,8 @@ public final class Stream {
 
     private volatile StreamState state;
     private volatile WakeTarget[] wakeTargets = NO_TARGETS;
+    /** Replaced under the monitor when a listed subscriber arrives or leaves; read by stats without a lock. */
+    private volatile SubscriberStats[] subscribers = NO_SUBSCRIBERS;
     private volatile byte[] metadata;
     private volatile StreamPublisher publisher;
     private volatile long lastIngestNanos;
@@ -260,6 +263,14 @@ public final class Stream {
      * @throws LimitExceededException when the stream already has its maximum of viewers
      */
     public synchronized boolean addSubscriber(String protocol, WakeTarget target) {
+        return addSubscriber(protocol, target, null);
+    }
+
+    /**
+     * As {@link #addSubscriber(String, WakeTarget)}, listing {@code stats} in {@link #subscribers()} until
+     * {@link #removeSubscriber(String, WakeTarget, SubscriberStats)} (null: counted, not listed).
+     */
+    public synchronized boolean addSubscriber(String protocol, WakeTarget target, SubscriberStats stats) {
         if (state == StreamState.CLOSED) {
             return false;
         }
@@ -269,6 +280,11 @@ public final class Stream {
         }
         wakeTargetRefs.merge(target, 1, Integer::sum);
         wakeTargets = wakeTargetRefs.keySet().toArray(NO_TARGETS);
+        if (stats != null) {
+            SubscriberStats[] listed = java.util.Arrays.copyOf(subscribers, subscribers.length + 1);
+            listed[listed.length - 1] = stats;
+            subscribers = listed;
+        }
         countIn(protocol);
         return true;
     }
@@ -333,8 +349,16 @@ public final class Stream {
 
     /** Counts a subscriber out; the last one leaving may start the close (see the state diagram). */
     public synchronized void removeSubscriber(String protocol, WakeTarget target) {
+        removeSubscriber(protocol, target, null);
+    }
+
+    /** Undoes {@link #addSubscriber(String, WakeTarget, SubscriberStats)}. */
+    public synchronized void removeSubscriber(String protocol, WakeTarget target, SubscriberStats stats) {
         if (subscriberCount == 0) {
             return;
+        }
+        if (stats != null) {
+            unlist(stats);
         }
         if (wakeTargetRefs.merge(target, -1, Integer::sum) == 0) {
             wakeTargetRefs.remove(target);
@@ -464,6 +488,19 @@ public final class Stream {
         }
     }
 
+    private void unlist(SubscriberStats stats) {
+        SubscriberStats[] listed = subscribers;
+        for (int i = 0; i < listed.length; i++) {
+            if (listed[i] == stats) {
+                SubscriberStats[] fewer = new SubscriberStats[listed.length - 1];
+                System.arraycopy(listed, 0, fewer, 0, i);
+                System.arraycopy(listed, i + 1, fewer, i, listed.length - i - 1);
+                subscribers = fewer;
+                return;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ frame path (no locks)
 
     /** Wakes every egress worker serving this stream; called by the producer per frame. */
@@ -504,6 +541,14 @@ public final class Stream {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         subscribersByProtocol.forEach((p, n) -> counts.put(p, n.get()));
         return counts;
+    }
+
+    /**
+     * The listed subscribers now (viewers of every protocol, pushes), in arrival order; a snapshot for stats, cold
+     * path.
+     */
+    public List<SubscriberStats> subscribers() {
+        return List.of(subscribers);
     }
 
     /** Counts frames a slow subscriber skipped. */

@@ -4,6 +4,7 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamState;
+import io.ringcast.broadcast.stream.SubscriberStats;
 import io.ringcast.broadcast.stream.WakeTarget;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.FrameEvent;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * the frame's ingest time goes into the stream's {@link LatencyStats} for this protocol; both on the stream's
  * {@link Stream#clock() clock}, the one ingest stamps frames with.
  */
-public final class Subscription {
+public final class Subscription implements SubscriberStats {
     private static final int BATCH_FRAMES = 64;
     private static final long NONE = -1;
     private static final int NOT_BLOCKED = Integer.MIN_VALUE;
@@ -62,6 +63,10 @@ public final class Subscription {
     private final long joinedNanos;
     private long framesSent;
     private long framesSkipped;
+    /** Written by the owning worker only; read racily by stats ({@link SubscriberStats}). */
+    private long videoBytesSent;
+    private long audioBytesSent;
+    private final SentRates rates = new SentRates();
 
     public Subscription(Stream stream, String protocol, FrameSink sink, RingConfig config) {
         this.stream = stream;
@@ -83,8 +88,34 @@ public final class Subscription {
         return stream;
     }
 
+    @Override
     public String protocol() {
         return protocol;
+    }
+
+    @Override
+    public long videoBytesSent() {
+        return videoBytesSent;
+    }
+
+    @Override
+    public long audioBytesSent() {
+        return audioBytesSent;
+    }
+
+    @Override
+    public double videoBitsPerSecond() {
+        return rates.videoBitsPerSecond();
+    }
+
+    @Override
+    public double audioBitsPerSecond() {
+        return rates.audioBitsPerSecond();
+    }
+
+    @Override
+    public void sampleRates(long nowNs) {
+        rates.sample(videoBytesSent, audioBytesSent, nowNs);
     }
 
     public long framesSent() {
@@ -115,7 +146,7 @@ public final class Subscription {
     /** Binds to the owning worker and counts the viewer in; false if the stream closed meanwhile. */
     boolean attach(WakeTarget owner) {
         this.worker = owner;
-        if (!stream.addSubscriber(protocol, owner)) {
+        if (!stream.addSubscriber(protocol, owner, this)) {
             return false;
         }
         stream.onClose(closeOnStreamEnd);
@@ -337,7 +368,13 @@ public final class Subscription {
         if (!cursor.copyPayload(scratch, offset)) {
             return false;
         }
-        sink.writeFrame(cursor.ring().kind(), frame, scratch, offset, length);
+        TrackKind kind = cursor.ring().kind();
+        sink.writeFrame(kind, frame, scratch, offset, length);
+        if (kind == TrackKind.VIDEO) {
+            videoBytesSent += length;
+        } else {
+            audioBytesSent += length;
+        }
         cursor.advance();
         return true;
     }
@@ -388,7 +425,7 @@ public final class Subscription {
         }
         closed = true;
         sink.close(reason);
-        stream.removeSubscriber(protocol, worker);
+        stream.removeSubscriber(protocol, worker, this);
         // A long-lived stream outlives thousands of viewers: it must not keep each one reachable.
         stream.removeCloseListener(closeOnStreamEnd);
     }

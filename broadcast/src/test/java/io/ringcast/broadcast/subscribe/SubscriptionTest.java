@@ -97,7 +97,41 @@ class SubscriptionTest {
         }
         assertEquals(0, stream.subscriberCount());
         assertEquals(before, stream.closeListenerCount(), "each viewer's close action removed when it left");
+        assertEquals(List.of(), stream.subscribers(), "each viewer unlisted when it left");
         assertEquals(0, worker.subscriptionCount());
+    }
+
+    @Test
+    void shouldCountTheBytesSentPerTrackAndListTheViewerInItsStreamWhileItWatches() {
+        video(0, true, 100);
+        audio(10);
+        video(33, false, 50);
+        subscribe();
+        Subscription first = lastAdded;
+        worker.doWork(clock.nanoTime());
+        assertEquals(150, first.videoBytesSent(), "payload bytes of the keyframe and the frame after it");
+        assertEquals(20, first.audioBytesSent());
+        subscribe();
+        Subscription second = lastAdded;
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of(first, second), stream.subscribers(), "listed in arrival order");
+
+        first.sampleRates(clock.nanoTime());
+        assertEquals(0.0, first.videoBitsPerSecond(), "no rate before a second sample");
+        clock.advance(Duration.ofMillis(500));
+        video(66, false, 1_000);
+        audio(70);
+        worker.doWork(clock.nanoTime());
+        first.sampleRates(clock.nanoTime());
+        assertEquals(1_000 * 8 / 0.5, first.videoBitsPerSecond(), 1e-6);
+        assertEquals(20 * 8 / 0.5, first.audioBitsPerSecond(), 1e-6);
+        assertEquals(1_150, first.videoBytesSent());
+        assertEquals(1_150, second.videoBytesSent(), "each viewer counts its own");
+
+        first.requestClose(CloseReason.VIEWER_LEFT);
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of(second), stream.subscribers());
+        assertEquals("test", stream.subscribers().get(0).protocol());
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.auth.StreamKeys;
+import io.ringcast.ingest.relay.Relays;
+import io.ringcast.ingest.upstream.UpstreamUrl;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,8 +16,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * livego's admin API for stream keys, behind {@link AdminAuth}: {@code GET /control/get?room=R} (creates the key
- * if absent), {@code /control/reset?room=R}, {@code /control/delete?room=R}. Answers livego's shape
+ * livego's admin API behind {@link AdminAuth}: stream keys with {@code GET /control/get?room=R} (creates the key
+ * if absent), {@code /control/reset?room=R}, {@code /control/delete?room=R}, and relays with
+ * {@code /control/pull|push?oper=start|stop&app=A&name=N&url=U} ({@link RelayControl}). Answers livego's shape
  * {@code {"status":200,"data":"KEY"}}; refusals {@code {"status":401|403,"data":"<reason>"}} with that HTTP
  * status. Request threads; blocking file writes are fine here (admin calls are rare). The credential check and
  * CORS: {@link io.ringcast.web.endpoint.Endpoint#CONTROL}.
@@ -39,8 +42,13 @@ public final class ControlServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        StreamKeys keys = engine.service(StreamKeys.class);
         String operation = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (operation.equals("/pull") || operation.equals("/push")) {
+            relay(request, response, operation.equals("/pull") ? RelayControl.Direction.PULL
+                    : RelayControl.Direction.PUSH);
+            return;
+        }
+        StreamKeys keys = engine.service(StreamKeys.class);
         String room = request.getParameter("room");
         if (keys == null) {
             answer(response, 503, "stream keys are not available");
@@ -62,6 +70,38 @@ public final class ControlServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             answer(response, 400, e.getMessage());
         }
+    }
+
+    /**
+     * HEAD runs the key commands as GET does (their answers without bodies), but never a relay command: a
+     * monitoring probe must not start or stop a relay. Those answer 405.
+     */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, jakarta.servlet.ServletException {
+        String operation = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (operation.equals("/pull") || operation.equals("/push")) {
+            response.setHeader("Allow", "GET");
+            answer(response, 405, "relay commands need GET", false);
+            return;
+        }
+        super.doHead(request, response);
+    }
+
+    /** {@code /control/pull} and {@code /control/push}: {@link RelayControl} against the relay plugin's service. */
+    private void relay(HttpServletRequest request, HttpServletResponse response, RelayControl.Direction direction)
+            throws IOException {
+        String oper = request.getParameter("oper");
+        String app = request.getParameter("app");
+        String name = request.getParameter("name");
+        String url = request.getParameter("url");
+        RelayControl.Answer answer = RelayControl.handle(engine.service(Relays.class), direction, oper, app, name,
+                url);
+        if (LOG.isInfoEnabled()) {
+            LOG.info("control {} oper={} {}/{} {} by {}: {} {}", direction.word(), oper, app, name,
+                    UpstreamUrl.maskText(url), request.getRemoteAddr(), answer.status(), answer.data());
+        }
+        answer(response, answer.status(), answer.data());
     }
 
     private static String requireRoom(String room) {

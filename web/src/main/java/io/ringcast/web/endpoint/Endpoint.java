@@ -8,6 +8,7 @@ import io.ringcast.web.http.Cors;
 import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.report.LatencyReportServlet;
+import io.ringcast.web.stats.LiveStatServlet;
 import io.ringcast.web.stats.StatsServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,7 +38,14 @@ public enum Endpoint {
     /** {@code /assets/*}, {@code /webjars/*}: anyone, from any origin. */
     STATIC_FILES(Access.PUBLIC, null, null, true, null),
     /** {@code /control/*}: administrators, refusals in livego's JSON shape. */
-    CONTROL(Access.ADMIN, null, ControlServlet::refuse, true, null);
+    CONTROL(Access.ADMIN, null, ControlServlet::refuse, true, null),
+    /** {@code /stat/livestat}: stats, refusals in livego's JSON shape, from any origin (livego dashboards). */
+    LIVESTAT(Access.STATS, null, LiveStatServlet::refuse, true, "GET, OPTIONS"),
+    /**
+     * The relays' proxy form ({@code [relay] proxy_path}, {@code ?src=&app=&stream=}): viewers of
+     * {@code app/stream}, as HTTP-FLV's.
+     */
+    PROXY_PULL(Access.PLAY, Endpoint::proxyStream, Endpoint::refusePlay, true, Endpoint.PLAYER_METHODS);
 
     /** What the players' endpoints allow in a preflight. */
     private static final String PLAYER_METHODS = "GET, HEAD, OPTIONS";
@@ -92,6 +100,12 @@ public enum Endpoint {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    private static StreamPath proxyStream(HttpServletRequest request) {
+        String app = request.getParameter("app");
+        String name = request.getParameter("stream");
+        return StreamPath.isValidPart(app) && StreamPath.isValidPart(name) ? new StreamPath(app, name) : null;
     }
 
     private static StreamPath hlsStream(HttpServletRequest request) {

@@ -55,9 +55,23 @@ public final class HttpFlvServlet extends HttpServlet {
         Stream stream;
         try {
             stream = findStream(request, response, true);
-            if (stream == null) {
-                return;
-            }
+        } catch (LimitExceededException e) {
+            response.setHeader("Retry-After", "5");
+            Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), true);
+            return;
+        }
+        if (stream != null) {
+            serve(stream, request, response);
+        }
+    }
+
+    /**
+     * Streams {@code stream} to this request's viewer as FLV (or answers 503 when the engine refuses another viewer):
+     * what {@code GET /{app}/{name}.flv} does once it found its stream, shared with the relays' proxy form
+     * ({@link ProxyPullServlet}). Request thread; returns at once, the viewer is fed by a fan-out worker.
+     */
+    public void serve(Stream stream, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
             engine.streams().requireViewerRoom(stream);
         } catch (LimitExceededException e) {
             response.setHeader("Retry-After", "5");

@@ -10,6 +10,8 @@ import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.broadcast.record.Recordings;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.ingest.relay.RelayView;
+import io.ringcast.ingest.relay.Relays;
 import io.ringcast.web.http.ResponseBody;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +27,8 @@ import java.util.List;
  * The stats API, mapped at {@code /api/*}: {@code GET /api/streams} lists every live stream,
  * {@code GET /api/streams/{app}/{name}} returns one (404 with a JSON error when there is none),
  * {@code GET /api/server} the server's limits and counters, {@code GET /api/recordings} how the latest recording
- * files ended (kept after their streams). Runs on container
+ * files ended (kept after their streams), {@code GET /api/relays} every relay (503 while the relay plugin is
+ * off). Runs on container
  * request threads; reads the engine's thread-safe stats and renders them with {@link StreamStatsWriter}. Stats
  * protection, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#STATS}.
  */
@@ -34,6 +37,7 @@ public final class StatsServlet extends HttpServlet {
     private static final String CONTENT_TYPE = "application/json";
     private static final String SERVER = "/server";
     private static final String RECORDINGS = "/recordings";
+    private static final String RELAYS = "/relays";
 
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private final transient Engine engine;
@@ -58,7 +62,7 @@ public final class StatsServlet extends HttpServlet {
                 json.writeStartObject();
                 json.writeArrayFieldStart("streams");
                 for (Stream s : streams) {
-                    StreamStatsWriter.write(json, s, hls(s), recording(s));
+                    StreamStatsWriter.write(json, s, hls(s), recording(s), relaysOf(s));
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -67,6 +71,17 @@ public final class StatsServlet extends HttpServlet {
         }
         if (path.equals(SERVER)) {
             send(request, response, HttpServletResponse.SC_OK, this::writeServer);
+            return;
+        }
+        if (path.equals(RELAYS)) {
+            Relays relays = engine.service(Relays.class);
+            if (relays == null) {
+                sendError(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                        "relays are not available: the relay plugin is disabled");
+                return;
+            }
+            List<RelayView> all = relays.relays();
+            send(request, response, HttpServletResponse.SC_OK, json -> RelayViewWriter.writeArray(json, all));
             return;
         }
         if (path.equals(RECORDINGS)) {
@@ -91,7 +106,7 @@ public final class StatsServlet extends HttpServlet {
             return;
         }
         send(request, response, HttpServletResponse.SC_OK,
-                json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream)));
+                json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream), relaysOf(stream)));
     }
 
     private static void sendError(HttpServletRequest request, HttpServletResponse response, int status,
@@ -133,6 +148,12 @@ public final class StatsServlet extends HttpServlet {
     @FunctionalInterface
     private interface JsonBody {
         void write(JsonGenerator json) throws IOException;
+    }
+
+    /** The stream's relays (its pull, its pushes), empty when the relay plugin is off. */
+    private List<RelayView> relaysOf(Stream stream) {
+        Relays relays = engine.service(Relays.class);
+        return relays == null ? List.of() : relays.relaysOf(stream.path());
     }
 
     /** The stream's recording status when the record plugin runs and records it, else null. */

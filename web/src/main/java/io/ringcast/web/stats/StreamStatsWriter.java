@@ -11,20 +11,26 @@ import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.broadcast.hls.HlsStats;
 import io.ringcast.broadcast.hls.HlsStream;
 import io.ringcast.broadcast.record.RecordingStatus;
+import io.ringcast.ingest.relay.RelayView;
+import io.ringcast.ingest.upstream.UpstreamUrl;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Writes one stream's stats as a JSON object: path, state, publisher with per-track codec facts and rates,
+ * Writes one stream's stats as a JSON object: path, state, source, relays, publisher with per-track codec facts
+ * and rates,
  * subscribers by protocol, skips, lag disconnects and server-added latency per protocol in microseconds, plus its
  * HLS and recording blocks when it has those.
  * Stateless; runs on the request thread and reads the engine's thread-safe stats.
  */
 public final class StreamStatsWriter {
     private static final double NANOS_PER_MICRO = 1_000.0;
+    /** The publisher protocol of a relay's pull (the relay plugin's {@code PublisherInfo}). */
+    public static final String PULL = "pull";
 
     private StreamStatsWriter() {
     }
@@ -43,9 +49,23 @@ public final class StreamStatsWriter {
     /** As {@link #write(JsonGenerator, Stream, HlsStream)}, with the given recording status (null: none). */
     public static void write(JsonGenerator json, Stream stream, HlsStream hls, RecordingStatus recording)
             throws IOException {
+        write(json, stream, hls, recording, null);
+    }
+
+    /**
+     * As {@link #write(JsonGenerator, Stream, HlsStream, RecordingStatus)}, plus the stream's {@code source} and,
+     * when {@code relays} is not null, its {@code relays} ({@link RelayViewWriter}).
+     */
+    public static void write(JsonGenerator json, Stream stream, HlsStream hls, RecordingStatus recording,
+                             List<RelayView> relays) throws IOException {
         json.writeStartObject();
         json.writeStringField("path", stream.path().toString());
         json.writeStringField("state", stream.state().name());
+        writeSource(json, stream.publisher());
+        if (relays != null) {
+            json.writeFieldName("relays");
+            RelayViewWriter.writeArray(json, relays);
+        }
         writePublisher(json, stream);
         writeSubscribers(json, stream);
         json.writeNumberField("framesSkipped", stream.framesSkipped());
@@ -91,6 +111,24 @@ public final class StreamStatsWriter {
         json.writeNumberField("framesMuxed", stats.framesMuxed());
         json.writeNumberField("framesDropped", stats.framesDropped());
         json.writeNumberField("framesIgnored", stats.framesIgnored());
+        json.writeEndObject();
+    }
+
+    /**
+     * Where the stream comes from: {@code {"type":"publisher"|"pull","protocol","remote"}}, null while it has no
+     * publisher. A relay's pull publishes with protocol {@value #PULL} and its masked upstream URL as the remote.
+     */
+    private static void writeSource(JsonGenerator json, StreamPublisher publisher) throws IOException {
+        if (publisher == null) {
+            json.writeNullField("source");
+            return;
+        }
+        PublisherInfo info = publisher.info();
+        boolean pull = PULL.equals(info.protocol());
+        json.writeObjectFieldStart("source");
+        json.writeStringField("type", pull ? PULL : "publisher");
+        json.writeStringField("protocol", info.protocol());
+        json.writeStringField("remote", pull ? UpstreamUrl.maskText(info.remoteAddress()) : info.remoteAddress());
         json.writeEndObject();
     }
 

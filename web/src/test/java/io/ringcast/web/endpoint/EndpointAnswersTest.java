@@ -106,10 +106,29 @@ class EndpointAnswersTest {
         }
         requests.add(new String[] {"TRACE", "/api/streams", null});
         requests.add(new String[] {"DELETE", "/live/x.flv", null});
+        // The relay endpoints (issue 13), after the recorded ones: without the relay plugin (no Relays service).
+        for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+            for (String path : List.of("/stat/livestat", "/live?src=a&app=live&stream=x", "/api/relays",
+                    "/control/pull?oper=start&app=live&name=x&url=rtmp://h/live/x")) {
+                requests.add(new String[] {method, path, null});
+            }
+        }
+        for (String method : List.of("GET", "HEAD")) {
+            requests.add(new String[] {method, "/stat/livestat", jwt});
+            requests.add(new String[] {method, "/stat/livestat?room=live/none", jwt});
+            requests.add(new String[] {method, "/stat/livestat", "not.a.jwt"});
+            requests.add(new String[] {method, "/live?src=a&app=live&stream=x" + play.replace('?', '&'), null});
+            requests.add(new String[] {method, "/live?src=a&app=live", null});
+            requests.add(new String[] {method, "/api/relays", jwt});
+            requests.add(new String[] {method, "/control/pull?oper=start&app=live&name=x&url=rtmp://h/live/x", jwt});
+            requests.add(new String[] {method, "/control/push?oper=stop&app=live", jwt});
+            requests.add(new String[] {method, "/control/push?oper=stop&app=live&name=x", "not.a.jwt"});
+        }
 
         StringBuilder transcript = new StringBuilder();
         for (String[] r : requests) {
-            transcript.append("### ").append(r[0]).append(' ').append(r[1].replace(play, "?<play token>"))
+            transcript.append("### ").append(r[0]).append(' ').append(r[1].replace(play, "?<play token>")
+                            .replace(play.replace('?', '&'), "&<play token>"))
                     .append(r[2] == null ? "" : r[2].equals(jwt) ? " (admin JWT)" : " (bearer " + r[2] + ")")
                     .append('\n').append(answer(r[0], r[1], r[2])).append('\n');
         }
