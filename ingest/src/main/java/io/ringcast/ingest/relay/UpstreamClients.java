@@ -1,7 +1,9 @@
 package io.ringcast.ingest.relay;
 
 import io.ringcast.broadcast.time.NanoClock;
-import io.ringcast.ingest.upstream.UpstreamException;
+import io.ringcast.ingest.upstream.HttpFlvPull;
+import io.ringcast.ingest.upstream.RtmpPull;
+import io.ringcast.ingest.upstream.RtmpPush;
 import io.ringcast.ingest.upstream.UpstreamPull;
 import io.ringcast.ingest.upstream.UpstreamPush;
 import io.ringcast.ingest.upstream.UpstreamUrl;
@@ -9,37 +11,32 @@ import io.ringcast.ingest.upstream.UpstreamUrl;
 import java.util.function.Function;
 
 /**
- * THE one place that picks the production client for an upstream or target URL by scheme. Until the RTMP and
- * HTTP-FLV clients are merged (issue 13: RtmpPull, HttpFlvPull, RtmpPush), an attempt fails with a clear reason,
- * which the relay shows and retries like any other failure.
+ * The one place that picks the production client for an upstream or target URL by scheme: {@link RtmpPull} or
+ * {@link HttpFlvPull} for pulls, {@link RtmpPush} for pushes, each with the configured connect and read timeouts and
+ * the engine's clock.
  */
 final class UpstreamClients {
     private UpstreamClients() {
     }
 
-    /** Pull clients: rtmp → RtmpPull, http → HttpFlvPull, with the configured connect and read timeouts. */
+    /** Pull clients: rtmp → RtmpPull, http → HttpFlvPull. */
     static Function<UpstreamUrl, UpstreamPull> pulls(RelayConfig config, NanoClock clock) {
-        // Once merged: an rtmp URL gets new RtmpPull(url, connect, read, clock), an http URL
-        // new HttpFlvPull(url, connect, read, clock), with connect_timeout_ms and read_timeout_ms.
-        return url -> new MissingClient(url.scheme() + " pull");
+        int connectMs = (int) config.connectTimeoutMs();
+        int readMs = (int) config.readTimeoutMs();
+        return url -> url.isRtmp()
+                ? new RtmpPull(url, connectMs, readMs, clock)
+                : new HttpFlvPull(url, connectMs, readMs, clock);
     }
 
-    /** Push clients: rtmp → RtmpPush (through a small adapter to {@link UpstreamPush}), with the timeouts. */
+    /** Push clients: rtmp → RtmpPush (the only scheme a push target may have). */
     static Function<UpstreamUrl, UpstreamPush> pushes(RelayConfig config, NanoClock clock) {
+        int connectMs = (int) config.connectTimeoutMs();
+        int readMs = (int) config.readTimeoutMs();
         return url -> {
-            throw new IllegalStateException("no " + url.scheme() + " push client in this build");
+            if (!url.isRtmp()) {
+                throw new IllegalArgumentException("a push target must be an rtmp:// URL: " + url);
+            }
+            return new RtmpPush(url, connectMs, readMs, clock);
         };
-    }
-
-    /** An attempt that fails at once, naming the missing client. */
-    private record MissingClient(String what) implements UpstreamPull {
-        @Override
-        public void run(io.ringcast.ingest.upstream.PullTarget target) throws UpstreamException {
-            throw new UpstreamException("no " + what + " client in this build");
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -1,5 +1,8 @@
 package io.ringcast.ingest.upstream;
 
+import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.stream.Stream;
+import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.server.PlayerOutput;
@@ -20,7 +23,7 @@ import java.util.function.Consumer;
  *
  * <p>One instance per connection attempt: after the sink reported a drop, the relay makes a new one to reconnect.
  */
-public final class RtmpPush implements AutoCloseable {
+public final class RtmpPush implements UpstreamPush {
     /** Default bound of the bytes a slow target may leave unsent: a few large keyframes. */
     public static final int DEFAULT_MAX_PENDING_BYTES = 4 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(RtmpPush.class);
@@ -100,6 +103,30 @@ public final class RtmpPush implements AutoCloseable {
                 connection.releaseBuffers();
             }
         }
+    }
+
+    /** Connects and publishes ({@link #connect(Consumer)}), then subscribes the sink to {@code stream}. */
+    @Override
+    public Subscription connect(Stream stream, RingConfig rings, Consumer<String> onClosed) throws IOException {
+        return connect(onClosed).subscribe(stream, rings);
+    }
+
+    @Override
+    public long bytesWritten() {
+        RtmpPushSink s = sink;
+        return s == null ? 0 : s.bytesWritten();
+    }
+
+    @Override
+    public long framesWritten() {
+        RtmpPushSink s = sink;
+        return s == null ? 0 : s.framesSent();
+    }
+
+    @Override
+    public long skips() {
+        RtmpPushSink s = sink;
+        return s == null ? 0 : s.skips();
     }
 
     private void onPublishStatus(RtmpClientConnection.Status status) throws UpstreamException {

@@ -142,9 +142,10 @@ class OnDemandEdgeTest {
 
     private int rtmpViewers(Path out, ByteArrayOutputStream output) {
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            return LoadGenerator.run(new String[]{"--rtmp-url", "rtmp://127.0.0.1:" + edge.rtmpPort() + "/live/cam",
-                    "--rtmp-viewers", "45", "--warmup-s", "3", "--duration-s", "4", "--threads", "1",
-                    "--out", out.toString()}, print, print);
+            String[] args = {"--rtmp-url", "rtmp://127.0.0.1:" + edge.rtmpPort() + "/live/cam",
+                "--rtmp-viewers", "45", "--warmup-s", "3", "--duration-s", "4", "--threads", "1",
+                "--out", out.toString()};
+            return LoadGenerator.run(args, print, print);
         } catch (java.io.IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
