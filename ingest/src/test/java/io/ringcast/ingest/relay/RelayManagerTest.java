@@ -91,6 +91,9 @@ class RelayManagerTest {
         assertEquals(400, status(() -> relays.startPull("live", "x", "rtmp://10.0.0.1/onlyapp")));
         assertEquals(400, status(() -> relays.startPull("live", "../x", "rtmp://10.0.0.1/live/x")));
         assertEquals(400, status(() -> relays.startPush("live", "", "rtmp://10.0.0.1/live/x")));
+        kit.registry.publish(StreamPath.parse("live/x"), new PublisherInfo("rtmp", "x", 0), false);
+        assertEquals("400 a push target must be an rtmp:// URL: http://10.0.0.1/live/x.flv",
+                refusal(() -> relays.startPush("live", "x", "http://10.0.0.1/live/x.flv")));
     }
 
     @Test
