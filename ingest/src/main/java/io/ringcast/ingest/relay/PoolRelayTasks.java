@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,9 +50,13 @@ public final class PoolRelayTasks implements RelayTasks, AutoCloseable {
     @Override
     public Runnable schedule(long dueNs, Runnable task) {
         AtomicReference<Future<?>> pending = new AtomicReference<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
         Runnable check = new Runnable() {
             @Override
             public void run() {
+                if (cancelled.get()) {
+                    return;
+                }
                 long remainingNs = dueNs - clock.nanoTime();
                 if (remainingNs > 0) {
                     pending.set(timer.schedule(this, remainingNs, TimeUnit.NANOSECONDS));
@@ -60,10 +65,9 @@ public final class PoolRelayTasks implements RelayTasks, AutoCloseable {
                 }
             }
         };
-        synchronized (pending) {
-            pending.set(timer.schedule(check, Math.max(0, dueNs - clock.nanoTime()), TimeUnit.NANOSECONDS));
-        }
+        pending.set(timer.schedule(check, Math.max(0, dueNs - clock.nanoTime()), TimeUnit.NANOSECONDS));
         return () -> {
+            cancelled.set(true);
             Future<?> f = pending.get();
             if (f != null) {
                 f.cancel(false);

@@ -31,6 +31,7 @@ final class PushRelay {
     private final long sinceEpochMs;
     private final long stableLiveNs;
     private final Runnable onEnded;
+    private final Runnable stopOnStreamClose = this::streamClosed;
 
     private RelayState state = RelayState.CONNECTING;
     private String failure = "";
@@ -80,7 +81,7 @@ final class PushRelay {
         synchronized (this) {
             events.started(origin);
         }
-        stream.onClose(() -> stop("its stream closed"));
+        stream.onClose(stopOnStreamClose);
         ctx.tasks().execute(this::connect);
     }
 
@@ -109,7 +110,13 @@ final class PushRelay {
         if (push != null) {
             push.close();
         }
+        // A long-lived stream outlives pushes started and stopped by the API: it must not keep each one reachable.
+        stream.removeCloseListener(stopOnStreamClose);
         onEnded.run();
+    }
+
+    private void streamClosed() {
+        stop("its stream closed");
     }
 
     synchronized RelayView view() {

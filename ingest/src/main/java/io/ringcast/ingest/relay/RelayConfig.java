@@ -3,6 +3,7 @@ package io.ringcast.ingest.relay;
 import io.ringcast.broadcast.config.ConfigException;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.broadcast.stream.StreamPath;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,6 +95,11 @@ public record RelayConfig(boolean enable, List<HostPattern> allowHosts, int maxP
             if (to.isEmpty()) {
                 throw t.error("to", "must list at least one URL");
             }
+            for (UrlTemplate target : to) {
+                if (!target.urlFor(new StreamPath("app", "name")).isRtmp()) {
+                    throw t.error("to", "is invalid: a push target must be an rtmp:// URL: " + target);
+                }
+            }
             pushes.add(new PushRule(match, to));
         }
         Map<String, Origin> origins = new LinkedHashMap<>();
@@ -144,7 +150,7 @@ public record RelayConfig(boolean enable, List<HostPattern> allowHosts, int maxP
     }
 
     /** The first pull rule supplying {@code path} on demand, or null. */
-    public PullRule onDemandRuleFor(io.ringcast.broadcast.stream.StreamPath path) {
+    public PullRule onDemandRuleFor(StreamPath path) {
         for (PullRule rule : pulls) {
             if (rule.onDemand() && rule.match().matches(path)) {
                 return rule;

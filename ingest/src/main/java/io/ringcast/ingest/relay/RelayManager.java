@@ -102,6 +102,9 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
     public RelayView startPush(String app, String name, String url) {
         StreamPath path = pathOf(app, name);
         UpstreamUrl target = apiUrl(url, path);
+        if (!target.isRtmp()) {
+            throw new RelayRefusedException(400, "a push target must be an rtmp:// URL: " + target.masked());
+        }
         PushRelay relay;
         synchronized (this) {
             requireOpen();

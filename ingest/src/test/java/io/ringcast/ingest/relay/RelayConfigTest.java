@@ -111,6 +111,9 @@ class RelayConfigTest {
         assertEquals("ringcast.toml:2: [push #1] to must list at least one URL",
                 error("[[push]]\nto = []\nmatch = \"live/*\"\n"));
         assertEquals("ringcast.toml:2: unknown key max_pull in [relay]", error("[relay]\nmax_pull = 3\n"));
+        assertEquals("ringcast.toml:3: [push #1] to is invalid: a push target must be an rtmp:// URL: "
+                + "http://proxy/live/{name}.flv",
+                error("[[push]]\nmatch = \"live/*\"\nto = [\"http://proxy/live/{name}.flv\"]\n"));
         assertEquals("ringcast.toml:1: pull must be an array of tables [[pull]]", error("pull = 3\n"));
     }
 

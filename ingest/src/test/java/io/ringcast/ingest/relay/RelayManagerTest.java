@@ -91,6 +91,9 @@ class RelayManagerTest {
         assertEquals(400, status(() -> relays.startPull("live", "x", "rtmp://10.0.0.1/onlyapp")));
         assertEquals(400, status(() -> relays.startPull("live", "../x", "rtmp://10.0.0.1/live/x")));
         assertEquals(400, status(() -> relays.startPush("live", "", "rtmp://10.0.0.1/live/x")));
+        kit.registry.publish(StreamPath.parse("live/x"), new PublisherInfo("rtmp", "x", 0), false);
+        assertEquals("400 a push target must be an rtmp:// URL: http://10.0.0.1/live/x.flv",
+                refusal(() -> relays.startPush("live", "x", "http://10.0.0.1/live/x.flv")));
     }
 
     @Test
@@ -204,8 +207,8 @@ class RelayManagerTest {
                 () -> stream.subscribersByProtocol().getOrDefault("push", 0) == 1);
 
         stream.close();
-        assertTrue(pushes.made().get(1).isClosed(), "the stream closed: the push ended");
-        assertEquals(List.of(), relays.relays(), "and is gone");
+        Await.until("the stream closed: the push ends and is forgotten", Duration.ofSeconds(5),
+                () -> pushes.made().get(1).isClosed() && relays.relays().isEmpty(), () -> relays.relays().toString());
         kit.advance(Duration.ofMinutes(1));
         kit.tasks.runUntilIdle();
         assertEquals(2, pushes.made().size(), "no reconnect after the stream closed");
@@ -249,8 +252,11 @@ class RelayManagerTest {
         relays.startPush("other", "x", "rtmp://10.0.0.5/other/x");
         relays.startPull("live", "a", "rtmp://10.0.0.1/live/a");
         assertEquals(List.of("pull:live/a", "push:other/x"), relays.relays().stream().map(RelayView::key).toList());
+        Stream stream = kit.registry.find(StreamPath.parse("other/x"));
+        assertEquals(1, stream.closeListenerCount(), "the push ends with its stream");
         assertTrue(relays.stopPush("other", "x"));
         assertFalse(relays.stopPush("other", "x"));
+        assertEquals(0, stream.closeListenerCount(), "a stopped push leaves nothing on its stream");
         assertEquals(List.of("pull:live/a"), relays.relays().stream().map(RelayView::key).toList());
     }
 }
