@@ -416,10 +416,13 @@ public final class Stream {
         if (lifecycle.state() != before) {
             return true;
         }
-        closingBecause(before == StreamState.WAITING_PUBLISHER
-                ? (onDemand ? path + " was not delivered by its upstream within " + publishTimeoutS + " s"
-                : path + "'s publisher did not return within " + publishTimeoutS + " s")
-                : path + " had no viewer for its auto-close delay");
+        long deadlineNs = lifecycle.deadlineNs();
+        if (deadlineNs != NO_DEADLINE && nowNs - deadlineNs >= 0) {
+            closingBecause(before == StreamState.WAITING_PUBLISHER
+                    ? (onDemand ? path + " was not delivered by its upstream within " + publishTimeoutS + " s"
+                    : path + "'s publisher did not return within " + publishTimeoutS + " s")
+                    : path + " had no viewer for its auto-close delay");
+        }
         if (lifecycle.poll(nowNs)) {
             LOG.info("stream {} timed out in {}, now {}", path, before, lifecycle.state());
             afterTransition();
