@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <p>Cutting: with video, a segment starts at an H.264 keyframe and is closed at the first keyframe at least the
  * target duration after its start; audio-only streams cut at the first audio frame past the target. Whether a
- * stream has video is decided by whether an AVC sequence header has been seen when a segment starts. A segment
+ * stream has video is decided by whether an AVC sequence header has been seen when a segment starts; the first
+ * audio-only segment waits one target duration of audio for one, since upstreams without a GOP cache (nginx-rtmp,
+ * a relayed stream joined mid-GOP) send audio before the video's sequence header and keyframe. A segment
  * lists the tracks configured at its start; frames of a track configured later wait for the next segment.
  *
  * <p>Steady state allocates nothing per frame: the muxer reuses its buffers. Each closed segment allocates its
@@ -28,6 +30,7 @@ import java.util.List;
  * starts, so a stream that never sends media costs only this object.
  */
 public final class HlsSegmenter {
+    private static final long NO_TIMESTAMP = Long.MIN_VALUE;
     private final HlsConfig config;
     private final HlsStream stream;
     private final NanoClock clock;
@@ -47,6 +50,8 @@ public final class HlsSegmenter {
     private long segmentStartMs;
     private long segmentFirstIngestNanos;
     private long lastTimestampMs;
+    /** Timestamp of the first audio frame seen before any segment and any video, or NO_TIMESTAMP. */
+    private long firstLoneAudioMs = NO_TIMESTAMP;
     private boolean pendingDiscontinuity;
     private boolean closed;
 
@@ -168,6 +173,10 @@ public final class HlsSegmenter {
             stats.onDropped();
             return;
         }
+        if (avc == null && !segmentOpen && awaitingVideo(timestampMs)) {
+            stats.onDropped();
+            return;
+        }
         if (avc == null && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
             if (segmentOpen) {
                 closeSegment(timestampMs);
@@ -184,6 +193,14 @@ public final class HlsSegmenter {
         } else {
             stats.onMalformed();
         }
+    }
+
+    /** Whether audio before the first segment should still wait for the video's sequence header. */
+    private boolean awaitingVideo(long timestampMs) {
+        if (firstLoneAudioMs == NO_TIMESTAMP) {
+            firstLoneAudioMs = timestampMs;
+        }
+        return timestampMs - firstLoneAudioMs < config.targetDurationMs();
     }
 
     private void openSegment(boolean withVideo, long timestampMs, long ingestNanos) {

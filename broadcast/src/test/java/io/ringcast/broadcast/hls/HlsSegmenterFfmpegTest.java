@@ -209,7 +209,9 @@ class HlsSegmenterFfmpegTest {
         HlsSegmenter segmenter = streams.open(PATH);
         feed(segmenter, audioOnly, 0);
         HlsWindow window = streams.find(PATH).window();
-        assertEquals(2, window.segments().size(), window.playlistText());
+        // The first target duration of audio waits for a video sequence header that never comes: one segment
+        // fewer than the file's audio would give from its first frame.
+        assertEquals(1, window.segments().size(), window.playlistText());
         for (HlsSegment s : window.segments()) {
             assertTrue(s.durationMs() >= 2_000 && s.durationMs() < 2_100, s.toString());
         }
@@ -220,6 +222,22 @@ class HlsSegmenterFfmpegTest {
         assertEquals("44100", probe.get("audio", "sample_rate"));
         assertNull(probe.get("video", "codec_name"));
         assertDecodesWithoutErrors(all);
+    }
+
+    @Test
+    void shouldStartWithVideoWhenAudioArrivesBeforeTheVideosSequenceHeader() throws Exception {
+        // An upstream without a GOP cache (nginx-rtmp) sends audio first; the video's header and keyframe follow.
+        List<FlvTestFile.Frame> audioFirst = new java.util.ArrayList<>(both.stream()
+                .filter(f -> f.codec() == Codec.AAC && f.timestampMs() <= 300).toList());
+        both.stream().filter(f -> !audioFirst.contains(f)).forEach(audioFirst::add);
+        HlsStreams streams = streams(HlsConfig.defaults());
+        HlsSegmenter segmenter = streams.open(PATH);
+        feed(segmenter, audioFirst, 0);
+
+        HlsWindow window = streams.find(PATH).window();
+        assertTrue(window.segments().size() >= 2, window.playlistText());
+        assertTrue(window.segments().stream().noneMatch(HlsSegment::discontinuity), window.playlistText());
+        checkStructure(window, true, true);
     }
 
     @Test
