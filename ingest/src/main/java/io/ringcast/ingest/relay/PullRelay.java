@@ -50,9 +50,6 @@ final class PullRelay {
     private int urlIndex;
     private UpstreamUrl currentUrl;
     private int failedInRound;
-    private int backoffStep;
-    private long retryAtNs;
-    private long retryAtEpochMs;
     private String failure = "";
     private long attempts;
     private long framesBefore;
@@ -60,7 +57,7 @@ final class PullRelay {
     private boolean stopped;
     private UpstreamPull currentPull;
     private MediaIngest currentIngest;
-    private Runnable cancelRetry;
+    private final RetryTimer retry;
 
     /**
      * @param onDemandStream the on-demand stream to feed, or null to publish {@code path} always
@@ -77,6 +74,7 @@ final class PullRelay {
         this.urls = List.copyOf(urls);
         this.onDemandStream = onDemandStream;
         this.ctx = ctx;
+        this.retry = new RetryTimer(ctx);
         this.onEnded = onEnded;
         this.events = new RelayEvents("pull " + path, ctx.log());
         this.sinceEpochMs = ctx.wallClock().millis();
@@ -121,12 +119,7 @@ final class PullRelay {
             stopped = true;
             boolean gaveUp = !liveSinceFailure && !failure.isEmpty() && onDemandStream != null;
             state = gaveUp ? RelayState.FAILED : RelayState.STOPPED;
-            retryAtNs = 0;
-            retryAtEpochMs = 0;
-            if (cancelRetry != null) {
-                cancelRetry.run();
-                cancelRetry = null;
-            }
+            retry.cancel();
             pull = currentPull;
             events.ended(state, gaveUp ? reason + " (last failure: " + failure + ")" : reason);
         }
@@ -140,7 +133,7 @@ final class PullRelay {
         MediaIngest ingest = currentIngest;
         long frames = framesBefore + (ingest == null ? 0 : ingest.framesPublished());
         return new RelayView(key, "pull", path, origin, urls.stream().map(UpstreamUrl::masked).toList(),
-                currentUrl.masked(), state, state == RelayState.BACKING_OFF ? retryAtEpochMs : 0, failure,
+                currentUrl.masked(), state, state == RelayState.BACKING_OFF ? retry.dueEpochMs() : 0, failure,
                 bytes.get(), frames, Math.max(0, attempts - 1), 0, sinceEpochMs);
     }
 
@@ -210,7 +203,7 @@ final class PullRelay {
             liveSinceFailure = false;
             events.failed(url.masked(), attempt.reason);
             if (attempt.liveNs >= stableLiveNs) {
-                backoffStep = 0;
+                retry.reset();
                 failedInRound = 0;
             } else {
                 failedInRound++;
@@ -222,13 +215,10 @@ final class PullRelay {
                 return;
             }
             failedInRound = 0;
-            long delayMs = ctx.backoff().delayMs(backoffStep++);
-            retryAtNs = ctx.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-            retryAtEpochMs = ctx.wallClock().millis() + delayMs;
+            long delayMs = retry.schedule(this::retryDue);
             state = RelayState.BACKING_OFF;
             events.backingOff("every upstream failed, retrying in " + delayMs + " ms (and with growing waits up to "
                     + ctx.backoff().maxMs() + " ms while they fail)");
-            cancelRetry = ctx.tasks().schedule(retryAtNs, this::retryDue);
         }
     }
 
@@ -237,14 +227,10 @@ final class PullRelay {
             if (stopped || state != RelayState.BACKING_OFF) {
                 return;
             }
-            if (ctx.clock().nanoTime() - retryAtNs < 0) {
-                cancelRetry = ctx.tasks().schedule(retryAtNs, this::retryDue);
+            if (!retry.isDue(this::retryDue)) {
                 return;
             }
-            cancelRetry = null;
             state = RelayState.CONNECTING;
-            retryAtNs = 0;
-            retryAtEpochMs = 0;
         }
         ctx.tasks().execute(this::runAttempt);
     }

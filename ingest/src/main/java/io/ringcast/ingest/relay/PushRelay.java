@@ -39,14 +39,11 @@ final class PushRelay {
     private long bytesBefore;
     private long framesBefore;
     private long skipsBefore;
-    private int backoffStep;
-    private long retryAtNs;
-    private long retryAtEpochMs;
     private long liveSinceNs;
     private boolean stopped;
     private UpstreamPush current;
     private Subscription subscription;
-    private Runnable cancelRetry;
+    private final RetryTimer retry;
 
     PushRelay(String key, String origin, UpstreamUrl url, Stream stream, RelayContext ctx, Runnable onEnded) {
         this.key = key;
@@ -54,6 +51,7 @@ final class PushRelay {
         this.url = url;
         this.stream = stream;
         this.ctx = ctx;
+        this.retry = new RetryTimer(ctx);
         this.onEnded = onEnded;
         this.events = new RelayEvents("push " + stream.path() + " to " + url.masked(), ctx.log());
         this.sinceEpochMs = ctx.wallClock().millis();
@@ -95,11 +93,7 @@ final class PushRelay {
             }
             stopped = true;
             state = RelayState.STOPPED;
-            retryAtNs = 0;
-            if (cancelRetry != null) {
-                cancelRetry.run();
-                cancelRetry = null;
-            }
+            retry.cancel();
             push = current;
             sub = subscription;
             events.ended(state, reason);
@@ -125,7 +119,7 @@ final class PushRelay {
         long frames = framesBefore + (push == null ? 0 : push.framesWritten());
         long skips = skipsBefore + (push == null ? 0 : push.skips());
         return new RelayView(key, "push", stream.path(), origin, List.of(url.masked()), url.masked(), state,
-                state == RelayState.BACKING_OFF ? retryAtEpochMs : 0, failure, bytes, frames,
+                state == RelayState.BACKING_OFF ? retry.dueEpochMs() : 0, failure, bytes, frames,
                 Math.max(0, attempts - 1), skips, sinceEpochMs);
     }
 
@@ -231,16 +225,13 @@ final class PushRelay {
     /** Schedules the next connection after a backoff step; under the monitor. */
     private void backOff(String reason, boolean resetBackoff) {
         if (resetBackoff) {
-            backoffStep = 0;
+            retry.reset();
         }
         failure = reason;
         events.failed(url.masked(), reason);
-        long delayMs = ctx.backoff().delayMs(backoffStep++);
-        retryAtNs = ctx.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-        retryAtEpochMs = ctx.wallClock().millis() + delayMs;
+        long delayMs = retry.schedule(this::retryDue);
         state = RelayState.BACKING_OFF;
         events.backingOff("reconnecting in " + delayMs + " ms");
-        cancelRetry = ctx.tasks().schedule(retryAtNs, this::retryDue);
     }
 
     private void retryDue() {
@@ -248,11 +239,9 @@ final class PushRelay {
             if (stopped || state != RelayState.BACKING_OFF) {
                 return;
             }
-            if (ctx.clock().nanoTime() - retryAtNs < 0) {
-                cancelRetry = ctx.tasks().schedule(retryAtNs, this::retryDue);
+            if (!retry.isDue(this::retryDue)) {
                 return;
             }
-            cancelRetry = null;
             state = RelayState.CONNECTING;
         }
         ctx.tasks().execute(this::connect);

@@ -91,9 +91,10 @@ class OnDemandPullTest {
                 () -> stream.state() == StreamState.PUBLISHING, stream::toString);
         assertSame(stream, viewerArrives(VIEWER_B), "the second viewer joins the same stream");
         assertEquals(1, kit.pulls.attempts().size(), "one upstream connection for both viewers");
-        RelayView view = manager.relaysOf(PATH).get(0);
-        assertEquals(RelayState.LIVE, view.state());
-        assertEquals("on-demand", view.origin());
+        // The stream publishes inside the attempt's live(); the relay shows LIVE once that returns.
+        Await.until("the relay shows live", Duration.ofSeconds(5),
+                () -> manager.relaysOf(PATH).get(0).state() == RelayState.LIVE, () -> manager.relays().toString());
+        assertEquals("on-demand", manager.relaysOf(PATH).get(0).origin());
         assertEquals("pull", stream.publisher().info().protocol());
         assertEquals("rtmp://10.0.0.1/live/x", stream.publisher().info().remoteAddress());
     }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,7 +40,11 @@ class RelayPluginTest {
     }
 
     @Test
-    void shouldRegisterTheRelaysServiceTheOnDemandRulesAndStartTheAlwaysOnPulls() {
+    void shouldRegisterTheRelaysServiceTheOnDemandRulesAndStartTheAlwaysOnPulls() throws IOException {
+        int closedPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort(); // nothing listens there once closed: every attempt is refused
+        }
         host = PluginHost.discover(getClass().getClassLoader());
         assertTrue(host.plugins().stream().map(Plugin::name).toList().containsAll(List.of("rtmp", "relay")));
         ConfigFile file = ConfigFile.parse("""
@@ -50,12 +57,12 @@ class RelayPluginTest {
                 backoff_max_ms = 100
                 [[pull]]
                 match = "tv/news"
-                from = ["rtmp://user:pw@10.255.255.1/tv/news"]
+                from = ["rtmp://user:pw@127.0.0.1:%1$d/tv/news"]
                 on_demand = false
                 [[pull]]
                 match = "live/*"
-                from = ["http://10.255.255.2/live/{name}.flv"]
-                """, "test.toml");
+                from = ["http://127.0.0.1:%1$d/live/{name}.flv"]
+                """.formatted(closedPort), "test.toml");
         host.configure(file);
         file.requireAllKeysUsed();
         host.start(engine);
@@ -65,10 +72,10 @@ class RelayPluginTest {
         RelayView always = relays.relays().get(0);
         assertEquals("pull:tv/news", always.key());
         assertEquals("config", always.origin());
-        assertEquals(List.of("rtmp://***@10.255.255.1/tv/news"), always.urls());
+        assertEquals(List.of("rtmp://***@127.0.0.1:" + closedPort + "/tv/news"), always.urls());
         Await.until("the attempt fails with the client's reason", Duration.ofSeconds(5),
-                () -> relays.relays().get(0).failure().startsWith("no rtmp pull client"), () -> relays.relays()
-                        .toString());
+                () -> relays.relays().get(0).failure().startsWith("cannot connect to 127.0.0.1:" + closedPort),
+                () -> relays.relays().toString());
 
         Stream demanded = engine.streams().findOrDemand(StreamPath.parse("live/cam"));
         assertNotNull(demanded, "the on-demand rule supplies live/*");

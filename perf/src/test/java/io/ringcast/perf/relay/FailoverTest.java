@@ -1,14 +1,15 @@
 package io.ringcast.perf.relay;
 
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.NginxRtmp;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.testing.ChildServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FailoverTest {
     private static final int VIEWERS = 20;
     private static final long FAILOVER_BOUND_MS = 3_000;
-    private final List<AutoCloseable> peers = new ArrayList<>();
+    @RegisterExtension
+    final CloseAfterEach peers = new CloseAfterEach();
 
     @BeforeAll
     static void tools() {
@@ -35,27 +37,21 @@ class FailoverTest {
         NginxRtmp.requireInstalled();
     }
 
-    @AfterEach
-    void stopPeers() throws Exception {
-        for (int i = peers.size() - 1; i >= 0; i--) {
-            peers.get(i).close();
-        }
-    }
 
     @Test
     void shouldKeepTwentyViewersDecodingFromTheSecondOriginWhenTheFirstIsKilled() throws Exception {
-        ChildServer first = peer(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.2")).start());
-        ChildServer second = peer(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.3")).start());
-        peer(Peers.publish("rtmp://127.0.0.2:" + first.rtmpPort() + "/live/cam", "320x240", 200));
-        peer(Peers.publish("rtmp://127.0.0.3:" + second.rtmpPort() + "/live/cam", "320x240", 200));
-        ChildServer edge = peer(ChildServer.with(TestConfig.loopback()
+        ChildServer first = peers.add(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.2")).start());
+        ChildServer second = peers.add(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.3")).start());
+        peers.add(Peers.publish("rtmp://127.0.0.2:" + first.rtmpPort() + "/live/cam", "320x240", 200));
+        peers.add(Peers.publish("rtmp://127.0.0.3:" + second.rtmpPort() + "/live/cam", "320x240", 200));
+        ChildServer edge = peers.add(ChildServer.with(TestConfig.loopback()
                 .toml("[relay]\nconnect_timeout_ms = 1000\nread_timeout_ms = 1000\n")
                 .arrayTables(RelayInteropTest.pullRule("live/*",
                         "rtmp://127.0.0.2:" + first.rtmpPort() + "/live/{name}",
                         "rtmp://127.0.0.3:" + second.rtmpPort() + "/live/{name}"))).start());
         List<FlvWatcher> viewers = new ArrayList<>();
         for (int i = 0; i < VIEWERS; i++) {
-            viewers.add(peer(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv")));
+            viewers.add(peers.add(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv")));
         }
         Await.until("every viewer decodes from the first origin", Duration.ofSeconds(30),
                 () -> viewers.stream().allMatch(v -> v.keyframeSince(0) && v.videoTags() > 25));
@@ -80,11 +76,11 @@ class FailoverTest {
 
     @Test
     void shouldResumeAPushByItselfWhenItsTargetIsKilledAndStartedAgain() throws Exception {
-        NginxRtmp target = peer(NginxRtmp.builder().address("127.0.0.2").application("myapp").start());
-        ChildServer origin = peer(ChildServer.with(TestConfig.loopback()
+        NginxRtmp target = peers.add(NginxRtmp.builder().address("127.0.0.2").application("myapp").start());
+        ChildServer origin = peers.add(ChildServer.with(TestConfig.loopback()
                 .toml("[relay]\nbackoff_min_ms = 200\nbackoff_max_ms = 1000\n")
                 .arrayTables(RelayInteropTest.pushRule("live/*", target.rtmpUrl("myapp") + "/{name}"))).start());
-        peer(Peers.publish("rtmp://127.0.0.1:" + origin.rtmpPort() + "/live/cam", "320x240", 200));
+        peers.add(Peers.publish("rtmp://127.0.0.1:" + origin.rtmpPort() + "/live/cam", "320x240", 200));
         Await.until("the push reaches nginx", Duration.ofSeconds(20), () -> publishing(target));
         RelayInteropTest.assertDecodes(Ffmpeg.probe(target.rtmpUrl("myapp", "cam"), 30), "before the kill");
 
@@ -97,10 +93,5 @@ class FailoverTest {
     private static boolean publishing(NginxRtmp nginx) {
         NginxRtmp.StreamStat stat = nginx.stat().stream("myapp", "cam");
         return stat != null && stat.publishing();
-    }
-
-    private <T extends AutoCloseable> T peer(T peer) {
-        peers.add(peer);
-        return peer;
     }
 }

@@ -1,14 +1,15 @@
 package io.ringcast.perf.relay;
 
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.perf.load.LoadGenerator;
 import io.ringcast.web.testing.ChildServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -35,30 +36,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OnDemandEdgeTest {
     private static final long AUTO_CLOSE_DELAY_S = 3;
     private static final long SEGMENT_MS = 1_000;
-    private final List<AutoCloseable> peers = new ArrayList<>();
+    @RegisterExtension
+    final CloseAfterEach peers = new CloseAfterEach();
     private ChildServer origin;
     private ChildServer edge;
 
     @BeforeEach
     void startOriginAndEdge() throws Exception {
         Ffmpeg.assumeInstalled();
-        origin = peer(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.2")).start());
-        peer(Peers.publish("rtmp://127.0.0.2:" + origin.rtmpPort() + "/live/cam", "320x240", 200));
+        origin = peers.add(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.2")).start());
+        peers.add(Peers.publish("rtmp://127.0.0.2:" + origin.rtmpPort() + "/live/cam", "320x240", 200));
         Await.until("the origin has live/cam", Duration.ofSeconds(20), () -> originSubscribers() == 0
-                && answers(origin, "127.0.0.2", "/api/streams/live/cam"));
-        edge = peer(ChildServer.with(TestConfig.loopback()
+                && Peers.answersOk("127.0.0.2", origin.httpPort(), "/api/streams/live/cam"));
+        edge = peers.add(ChildServer.with(TestConfig.loopback()
                 .toml("[Engine]\nAutoCloseDelay = " + AUTO_CLOSE_DELAY_S + "\n[hls]\nsegment_duration_ms = "
                         + SEGMENT_MS + "\n")
                 .arrayTables(RelayInteropTest.pullRule("live/*",
                         "rtmp://127.0.0.2:" + origin.rtmpPort() + "/live/{name}"))).start());
     }
 
-    @AfterEach
-    void stopPeers() throws Exception {
-        for (int i = peers.size() - 1; i >= 0; i--) {
-            peers.get(i).close();
-        }
-    }
 
     @Test
     void shouldHoldOneUpstreamConnectionForAHundredViewersOfEveryProtocolAndNoneWithout(@TempDir Path out)
@@ -71,7 +67,7 @@ class OnDemandEdgeTest {
 
         List<FlvWatcher> flv = new ArrayList<>();
         for (int i = 0; i < 45; i++) {
-            flv.add(peer(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv")));
+            flv.add(peers.add(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv")));
         }
         AtomicBoolean hlsRunning = new AtomicBoolean(true);
         List<CompletableFuture<Integer>> hls = new ArrayList<>();
@@ -100,7 +96,7 @@ class OnDemandEdgeTest {
 
     @Test
     void shouldLetTheUpstreamGoAutoCloseDelayAfterTheLastViewerLeft() throws Exception {
-        FlvWatcher viewer = peer(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv"));
+        FlvWatcher viewer = peers.add(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv"));
         Await.until("the viewer gets frames", Duration.ofSeconds(20), () -> viewer.videoTags() > 10);
         assertEquals(1, originSubscribers());
 
@@ -116,9 +112,9 @@ class OnDemandEdgeTest {
 
     @Test
     void shouldStartALateJoinerAtTheKeyframeTheEdgeHolds() throws Exception {
-        FlvWatcher first = peer(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv"));
+        FlvWatcher first = peers.add(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv"));
         Await.until("the first viewer gets frames", Duration.ofSeconds(20), () -> first.videoTags() > 40);
-        FlvWatcher late = peer(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv"));
+        FlvWatcher late = peers.add(FlvWatcher.start("127.0.0.1", edge.httpPort(), "/live/cam.flv"));
         Await.until("the late joiner gets video", Duration.ofSeconds(10), () -> late.videoTags() > 1);
         System.out.println("late joiner at the edge: first video after " + late.firstVideoAfterMs() + " ms");
         assertTrue(late.firstVideoIsKeyframe(), "the late joiner did not start at a keyframe");
@@ -186,21 +182,5 @@ class OnDemandEdgeTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean answers(ChildServer server, String host, String target) {
-        try {
-            return Peers.get(host, server.httpPort(), target).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private <T extends AutoCloseable> T peer(T peer) {
-        peers.add(peer);
-        return peer;
     }
 }

@@ -27,6 +27,18 @@ final class Peers {
                 .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Whether GET {@code http://host:port/target} answers 200 now; false on any failure (for awaiting it). */
+    static boolean answersOk(String host, int port, String target) {
+        try {
+            return get(host, port, target).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The viewers a ringcast server counts on {@code app/name} (its subscribers, relays included); 0 without it. */
     static int subscribers(String host, int httpPort, String path) throws IOException, InterruptedException {
         HttpResponse<String> answer = get(host, httpPort, "/api/streams/" + path);

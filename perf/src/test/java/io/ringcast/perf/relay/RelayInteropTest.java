@@ -1,18 +1,17 @@
 package io.ringcast.perf.relay;
 
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.NginxRtmp;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.testing.ChildServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Timeout(180)
 class RelayInteropTest {
     private static final String SIZE = "320x240";
-    private final List<AutoCloseable> peers = new ArrayList<>();
+    @RegisterExtension
+    final CloseAfterEach peers = new CloseAfterEach();
 
     @BeforeAll
     static void tools() {
@@ -32,19 +32,13 @@ class RelayInteropTest {
         NginxRtmp.requireInstalled();
     }
 
-    @AfterEach
-    void stopPeers() throws Exception {
-        for (int i = peers.size() - 1; i >= 0; i--) {
-            peers.get(i).close();
-        }
-    }
 
     @Test
     void shouldPullFromNginxRtmpOnDemandAndServeHttpFlvRtmpAndHls() throws Exception {
-        NginxRtmp origin = peer(NginxRtmp.builder().address("127.0.0.2").application("live").start());
-        peer(Peers.publish(origin.rtmpUrl("live", "cam"), SIZE, 120));
+        NginxRtmp origin = peers.add(NginxRtmp.builder().address("127.0.0.2").application("live").start());
+        peers.add(Peers.publish(origin.rtmpUrl("live", "cam"), SIZE, 120));
         Await.until("nginx has the published stream", Duration.ofSeconds(20), () -> publishing(origin, "cam"));
-        ChildServer edge = peer(ChildServer.with(TestConfig.loopback()
+        ChildServer edge = peers.add(ChildServer.with(TestConfig.loopback()
                 .toml("[hls]\nsegment_duration_ms = 1000\n")
                 .arrayTables(pullRule("live/*", origin.rtmpUrl("live") + "/{name}"))).start());
         assertEquals(0, origin.stat().stream("live", "cam").players(), "no viewer, no pull: " + origin.statXml());
@@ -57,10 +51,10 @@ class RelayInteropTest {
 
     @Test
     void shouldPushToNginxRtmpSoThatFfprobeDecodesNginxsCopy() throws Exception {
-        NginxRtmp target = peer(NginxRtmp.builder().address("127.0.0.2").application("myapp").start());
-        ChildServer origin = peer(ChildServer.with(TestConfig.loopback()
+        NginxRtmp target = peers.add(NginxRtmp.builder().address("127.0.0.2").application("myapp").start());
+        ChildServer origin = peers.add(ChildServer.with(TestConfig.loopback()
                 .arrayTables(pushRule("live/*", target.rtmpUrl("myapp") + "/{name}"))).start());
-        peer(Peers.publish("rtmp://127.0.0.1:" + origin.rtmpPort() + "/live/cam", SIZE, 120));
+        peers.add(Peers.publish("rtmp://127.0.0.1:" + origin.rtmpPort() + "/live/cam", SIZE, 120));
         Await.until("the push reaches nginx", Duration.ofSeconds(20), () -> publishing(target, "myapp", "cam"));
 
         assertDecodes(Ffmpeg.probe(target.rtmpUrl("myapp", "cam"), 30), "nginx's copy of the push");
@@ -68,12 +62,12 @@ class RelayInteropTest {
 
     @Test
     void shouldServeOverHttpFlvWhatNginxRtmpPushesToIt() throws Exception {
-        ChildServer proxy = peer(ChildServer.with(TestConfig.loopback()).start());
-        NginxRtmp origin = peer(NginxRtmp.builder().address("127.0.0.2")
+        ChildServer proxy = peers.add(ChildServer.with(TestConfig.loopback()).start());
+        NginxRtmp origin = peers.add(NginxRtmp.builder().address("127.0.0.2")
                 .application("live", "push rtmp://127.0.0.1:" + proxy.rtmpPort() + "/myapp;").start());
-        peer(Peers.publish(origin.rtmpUrl("live", "cam"), SIZE, 120));
+        peers.add(Peers.publish(origin.rtmpUrl("live", "cam"), SIZE, 120));
         Await.until("nginx's push arrives", Duration.ofSeconds(20),
-                () -> subscribersOrLive(proxy, "myapp/cam"));
+                () -> Peers.answersOk("127.0.0.1", proxy.httpPort(), "/api/streams/myapp/cam"));
 
         assertDecodes(Ffmpeg.probe("http://127.0.0.1:" + proxy.httpPort() + "/myapp/cam.flv", 30),
                 "HTTP-FLV of nginx's push");
@@ -81,9 +75,9 @@ class RelayInteropTest {
 
     @Test
     void shouldPullFromRingcastOverHttpFlvAndOverRtmp() throws Exception {
-        ChildServer origin = peer(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.2")).start());
-        peer(Peers.publish("rtmp://127.0.0.2:" + origin.rtmpPort() + "/live/cam", SIZE, 120));
-        ChildServer edge = peer(ChildServer.with(TestConfig.loopback().arrayTables(
+        ChildServer origin = peers.add(ChildServer.with(TestConfig.loopback().bindTo("127.0.0.2")).start());
+        peers.add(Peers.publish("rtmp://127.0.0.2:" + origin.rtmpPort() + "/live/cam", SIZE, 120));
+        ChildServer edge = peers.add(ChildServer.with(TestConfig.loopback().arrayTables(
                 pullRule("flv/*", "http://127.0.0.2:" + origin.httpPort() + "/live/{name}.flv")
                         + pullRule("rtmp/*", "rtmp://127.0.0.2:" + origin.rtmpPort() + "/live/{name}"))).start());
 
@@ -118,21 +112,5 @@ class RelayInteropTest {
     private static boolean publishing(NginxRtmp nginx, String app, String stream) {
         NginxRtmp.StreamStat stat = nginx.stat().stream(app, stream);
         return stat != null && stat.publishing();
-    }
-
-    private static boolean subscribersOrLive(ChildServer server, String path) {
-        try {
-            return Peers.get("127.0.0.1", server.httpPort(), "/api/streams/" + path).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private <T extends AutoCloseable> T peer(T peer) {
-        peers.add(peer);
-        return peer;
     }
 }
