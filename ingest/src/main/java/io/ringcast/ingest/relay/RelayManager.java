@@ -33,6 +33,8 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
     private final LoopGuard loops;
     private final Map<String, PullRelay> pulls = new LinkedHashMap<>();
     private final Map<String, PushRelay> pushes = new LinkedHashMap<>();
+    /** The last {@link Relays#ENDED_KEPT} relays that ended, newest first; under this object's monitor. */
+    private final java.util.Deque<RelayView> ended = new java.util.ArrayDeque<>();
     /** Local paths of proxy-form pulls: on demand, so push rules leave them alone. */
     private final Set<StreamPath> proxyPaths = ConcurrentHashMap.newKeySet();
     private boolean atPullLimit;
@@ -117,7 +119,7 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
                 throw new RelayRefusedException(404, "no stream " + path + " on this server");
             }
             requirePushRoom();
-            relay = new PushRelay(key, ORIGIN_API, target, stream, ctx, () -> forgetPush(key));
+            relay = newPushRelay(key, ORIGIN_API, target, stream);
             pushes.put(key, relay);
         }
         relay.start();
@@ -201,6 +203,11 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
     }
 
     @Override
+    public synchronized List<RelayView> ended() {
+        return List.copyOf(ended);
+    }
+
+    @Override
     public List<RelayView> relaysOf(StreamPath path) {
         return relays().stream().filter(v -> v.path().equals(path)).toList();
     }
@@ -279,7 +286,7 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
                         ctx.log().warn("push " + path + " to " + url.masked() + " refused: " + config.maxPushes()
                                 + " pushes run ([relay] max_pushes)");
                     } else if (!pushes.containsKey(key)) {
-                        PushRelay relay = new PushRelay(key, ORIGIN_CONFIG, url, stream, ctx, () -> forgetPush(key));
+                        PushRelay relay = newPushRelay(key, ORIGIN_CONFIG, url, stream);
                         pushes.put(key, relay);
                         started.add(relay);
                     }
@@ -324,15 +331,30 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
         return self[0];
     }
 
+    private PushRelay newPushRelay(String key, String origin, UpstreamUrl url, Stream stream) {
+        PushRelay[] self = new PushRelay[1];
+        self[0] = new PushRelay(key, origin, url, stream, ctx, () -> forgetPush(key, self[0]));
+        return self[0];
+    }
+
     private synchronized void forgetPull(String key, PullRelay relay) {
         if (pulls.remove(key, relay) && ORIGIN_PROXY.equals(relay.origin())) {
             proxyPaths.remove(relay.path());
         }
         atPullLimit = atPullLimit && pulls.size() >= config.maxPulls();
+        remember(relay.view());
     }
 
-    private synchronized void forgetPush(String key) {
-        pushes.remove(key);
+    private synchronized void forgetPush(String key, PushRelay relay) {
+        pushes.remove(key, relay);
+        remember(relay.view());
+    }
+
+    private void remember(RelayView last) {
+        ended.addFirst(last);
+        while (ended.size() > ENDED_KEPT) {
+            ended.removeLast();
+        }
     }
 
     private static String pullKey(StreamPath path) {

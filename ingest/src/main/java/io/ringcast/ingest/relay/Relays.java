@@ -46,6 +46,15 @@ public interface Relays {
     /** Every relay, pulls first, in start order. */
     List<RelayView> relays();
 
+    /** How many ended relays {@link #ended()} remembers. */
+    int ENDED_KEPT = 32;
+
+    /**
+     * The relays that ended, newest first, at most {@link #ENDED_KEPT}: STOPPED (by the API, shutdown, or their
+     * stream closing) or FAILED with the last upstream's reason (an on-demand pull that never delivered).
+     */
+    List<RelayView> ended();
+
     /** The relays of one stream (its pull, its pushes). */
     List<RelayView> relaysOf(StreamPath path);
 }

@@ -121,6 +121,22 @@ class OnDemandPullTest {
     }
 
     @Test
+    void shouldRememberAPullThatGaveUpAsFailedWithItsLastReason() {
+        kit.pulls.always("10.0.0.1", FakePulls.refuse("connection refused"));
+        Stream stream = viewerArrives(VIEWER_A);
+        Await.until("the attempt fails", Duration.ofSeconds(5),
+                () -> manager.relaysOf(PATH).get(0).state() == RelayState.BACKING_OFF, () -> manager.relays()
+                        .toString());
+        step(ON_DEMAND_PUBLISH_TIMEOUT);
+        assertEquals(StreamState.CLOSED, stream.state());
+
+        assertEquals(List.of(), manager.relays());
+        RelayView last = manager.ended().get(0);
+        assertEquals(RelayState.FAILED, last.state());
+        assertEquals("connection refused", last.failure());
+    }
+
+    @Test
     void shouldCancelTheCloseWhenAViewerArrivesDuringWaitingClose() {
         Stream stream = liveWithOneViewer();
         stream.removeSubscriber("http-flv", VIEWER_A);
@@ -150,6 +166,9 @@ class OnDemandPullTest {
         assertEquals(List.of(), manager.relays());
         assertTrue(kit.log.lines().contains("INFO pull live/x stopped: its stream closed"), kit.log.lines()
                 .toString());
+        RelayView last = manager.ended().get(0);
+        assertEquals("pull:live/x", last.key(), "remembered among the ended relays");
+        assertEquals(RelayState.STOPPED, last.state(), "it never failed: it was still connecting");
     }
 
     @Test

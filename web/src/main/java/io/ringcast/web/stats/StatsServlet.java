@@ -80,7 +80,8 @@ public final class StatsServlet extends HttpServlet {
                         "relays are not available: the relay plugin is disabled");
                 return;
             }
-            List<RelayView> all = relays.relays();
+            List<RelayView> all = new java.util.ArrayList<>(relays.relays());
+            all.addAll(relays.ended()); // after the running ones: STOPPED or FAILED with their last reason
             send(request, response, HttpServletResponse.SC_OK, json -> RelayViewWriter.writeArray(json, all));
             return;
         }

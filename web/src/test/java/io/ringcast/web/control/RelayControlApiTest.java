@@ -47,6 +47,8 @@ class RelayControlApiTest {
     @BeforeEach
     void start() throws Exception {
         server = LoopbackServer.start("""
+                [relay]
+                enable = false
                 [control]
                 jwt_secret = "%s"
                 """.formatted(SECRET));

@@ -53,6 +53,8 @@ class EndpointAnswersTest {
     @BeforeEach
     void start() {
         server = LoopbackServer.start("""
+                [relay]
+                enable = false
                 [auth]
                 play_secret = "%s"
                 [control]

@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(90)
 class ProxyPullTest {
+    /** The fake Relays stands in for the relay plugin, which the server would otherwise start by default. */
+    private static final String WITHOUT_THE_RELAY_PLUGIN = "[relay]\nenable = false\n";
     private LoopbackServer server;
     private final FakeRelays relays = new FakeRelays();
 
@@ -50,7 +52,7 @@ class ProxyPullTest {
 
     @Test
     void shouldRefuseMissingOrInvalidParametersUnknownOriginsAndDisallowedPorts() throws Exception {
-        server = LoopbackServer.start("");
+        server = LoopbackServer.start(WITHOUT_THE_RELAY_PLUGIN);
         assertEquals(new Answer(503, "text/plain;charset=utf-8",
                         "relays are not available: the relay plugin is disabled"),
                 get("/live?src=a&app=myapp&stream=test"));
@@ -82,7 +84,7 @@ class ProxyPullTest {
     @Test
     void shouldServeThePulledStreamAsHttpFlvThatFfprobeDecodes() throws Exception {
         Ffmpeg.assumeInstalled();
-        server = LoopbackServer.start("");
+        server = LoopbackServer.start(WITHOUT_THE_RELAY_PLUGIN);
         server.engine().registerService(Relays.class, relays);
         // The fake's origin "a" hands out the stream ffmpeg publishes here, as a relay's pull would after pulling it.
         relays.origin("a", path -> server.engine().streams().find(StreamPath.parse("live/" + path.split("/")[1])));
@@ -114,6 +116,7 @@ class ProxyPullTest {
     void shouldServeTheFormAtTheConfiguredPathAndRefuseClashingPaths() throws Exception {
         server = LoopbackServer.start("""
                 [relay]
+                enable = false
                 proxy_path = "/edge/pull"
                 """);
         server.engine().registerService(Relays.class, relays);

@@ -43,7 +43,7 @@ class RelayStatsTest {
 
     @BeforeEach
     void start() {
-        server = LoopbackServer.start("");
+        server = LoopbackServer.start("[relay]\nenable = false\n"); // the fake Relays stands in for the plugin
     }
 
     @AfterEach
@@ -71,9 +71,15 @@ class RelayStatsTest {
                 "connection refused", 1_000, 20, 3, 0, 1_700_000_000_000L));
         relays.add(FakeRelays.view("push", "live", "a", "rtmp://proxy/myapp/a?key=k3y"));
 
+        relays.addEnded(new RelayView("pull:live/gone", "pull", StreamPath.parse("live/gone"), "on-demand",
+                List.of("rtmp://10.0.0.3/live/gone"), "rtmp://10.0.0.3/live/gone", RelayState.FAILED, 0,
+                "no data from upstream for 5000 ms", 0, 0, 2, 0, 1_700_000_000_000L));
+
         JsonNode list = get("/api/relays", 200);
         assertTrue(list.isArray());
-        assertEquals(2, list.size());
+        assertEquals(3, list.size(), "the running relays, then the ended ones");
+        assertEquals("FAILED", list.get(2).get("state").asText());
+        assertEquals("no data from upstream for 5000 ms", list.get(2).get("failure").asText());
         JsonNode pull = list.get(0);
         assertEquals(FIELDS, names(pull));
         assertEquals("pull:live/a", pull.get("key").asText());

@@ -23,6 +23,7 @@ public final class FakeRelays implements Relays {
     /** Refusal the next starts throw, or null. */
     private volatile RelayRefusedException refusal;
     private final List<RelayView> views = new CopyOnWriteArrayList<>();
+    private final List<RelayView> endedViews = new CopyOnWriteArrayList<>();
     /** Origin name to the stream the proxy form answers (null: refused 403 like an unknown origin). */
     private final Map<String, Function<String, Stream>> origins = new ConcurrentHashMap<>();
     /** Ports the origins may use; -1 stands for "none named". */
@@ -102,6 +103,16 @@ public final class FakeRelays implements Relays {
     @Override
     public List<RelayView> relays() {
         return new ArrayList<>(views);
+    }
+
+    /** Adds a relay that ended: {@link #ended()} lists it, newest first. */
+    public void addEnded(RelayView view) {
+        endedViews.add(0, view);
+    }
+
+    @Override
+    public List<RelayView> ended() {
+        return new ArrayList<>(endedViews);
     }
 
     @Override
