@@ -8,6 +8,7 @@ import io.ringcast.ingest.testing.SampleMedia;
 import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
+import io.ringcast.ingest.server.RtmpServer;
 import io.ringcast.web.testing.LoopbackServer;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;
@@ -210,6 +211,9 @@ class RtmpLimitsTest {
                 return false;
             }
         });
+        // The probe above closed too; its slot is free once the server has seen that close.
+        RtmpServer rtmp = server.engine().service(RtmpServer.class);
+        Await.until("every connection seen closed", ServerHealth.WAIT, () -> rtmp.connectionCount() == 0);
         ServerHealth.assertPublishAndPlayWork(server, "next");
     }
 
