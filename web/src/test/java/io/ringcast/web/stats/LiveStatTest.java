@@ -131,7 +131,8 @@ class LiveStatTest {
         toClose.add(rtmpPlayer);
         Await.until("the RTMP player listed", Duration.ofSeconds(20), () -> {
             JsonNode players = uncheckedData("/stat/livestat?room=live/cam").get("players");
-            return players.size() == 2 && players.get(1).get("video_total_bytes").asLong() > 0;
+            return players.size() == 2 && players.get(1).get("video_total_bytes").asLong() > 0
+                    && players.get(1).get("audio_total_bytes").asLong() > 0; // both tracks reached it
         });
         JsonNode rtmpEntry = get("/stat/livestat?room=live/cam").json().get("data").get("players").get(1);
         assertLivegoEntry(rtmpEntry);
