@@ -9,10 +9,10 @@ import java.nio.file.Path;
 
 /**
  * Who may publish ({@code [auth]} section): open publishing (the default, for trusted LANs) or stream keys per
- * room, stored in {@code keys_file}. Registers the {@link PublishAuthorizer} and, with keys, the
- * {@link StreamKeys} as engine services, and with a {@code play_secret} the {@link PlayTokens} that every play
- * request must then carry (valid at most {@code play_max_lifetime_s} ahead, on the engine's wall clock); starts
- * before the protocols.
+ * room. Registers the {@link PublishAuthorizer} and the {@link RoomKeys} as engine services: the keys a plugin
+ * started before it registered (the cluster's, in Redis), else a {@link StreamKeys} in {@code keys_file}; and
+ * with a {@code play_secret} the {@link PlayTokens} that every play request must then carry (valid at most
+ * {@code play_max_lifetime_s} ahead, on the engine's wall clock); starts before the protocols.
  */
 public final class AuthPlugin implements Plugin {
     private boolean publishKeys;
@@ -22,6 +22,7 @@ public final class AuthPlugin implements Plugin {
     private PlayTokens playTokens;
     private Engine engine;
     private PublishAuthorizer authorizer;
+    private RoomKeys ownKeys;
 
     @Override
     public String name() {
@@ -54,8 +55,12 @@ public final class AuthPlugin implements Plugin {
     @Override
     public void start(Engine engine) throws IOException {
         this.engine = engine;
-        StreamKeys keys = StreamKeys.load(keysFile);
-        engine.registerService(StreamKeys.class, keys);
+        RoomKeys keys = engine.service(RoomKeys.class);
+        if (keys == null) {
+            ownKeys = StreamKeys.load(keysFile);
+            keys = ownKeys;
+            engine.registerService(RoomKeys.class, keys);
+        }
         authorizer = publishKeys ? new KeyedPublishAuthorizer(keys) : PublishAuthorizer.OPEN;
         engine.registerService(PublishAuthorizer.class, authorizer);
         if (!playSecret.isEmpty()) {
@@ -70,9 +75,8 @@ public final class AuthPlugin implements Plugin {
         if (playTokens != null) {
             engine.unregisterService(PlayTokens.class, playTokens);
         }
-        StreamKeys keys = engine.service(StreamKeys.class);
-        if (keys != null) {
-            engine.unregisterService(StreamKeys.class, keys);
+        if (ownKeys != null) {
+            engine.unregisterService(RoomKeys.class, ownKeys);
         }
     }
 }

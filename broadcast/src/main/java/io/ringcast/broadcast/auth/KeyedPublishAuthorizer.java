@@ -8,9 +8,9 @@ import io.ringcast.broadcast.stream.StreamPath;
  * does not tell that the key exists). Thread-safe (reads the keys' snapshot).
  */
 public final class KeyedPublishAuthorizer implements PublishAuthorizer {
-    private final StreamKeys keys;
+    private final RoomKeys keys;
 
-    public KeyedPublishAuthorizer(StreamKeys keys) {
+    public KeyedPublishAuthorizer(RoomKeys keys) {
         this.keys = keys;
     }
 

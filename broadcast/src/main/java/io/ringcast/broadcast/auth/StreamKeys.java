@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * old one, fsync the directory), so a crash at any moment leaves either the old or the new file, never a torn one.
  * Thread-safe: changes are serialised; lookups read an immutable snapshot.
  */
-public final class StreamKeys {
+public final class StreamKeys implements RoomKeys {
     /** 24 random bytes, written as 48 lower-case hex characters. */
     public static final int KEY_BYTES = 24;
     /** The app of rooms named without one (livego's rooms all belong to its app "live"). */
@@ -73,12 +73,14 @@ public final class StreamKeys {
     }
 
     /** The room's key, created (and persisted) if the room has none. */
+    @Override
     public synchronized String getOrCreate(String room) throws IOException {
         String key = keysByRoom.get(canonicalRoom(room));
         return key != null ? key : reset(room);
     }
 
     /** Gives the room a new key (the old one stops working at once) and persists it. */
+    @Override
     public synchronized String reset(String room) throws IOException {
         Map<String, String> next = new LinkedHashMap<>(keysByRoom);
         String key = newKey();
@@ -88,6 +90,7 @@ public final class StreamKeys {
     }
 
     /** Deletes the room's key; false if it had none. */
+    @Override
     public synchronized boolean delete(String room) throws IOException {
         String stored = canonicalRoom(room);
         if (!keysByRoom.containsKey(stored)) {
@@ -103,6 +106,7 @@ public final class StreamKeys {
      * The room whose key this is, comparing against every key in constant time per key (the comparison does not
      * stop at the first match, so timing does not tell which room matched).
      */
+    @Override
     public Optional<String> roomForKey(String candidate) {
         byte[] candidateBytes = candidate.getBytes(StandardCharsets.US_ASCII);
         String found = null;
@@ -114,17 +118,13 @@ public final class StreamKeys {
         return Optional.ofNullable(found);
     }
 
-    /** The stream of the room whose key this is (see {@link #roomForKey}). */
-    public Optional<StreamPath> streamForKey(String candidate) {
-        return roomForKey(candidate).map(StreamKeys::streamOf);
-    }
-
     /** The stream a stored room names: {@code app/name}, or {@value #DEFAULT_APP}{@code /room}. */
     public static StreamPath streamOf(String room) {
         return room.indexOf('/') < 0 ? new StreamPath(DEFAULT_APP, room) : StreamPath.parse(room);
     }
 
     /** The room's key, if any (for the admin API). */
+    @Override
     public Optional<String> keyOf(String room) {
         return Optional.ofNullable(keysByRoom.get(canonicalRoom(room)));
     }

@@ -7,7 +7,12 @@ package io.ringcast.broadcast.stream;
  * and auto-close on.
  */
 public interface OnDemandSource {
-    /** Whether this source can deliver {@code path} on demand (a rule matches). Any thread; cheap; no I/O. */
+    /**
+     * Whether this source can deliver {@code path} on demand (a rule matches, or the cluster directory names a node
+     * holding it). Any viewer's thread; cheap: no I/O but a directory lookup bounded by its timeout.
+     *
+     * @throws SourceUnavailableException when it cannot tell now (directory down): the viewer is refused with 503
+     */
     boolean supplies(StreamPath path);
 
     /**

@@ -3,7 +3,7 @@ package io.ringcast.web.control;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.Engine;
-import io.ringcast.broadcast.auth.StreamKeys;
+import io.ringcast.broadcast.auth.RoomKeys;
 import io.ringcast.ingest.relay.Relays;
 import io.ringcast.ingest.upstream.UpstreamUrl;
 import jakarta.servlet.http.HttpServlet;
@@ -48,7 +48,7 @@ public final class ControlServlet extends HttpServlet {
                     : RelayControl.Direction.PUSH);
             return;
         }
-        StreamKeys keys = engine.service(StreamKeys.class);
+        RoomKeys keys = engine.service(RoomKeys.class);
         String room = request.getParameter("room");
         if (keys == null) {
             answer(response, 503, "stream keys are not available");

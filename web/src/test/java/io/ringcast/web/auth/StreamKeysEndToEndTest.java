@@ -1,5 +1,6 @@
 package io.ringcast.web.auth;
 
+import io.ringcast.broadcast.auth.RoomKeys;
 import io.ringcast.broadcast.auth.StreamKeys;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Await;
@@ -40,7 +41,7 @@ class StreamKeysEndToEndTest {
     @Test
     void shouldRefuseAWrongKeyAndPublishTheRoomWithTheRightOne() throws Exception {
         Ffmpeg.assumeInstalled();
-        StreamKeys keys = server.engine().service(StreamKeys.class);
+        RoomKeys keys = server.engine().service(RoomKeys.class);
         String key = keys.getOrCreate("hall");
         String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
 
@@ -61,7 +62,7 @@ class StreamKeysEndToEndTest {
     @Test
     void shouldRefuseARoomsKeyUnderAnotherApp() throws Exception {
         Ffmpeg.assumeInstalled();
-        StreamKeys keys = server.engine().service(StreamKeys.class);
+        RoomKeys keys = server.engine().service(RoomKeys.class);
         String key = keys.getOrCreate("room1");
         String rtmp = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/";
 
