@@ -28,6 +28,8 @@ public final class StreamPublisher implements AutoCloseable {
     private volatile Runnable disconnect;
     /** Closes the publishing connection, with a reason, when the engine ends its stream; or null. */
     private volatile java.util.function.Consumer<String> endedByServer;
+    /** Set by the registry once, before the session is handed out; run by {@link #close()}. */
+    private volatile Runnable afterClose;
 
     StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs, int session) {
         this.stream = stream;
@@ -136,7 +138,16 @@ public final class StreamPublisher implements AutoCloseable {
         if (!closed) {
             closed = true;
             stream.publisherLeft(this);
+            Runnable after = afterClose;
+            if (after != null) {
+                after.run();
+            }
         }
+    }
+
+    /** Runs {@code action} once when this session closes (the registry releases the publish gate's admission). */
+    void afterClose(Runnable action) {
+        this.afterClose = action;
     }
 
     public boolean isClosed() {

@@ -39,6 +39,7 @@ public final class StreamRegistry {
     private final NanoClock clock;
     private final java.util.List<StreamListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<OnDemandSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile PublishGate gate = PublishGate.OPEN;
 
     private final LimitsConfig limits;
     private final AtomicLong publishersRefused = new AtomicLong();
@@ -138,12 +139,32 @@ public final class StreamRegistry {
 
     /**
      * Starts publishing {@code path}, creating the stream if needed. Returns null when another publisher holds it.
+     * The {@link PublishGate} admits the publisher first (on the caller's thread, possibly a bounded blocking call)
+     * and hears when the session ends.
      *
      * @param autoClose close the stream when its last subscriber leaves (pulled/relayed streams)
      * @throws LimitExceededException when the stream is new and {@link #maxStreams()} exist, or the direct memory
      *                                budget has no room for its rings; the message says which
+     * @throws PublishDeniedException when the gate refuses the publisher (the name is live on another node)
      */
     public StreamPublisher publish(StreamPath path, PublisherInfo info, boolean autoClose) {
+        PublishGate admitted = gate;
+        admitted.admit(path);
+        StreamPublisher session = null;
+        try {
+            session = publishAdmitted(path, info, autoClose);
+            if (session != null) {
+                session.afterClose(() -> admitted.release(path));
+            }
+            return session;
+        } finally {
+            if (session == null) {
+                admitted.release(path);
+            }
+        }
+    }
+
+    private StreamPublisher publishAdmitted(StreamPath path, PublisherInfo info, boolean autoClose) {
         while (true) {
             boolean[] created = {false};
             Stream stream = streams.computeIfAbsent(path, p -> {
@@ -158,6 +179,21 @@ public final class StreamRegistry {
                 return session;
             }
             streams.remove(path, stream);
+        }
+    }
+
+    /**
+     * Sets who admits publishers from now on (the cluster's directory claim); {@link PublishGate#OPEN} by default.
+     * Sessions admitted by an earlier gate are still released to it.
+     */
+    public void setPublishGate(PublishGate publishGate) {
+        this.gate = java.util.Objects.requireNonNull(publishGate, "publishGate");
+    }
+
+    /** Goes back to {@link PublishGate#OPEN} if {@code publishGate} is the gate in force. */
+    public void clearPublishGate(PublishGate publishGate) {
+        if (gate == publishGate) {
+            gate = PublishGate.OPEN;
         }
     }
 

@@ -43,4 +43,12 @@ public interface StreamDirectory {
 
     /** The Redis connection's state; never blocks. */
     DirectoryStatus status();
+
+    /**
+     * Streams published on this node whose directory entry names another live node (it took the name while Redis
+     * was down here): path → that node. This node keeps serving them. Never blocks.
+     */
+    default Map<StreamPath, String> conflicts() {
+        return Map.of();
+    }
 }

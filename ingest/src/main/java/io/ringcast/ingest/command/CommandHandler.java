@@ -259,6 +259,8 @@ public final class CommandHandler {
                     NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "wrong stream key"));
             case REJECTED -> writer.command(messageStreamId, "onStatus", 0, null,
                     NetStatus.error(NetStatus.PUBLISH_REJECTED, publishing.refusal()));
+            case DENIED -> writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PUBLISH_BAD_NAME, publishing.refusal()));
         }
     }
 

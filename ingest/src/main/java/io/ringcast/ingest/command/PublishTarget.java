@@ -2,13 +2,17 @@ package io.ringcast.ingest.command;
 
 /** What the command handler needs from the media side of a connection: start and stop a publish. */
 public interface PublishTarget {
-    /** Result of {@link #startPublish}. */
-    enum Result { STARTED, BAD_NAME, BAD_KEY, BUSY, REJECTED }
+    /**
+     * Result of {@link #startPublish}: REJECTED is a server limit (NetStream.Publish.Rejected), DENIED a name this
+     * node may not publish (live on another node of the cluster, or an edge; NetStream.Publish.BadName), both with
+     * {@link #refusal()}.
+     */
+    enum Result { STARTED, BAD_NAME, BAD_KEY, BUSY, REJECTED, DENIED }
 
     /** Starts publishing {@code app/name} on {@code messageStreamId}. */
     Result startPublish(String app, String name, int messageStreamId);
 
-    /** Why the last {@link #startPublish} answered REJECTED (a server limit), for the onStatus description. */
+    /** Why the last {@link #startPublish} answered REJECTED or DENIED, for the onStatus description. */
     String refusal();
 
     /** Ends the current publish, if any. */

@@ -3,6 +3,7 @@ package io.ringcast.ingest.publish;
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.broadcast.auth.PublishRefusedException;
+import io.ringcast.broadcast.stream.PublishDeniedException;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
@@ -115,6 +116,10 @@ public final class MediaIngest implements PublishTarget {
             refusal = e.getMessage();
             LOG.warn("{}: publish of {} refused: {}", remote, path, refusal);
             return Result.REJECTED;
+        } catch (PublishDeniedException e) {
+            refusal = e.getMessage();
+            LOG.warn("{}: publish of {} refused: {}", remote, path, refusal);
+            return Result.DENIED;
         }
         if (session == null) {
             return Result.BAD_NAME;

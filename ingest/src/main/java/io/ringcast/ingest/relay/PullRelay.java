@@ -2,6 +2,7 @@ package io.ringcast.ingest.relay;
 
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
+import io.ringcast.broadcast.stream.PublishDeniedException;
 import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -265,7 +266,7 @@ final class PullRelay {
             try {
                 session = onDemandStream != null ? onDemandStream.publish(info)
                         : ctx.registry().publish(path, info, false);
-            } catch (LimitExceededException e) {
+            } catch (LimitExceededException | PublishDeniedException e) {
                 throw new UpstreamException("the engine refused the stream: " + e.getMessage());
             }
             if (session == null) {
