@@ -10,6 +10,7 @@ import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.broadcast.record.Recordings;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.ingest.cluster.StreamDirectory;
 import io.ringcast.ingest.relay.RelayView;
 import io.ringcast.ingest.relay.Relays;
 import io.ringcast.web.http.ResponseBody;
@@ -28,7 +29,7 @@ import java.util.List;
  * {@code GET /api/streams/{app}/{name}} returns one (404 with a JSON error when there is none),
  * {@code GET /api/server} the server's limits and counters, {@code GET /api/recordings} how the latest recording
  * files ended (kept after their streams), {@code GET /api/relays} every relay (503 while the relay plugin is
- * off). Runs on container
+ * off), {@code GET /api/cluster} the cluster's nodes, streams and this node's upstreams. Runs on container
  * request threads; reads the engine's thread-safe stats and renders them with {@link StreamStatsWriter}. Stats
  * protection, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#STATS}.
  */
@@ -38,6 +39,7 @@ public final class StatsServlet extends HttpServlet {
     private static final String SERVER = "/server";
     private static final String RECORDINGS = "/recordings";
     private static final String RELAYS = "/relays";
+    private static final String CLUSTER = "/cluster";
 
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private final transient Engine engine;
@@ -83,6 +85,11 @@ public final class StatsServlet extends HttpServlet {
             List<RelayView> all = new java.util.ArrayList<>(relays.relays());
             all.addAll(relays.ended()); // after the running ones: STOPPED or FAILED with their last reason
             send(request, response, HttpServletResponse.SC_OK, json -> RelayViewWriter.writeArray(json, all));
+            return;
+        }
+        if (path.equals(CLUSTER)) {
+            send(request, response, HttpServletResponse.SC_OK, json -> ClusterStatsWriter.writeCluster(json,
+                    engine.service(StreamDirectory.class), engine.service(Relays.class)));
             return;
         }
         if (path.equals(RECORDINGS)) {
@@ -197,6 +204,8 @@ public final class StatsServlet extends HttpServlet {
             json.writeNumberField(e.getKey(), e.getValue());
         }
         json.writeEndObject();
+        json.writeFieldName("cluster");
+        ClusterStatsWriter.writeServerBlock(json, engine.service(StreamDirectory.class));
         json.writeEndObject();
     }
 }
