@@ -5,6 +5,7 @@ import io.ringcast.broadcast.auth.RoomKeys;
 import io.ringcast.broadcast.config.ConfigFile;
 import io.ringcast.broadcast.config.ConfigSection;
 import io.ringcast.broadcast.plugin.Plugin;
+import io.ringcast.ingest.server.RtmpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -63,6 +64,10 @@ public final class ClusterPlugin implements Plugin {
         this.engine = engine;
         redis = RedisClients.open(config);
         directory = new RedisStreamDirectory(config, redis, engine.clock(), engine.wallClock());
+        directory.resolveRtmpPortWith(() -> {
+            RtmpServer rtmp = engine.service(RtmpServer.class);
+            return rtmp == null ? 0 : rtmp.localAddress().getPort();
+        });
         directory.start();
         engine.registerService(StreamDirectory.class, directory);
         roomKeys = new RedisRoomKeys(redis);

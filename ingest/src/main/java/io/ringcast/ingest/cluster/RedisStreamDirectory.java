@@ -82,6 +82,8 @@ public final class RedisStreamDirectory implements StreamDirectory, AutoCloseabl
     private final String streamKeyPrefix;
     private final String nodeKeyPrefix;
     private volatile long lastHeartbeatEpochMs;
+    /** The RTMP listener's bound port, for an {@code advertise_rtmp} derived from {@code [rtmp] port = 0}. */
+    private volatile java.util.function.IntSupplier boundRtmpPort = () -> 0;
     private volatile ScheduledExecutorService thread;
     /** The cluster thread's periodic pass, cancelled at close. */
     private volatile java.util.concurrent.ScheduledFuture<?> ticks;
@@ -125,6 +127,25 @@ public final class RedisStreamDirectory implements StreamDirectory, AutoCloseabl
     /** The key of a node's heartbeat hash. */
     public String nodeKey(String nodeId) {
         return nodeKeyPrefix + nodeId;
+    }
+
+    /**
+     * Where to read the RTMP listener's bound port (0 while it is not listening): an advertised RTMP URL ending in
+     * port 0 (derived from {@code [rtmp] port = 0}) then shows the real one from the next heartbeat on.
+     */
+    void resolveRtmpPortWith(java.util.function.IntSupplier port) {
+        this.boundRtmpPort = port;
+    }
+
+    private String advertisedRtmp() {
+        String url = config.advertiseRtmp();
+        if (url.endsWith(":0")) {
+            int port = boundRtmpPort.getAsInt();
+            if (port > 0) {
+                return url.substring(0, url.length() - 1) + port;
+            }
+        }
+        return url;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -243,7 +264,7 @@ public final class RedisStreamDirectory implements StreamDirectory, AutoCloseabl
     private void heartbeat(long nowNs) {
         long epochMs = wallClock.millis();
         redis.eval(HEARTBEAT_SCRIPT, List.of(nodeKey(config.nodeId())), List.of(config.nodeId(),
-                roleName(config.role()), config.advertiseHttp(), config.advertiseRtmp(), Long.toString(epochMs),
+                roleName(config.role()), config.advertiseHttp(), advertisedRtmp(), Long.toString(epochMs),
                 Long.toString(config.nodeTtlMs())));
         lastHeartbeatEpochMs = epochMs;
         lastHeartbeatNs = nowNs;
@@ -361,7 +382,7 @@ public final class RedisStreamDirectory implements StreamDirectory, AutoCloseabl
 
     @Override
     public NodeInfo self() {
-        return new NodeInfo(config.nodeId(), config.role(), config.advertiseHttp(), config.advertiseRtmp(),
+        return new NodeInfo(config.nodeId(), config.role(), config.advertiseHttp(), advertisedRtmp(),
                 lastHeartbeatEpochMs);
     }
 

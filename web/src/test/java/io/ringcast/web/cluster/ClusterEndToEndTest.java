@@ -85,14 +85,17 @@ class ClusterEndToEndTest {
             assertNull(o2.engine().streams().find(X), "no stream on the second origin");
             assertEquals("o1", redis.command("GET", "ringcast:stream:live/x"));
 
+            String o1Rtmp = "rtmp://127.0.0.1:" + o1.pluginPort("rtmp");
+            Await.until("o1's heartbeat shows its RTMP listener's port", Duration.ofSeconds(10),
+                    () -> o1Rtmp.equals(redis.command("HGET", "ringcast:node:o1", "rtmp")));
             JsonNode cluster = get(o2, "127.0.0.2", "/api/cluster");
             assertEquals(List.of("enabled", "self", "directory", "nodes", "upstreams"), fields(cluster));
             assertTrue(cluster.get("enabled").asBoolean());
             assertEquals("o2", cluster.get("self").get("id").asText());
             assertEquals("origin", cluster.get("self").get("role").asText());
             assertEquals("http://127.0.0.2:8080", cluster.get("self").get("http").asText());
-            assertEquals("rtmp://127.0.0.2:0", cluster.get("self").get("rtmp").asText(),
-                    "advertise host with [rtmp] port (0 in tests)");
+            assertEquals("rtmp://127.0.0.2:" + o2.pluginPort("rtmp"), cluster.get("self").get("rtmp").asText(),
+                    "advertise host with the RTMP listener's port ([rtmp] port = 0 in tests: the bound one)");
             assertTrue(cluster.get("directory").get("up").asBoolean());
             assertEquals(0, cluster.get("directory").get("pendingRegistrations").asInt());
             JsonNode nodes = cluster.get("nodes");
@@ -102,6 +105,9 @@ class ClusterEndToEndTest {
             assertEquals("o2", nodes.get(1).get("id").asText());
             assertEquals(0, nodes.get(1).get("streams").size());
             assertTrue(nodes.get(0).get("heartbeatEpochMs").asLong() > 0);
+            assertEquals(o1Rtmp, nodes.get(0).get("rtmp").asText());
+            assertEquals("http://127.0.0.1:8080", nodes.get(0).get("http").asText());
+            assertEquals("origin", nodes.get(0).get("role").asText());
             assertEquals(0, cluster.get("upstreams").size());
         }
 
