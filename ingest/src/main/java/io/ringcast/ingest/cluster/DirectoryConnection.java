@@ -38,9 +38,18 @@ final class DirectoryConnection {
         return lastError;
     }
 
-    /** A Redis call failed: down from now on (logged once per outage, with the reason). */
+    /**
+     * A Redis call failed: down from now on (logged once per outage, with the reason; also when the very first
+     * connection fails).
+     */
     synchronized void markDown(String reason) {
+        boolean firstAttempt = NOT_CONNECTED.equals(lastError);
         lastError = reason;
+        if (firstAttempt) {
+            LOG.warn("stream directory {} unreachable: {}; lookups fail at once and publishes are accepted locally "
+                    + "until it answers", shownUrl, reason);
+            return;
+        }
         if (!up) {
             return;
         }

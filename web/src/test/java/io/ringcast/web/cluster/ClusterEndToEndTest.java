@@ -125,6 +125,10 @@ class ClusterEndToEndTest {
                     + "\"conflicts\":[]}}", server.toString());
             assertTrue(sinceEpochMs > 0);
         }
+        assertEquals("o1", redis.command("HGET", "ringcast:node:o1", "id"));
+        o1.close();
+        assertEquals("0", redis.command("EXISTS", "ringcast:node:o1"), "a stopped node removes its heartbeat");
+        assertEquals("1", redis.command("EXISTS", "ringcast:node:o2"));
     }
 
     @Test
