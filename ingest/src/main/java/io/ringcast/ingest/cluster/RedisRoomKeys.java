@@ -226,11 +226,6 @@ public final class RedisRoomKeys implements RoomKeys {
         return put;
     }
 
-    /** How many verified keys the Redis-down cache holds (for tests and status). */
-    public int verifiedKeys() {
-        return verified.size();
-    }
-
     /**
      * A room as stored: {@link StreamKeys#canonicalRoom}, which must not look like a key, since livego's layout
      * keeps rooms and keys in one name space.
