@@ -89,7 +89,8 @@ class DependencyRulesArchitectureTest {
                         "io.undertow..", "org.xnio..")
                         .or(resideInAPackage("io.ringcast.ingest..")
                                 .and(resideOutsideOfPackage("io.ringcast.ingest.cluster..")))
-                        .as("web, servlet or container classes, or ingest classes outside io.ringcast.ingest.cluster"))
+                        .as("are web, servlet or container classes, or ingest classes outside "
+                                + "io.ringcast.ingest.cluster"))
                 .because("ops writes and reads the latency logs on the engine; its only other tie is the one-shot "
                         + "import of a keys file into the cluster's Redis (import-keys), which writes through "
                         + "io.ringcast.ingest.cluster.RedisRoomKeys so the import and the nodes share one layout"));
