@@ -9,6 +9,9 @@ import java.util.Optional;
  * The publishing key of each room (livego's model; see {@link StreamKeys} for rooms and keys): the engine service
  * the admin API and {@link KeyedPublishAuthorizer} use. Single server: {@link StreamKeys} in a file; cluster: the
  * rooms in Redis that every node shares. Thread-safe.
+ *
+ * <p>Every method may throw {@link RoomKeysUnavailableException} when the keys' store cannot be reached (Redis
+ * down); the file store never does.
  */
 public interface RoomKeys {
     /** The room's key, created (and stored) if the room has none. */
@@ -20,7 +23,11 @@ public interface RoomKeys {
     /** Deletes the room's key; false if it had none. */
     boolean delete(String room) throws IOException;
 
-    /** The room whose key this is, compared in constant time. */
+    /**
+     * The room whose key this is, compared in constant time; empty for anything that is not a room's key.
+     *
+     * @throws RoomKeysUnavailableException when the store cannot answer and the key is not known otherwise
+     */
     Optional<String> roomForKey(String candidate);
 
     /** The room's key, if any (for the admin API). */

@@ -72,6 +72,11 @@ public final class StreamKeys implements RoomKeys {
         return new StreamKeys(file, Collections.unmodifiableMap(keys));
     }
 
+    /** Every room and its key, as stored (for the one-shot import into Redis); an immutable snapshot. */
+    public Map<String, String> keysByRoom() {
+        return keysByRoom;
+    }
+
     /** The room's key, created (and persisted) if the room has none. */
     @Override
     public synchronized String getOrCreate(String room) throws IOException {
@@ -83,7 +88,7 @@ public final class StreamKeys implements RoomKeys {
     @Override
     public synchronized String reset(String room) throws IOException {
         Map<String, String> next = new LinkedHashMap<>(keysByRoom);
-        String key = newKey();
+        String key = newKey(random);
         next.put(canonicalRoom(room), key);
         persist(next);
         return key;
@@ -133,7 +138,8 @@ public final class StreamKeys implements RoomKeys {
         return file;
     }
 
-    private static boolean isRoom(String room) {
+    /** Whether {@code room} is a room (see {@link #canonicalRoom}). */
+    public static boolean isRoom(String room) {
         try {
             canonicalRoom(room);
             return true;
@@ -142,17 +148,35 @@ public final class StreamKeys implements RoomKeys {
         }
     }
 
-    private String newKey() {
+    /** A new key: {@value #KEY_BYTES} bytes from {@code random}, as lower-case hex. */
+    public static String newKey(SecureRandom random) {
         byte[] bytes = new byte[KEY_BYTES];
         random.nextBytes(bytes);
         return HEX.formatHex(bytes);
     }
 
     /**
+     * Whether {@code candidate} has the shape of a key ({@value #KEY_BYTES} bytes as lower-case hex), so a lookup
+     * can refuse anything else before touching a store.
+     */
+    public static boolean isKeyShaped(String candidate) {
+        if (candidate == null || candidate.length() != 2 * KEY_BYTES) {
+            return false;
+        }
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * A room as stored: {@code name} for app {@value #DEFAULT_APP}, else {@code app/name}; each part follows the
      * stream name rule (viewers watch app/room).
      */
-    static String canonicalRoom(String room) {
+    public static String canonicalRoom(String room) {
         StreamPath path;
         try {
             path = room != null && room.indexOf('/') < 0 ? new StreamPath(DEFAULT_APP, room) : StreamPath.parse(room);

@@ -12,7 +12,10 @@ public interface PublishTarget {
     /** Starts publishing {@code app/name} on {@code messageStreamId}. */
     Result startPublish(String app, String name, int messageStreamId);
 
-    /** Why the last {@link #startPublish} answered REJECTED or DENIED, for the onStatus description. */
+    /**
+     * Why the last {@link #startPublish} answered REJECTED (a server limit, or stream keys that cannot be checked
+     * now) or DENIED (the cluster: live on another node), for the onStatus description.
+     */
     String refusal();
 
     /** Ends the current publish, if any. */

@@ -103,6 +103,10 @@ public final class MediaIngest implements PublishTarget {
             path = authorizer.get().authorize(new StreamPath(app, name));
         } catch (PublishRefusedException e) {
             LOG.warn("{}: publish to app {} refused: {}", remote, app, e.getMessage());
+            if (e.isUnavailable()) {
+                refusal = e.getMessage();
+                return Result.REJECTED;
+            }
             return Result.BAD_KEY;
         }
         StreamPublisher session;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.auth.RoomKeys;
+import io.ringcast.broadcast.auth.RoomKeysUnavailableException;
 import io.ringcast.ingest.relay.Relays;
 import io.ringcast.ingest.upstream.UpstreamUrl;
 import jakarta.servlet.http.HttpServlet;
@@ -20,7 +21,9 @@ import java.io.IOException;
  * if absent), {@code /control/reset?room=R}, {@code /control/delete?room=R}, and relays with
  * {@code /control/pull|push?oper=start|stop&app=A&name=N&url=U} ({@link RelayControl}). Answers livego's shape
  * {@code {"status":200,"data":"KEY"}}; refusals {@code {"status":401|403,"data":"<reason>"}} with that HTTP
- * status. Request threads; blocking file writes are fine here (admin calls are rare). The credential check and
+ * status; keys whose store (the cluster's Redis) is down {@code {"status":503,"data":"stream keys unavailable:
+ * Redis ..."}}. Request threads; blocking file writes and Redis calls (bounded by their timeout) are fine here
+ * (admin calls are rare). The credential check and
  * CORS: {@link io.ringcast.web.endpoint.Endpoint#CONTROL}.
  */
 public final class ControlServlet extends HttpServlet {
@@ -69,6 +72,10 @@ public final class ControlServlet extends HttpServlet {
             }
         } catch (IllegalArgumentException e) {
             answer(response, 400, e.getMessage());
+        } catch (RoomKeysUnavailableException e) {
+            // The keys live in the cluster's Redis and it is down: the caller may retry, nothing changed.
+            LOG.warn("control {} room {} by {}: {}", operation, room, request.getRemoteAddr(), e.getMessage());
+            answer(response, 503, e.getMessage());
         }
     }
 
