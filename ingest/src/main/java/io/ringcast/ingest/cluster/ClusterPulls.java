@@ -83,7 +83,12 @@ public final class ClusterPulls implements OnDemandSource {
             stream.close(stream.path() + " could not be pulled: relays are off ([relay] enable = false)");
             return;
         }
-        relays.pullOnDemand(stream, StreamDirectory.RELAY_ORIGIN, new HolderLookup(stream.path()), backoff);
+        relays.pullOnDemand(stream, StreamDirectory.RELAY_ORIGIN, resolverFor(stream.path()), backoff);
+    }
+
+    /** What the pull of {@code path} asks before every attempt: the holder's URL, marked as this node's pull. */
+    UpstreamResolver resolverFor(StreamPath path) {
+        return new HolderLookup(path);
     }
 
     /** The relay manager, or null (logged once) while relays are off: then nothing is pulled from other nodes. */
