@@ -250,7 +250,7 @@ final class PullRelay {
             long delayMs = retry.schedule(this::retryDue);
             state = RelayState.BACKING_OFF;
             events.backingOff("every upstream failed, retrying in " + delayMs + " ms (and with growing waits up to "
-                    + ctx.backoff().maxMs() + " ms while they fail)");
+                    + retry.maxDelayMs() + " ms while they fail)");
         }
     }
 
