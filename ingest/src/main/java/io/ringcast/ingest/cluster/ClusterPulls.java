@@ -62,13 +62,15 @@ public final class ClusterPulls implements OnDemandSource {
     }
 
     /**
-     * Whether another live node holds {@code path} (and relays run here).
+     * Whether another live node holds {@code path} (and relays run here). A path a {@code [[pull]]} rule supplies is
+     * left to that rule, without a lookup: the configured source comes first, also while the directory is down.
      *
      * @throws DirectoryUnavailableException when the directory cannot be asked: the viewer is refused with 503
      */
     @Override
     public boolean supplies(StreamPath path) {
-        if (relays() == null) {
+        RelayManager relays = relays();
+        if (relays == null || relays.config().onDemandRuleFor(path) != null) {
             return false;
         }
         Optional<NodeInfo> holder = directory.holderOf(path);

@@ -109,6 +109,22 @@ class ClusterPullsTest {
     }
 
     @Test
+    void shouldLeaveAPathAPullRuleSuppliesToTheRuleWithoutALookup() {
+        relays = new RelayPlugin();
+        relays.configure(ConfigFile.parse("""
+                [[pull]]
+                match = "cam/*"
+                from = ["rtmp://10.0.0.9/cam/{name}"]
+                """, "test.toml"));
+        relays.start(engine);
+        ClusterPulls pulls = new ClusterPulls(directory.put("cam/a", "o1").down("Redis down"), config("http-flv"),
+                engine);
+        assertFalse(pulls.supplies(StreamPath.parse("cam/a")), "the rule supplies it");
+        assertEquals(0, directory.lookups(), "no lookup");
+        assertThrows(DirectoryUnavailableException.class, () -> pulls.supplies(PATH), "other paths ask");
+    }
+
+    @Test
     void shouldNameTheHoldersHttpFlvOrRtmpUrlMarkedAsThisNodesPullAtEveryLookup() {
         directory.put("live/x", "o1");
         ClusterPulls overHttp = new ClusterPulls(directory, config("http-flv"), engine);

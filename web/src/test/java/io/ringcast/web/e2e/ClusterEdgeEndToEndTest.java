@@ -52,19 +52,24 @@ class ClusterEdgeEndToEndTest {
     private final List<AutoCloseable> closing = new ArrayList<>();
     private LoopbackServer edge;
     private InMemoryDirectory directory;
+    private NodeInfo self;
+    private ClusterPulls pulls;
 
     @BeforeEach
     void startEdge() {
         Ffmpeg.assumeInstalled();
         edge = add(LoopbackServer.start(TestConfig.loopback().bindTo("127.0.0.4")
                 .set("hls", "segment_duration_ms", 1_000)));
-        NodeInfo self = InMemoryDirectory.node("e1", ClusterRole.EDGE, "127.0.0.4", edge.httpPort(),
-                edge.rtmpPort());
+        self = InMemoryDirectory.node("e1", ClusterRole.EDGE, "127.0.0.4", edge.httpPort(), edge.rtmpPort());
         directory = new InMemoryDirectory(self);
         edge.engine().registerService(StreamDirectory.class, directory);
-        ClusterConfig config = new ClusterConfig("e1", ClusterRole.EDGE, self.httpUrl(), self.rtmpUrl(),
-                "redis://127.0.0.9:6379", 10_000, 3_000, 500, "http-flv", "ringcast:");
-        edge.engine().streams().addOnDemandSource(new ClusterPulls(directory, config, edge.engine()));
+        pulls = new ClusterPulls(directory, config("http-flv"), edge.engine());
+        edge.engine().streams().addOnDemandSource(pulls); // the one call the cluster plugin makes
+    }
+
+    private ClusterConfig config(String pullOver) {
+        return new ClusterConfig("e1", ClusterRole.EDGE, self.httpUrl(), self.rtmpUrl(), "redis://127.0.0.9:6379",
+                10_000, 3_000, 500, pullOver, "ringcast:");
     }
 
     @AfterEach
@@ -155,6 +160,23 @@ class ClusterEdgeEndToEndTest {
         assertEquals(1, subscribers("127.0.0.3", origin2.httpPort()), "one pull from origin 2");
         assertEquals("http://127.0.0.3:" + origin2.httpPort() + "/live/x.flv?ringcast_node=e1",
                 edge.engine().service(Relays.class).relaysOf(StreamPath.parse("live/x")).get(0).currentUrl());
+    }
+
+    @Test
+    void shouldPullOverRtmpWhenTheClusterIsConfiguredSo() throws Exception {
+        edge.engine().streams().removeOnDemandSource(pulls);
+        edge.engine().streams().addOnDemandSource(new ClusterPulls(directory, config("rtmp"), edge.engine()));
+        LoopbackServer origin1 = origin("o1", "127.0.0.2");
+        publish("127.0.0.2", origin1, "encoder-o1");
+        directory.put("live/x", "o1");
+
+        FlvViewer viewer = add(FlvViewer.start("http://127.0.0.4:" + edge.httpPort() + "/live/x.flv"));
+        Await.until("the edge's viewer gets 2 s of video", Duration.ofSeconds(20),
+                () -> viewer.videoTags() > 2 * FPS, viewer::toString);
+        assertEquals("rtmp://127.0.0.2:" + origin1.rtmpPort() + "/live/x?ringcast_node=e1",
+                edge.engine().service(Relays.class).relaysOf(StreamPath.parse("live/x")).get(0).currentUrl());
+        assertEquals(1, subscribers("127.0.0.2", origin1.httpPort()), "one RTMP pull at origin 1");
+        assertEquals(0, viewer.timestampRegressions(), viewer.toString());
     }
 
     @Test
