@@ -2,7 +2,9 @@ package io.ringcast.ingest.command;
 
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PlayTokens;
+import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.ingest.ClusterPullMark;
 import io.ringcast.ingest.RtmpConnectRefusedException;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.ControlMessages;
@@ -184,12 +186,19 @@ public final class CommandHandler {
         String path = app + "/" + name;
         PlayTarget.Result result;
         try {
-            result = playing.startPlay(app, name, messageStreamId);
+            result = playing.startPlay(app, name, messageStreamId, !ClusterPullMark.isMarked(queryOf(requested)));
         } catch (LimitExceededException e) {
             LOG.warn("{}: play of {} refused: {}", remote, path, e.getMessage());
             writer.command(messageStreamId, "onStatus", 0, null,
                     NetStatus.error(NetStatus.PLAY_FAILED, e.getMessage()));
             return;
+        } catch (SourceUnavailableException e) {
+            // Its source cannot tell now (the cluster's directory is down): refused at once, then the connection
+            // closes, as a player would give up on it anyway.
+            LOG.warn("{}: play of {} refused: {}", remote, path, e.getMessage());
+            writer.command(messageStreamId, "onStatus", 0, null,
+                    NetStatus.error(NetStatus.PLAY_FAILED, e.getMessage()));
+            throw new RtmpConnectRefusedException("play of " + path + " refused: " + e.getMessage());
         }
         switch (result) {
             case STARTED -> {

@@ -11,12 +11,17 @@ public interface PlayTarget {
     enum Result { STARTED, NOT_FOUND, BUSY }
 
     /**
-     * Starts playing {@code app/name} on {@code messageStreamId}; NOT_FOUND when no such stream is live.
+     * Starts playing {@code app/name} on {@code messageStreamId}; NOT_FOUND when no such stream is live (or, with
+     * {@code mayDemand}, can be demanded from an on-demand source).
      *
+     * @param mayDemand false for another node's cluster pull ({@link io.ringcast.ingest.ClusterPullMark}): only a
+     *                  stream held here is played, nothing is demanded
      * @throws LimitExceededException when the stream already has its maximum of viewers (checked before anything
      *                                is sent, so the refusal is the only answer to the play)
+     * @throws io.ringcast.broadcast.stream.SourceUnavailableException when an on-demand source cannot tell now
+     *                                whether it could deliver the stream (its directory is down)
      */
-    Result startPlay(String app, String name, int messageStreamId);
+    Result startPlay(String app, String name, int messageStreamId, boolean mayDemand);
 
     /**
      * Pauses (stops sending media) or resumes (from the newest keyframe); returns false when nothing plays or the
@@ -36,7 +41,7 @@ public interface PlayTarget {
     /** A connection that never plays (tests, publish-only setups). */
     PlayTarget NONE = new PlayTarget() {
         @Override
-        public Result startPlay(String app, String name, int messageStreamId) {
+        public Result startPlay(String app, String name, int messageStreamId, boolean mayDemand) {
             return Result.NOT_FOUND;
         }
 

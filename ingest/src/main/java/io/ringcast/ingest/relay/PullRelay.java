@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  * <p>Always-on pulls (rules with {@code on_demand = false}, the API) publish {@code path} through the registry and
  * run until stopped. On-demand pulls publish on the stream a viewer created and stop when it closes.
  *
+ * <p>Upstreams are a fixed list, or an {@link UpstreamResolver} asked before every round (the cluster's directory):
+ * a round it names nothing for fails with its reason and waits its backoff step like any failed round.
+ *
  * <p>Threads: attempts run on the relay pool, retries on the relay timer, {@link #stop} and {@link #view} on any
  * thread; state is guarded by this object's monitor, which is never held during I/O.
  */
@@ -37,7 +40,10 @@ final class PullRelay {
     private final String key;
     private final StreamPath path;
     private final String origin;
-    private final List<UpstreamUrl> urls;
+    /** Names the upstreams afresh before every round, or null for the fixed {@link #urls}. */
+    private final UpstreamResolver resolver;
+    /** The upstreams of this round: the fixed list, or the resolver's last answer (empty before its first). */
+    private List<UpstreamUrl> urls;
     /** The on-demand stream it feeds, or null for an always-on pull (publishes {@link #path} via the registry). */
     private final Stream onDemandStream;
     private final RelayContext ctx;
@@ -66,21 +72,40 @@ final class PullRelay {
      */
     PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, Stream onDemandStream,
               RelayContext ctx, Runnable onEnded) {
-        if (urls.isEmpty()) {
-            throw new IllegalArgumentException("a pull needs at least one upstream");
-        }
+        this(key, path, origin, requireSome(urls), null, onDemandStream, ctx, ctx.backoff(), onEnded);
+    }
+
+    /**
+     * A pull whose upstreams {@code resolver} names before every round, with its own {@code backoff} between failed
+     * rounds.
+     */
+    PullRelay(String key, StreamPath path, String origin, UpstreamResolver resolver, Stream onDemandStream,
+              RelayContext ctx, Backoff backoff, Runnable onEnded) {
+        this(key, path, origin, List.of(), resolver, onDemandStream, ctx, backoff, onEnded);
+    }
+
+    private PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, UpstreamResolver resolver,
+                      Stream onDemandStream, RelayContext ctx, Backoff backoff, Runnable onEnded) {
         this.key = key;
         this.path = path;
         this.origin = origin;
+        this.resolver = resolver;
         this.urls = List.copyOf(urls);
         this.onDemandStream = onDemandStream;
         this.ctx = ctx;
-        this.retry = new RetryTimer(ctx);
+        this.retry = new RetryTimer(ctx, backoff);
         this.onEnded = onEnded;
         this.events = new RelayEvents("pull " + path, ctx.log());
         this.sinceEpochMs = ctx.wallClock().millis();
         this.stableLiveNs = TimeUnit.MILLISECONDS.toNanos(ctx.stableLiveMs());
-        this.currentUrl = this.urls.get(0);
+        this.currentUrl = this.urls.isEmpty() ? null : this.urls.get(0);
+    }
+
+    private static List<UpstreamUrl> requireSome(List<UpstreamUrl> urls) {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("a pull needs at least one upstream");
+        }
+        return urls;
     }
 
     StreamPath path() {
@@ -98,8 +123,8 @@ final class PullRelay {
     /** Starts the first attempt; an on-demand pull also stops when its stream closes. */
     void start() {
         synchronized (this) {
-            events.started(origin + ", from " + urls.stream().map(UpstreamUrl::masked)
-                    .collect(Collectors.joining(", ")));
+            events.started(origin + ", from " + (resolver != null ? resolver.toString()
+                    : urls.stream().map(UpstreamUrl::masked).collect(Collectors.joining(", "))));
         }
         if (onDemandStream != null) {
             onDemandStream.onClose(() -> stop("its stream closed"));
@@ -134,12 +159,19 @@ final class PullRelay {
         MediaIngest ingest = currentIngest;
         long frames = framesBefore + (ingest == null ? 0 : ingest.framesPublished());
         return new RelayView(key, "pull", path, origin, urls.stream().map(UpstreamUrl::masked).toList(),
-                currentUrl.masked(), state, state == RelayState.BACKING_OFF ? retry.dueEpochMs() : 0, failure,
-                bytes.get(), frames, Math.max(0, attempts - 1), 0, sinceEpochMs);
+                currentUrl == null ? "" : currentUrl.masked(), state,
+                state == RelayState.BACKING_OFF ? retry.dueEpochMs() : 0, failure, bytes.get(), frames,
+                Math.max(0, attempts - 1), 0, sinceEpochMs);
     }
 
-    /** One attempt on the relay pool: run the client for the current URL until it ends, then decide what next. */
+    /**
+     * One attempt on the relay pool: the round's upstreams resolved if it starts one, then the client for the current
+     * URL run until it ends, then decide what next.
+     */
     private void runAttempt() {
+        if (!resolveRound()) {
+            return;
+        }
         UpstreamUrl url;
         Attempt attempt;
         UpstreamPull pull;
@@ -219,7 +251,51 @@ final class PullRelay {
             long delayMs = retry.schedule(this::retryDue);
             state = RelayState.BACKING_OFF;
             events.backingOff("every upstream failed, retrying in " + delayMs + " ms (and with growing waits up to "
-                    + ctx.backoff().maxMs() + " ms while they fail)");
+                    + retry.maxDelayMs() + " ms while they fail)");
+        }
+    }
+
+    /**
+     * At the start of a round of a resolved pull, asks the resolver (outside the monitor: it may block) for this
+     * round's upstreams. Returns whether the attempt goes on; when the resolver names none, the round has failed and
+     * the retry is scheduled.
+     */
+    private boolean resolveRound() {
+        synchronized (this) {
+            if (resolver == null || failedInRound != 0) {
+                return true; // a fixed list, or a round under way
+            }
+        }
+        List<UpstreamUrl> resolved;
+        String reason;
+        try {
+            resolved = List.copyOf(resolver.upstreamsNow());
+            reason = resolved.isEmpty() ? path + " is not in the directory" : null;
+        } catch (RuntimeException e) {
+            resolved = List.of();
+            reason = "no upstream: " + e.getMessage();
+        }
+        synchronized (this) {
+            if (stopped) {
+                return false;
+            }
+            if (reason == null) {
+                urls = resolved;
+                urlIndex = 0;
+                return true;
+            }
+            attempts++;
+            failure = reason;
+            liveSinceFailure = false;
+            events.failed(resolver.toString(), reason);
+            if (onDemandStream != null && onDemandStream.isClosed()) {
+                return false; // the close listener stops it
+            }
+            long delayMs = retry.schedule(this::retryDue);
+            state = RelayState.BACKING_OFF;
+            events.backingOff(reason + ", asking again in " + delayMs + " ms (and at most every "
+                    + retry.maxDelayMs() + " ms while it fails)");
+            return false;
         }
     }
 

@@ -258,13 +258,48 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
         relay.start();
     }
 
+    /**
+     * Pulls into the on-demand {@code stream} (another source's, e.g. the cluster's) from the upstreams
+     * {@code resolver} names afresh before every round, waiting {@code backoff} between failed rounds, until the
+     * stream closes. When relays stopped, {@code max_pulls} pulls run or the path is pulled already, the stream is
+     * closed with the reason (its viewers get not found). Any thread; does not block.
+     *
+     * @param origin what started it, as {@code /api/relays} shows it
+     */
+    public void pullOnDemand(Stream stream, String origin, UpstreamResolver resolver, Backoff backoff) {
+        PullRelay relay = null;
+        String refusal;
+        synchronized (this) {
+            if (closed) {
+                refusal = "relays are not running";
+            } else if (pulls.size() >= config.maxPulls()) {
+                refusal = "the server runs its maximum of " + config.maxPulls() + " pulls ([relay] max_pulls)";
+            } else if (pulls.containsKey(pullKey(stream.path()))) {
+                refusal = stream.path() + " is already pulled";
+            } else {
+                refusal = null;
+                String key = pullKey(stream.path());
+                PullRelay[] self = new PullRelay[1];
+                self[0] = new PullRelay(key, stream.path(), origin, resolver, stream, ctx, backoff,
+                        () -> forgetPull(key, self[0]));
+                pulls.put(key, self[0]);
+                relay = self[0];
+            }
+        }
+        if (relay == null) {
+            stream.close(stream.path() + " could not be pulled: " + refusal);
+            return;
+        }
+        relay.start();
+    }
+
     // ------------------------------------------------------------------ push rules
 
     /** A stream started here: pushes it to every matching {@code [[push]]} rule's targets (on publish threads). */
     @Override
     public void onStreamStarted(Stream stream) {
         StreamPath path = stream.path();
-        if (config.onDemandRuleFor(path) != null || proxyPaths.contains(path)) {
+        if (stream.isOnDemand() || config.onDemandRuleFor(path) != null || proxyPaths.contains(path)) {
             return; // pulled on demand: a push would hold it open as a viewer
         }
         List<PushRelay> started = new ArrayList<>();

@@ -68,6 +68,7 @@ public final class RelayPlugin implements Plugin {
             return rtmp == null ? null : rtmp.localAddress();
         }));
         engine.registerService(Relays.class, manager);
+        engine.registerService(RelayManager.class, manager); // the cluster's pulls start through it
         engine.streams().addOnDemandSource(manager);
         engine.streams().addListener(manager);
         manager.startAlwaysOnPulls();
@@ -77,6 +78,7 @@ public final class RelayPlugin implements Plugin {
     public void stop() {
         if (manager != null) {
             engine.unregisterService(Relays.class, manager);
+            engine.unregisterService(RelayManager.class, manager);
             engine.streams().removeListener(manager);
             manager.close();
             tasks.close();

@@ -8,13 +8,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class RetryTimer {
     private final RelayContext ctx;
+    private final Backoff backoff;
     private int step;
     private long dueNs;
     private long dueEpochMs;
     private Runnable cancel;
 
+    /** With the context's backoff. */
     RetryTimer(RelayContext ctx) {
+        this(ctx, ctx.backoff());
+    }
+
+    /** @param backoff the waits between rounds (a relay may have its own, e.g. the cluster's short one) */
+    RetryTimer(RelayContext ctx, Backoff backoff) {
         this.ctx = ctx;
+        this.backoff = backoff;
     }
 
     /** The next wait is the shortest again (after a long enough live period). */
@@ -24,7 +32,7 @@ final class RetryTimer {
 
     /** Schedules {@code onDue} after the next backoff step; returns the wait in milliseconds. */
     long schedule(Runnable onDue) {
-        long delayMs = ctx.backoff().delayMs(step++);
+        long delayMs = backoff.delayMs(step++);
         dueNs = ctx.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
         dueEpochMs = ctx.wallClock().millis() + delayMs;
         cancel = ctx.tasks().schedule(dueNs, onDue);
@@ -51,6 +59,11 @@ final class RetryTimer {
         if (pending != null) {
             pending.run();
         }
+    }
+
+    /** The longest wait between rounds. */
+    long maxDelayMs() {
+        return backoff.maxMs();
     }
 
     /** When the next attempt starts, wall time, or 0 when none is scheduled. */

@@ -3,6 +3,7 @@ package io.ringcast.ingest.server;
 import io.ringcast.broadcast.ServerCounters;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.ingest.RtmpConnectRefusedException;
 import io.ringcast.ingest.RtmpProtocolException;
 import io.ringcast.ingest.chunk.PartialMessageBudgetException;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -155,6 +156,9 @@ final class PlayerLoop implements Runnable {
         } catch (RtmpProtocolException e) {
             protocolViolations.incrementAndGet();
             close(session, CloseReason.VIEWER_LEFT, "protocol violation: " + e.getMessage());
+        } catch (RtmpConnectRefusedException e) {
+            session.flushBeforeRefusalClose(); // the viewer learns why (NetStream.Play.Failed)
+            close(session, CloseReason.VIEWER_LEFT, e.getMessage());
         } catch (IOException e) {
             close(session, CloseReason.WRITE_FAILED, e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.LimitExceededException;
+import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.subscribe.CloseReason;
@@ -41,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link io.ringcast.broadcast.stream.StreamRegistry#findOrDemand}); the viewer gets NetStream.Play.Start at once and
  * its first keyframe as soon as the upstream delivers. A stream that closes before this viewer got anything
  * (OnDemandPublishTimeout, upstream failed) is answered NetStream.Play.StreamNotFound with the stream's reason, then
- * the connection closes.
+ * the connection closes. A source that cannot tell now (the cluster's directory is down) refuses the play with
+ * NetStream.Play.Failed and its reason, then the connection closes. Another node's cluster pull only plays what this
+ * server holds: it demands nothing.
  */
 final class PlayerSession implements PlayTarget {
     /** Protocol name under which RTMP viewers are counted and their latency recorded. */
@@ -67,6 +70,10 @@ final class PlayerSession implements PlayTarget {
     private PlayerOutput output;
 
     private StreamPath path;
+    /** The stream {@link #startPlay} found, which the first subscription plays without a second lookup. */
+    private Stream started;
+    /** Whether this play may demand its stream (false for another node's cluster pull). */
+    private boolean mayDemand;
     private int messageStreamId;
     private boolean player;
     private boolean wantPlaying;
@@ -117,12 +124,12 @@ final class PlayerSession implements PlayTarget {
     // ------------------------------------------------------------------ PlayTarget (command thread)
 
     @Override
-    public Result startPlay(String app, String name, int messageStreamId) {
+    public Result startPlay(String app, String name, int messageStreamId, boolean mayDemand) {
         if (path != null) {
             return Result.BUSY;
         }
         StreamPath requested = new StreamPath(app, name);
-        Stream stream = engine.streams().findOrDemand(requested);
+        Stream stream = mayDemand ? engine.streams().findOrDemand(requested) : engine.streams().find(requested);
         if (stream == null) {
             return Result.NOT_FOUND;
         }
@@ -134,6 +141,8 @@ final class PlayerSession implements PlayTarget {
             limitSendBuffer();
         }
         path = requested;
+        started = stream;
+        this.mayDemand = mayDemand;
         this.messageStreamId = messageStreamId;
         player = true;
         wantPlaying = true;
@@ -330,15 +339,15 @@ final class PlayerSession implements PlayTarget {
         RtmpPlaySink next = new RtmpPlaySink(this, output, messageStreamId);
         String refusal = null;
         try {
-            Stream stream = engine.streams().findOrDemand(path);
-            Subscription started = stream == null ? null : new Subscription(stream, PROTOCOL, next, engine.rings());
+            Stream stream = streamToPlay();
+            Subscription first = stream == null ? null : new Subscription(stream, PROTOCOL, next, engine.rings());
             sink = next;
-            subscription = started;
+            subscription = first;
             playing = stream;
-            if (started != null && engine.fanout().add(started)) {
+            if (first != null && engine.fanout().add(first)) {
                 return;
             }
-        } catch (LimitExceededException e) {
+        } catch (LimitExceededException | SourceUnavailableException e) {
             refusal = e.getMessage();
         }
         sink = null;
@@ -359,6 +368,34 @@ final class PlayerSession implements PlayTarget {
         }
         path = null;
         wantPlaying = false;
+    }
+
+    /**
+     * The stream the next subscription plays: the one {@link #startPlay} found while it is open (no second lookup on
+     * this loop thread), else a fresh lookup (a restart after the stream closed).
+     */
+    private Stream streamToPlay() {
+        Stream first = started;
+        started = null;
+        if (first != null && !first.isClosed()) {
+            return first;
+        }
+        return mayDemand ? engine.streams().findOrDemand(path) : engine.streams().find(path);
+    }
+
+    /**
+     * Sends what the replies left in the writer before the connection closes on a refusal, as far as the socket
+     * takes it now and this loop holds the write role; loop thread.
+     */
+    void flushBeforeRefusalClose() {
+        try {
+            writer.flush();
+            if (subscription == null) {
+                output.drain();
+            }
+        } catch (IOException e) {
+            LOG.debug("RTMP {}: refusal not sent: {}", remote, e.getMessage());
+        }
     }
 
     private void writeIfOwner() throws IOException {

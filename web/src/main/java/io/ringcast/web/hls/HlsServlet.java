@@ -7,6 +7,7 @@ import io.ringcast.broadcast.hls.HlsStream;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.hls.HlsWindow;
 import io.ringcast.broadcast.hls.Playlist;
+import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.http.PlayAccess;
@@ -101,6 +102,11 @@ public final class HlsServlet extends HttpServlet {
                 source = engineStream(target, withBody);
             } catch (LimitExceededException e) {
                 response.setHeader("Retry-After", "5");
+                Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), withBody);
+                return;
+            } catch (SourceUnavailableException e) {
+                // Its on-demand source cannot tell now (the cluster's directory is down): refused at once.
+                response.setHeader("Retry-After", "1");
                 Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), withBody);
                 return;
             }

@@ -2,10 +2,12 @@ package io.ringcast.web.httpflv;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.LimitExceededException;
+import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.subscribe.CloseReason;
 import io.ringcast.broadcast.subscribe.Subscription;
+import io.ringcast.ingest.ClusterPullMark;
 import io.ringcast.web.http.ConnectionAbort;
 import io.ringcast.web.http.Cors;
 import jakarta.servlet.AsyncContext;
@@ -24,11 +26,14 @@ import java.io.IOException;
  * demanded from it ({@link io.ringcast.broadcast.stream.StreamRegistry#findOrDemand}); the viewer waits connected
  * and gets the first keyframe as soon as it arrives. Status and headers are committed by the sink at its first write
  * only, so a stream that closes before delivering anything (its upstream failed, OnDemandPublishTimeout) is answered
- * 404 with the reason instead of an empty 200.
+ * 404 with the reason instead of an empty 200. A source that cannot tell now whether it could deliver (the cluster's
+ * directory is down) gets the viewer a 503 with the reason at once. Another node's cluster pull (the query parameter
+ * of {@link ClusterPullMark}) gets only a stream this server holds: it demands nothing, so pulls never chain or loop.
  *
  * <p>Answers: 200 {@code video/x-flv} streaming; 400 when the path is not a valid {@code app/name}; 404 when no
  * such stream is live or can be pulled, or it closed before delivering; 503 when the engine refuses another viewer
- * or stream. HEAD answers the same status without a body (and starts no pull).
+ * or stream, or an on-demand source cannot tell now ({@code Retry-After: 1}). HEAD answers the same status without
+ * a body (and starts no pull).
  * Play tokens, CORS and preflights: {@link io.ringcast.web.endpoint.Endpoint#HTTP_FLV}.
  */
 public final class HttpFlvServlet extends HttpServlet {
@@ -58,6 +63,9 @@ public final class HttpFlvServlet extends HttpServlet {
         } catch (LimitExceededException e) {
             response.setHeader("Retry-After", "5");
             Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), true);
+            return;
+        } catch (SourceUnavailableException e) {
+            sourceUnavailable(response, e, true);
             return;
         }
         if (stream != null) {
@@ -109,17 +117,37 @@ public final class HttpFlvServlet extends HttpServlet {
         if (path == null) {
             return;
         }
-        if (engine.streams().find(path) != null || engine.streams().suppliesOnDemand(path)) {
+        boolean available;
+        try {
+            available = engine.streams().find(path) != null
+                    || (mayDemand(request) && engine.streams().suppliesOnDemand(path));
+        } catch (SourceUnavailableException e) {
+            sourceUnavailable(response, e, false);
+            return;
+        }
+        if (available) {
             HttpFlvSink.startHeaders(response);
         } else {
             notFound(response, path, false);
         }
     }
 
+    /** Whether the request may demand its stream: not another node's cluster pull. */
+    private static boolean mayDemand(HttpServletRequest request) {
+        return request.getParameter(ClusterPullMark.PARAMETER) == null;
+    }
+
+    private static void sourceUnavailable(HttpServletResponse response, SourceUnavailableException e,
+                                          boolean withBody) throws IOException {
+        response.setHeader("Retry-After", "1");
+        Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), withBody);
+    }
+
     /**
      * The stream the request names, live or demanded from its on-demand source, or null after answering 400 or 404.
      *
-     * @throws LimitExceededException when a demanded stream finds no room
+     * @throws LimitExceededException     when a demanded stream finds no room
+     * @throws SourceUnavailableException when its on-demand source cannot tell now
      */
     private Stream findStream(HttpServletRequest request, HttpServletResponse response, boolean withBody)
             throws IOException {
@@ -127,7 +155,7 @@ public final class HttpFlvServlet extends HttpServlet {
         if (path == null) {
             return null;
         }
-        Stream stream = engine.streams().findOrDemand(path);
+        Stream stream = mayDemand(request) ? engine.streams().findOrDemand(path) : engine.streams().find(path);
         if (stream == null) {
             notFound(response, path, withBody);
         }

@@ -2,6 +2,7 @@ package io.ringcast.web.page;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.LimitExceededException;
+import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
@@ -67,8 +68,8 @@ public final class PlayerPageServlet extends PageServlet {
             // A player page is a viewer: it starts an on-demand pull, so the stream is on its way when the player
             // script asks for it.
             stream = withBody ? engine().streams().findOrDemand(path) : engine().streams().find(path);
-        } catch (LimitExceededException e) {
-            stream = null; // the page still renders; the player's own request gets the refusal
+        } catch (LimitExceededException | SourceUnavailableException e) {
+            stream = null; // the page still renders; the player's own request gets the refusal, and it retries
         }
         boolean showFacts = StatsAccess.check(engine(), request).allowed();
         HtmlResponse.send(request, response, HttpServletResponse.SC_OK, page(path, mode, stream, showFacts), withBody);
