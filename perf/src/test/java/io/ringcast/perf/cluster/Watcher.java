@@ -161,6 +161,32 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
         return TimeUnit.NANOSECONDS.toMillis(longest);
     }
 
+    /**
+     * When video came back for good after {@code fromNs}: the end of the longest stretch without video between the
+     * two times, as milliseconds after {@code fromNs}; -1 when no video arrived in between.
+     */
+    synchronized long resumeAfterMs(long fromNs, long toNs) {
+        int n = Math.min(videoTags, MAX_VIDEO_TAGS);
+        long previous = fromNs;
+        long longest = -1;
+        long resumedAt = -1;
+        for (int i = 0; i < n; i++) {
+            long at = arrivalsNs[i];
+            if (at - fromNs < 0) {
+                continue;
+            }
+            if (at - toNs > 0) {
+                break;
+            }
+            if (at - previous > longest) {
+                longest = at - previous;
+                resumedAt = at;
+            }
+            previous = at;
+        }
+        return resumedAt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(resumedAt - fromNs);
+    }
+
     /** Video tags that arrived between the two times. */
     synchronized int videoTagsBetween(long fromNs, long toNs) {
         int n = Math.min(videoTags, MAX_VIDEO_TAGS);
