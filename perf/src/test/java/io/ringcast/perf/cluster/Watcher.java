@@ -200,41 +200,25 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
     }
 
     /**
-     * Per video tag that both this and {@code reference} received with the same timestamp between the two times:
-     * how many milliseconds later it arrived here (may be negative). Empty when their timestamps never match.
+     * Per video tag that arrived between the two times: how much later than this viewer's earliest tag it arrived,
+     * timestamps considered ({@code (arrival - timestamp) - min(arrival - timestamp)} over every tag so far), in
+     * milliseconds. With a publisher paced in real time the earliest tag is the path's own delay, so this is the
+     * delay a fault added, whatever timestamp base the server gave this viewer.
      */
-    long[] delaysAgainst(Watcher reference, long fromNs, long toNs) {
-        long[] mine;
-        long[] myTimes;
-        synchronized (this) {
-            int n = Math.min(videoTags, MAX_VIDEO_TAGS);
-            mine = Arrays.copyOf(arrivalsNs, n);
-            myTimes = Arrays.copyOf(timestampsMs, n);
+    synchronized long[] latenessMs(long fromNs, long toNs) {
+        int n = Math.min(videoTags, MAX_VIDEO_TAGS);
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < n && arrivalsNs[i] - toNs <= 0; i++) {
+            earliest = Math.min(earliest, TimeUnit.NANOSECONDS.toMillis(arrivalsNs[i]) - timestampsMs[i]);
         }
-        long[] theirs;
-        long[] theirTimes;
-        synchronized (reference) {
-            int n = Math.min(reference.videoTags, MAX_VIDEO_TAGS);
-            theirs = Arrays.copyOf(reference.arrivalsNs, n);
-            theirTimes = Arrays.copyOf(reference.timestampsMs, n);
-        }
-        java.util.Map<Long, Long> arrivalByTimestamp = new java.util.HashMap<>();
-        for (int i = 0; i < theirs.length; i++) {
-            arrivalByTimestamp.putIfAbsent(theirTimes[i], theirs[i]);
-        }
-        long[] delays = new long[mine.length];
+        long[] lateness = new long[n];
         int count = 0;
-        for (int i = 0; i < mine.length; i++) {
-            Long at = arrivalByTimestamp.get(myTimes[i]);
-            if (at != null && mine[i] - fromNs >= 0 && mine[i] - toNs <= 0) {
-                delays[count++] = TimeUnit.NANOSECONDS.toMicros(mine[i] - at);
+        for (int i = 0; i < n; i++) {
+            if (arrivalsNs[i] - fromNs >= 0 && arrivalsNs[i] - toNs <= 0) {
+                lateness[count++] = TimeUnit.NANOSECONDS.toMillis(arrivalsNs[i]) - timestampsMs[i] - earliest;
             }
         }
-        long[] result = Arrays.copyOf(delays, count);
-        for (int i = 0; i < count; i++) {
-            result[i] = result[i] / 1000;
-        }
-        return result;
+        return Arrays.copyOf(lateness, count);
     }
 
     /** Whether the connection ended; {@link #endReason} says why. */
