@@ -24,7 +24,8 @@ final class Encoder implements AutoCloseable {
                   for url in "$@"; do
                     echo "$(date +%%s%%3N) encoder: publishing to $url"
                     %s -hide_banner -nostats -loglevel warning -re -stream_loop -1 -i '%s' -c copy -f flv "$url"
-                    echo "$(date +%%s%%3N) encoder: ffmpeg to $url exited $?"
+                    rc=$?
+                    echo "$(date +%%s%%3N) encoder: ffmpeg to $url exited $rc"
                     sleep 0.2
                   done
                 done
