@@ -60,11 +60,13 @@ class ClusterFaultsTest {
         faults().rateLimit(Media.BITRATE_KBIT * 3 / 2);
     }
 
+    /** The link between edge and origin only: the edge still reaches the directory. */
     @Test
-    void shouldResumeEdgeViewersAfterAThreeSecondCutOfTheUplink() throws InterruptedException {
-        faults().cut();
+    void shouldResumeEdgeViewersAfterAThreeSecondCutOfTheLinkToTheOrigin() throws InterruptedException {
+        new EdgeFaults("cluster edge", topology, topology.edge(1), topology.origin(1), STREAM, List.of("o1")).cut();
     }
 
+    /** Faults on everything the edge reaches upstream: the origin and the directory. */
     private static EdgeFaults faults() {
         return new EdgeFaults("cluster edge", topology, topology.edge(1), topology.origin(1), STREAM,
                 List.of("o1", "redis"));
@@ -89,7 +91,7 @@ class ClusterFaultsTest {
                 () -> Http.answers(topology.origin(1).address(), "/api/streams/live/late"));
         int lookupStatus = Http.get(topology.edge(2).httpUrl("/live/late.flv")).statusCode();
         System.out.println("cluster redis outage: an edge asked for live/late while Redis is down: " + lookupStatus);
-        Await.until("viewers play on for 3 s without Redis", Duration.ofSeconds(10),
+        Await.until("viewers play on for 5 s without Redis", Duration.ofSeconds(10),
                 () -> System.nanoTime() - killedNs > TimeUnit.SECONDS.toNanos(5));
 
         long restartNs = System.nanoTime();
@@ -110,8 +112,8 @@ class ClusterFaultsTest {
                 + topology.redis().command("GET", "ringcast:stream:" + STREAM));
         assertTrue(lookupStatus == 503 || lookupStatus == 404, "a lookup during the outage fails cleanly: "
                 + lookupStatus);
-        assertEquals("o1", topology.redis().command("GET", "ringcast:stream:" + STREAM),
-                "the live stream is registered again");
+        Await.until("the directory names o1 for " + STREAM + " again", Duration.ofSeconds(10),
+                () -> "o1".equals(topology.redis().tryCommand("GET", "ringcast:stream:" + STREAM)));
         for (Watcher viewer : viewers) {
             assertTrue(!viewer.ended(), "a viewer was disconnected by the Redis outage: " + viewer);
             assertEquals(0, viewer.timestampRegressions(), viewer.toString());
