@@ -35,7 +35,7 @@ final class Decoder {
     static Result decode(String host, String url, int seconds) {
         List<String> command = List.of("timeout", "-s", "KILL", Long.toString(seconds + SLACK_S),
                 "bash", "-c", Ffmpeg.FFMPEG + " -hide_banner -nostats -v error -rw_timeout 10000000 -i '" + url
-                        + "' -t " + seconds + " -map 0:v -f null -progress pipe:1 - 2>/dev/stderr"
+                        + "' -t " + seconds + " -map 0:v -f null -progress pipe:1 -"
                         + " | grep '^frame=' ; exit ${PIPESTATUS[0]}");
         ProcessBuilder builder = new ProcessBuilder(Netns.inside(host, command));
         try {
