@@ -35,6 +35,7 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
     private int videoTags;
     private long timestampRegressions;
     private long lastTimestampMs = -1;
+    private final long startedNs = System.nanoTime();
     private volatile int status;
     private volatile boolean ended;
     private volatile String endReason = "";
@@ -106,6 +107,11 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
 
     String url() {
         return url;
+    }
+
+    /** When it was started ({@link System#nanoTime}). */
+    long startedNs() {
+        return startedNs;
     }
 
     /** The response status, 0 before the head arrived. */
