@@ -26,6 +26,7 @@ public final class ClusterPlugin implements Plugin {
     private RedisStreamDirectory directory;
     private ClusterPublishGate gate;
     private RoomKeys roomKeys;
+    private ClusterPulls pulls;
 
     @Override
     public String name() {
@@ -70,10 +71,14 @@ public final class ClusterPlugin implements Plugin {
         });
         directory.start();
         engine.registerService(StreamDirectory.class, directory);
-        roomKeys = new RedisRoomKeys(redis);
+        roomKeys = new RedisRoomKeys(redis, engine.clock(), RedisRoomKeys.DEFAULT_CACHE_MAX_AGE_MS,
+                RedisRoomKeys.DEFAULT_CACHE_CAPACITY);
         engine.registerService(RoomKeys.class, roomKeys);
         gate = new ClusterPublishGate(config.role(), directory);
         engine.streams().setPublishGate(gate);
+        // Asked before the relay's rules (registered later): a path the directory names is pulled from its node.
+        pulls = new ClusterPulls(directory, config, engine);
+        engine.streams().addOnDemandSource(pulls);
         LOG.info("cluster node {} ({}) advertised as {} and {}; directory {} ({})", config.nodeId(),
                 RedisStreamDirectory.roleName(config.role()), config.advertiseHttp(), config.advertiseRtmp(),
                 RedisClients.shown(config.directory()), directory.status().up() ? "up" : "DOWN");
@@ -94,6 +99,7 @@ public final class ClusterPlugin implements Plugin {
         if (directory == null) {
             return;
         }
+        engine.streams().removeOnDemandSource(pulls);
         engine.streams().clearPublishGate(gate);
         engine.unregisterService(RoomKeys.class, roomKeys);
         engine.unregisterService(StreamDirectory.class, directory);
