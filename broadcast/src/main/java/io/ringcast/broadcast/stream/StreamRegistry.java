@@ -52,6 +52,7 @@ public final class StreamRegistry {
     private final String maxStreamsReason;
     private final AtomicInteger streamSlots = new AtomicInteger();
     private final long noMediaTimeoutNs;
+    private volatile BackupConfig backupConfig = BackupConfig.DEFAULTS;
 
     public StreamRegistry(EngineConfig engine, RingConfig rings, NanoClock clock) {
         this(engine, rings, LimitsConfig.DEFAULTS, clock);
@@ -159,6 +160,39 @@ public final class StreamRegistry {
             }
             streams.remove(path, stream);
         }
+    }
+
+    /**
+     * Starts a backup publisher of {@code path} ({@link Stream#publishBackup}), creating the stream if needed (the
+     * backup alone then feeds it). Returns null when the stream already has a backup.
+     *
+     * @throws LimitExceededException as {@link #publish}
+     */
+    public StreamPublisher publishBackup(StreamPath path, PublisherInfo info, boolean autoClose) {
+        while (true) {
+            boolean[] created = {false};
+            Stream stream = streams.computeIfAbsent(path, p -> {
+                created[0] = true;
+                return newStream(p, autoClose, false);
+            });
+            if (created[0]) {
+                announce(stream);
+            }
+            StreamPublisher session = stream.publishBackup(info);
+            if (session != null || !stream.isClosed()) {
+                return session;
+            }
+            streams.remove(path, stream);
+        }
+    }
+
+    /** Sets the {@code [backup]} section for streams created from now on. */
+    public void configureBackup(BackupConfig config) {
+        this.backupConfig = config;
+    }
+
+    public BackupConfig backupConfig() {
+        return backupConfig;
     }
 
     /**
@@ -299,10 +333,12 @@ public final class StreamRegistry {
             throw new LimitExceededException("the server's direct memory budget ("
                     + DirectMemoryBudget.describe(budget.capacityBytes()) + ") has no room for another stream's rings");
         }
-        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> {
+        Stream stream = new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> {
             streams.remove(path, closed);
             budget.release(streamRingBytes);
             streamSlots.decrementAndGet();
         }, limits.maxViewersPerStream(), viewersRefused, noMediaTimeoutNs, closedForNoMedia);
+        stream.backupConfig(backupConfig);
+        return stream;
     }
 }
