@@ -30,6 +30,8 @@ public final class SourceSwitch {
      */
     private volatile boolean primaryAcknowledged;
     private volatile SourceRole active;
+    /** Frame interval (ms) of the newest source that took over, per track; for a successor that knows none yet. */
+    private final long[] lastIntervalMs = {1, 1};
 
     /**
      * @param legacyPrimary the primary that published before any backup, still writing the rings itself; or null
@@ -62,6 +64,19 @@ public final class SourceSwitch {
             return true;
         }
         return p == null || nowNs - p.feed().lastFrameNanos() >= switchAfterNs;
+    }
+
+    /**
+     * The frame interval a source that took over places its first frame at, after the newest timestamp: its own
+     * when it knows it (it is not 0), else the previous source's. Called holding the write token, which orders
+     * these plain accesses between successive holders.
+     */
+    long intervalAtTakeOver(int track, long ownIntervalMs) {
+        if (ownIntervalMs > 0) {
+            lastIntervalMs[track] = ownIntervalMs;
+            return ownIntervalMs;
+        }
+        return lastIntervalMs[track];
     }
 
     /** The primary's thread has no direct ring write left: from now on it writes only with the token. */

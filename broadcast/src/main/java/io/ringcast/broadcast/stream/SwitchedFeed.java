@@ -20,6 +20,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class SwitchedFeed {
     private static final int TRACKS = TrackKind.values().length;
+    /** Longest frame interval believed when placing a new source after the previous one's last frame. */
+    private static final long MAX_INTERVAL_MS = 1_000;
 
     private final Stream stream;
     private final SourceSwitch sources;
@@ -31,6 +33,9 @@ final class SwitchedFeed {
     private final TrackFormat[] formats = new TrackFormat[TRACKS];
     private final UnsafeBuffer replay = new UnsafeBuffer(new byte[0]);
     private byte[] metadata;
+    /** This source's newest raw timestamp and frame interval per track (sequence headers aside). */
+    private final long[] lastRawMs = {-1, -1};
+    private final long[] intervalMs = {0, 0};
     /** The ring session (token epoch) this source writes under; NO_EPOCH before its first takeover. */
     private volatile int epoch;
     private long offsetMs;
@@ -130,16 +135,18 @@ final class SwitchedFeed {
                   long ingestNanos) {
         lastFrameNanos = ingestNanos;
         framesOffered = framesOffered + 1;
+        if (!sequenceHeader) {
+            noteInterval(kind.ordinal(), rawTimestampMs);
+        }
         TrackRing ring = kind == TrackKind.VIDEO ? video : audio;
         int e = epoch;
         if (e != WriteToken.NO_EPOCH && token.tryBeginWrite(e)) {
             try {
-                write(ring, kind, buffer, offset, length, headerLength, codec, keyframe, sequenceHeader,
+                return write(ring, kind, buffer, offset, length, headerLength, codec, keyframe, sequenceHeader,
                         rawTimestampMs, compositionTimeMs, ingestNanos);
             } finally {
                 token.endWrite(e);
             }
-            return true;
         }
         if (acknowledged && isSwitchPoint(kind, keyframe, sequenceHeader)
                 && sources.mayTakeOver(role, ingestNanos)) {
@@ -148,7 +155,7 @@ final class SwitchedFeed {
             if (token.takeOver(holder, next)) {
                 try {
                     epoch = next;
-                    begin(rawTimestampMs, ingestNanos);
+                    begin(kind, rawTimestampMs, ingestNanos);
                     write(ring, kind, buffer, offset, length, headerLength, codec, keyframe, false,
                             rawTimestampMs, compositionTimeMs, ingestNanos);
                 } finally {
@@ -160,6 +167,14 @@ final class SwitchedFeed {
         }
         framesHeld++;
         return false;
+    }
+
+    private void noteInterval(int track, long rawTimestampMs) {
+        long delta = rawTimestampMs - lastRawMs[track];
+        if (lastRawMs[track] >= 0 && delta > 0 && delta <= MAX_INTERVAL_MS) {
+            intervalMs[track] = delta;
+        }
+        lastRawMs[track] = rawTimestampMs;
     }
 
     /**
@@ -178,23 +193,25 @@ final class SwitchedFeed {
 
     /**
      * Holding the token, before the takeover keyframe: a new ring session (HLS marks one discontinuity, viewers
-     * resend metadata), the rebase onto the output timeline, then metadata and sequence headers.
+     * resend metadata), the rebase onto the output timeline, then metadata and sequence headers. The keyframe comes
+     * one of this source's frame intervals (the previous source's while it knows none) after the newest timestamp
+     * viewers have, so a player's timeline moves on by one frame (equal timestamps are a repeated frame to a muxer).
      */
-    private void begin(long rawTimestampMs, long ingestNanos) {
+    private void begin(TrackKind kind, long rawTimestampMs, long ingestNanos) {
         for (TrackRing ring : new TrackRing[]{video, audio}) {
             if (ring != null) {
                 ring.beginSession(epoch);
             }
         }
         long last = stream.lastTimestampMs();
-        floorMs = last < 0 ? 0 : last + 1;
+        floorMs = last < 0 ? 0 : last + sources.intervalAtTakeOver(kind.ordinal(), intervalMs[kind.ordinal()]);
         offsetMs = last < 0 ? 0 : floorMs - rawTimestampMs;
         if (metadata != null) {
             stream.updateMetadata(metadata);
         }
-        for (TrackKind kind : TrackKind.values()) {
-            TrackFormat format = formats[kind.ordinal()];
-            TrackRing ring = kind == TrackKind.VIDEO ? video : audio;
+        for (TrackKind track : TrackKind.values()) {
+            TrackFormat format = formats[track.ordinal()];
+            TrackRing ring = track == TrackKind.VIDEO ? video : audio;
             if (format == null || ring == null) {
                 continue;
             }
@@ -204,17 +221,25 @@ final class SwitchedFeed {
             }
             byte[] header = format.sequenceHeader();
             replay.wrap(header);
-            write(ring, kind, replay, 0, header.length, format.headerLength(), format.codec(), false, true,
+            write(ring, track, replay, 0, header.length, format.headerLength(), format.codec(), false, true,
                     rawTimestampMs, 0, ingestNanos);
         }
     }
 
-    /** Holding the token: rebases and copies one frame into its ring and wakes the viewers. */
-    private void write(TrackRing ring, TrackKind kind, DirectBuffer buffer, int offset, int length,
-                       int headerLength, Codec codec, boolean keyframe, boolean sequenceHeader, long rawTimestampMs,
-                       int compositionTimeMs, long ingestNanos) {
+    /**
+     * Holding the token: rebases and copies one frame into its ring and wakes the viewers. A frame that falls before
+     * the switch point (audio a little older than the takeover keyframe) is dropped: false.
+     */
+    private boolean write(TrackRing ring, TrackKind kind, DirectBuffer buffer, int offset, int length,
+                          int headerLength, Codec codec, boolean keyframe, boolean sequenceHeader,
+                          long rawTimestampMs, int compositionTimeMs, long ingestNanos) {
         if (ring == null) {
-            return;
+            return false;
+        }
+        long rebasedMs = rawTimestampMs + offsetMs;
+        if (rebasedMs < floorMs && !sequenceHeader) {
+            framesHeld++;
+            return false;
         }
         if (sequenceHeader) {
             TrackFormat format = formats[kind.ordinal()];
@@ -222,14 +247,15 @@ final class SwitchedFeed {
                 ring.updateFormat(format);
             }
         }
-        long timestampMs = Math.max(rawTimestampMs + offsetMs, floorMs);
+        long timestampMs = Math.max(rebasedMs, floorMs);
         ring.publishCopy(buffer, offset, length, headerLength, codec, keyframe, sequenceHeader, timestampMs,
                 compositionTimeMs, ingestNanos, stream.nextOrder(ingestNanos));
         stream.noteTimestamp(timestampMs);
         stream.wakeSubscribers();
+        return true;
     }
 
-    /** Frames held back while standby. */
+    /** Frames held back while standby, or dropped as older than the switch point. */
     long framesHeld() {
         return framesHeld;
     }

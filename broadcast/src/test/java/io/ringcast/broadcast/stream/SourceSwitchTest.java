@@ -133,7 +133,8 @@ class SourceSwitchTest {
         assertEquals(silentSinceMs, lastBefore);
 
         assertTrue(offer(backup, TrackKind.VIDEO, 91_080, true), "switches at the backup's keyframe");
-        assertTrue(offer(backup, TrackKind.AUDIO, 91_070, false), "and its audio follows");
+        assertFalse(offer(backup, TrackKind.AUDIO, 91_070, false), "audio older than the switch point is dropped");
+        assertTrue(offer(backup, TrackKind.AUDIO, 91_090, false), "and its audio follows");
 
         List<FrameEvent> frames = framesInOrder();
         List<FrameEvent> after = frames.subList(frames.size() - 4, frames.size());
@@ -145,8 +146,9 @@ class SourceSwitchTest {
             assertEquals(after.get(0).session(), f.session());
             assertTrue(f.timestampMs() > lastBefore, "rebased after the primary's last frame: " + f.timestampMs());
         }
-        assertEquals(lastBefore + 1, after.get(2).timestampMs(), "the keyframe continues the timeline");
-        assertEquals(lastBefore + 1, after.get(3).timestampMs(), "earlier audio is raised to the switch point");
+        assertEquals(lastBefore + 40, after.get(2).timestampMs(),
+                "the keyframe continues the timeline one of the backup's frame intervals (40 ms) later");
+        assertEquals(lastBefore + 50, after.get(3).timestampMs(), "audio in step with it");
         assertEquals(videoBefore + 2, video.cursor());
         assertArrayEquals(BACKUP_SPS, video.format().sequenceHeader());
         assertArrayEquals(BACKUP_AAC, audio.format().sequenceHeader());
@@ -178,7 +180,7 @@ class SourceSwitchTest {
         List<FrameEvent> frames = framesInOrder();
         FrameEvent keyframe = frames.get(frames.size() - 1);
         assertTrue(keyframe.isKeyframe());
-        assertEquals(last + 40 + 1, keyframe.timestampMs(), "after the backup's last frame");
+        assertEquals(last + 40 + 40, keyframe.timestampMs(), "one primary frame interval after the backup's last");
         assertArrayEquals(PRIMARY_SPS, video.format().sequenceHeader());
         assertArrayEquals(PRIMARY_METADATA, registry.find(path).metadata());
         long previous = -1;

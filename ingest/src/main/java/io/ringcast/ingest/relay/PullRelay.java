@@ -3,6 +3,7 @@ package io.ringcast.ingest.relay;
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.SourceRole;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
@@ -27,7 +28,8 @@ import java.util.stream.Collectors;
  * for its next publisher and the engine rebases the next upstream's timestamps.
  *
  * <p>Always-on pulls (rules with {@code on_demand = false}, the API) publish {@code path} through the registry and
- * run until stopped. On-demand pulls publish on the stream a viewer created and stop when it closes.
+ * run until stopped. On-demand pulls publish on the stream a viewer created and stop when it closes. A pull in the
+ * {@link SourceRole#BACKUP} role (a rule's {@code backup} URL) publishes as the stream's backup source.
  *
  * <p>Threads: attempts run on the relay pool, retries on the relay timer, {@link #stop} and {@link #view} on any
  * thread; state is guarded by this object's monitor, which is never held during I/O.
@@ -44,6 +46,7 @@ final class PullRelay {
     private final long sinceEpochMs;
     private final long stableLiveNs;
     private final Runnable onEnded;
+    private final SourceRole role;
     private final AtomicLong bytes = new AtomicLong();
 
     private RelayState state = RelayState.CONNECTING;
@@ -65,6 +68,13 @@ final class PullRelay {
      */
     PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, Stream onDemandStream,
               RelayContext ctx, Runnable onEnded) {
+        this(key, path, origin, urls, onDemandStream, ctx, onEnded, SourceRole.PRIMARY);
+    }
+
+    /** @param role whether it publishes as the stream's primary source or as its backup */
+    PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, Stream onDemandStream,
+              RelayContext ctx, Runnable onEnded, SourceRole role) {
+        this.role = role;
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("a pull needs at least one upstream");
         }
@@ -263,14 +273,20 @@ final class PullRelay {
             PublisherInfo info = new PublisherInfo("pull", url.masked(), ctx.wallClock().millis());
             StreamPublisher session;
             try {
-                session = onDemandStream != null ? onDemandStream.publish(info)
-                        : ctx.registry().publish(path, info, false);
+                if (role == SourceRole.BACKUP) {
+                    session = onDemandStream != null ? onDemandStream.publishBackup(info)
+                            : ctx.registry().publishBackup(path, info, false);
+                } else {
+                    session = onDemandStream != null ? onDemandStream.publish(info)
+                            : ctx.registry().publish(path, info, false);
+                }
             } catch (LimitExceededException e) {
                 throw new UpstreamException("the engine refused the stream: " + e.getMessage());
             }
             if (session == null) {
                 throw new UpstreamException(onDemandStream != null && onDemandStream.isClosed()
-                        ? "its stream closed" : path + " has another publisher");
+                        ? "its stream closed" : path + " has another " + (role == SourceRole.BACKUP ? "backup"
+                        : "publisher"));
             }
             UpstreamPull pull;
             synchronized (PullRelay.this) {
