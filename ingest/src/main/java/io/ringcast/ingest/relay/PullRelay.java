@@ -86,7 +86,7 @@ final class PullRelay {
         this.ctx = ctx;
         this.retry = new RetryTimer(ctx);
         this.onEnded = onEnded;
-        this.events = new RelayEvents("pull " + path, ctx.log());
+        this.events = new RelayEvents("pull " + path + (role == SourceRole.BACKUP ? " (backup)" : ""), ctx.log());
         this.sinceEpochMs = ctx.wallClock().millis();
         this.stableLiveNs = TimeUnit.MILLISECONDS.toNanos(ctx.stableLiveMs());
         this.currentUrl = this.urls.get(0);

@@ -45,6 +45,7 @@ class BackupSourceEndToEndTest {
     @TempDir
     Path recordings;
     private RingcastServer server;
+    private final List<RingcastServer> origins = new ArrayList<>();
     private String rtmpBase;
     private String httpBase;
     private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
@@ -86,12 +87,21 @@ class BackupSourceEndToEndTest {
         if (server != null) {
             server.close();
         }
+        for (RingcastServer origin : origins) {
+            origin.close();
+        }
     }
 
     private Ffmpeg.FfmpegProcess run(List<String> command, String name) throws IOException {
         Ffmpeg.FfmpegProcess p = Ffmpeg.start(command, name);
         processes.add(p);
         return p;
+    }
+
+    private RingcastServer origin() {
+        RingcastServer origin = RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty());
+        origins.add(origin);
+        return origin;
     }
 
     private JsonNode source(String path) throws IOException {
@@ -239,5 +249,47 @@ class BackupSourceEndToEndTest {
                 "-i", httpBase + "x.m3u8", "-t", "4", "-f", "null", "-"), "hls-viewer");
         assertEquals(0, hls.await(60), hls.output());
         assertEquals("", hls.output().strip(), "the HLS window decodes cleanly");
+    }
+
+    @Test
+    void shouldSwitchAnEdgesPullToItsBackupUpstreamWhileThePrimaryOriginDeliversNothing() throws Exception {
+        RingcastServer origin1 = origin();
+        RingcastServer origin2 = origin();
+        String origin1Rtmp = "rtmp://127.0.0.1:" + origin1.pluginPort("rtmp") + "/live/";
+        String origin2Rtmp = "rtmp://127.0.0.1:" + origin2.pluginPort("rtmp") + "/live/";
+        Ffmpeg.FfmpegProcess primary = run(publishFile(primaryFile, origin1Rtmp + "x"), "primary");
+        run(publishFile(backupFile, origin2Rtmp + "x"), "backup");
+        server = RingcastServer.start(TestConfig.loopback().set("backup", "switch_after_ms", 1000).arrayTables("""
+                [[pull]]
+                match = "live/x"
+                from = ["%sx"]
+                backup = "%sx"
+                on_demand = false
+                """.formatted(origin1Rtmp, origin2Rtmp)).configFile(), OptionalInt.empty());
+        httpBase = "http://127.0.0.1:" + server.httpPort() + "/live/";
+        awaitSource("both pulls attached, the primary's active", s -> "pull".equals(s.path("type").asText())
+                && "primary".equals(s.path("active").asText()) && s.path("backup").path("framesOffered").asLong() > 50);
+
+        HttpFlvRecorder flv = new HttpFlvRecorder(httpBase + "x.flv", recordings.resolve("edge.flv"));
+        viewers.add(flv);
+        awaitRecorded(flv.file(), 0, RECORD_EACH_SOURCE_MS);
+
+        long killedAtMs = RecordedFlv.read(flv.file()).lastVideoTimestampMs();
+        primary.process().destroyForcibly();
+        assertTrue(primary.process().waitFor(10, TimeUnit.SECONDS));
+        awaitSource("the edge switched to the backup upstream", s -> "backup".equals(s.path("active").asText())
+                && s.path("switchesToBackup").asLong() == 1);
+        awaitRecorded(flv.file(), killedAtMs, RECORD_EACH_SOURCE_MS);
+
+        long restartAtMs = RecordedFlv.read(flv.file()).lastVideoTimestampMs();
+        run(publishFile(primaryFile, origin1Rtmp + "x"), "primary-again");
+        awaitSource("the edge switched back to the primary upstream", s -> "primary".equals(s.path("active").asText())
+                && s.path("switchesToPrimary").asLong() == 1);
+        awaitRecorded(flv.file(), restartAtMs, RECORD_EACH_SOURCE_MS);
+
+        assertFalse(flv.endedByServer(), "the edge's viewer stayed connected: " + flv.failure());
+        flv.close();
+        assertSwitchedTwice(flv.file(), true);
+        assertNoDecodeError(RecordedFlv.complete(flv.file(), recordings.resolve("edge-complete.flv")));
     }
 }
