@@ -42,8 +42,10 @@ final class SwitchedFeed {
     private long floorMs;
     private boolean acknowledged;
     private long framesHeld;
+    /** Read by the other source's thread for the switch rule: the one volatile store per frame of a switched source. */
     private volatile long lastFrameNanos;
-    private volatile long framesOffered;
+    /** Written by the owner only; read racily by stats, as other per-connection counters are. */
+    private long framesOffered;
 
     SwitchedFeed(Stream stream, SourceSwitch sources, SourceRole role, long attachedNanos) {
         this.stream = stream;

@@ -258,6 +258,29 @@ class SourceSwitchTest {
     }
 
     @Test
+    void shouldNotLetAStandbySendingGarbageTouchWhatViewersGet() {
+        StreamPublisher[] sources = primaryLiveWithBackup();
+        byte[] garbage = {0x17, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+        sources[1].updateFormat(new TrackFormat(Codec.AVC, garbage, 5, 0, 0, 0, 0));
+        sources[1].updateMetadata(new byte[]{9, 9, 9});
+        sequenceHeader(sources[1], TrackKind.VIDEO, garbage, -5_000_000);
+        for (int i = 0; i < 100; i++) {
+            advanceMs(10);
+            assertFalse(offer(sources[1], TrackKind.VIDEO, (i * 7919L) % 100_000 - 50_000, true));
+            assertTrue(offer(sources[0], TrackKind.VIDEO, 40 + i * 10L, i % 25 == 0));
+        }
+        assertArrayEquals(PRIMARY_SPS, video.format().sequenceHeader(), "joiners still get the primary's header");
+        assertArrayEquals(PRIMARY_METADATA, registry.find(path).metadata());
+        long previous = -1;
+        for (FrameEvent f : framesInOrder()) {
+            assertTrue(f.timestampMs() >= previous);
+            previous = f.timestampMs();
+        }
+        assertEquals(40 + 99 * 10, previous, "the newest frame is the primary's last");
+        assertEquals(1 + 1 + 100, video.cursor() + 1, "header, keyframe and the primary's 100 frames only");
+    }
+
+    @Test
     void shouldKeepTodaysPathForAStreamWithoutBackup() {
         StreamPublisher primary = registry.publish(path, info, false);
         assertFalse(primary.isSwitched());
