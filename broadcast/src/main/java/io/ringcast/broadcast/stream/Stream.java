@@ -38,6 +38,10 @@ import java.util.function.Consumer;
  * <p>On demand: a stream created for a viewer ({@link StreamRegistry#findOrDemand}) has auto-close on and waits
  * OnDemandPublishTimeout for its publisher. Audiences that are not ring subscribers (HLS) keep it alive with a
  * {@link #renewLease lease} that each of their requests renews and the lifecycle timer expires.
+ *
+ * <p>Backup source: a second publisher in the {@link SourceRole#BACKUP} role ({@link #publishBackup}) gives the
+ * stream a {@link SourceSwitch}; from then on its primary and backup sessions feed the rings through the switch (one
+ * writer at a time), and the stream publishes while either of them does.
  */
 public final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
