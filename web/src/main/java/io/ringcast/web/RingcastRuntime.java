@@ -44,6 +44,7 @@ public final class RingcastRuntime implements AutoCloseable {
         EngineConfig engineConfig = EngineConfigs.engine(config);
         RingConfig ringConfig = EngineConfigs.ring(config);
         LimitsConfig limits = EngineConfigs.limits(config);
+        io.ringcast.broadcast.stream.BackupConfig backup = EngineConfigs.backup(config);
         HttpConfig http = HttpConfig.read(config);
         ProxyPullConfig proxy = ProxyPullConfig.read(config);
         PluginHost plugins = PluginHost.discover(pluginLoader);
@@ -51,6 +52,7 @@ public final class RingcastRuntime implements AutoCloseable {
         config.requireAllKeysUsed();
 
         Engine engine = new Engine(engineConfig, ringConfig, limits, NanoClock.SYSTEM, http.fanoutThreads()).start();
+        engine.streams().configureBackup(backup);
         engine.registerService(ProxyPullConfig.class, proxy);
         try {
             plugins.start(engine);

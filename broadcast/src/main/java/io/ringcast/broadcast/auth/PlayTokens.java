@@ -19,6 +19,10 @@ import java.util.HexFormat;
 public final class PlayTokens {
     /** HMAC-SHA256 wants a key of at least 256 bits. */
     public static final int MIN_SECRET_BYTES = 32;
+    /** The play URL's query parameter holding the expiry, in epoch seconds. */
+    public static final String EXPIRES = "expires";
+    /** The play URL's query parameter holding the token. */
+    public static final String TOKEN = "token";
     /** How far ahead {@code expires} may lie, by default: a day. */
     public static final long DEFAULT_MAX_LIFETIME_S = 86_400;
     private static final String ALGORITHM = "HmacSHA256";
@@ -62,6 +66,11 @@ public final class PlayTokens {
     /** The token for {@code path} valid until {@code expiresEpochSeconds} (for operators' URL signing). */
     public String sign(StreamPath path, long expiresEpochSeconds) {
         return HEX.formatHex(mac(path, expiresEpochSeconds));
+    }
+
+    /** The query parameters of a signed play URL: {@code expires=<epoch seconds>&token=<hex>}. */
+    public String signedQuery(StreamPath path, long expiresEpochSeconds) {
+        return EXPIRES + "=" + expiresEpochSeconds + "&" + TOKEN + "=" + sign(path, expiresEpochSeconds);
     }
 
     /** Checks the query parameters of a play request; nulls mean the parameter is missing. */

@@ -3,10 +3,11 @@ package io.ringcast.broadcast.config;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
+import io.ringcast.broadcast.stream.BackupConfig;
 
 /**
  * Reads the engine's own sections: {@code [Engine]} (the Go engine's block, as written), {@code [ring]},
- * {@code [limits]}.
+ * {@code [limits]}, {@code [backup]}.
  */
 public final class EngineConfigs {
     private EngineConfigs() {
@@ -32,6 +33,12 @@ public final class EngineConfigs {
                 s.getInt("max_viewers_per_stream", d.maxViewersPerStream(), 1, 10_000_000),
                 s.getLong("direct_memory_budget_bytes", d.directMemoryBudgetBytes(), 0, Long.MAX_VALUE),
                 s.getLong("no_media_timeout_ms", d.noMediaTimeoutMs(), 1, 3_600_000));
+    }
+
+    /** {@code [backup]}: {@code switch_after_ms} (default 1000), when a stream with a backup source switches. */
+    public static BackupConfig backup(ConfigFile file) {
+        ConfigSection s = file.section("backup");
+        return new BackupConfig(s.getLong("switch_after_ms", BackupConfig.DEFAULT_SWITCH_AFTER_MS, 1, 3_600_000));
     }
 
     public static RingConfig ring(ConfigFile file) {

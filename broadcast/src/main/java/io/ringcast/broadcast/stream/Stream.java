@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,10 @@ import java.util.function.Consumer;
  * <p>On demand: a stream created for a viewer ({@link StreamRegistry#findOrDemand}) has auto-close on and waits
  * OnDemandPublishTimeout for its publisher. Audiences that are not ring subscribers (HLS) keep it alive with a
  * {@link #renewLease lease} that each of their requests renews and the lifecycle timer expires.
+ *
+ * <p>Backup source: a second publisher in the {@link SourceRole#BACKUP} role ({@link #publishBackup}) gives the
+ * stream a {@link SourceSwitch}; from then on its primary and backup sessions feed the rings through the switch (one
+ * writer at a time), and the stream publishes while either of them does.
  */
 public final class Stream {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
@@ -66,6 +71,8 @@ public final class Stream {
     /** Request-driven audiences counted as one subscriber each while their lease runs, by protocol (monitor). */
     private final Map<String, AudienceLease> leases = new java.util.HashMap<>();
     private final boolean onDemand;
+    /** Open once the registry's listeners heard of this stream (HLS attached its segmenter); see {@link #announced}. */
+    private final CountDownLatch announced = new CountDownLatch(1);
     private final boolean autoClose;
     private final long publishTimeoutS;
 
@@ -84,7 +91,11 @@ public final class Stream {
     /** Producer-owned, handed over between sessions under the monitor. */
     private long order;
     private long lastTimestampMs = -1;
-    private int sessions;
+    /** Ring sessions handed out: publisher sessions, and each switch between a primary and its backup. */
+    private final AtomicInteger sessions = new AtomicInteger();
+    /** The stream's primary and backup sources; null (today's single-publisher path) until a backup attaches. */
+    private volatile SourceSwitch sources;
+    private BackupConfig backupConfig = BackupConfig.DEFAULTS;
 
     private final int maxViewers;
     private final AtomicLong viewersRefused;
@@ -147,6 +158,25 @@ public final class Stream {
         return onDemand;
     }
 
+    /** The registry's listeners have all heard of this stream. */
+    void announced() {
+        announced.countDown();
+    }
+
+    /**
+     * Waits (at most {@code timeoutMs}) until the registry's listeners heard of this stream: a second caller that
+     * finds a stream another thread just created must not see it before its HLS segmenter exists. Returns false when
+     * the wait timed out or was interrupted (the interrupt is kept).
+     */
+    boolean awaitAnnounced(long timeoutMs) {
+        try {
+            return announced.await(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Whether the stream closes AutoCloseDelay after its last viewer left. */
     public boolean isAutoClose() {
         return autoClose;
@@ -170,9 +200,22 @@ public final class Stream {
         return metadata;
     }
 
-    /** The current publisher session, or null while waiting for one. */
+    /**
+     * The current publisher session, or null while waiting for one. On a stream with a backup source: the primary
+     * session (null while only the backup publishes); see {@link #sources()}.
+     */
     public StreamPublisher publisher() {
         return publisher;
+    }
+
+    /** The primary and backup sources and which one is active; null while the stream never had a backup. */
+    public SourceSwitch sources() {
+        return sources;
+    }
+
+    /** Sets when a backup source this stream gets switches (registry, before the stream is announced). */
+    void backupConfig(BackupConfig config) {
+        this.backupConfig = config;
     }
 
     // ------------------------------------------------------------------ lifecycle (cold path, monitor)
@@ -182,12 +225,63 @@ public final class Stream {
      * caller refuses the publish, e.g. with NetStream.Publish.BadName).
      */
     public synchronized StreamPublisher publish(PublisherInfo info) {
+        if (sources != null) {
+            return attachSource(info, SourceRole.PRIMARY);
+        }
         if (state != StreamState.WAITING_PUBLISHER) {
             return null;
         }
         fire(StreamEvent.PUBLISH);
-        StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, ++sessions);
+        StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, sessions.incrementAndGet());
         publisher = session;
+        started();
+        return session;
+    }
+
+    /**
+     * Starts a backup publisher session: the source viewers are switched to while the primary delivers nothing
+     * (see {@link SourceSwitch}); or returns null when the stream already has a backup or is closed. The first
+     * backup of a stream turns its current primary, if any, into a switched source. A backup alone publishes the
+     * stream as a primary would.
+     */
+    public synchronized StreamPublisher publishBackup(PublisherInfo info) {
+        if (state == StreamState.CLOSED) {
+            return null;
+        }
+        if (sources == null) {
+            StreamPublisher legacy = publisher;
+            SourceSwitch created = new SourceSwitch(backupConfig, legacy, legacy == null ? 0 : legacy.sessionId());
+            if (legacy != null) {
+                legacy.attachSwitch(created, clock.nanoTime());
+            }
+            sources = created;
+            LOG.info("stream {} has a backup source now; it switches after {} ms without primary frames", path,
+                    backupConfig.switchAfterMs());
+        }
+        return attachSource(info, SourceRole.BACKUP);
+    }
+
+    /** Attaches a switched source in {@code role}'s slot; under the monitor. */
+    private StreamPublisher attachSource(PublisherInfo info, SourceRole role) {
+        if (state == StreamState.CLOSED) {
+            return null;
+        }
+        StreamPublisher session = new StreamPublisher(this, info, role, sources, clock.nanoTime());
+        if (!sources.attach(session, role)) {
+            return null;
+        }
+        if (role == SourceRole.PRIMARY) {
+            publisher = session;
+        }
+        if (state == StreamState.WAITING_PUBLISHER) {
+            fire(StreamEvent.PUBLISH);
+            started();
+        }
+        return session;
+    }
+
+    /** After a publish that made the stream PUBLISHING; under the monitor. */
+    private void started() {
         if (noMediaDeadlineNs == NO_DEADLINE) {
             noMediaDeadlineNs = clock.nanoTime() + noMediaTimeoutNs;
         }
@@ -195,11 +289,23 @@ public final class Stream {
             // Its viewers left (or never subscribed) while it waited: without this it would publish to nobody forever.
             fire(StreamEvent.LAST_SUBSCRIBER_LEFT);
         }
-        return session;
     }
 
     synchronized void publisherLeft(StreamPublisher session) {
-        if (publisher != session) {
+        SourceSwitch switched = sources;
+        if (switched != null) {
+            if (!switched.detach(session)) {
+                return;
+            }
+            if (publisher == session) {
+                publisher = null;
+            }
+            if (!switched.isEmpty()) {
+                LOG.info("stream {}: its {} source left; the other one goes on", path, session.role().label());
+                notifyAll();
+                return;
+            }
+        } else if (publisher != session) {
             return;
         }
         publisher = null;
@@ -512,6 +618,16 @@ public final class Stream {
         for (int i = 0; i < targets.length; i++) {
             targets[i].wake();
         }
+    }
+
+    /** A new ring session id: a switch between sources starts one (any source's thread). */
+    int nextSession() {
+        return sessions.incrementAndGet();
+    }
+
+    /** The newest timestamp published; read by the producer (or the source holding the write token). */
+    long lastTimestampMs() {
+        return lastTimestampMs;
     }
 
     long nextOrder(long ingestNanos) {

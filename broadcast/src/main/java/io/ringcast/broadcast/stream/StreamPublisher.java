@@ -4,6 +4,7 @@ import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
+import org.agrona.DirectBuffer;
 
 /**
  * One publisher's session on a stream: the only way to write its tracks. Owned by the publishing connection's
@@ -11,6 +12,11 @@ import io.ringcast.broadcast.track.TrackRing;
  *
  * <p>Timestamps are rebased per session so that subscribers who stay connected across a publisher reconnect see
  * them continue from where the previous session stopped, never going back.
+ *
+ * <p>Backup sources: on a stream with a {@link SourceSwitch} a session is switched ({@link #isSwitched()}): its
+ * frames are offered with {@link #offer}, complete, and written by its {@link SwitchedFeed} only while it is the
+ * active source. A primary that published before the backup arrived keeps writing in place ({@link #publish})
+ * until its thread calls {@link #acknowledgeSwitch()}, once it has no message in progress.
  */
 public final class StreamPublisher implements AutoCloseable {
     private final Stream stream;
@@ -19,6 +25,10 @@ public final class StreamPublisher implements AutoCloseable {
     private final TrackRing audio;
     private final long floorMs;
     private final boolean rebase;
+    private final SourceRole role;
+    private final int session;
+    /** Set when the session is switched (at creation, or for a legacy primary when a backup attaches). */
+    private volatile SwitchedFeed feed;
     private boolean offsetKnown;
     private long offsetMs;
     private boolean closed;
@@ -34,6 +44,8 @@ public final class StreamPublisher implements AutoCloseable {
     StreamPublisher(Stream stream, PublisherInfo info, long previousLastTimestampMs, int session) {
         this.stream = stream;
         this.info = info;
+        this.role = SourceRole.PRIMARY;
+        this.session = session;
         this.video = stream.track(TrackKind.VIDEO);
         this.audio = stream.track(TrackKind.AUDIO);
         for (TrackRing ring : new TrackRing[]{video, audio}) {
@@ -43,6 +55,91 @@ public final class StreamPublisher implements AutoCloseable {
         }
         this.rebase = previousLastTimestampMs >= 0;
         this.floorMs = rebase ? previousLastTimestampMs + 1 : 0;
+    }
+
+    /** A switched session of {@code role}: it touches the rings only through its feed, holding the write token. */
+    StreamPublisher(Stream stream, PublisherInfo info, SourceRole role, SourceSwitch sources, long attachedNanos) {
+        this.stream = stream;
+        this.info = info;
+        this.role = role;
+        this.session = 0;
+        this.video = stream.track(TrackKind.VIDEO);
+        this.audio = stream.track(TrackKind.AUDIO);
+        this.rebase = false;
+        this.floorMs = 0;
+        this.feed = new SwitchedFeed(stream, sources, role, attachedNanos);
+    }
+
+    /** Makes this (legacy, primary) session switched; under the stream's monitor when a backup first attaches. */
+    void attachSwitch(SourceSwitch sources, long attachedNanos) {
+        feed = new SwitchedFeed(stream, sources, session, attachedNanos);
+    }
+
+    /** The role this session publishes in. */
+    public SourceRole role() {
+        return role;
+    }
+
+    /**
+     * Whether this session's frames must be {@link #offer offered} (the stream has a backup source); its thread
+     * checks it when a message starts. A primary that sees it turn true calls {@link #acknowledgeSwitch()} once its
+     * messages in progress are published.
+     */
+    public boolean isSwitched() {
+        return feed != null;
+    }
+
+    /** Whether the switch still waits for this session's {@link #acknowledgeSwitch()}. */
+    public boolean needsSwitchAcknowledged() {
+        SwitchedFeed f = feed;
+        return f != null && !f.acknowledged();
+    }
+
+    /**
+     * The publishing thread has no message in progress that was reserved in the rings: it publishes only with
+     * {@link #offer} from now on, and the backup may take over. Idempotent.
+     */
+    public void acknowledgeSwitch() {
+        SwitchedFeed f = feed;
+        if (f != null) {
+            f.acknowledge(offsetKnown, offsetMs, floorMs);
+        }
+    }
+
+    /** Whether this session's frames reach viewers now: the sole or the active source. Any thread, for stats. */
+    public boolean isActive() {
+        SwitchedFeed f = feed;
+        return f == null || f.isActive();
+    }
+
+    /** Frames this switched session offered (written or held), for stats; 0 for a session without backup. */
+    public long framesOffered() {
+        SwitchedFeed f = feed;
+        return f == null ? 0 : f.framesOffered();
+    }
+
+    /** The ring session of a session without backup (0 for a switched one, whose feed numbers its own). */
+    int sessionId() {
+        return session;
+    }
+
+    SwitchedFeed feed() {
+        return feed;
+    }
+
+    /**
+     * Offers a complete frame of a switched session from the publisher's own buffer: copied into the track's ring
+     * (rebased) if this source is active or takes over at this frame, else only remembered as needed to take over
+     * later. Returns whether it reached the ring.
+     *
+     * @param rawTimestampMs the publisher's own decode timestamp; rebased onto the stream's timeline
+     */
+    public boolean offer(TrackKind kind, DirectBuffer buffer, int offset, int length, int headerLength, Codec codec,
+                         boolean keyframe, boolean sequenceHeader, long rawTimestampMs, int compositionTimeMs,
+                         long ingestNanos) {
+        assert feed != null && !closed;
+        return feed.offer(kind, buffer, offset, length, headerLength, codec, keyframe, sequenceHeader, rawTimestampMs,
+                compositionTimeMs, ingestNanos);
     }
 
     public Stream stream() {
@@ -121,6 +218,11 @@ public final class StreamPublisher implements AutoCloseable {
      * carries this format (with its parsed record) to taps such as HLS.
      */
     public void updateFormat(TrackFormat format) {
+        SwitchedFeed f = feed;
+        if (f != null && f.acknowledged()) {
+            f.updateFormat(format);
+            return;
+        }
         TrackRing ring = track(format.codec().kind());
         if (ring != null) {
             ring.updateFormat(format);
@@ -129,6 +231,11 @@ public final class StreamPublisher implements AutoCloseable {
 
     /** Sets the stream metadata (encoded as the ingest protocol carries it, e.g. an AMF0 onMetaData body). */
     public void updateMetadata(byte[] metadata) {
+        SwitchedFeed f = feed;
+        if (f != null && f.acknowledged()) {
+            f.updateMetadata(metadata);
+            return;
+        }
         stream.updateMetadata(metadata);
     }
 

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StreamRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(StreamRegistry.class);
+    /** How long a caller that found a just-created stream waits for its creator's listeners (see announce). */
+    private static final long ANNOUNCE_WAIT_MS = 2_000;
 
     private final ConcurrentMap<StreamPath, Stream> streams = new ConcurrentHashMap<>();
     private final EngineConfig engine;
@@ -53,6 +55,7 @@ public final class StreamRegistry {
     private final String maxStreamsReason;
     private final AtomicInteger streamSlots = new AtomicInteger();
     private final long noMediaTimeoutNs;
+    private volatile BackupConfig backupConfig = BackupConfig.DEFAULTS;
 
     public StreamRegistry(EngineConfig engine, RingConfig rings, NanoClock clock) {
         this(engine, rings, LimitsConfig.DEFAULTS, clock);
@@ -148,11 +151,28 @@ public final class StreamRegistry {
      * @throws PublishDeniedException when the gate refuses the publisher (the name is live on another node)
      */
     public StreamPublisher publish(StreamPath path, PublisherInfo info, boolean autoClose) {
+        return publishThroughGate(path, info, autoClose, SourceRole.PRIMARY);
+    }
+
+    /**
+     * Starts a backup publisher of {@code path} ({@link Stream#publishBackup}), creating the stream if needed (the
+     * backup alone then feeds it). Returns null when the stream already has a backup. The gate admits it like a
+     * primary: a backup must publish on the node that holds the stream.
+     *
+     * @throws LimitExceededException as {@link #publish}
+     * @throws PublishDeniedException as {@link #publish}
+     */
+    public StreamPublisher publishBackup(StreamPath path, PublisherInfo info, boolean autoClose) {
+        return publishThroughGate(path, info, autoClose, SourceRole.BACKUP);
+    }
+
+    private StreamPublisher publishThroughGate(StreamPath path, PublisherInfo info, boolean autoClose,
+                                               SourceRole role) {
         PublishGate admitted = gate;
         admitted.admit(path);
         StreamPublisher session = null;
         try {
-            session = publishAdmitted(path, info, autoClose);
+            session = publishAdmitted(path, info, autoClose, role);
             if (session != null) {
                 session.afterClose(() -> admitted.release(path));
             }
@@ -164,7 +184,7 @@ public final class StreamRegistry {
         }
     }
 
-    private StreamPublisher publishAdmitted(StreamPath path, PublisherInfo info, boolean autoClose) {
+    private StreamPublisher publishAdmitted(StreamPath path, PublisherInfo info, boolean autoClose, SourceRole role) {
         while (true) {
             boolean[] created = {false};
             Stream stream = streams.computeIfAbsent(path, p -> {
@@ -174,7 +194,7 @@ public final class StreamRegistry {
             if (created[0]) {
                 announce(stream);
             }
-            StreamPublisher session = stream.publish(info);
+            StreamPublisher session = role == SourceRole.BACKUP ? stream.publishBackup(info) : stream.publish(info);
             if (session != null || !stream.isClosed()) {
                 return session;
             }
@@ -195,6 +215,15 @@ public final class StreamRegistry {
         if (gate == publishGate) {
             gate = PublishGate.OPEN;
         }
+    }
+
+    /** Sets the {@code [backup]} section for streams created from now on. */
+    public void configureBackup(BackupConfig config) {
+        this.backupConfig = config;
+    }
+
+    public BackupConfig backupConfig() {
+        return backupConfig;
     }
 
     /**
@@ -229,7 +258,7 @@ public final class StreamRegistry {
     public Stream findOrDemand(StreamPath path) {
         Stream live = find(path);
         if (live != null) {
-            return live;
+            return announcedOrLate(live);
         }
         for (OnDemandSource source : sources) {
             if (source.supplies(path)) {
@@ -257,7 +286,7 @@ public final class StreamRegistry {
             });
             if (!created[0]) {
                 if (!stream.isClosed()) {
-                    return stream;
+                    return announcedOrLate(stream);
                 }
                 streams.remove(path, stream);
                 continue;
@@ -275,9 +304,26 @@ public final class StreamRegistry {
     }
 
     private void announce(Stream stream) {
-        for (StreamListener listener : listeners) {
-            listener.onStreamStarted(stream);
+        try {
+            for (StreamListener listener : listeners) {
+                listener.onStreamStarted(stream);
+            }
+        } finally {
+            stream.announced();
         }
+    }
+
+    /**
+     * A stream this caller found in the map rather than created: waits for its creator to finish announcing it, so
+     * an HLS viewer arriving with the viewer whose demand created it finds its segmenter. Bounded: a listener that
+     * hangs (or one that re-enters the registry for the same path) delays callers, never blocks them for good.
+     */
+    private static Stream announcedOrLate(Stream stream) {
+        if (!stream.awaitAnnounced(ANNOUNCE_WAIT_MS)) {
+            LOG.warn("stream {} is still being announced after {} ms; going on without waiting", stream.path(),
+                    ANNOUNCE_WAIT_MS);
+        }
+        return stream;
     }
 
     /** Registers a listener for streams started from now on. */
@@ -335,10 +381,12 @@ public final class StreamRegistry {
             throw new LimitExceededException("the server's direct memory budget ("
                     + DirectMemoryBudget.describe(budget.capacityBytes()) + ") has no room for another stream's rings");
         }
-        return new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> {
+        Stream stream = new Stream(path, engine, rings, clock, autoClose, onDemand, closed -> {
             streams.remove(path, closed);
             budget.release(streamRingBytes);
             streamSlots.decrementAndGet();
         }, limits.maxViewersPerStream(), viewersRefused, noMediaTimeoutNs, closedForNoMedia);
+        stream.backupConfig(backupConfig);
+        return stream;
     }
 }

@@ -31,6 +31,13 @@ public interface FrameSink {
      */
     void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) throws IOException;
 
+    /**
+     * Sends new stream metadata mid-stream (an AMF0 onMetaData body): a new source (a publisher that reconnected, a
+     * switch to or from a backup) starts with its own. Sinks that carry no metadata ignore it.
+     */
+    default void writeMetadata(byte[] metadata, long timestampMs) throws IOException {
+    }
+
     /** Re-sends a track's configuration, e.g. after the subscriber skipped frames that may have changed it. */
     void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException;
 

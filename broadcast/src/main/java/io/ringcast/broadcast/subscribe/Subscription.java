@@ -33,6 +33,7 @@ public final class Subscription implements SubscriberStats {
     private static final int BATCH_FRAMES = 64;
     private static final long NONE = -1;
     private static final int NOT_BLOCKED = Integer.MIN_VALUE;
+    private static final int NO_SESSION = Integer.MIN_VALUE;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Subscription.class);
 
     private final Stream stream;
@@ -56,6 +57,8 @@ public final class Subscription implements SubscriberStats {
     private boolean started;
     private boolean waitingForKeyframe;
     private boolean closed;
+    /** Publisher session of the last frame sent: a new one (reconnect, backup switch) gets its metadata first. */
+    private int session = NO_SESSION;
     /**
      * Frames ingested before the viewer asked are sent from the ring at once (the GOP burst that gives a first
      * picture without waiting); they are old by design, not delayed by the server, so latency skips them.
@@ -368,6 +371,9 @@ public final class Subscription implements SubscriberStats {
         if (!cursor.copyPayload(scratch, offset)) {
             return false;
         }
+        if (frame.session() != session) {
+            newSession(frame);
+        }
         TrackKind kind = cursor.ring().kind();
         sink.writeFrame(kind, frame, scratch, offset, length);
         if (kind == TrackKind.VIDEO) {
@@ -377,6 +383,15 @@ public final class Subscription implements SubscriberStats {
         }
         cursor.advance();
         return true;
+    }
+
+    /** The first frame of a publisher session: after the first, the metadata the new source published. */
+    private void newSession(FrameEvent frame) throws IOException {
+        byte[] metadata = stream.metadata();
+        if (session != NO_SESSION && metadata != null) {
+            sink.writeMetadata(metadata, frame.timestampMs());
+        }
+        session = frame.session();
     }
 
     private void skipToNewestKeyframe() throws IOException {

@@ -83,6 +83,21 @@ class PublishGateTest {
     }
 
     @Test
+    void shouldAdmitABackupPublisherLikeAPrimaryAndReleaseEachOnce() {
+        registry.setPublishGate(recording);
+        StreamPublisher primary = registry.publish(X, info, false);
+        StreamPublisher backup = registry.publishBackup(X, info, false);
+        assertNotNull(backup);
+        assertThrows(PublishDeniedException.class,
+                () -> registry.publishBackup(StreamPath.parse("live/taken"), info, false),
+                "a backup must publish on the node that holds the stream");
+        backup.close();
+        primary.close();
+        assertEquals(List.of("admit live/x", "admit live/x", "admit live/taken", "release live/x", "release live/x"),
+                events);
+    }
+
+    @Test
     void shouldNotAskTheGateForOnDemandStreamsNorAfterItWasCleared() {
         registry.setPublishGate(recording);
         Stream demanded = registry.demand(X, new OnDemandSource() {

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -57,5 +61,35 @@ class StreamRegistryDemandTest {
         assertEquals(StreamState.CLOSED, stream.state(), "OnDemandPublishTimeout without a publisher");
         assertNotSame(stream, registry.findOrDemand(path), "a later viewer demands it anew");
         assertEquals(2, started.size());
+    }
+
+    /**
+     * Two viewers at once (HTTP-FLV and HLS): the one that did not create the stream must not get it before the
+     * listeners heard of it, or HLS finds no segmenter and answers 404.
+     */
+    @Test
+    void shouldNotHandAJustCreatedStreamToASecondViewerBeforeItsListenersHeardOfIt() throws Exception {
+        CountDownLatch listenerEntered = new CountDownLatch(1);
+        CountDownLatch listenerMayFinish = new CountDownLatch(1);
+        List<Stream> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.addListener(stream -> {
+            listenerEntered.countDown();
+            try {
+                listenerMayFinish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            announced.add(stream);
+        });
+        registry.addOnDemandSource(source);
+        CompletableFuture<Stream> first = CompletableFuture.supplyAsync(() -> registry.findOrDemand(path));
+        assertTrue(listenerEntered.await(5, TimeUnit.SECONDS));
+        CompletableFuture<Stream> second = CompletableFuture.supplyAsync(() -> registry.findOrDemand(path));
+        assertThrows(TimeoutException.class, () -> second.get(200, TimeUnit.MILLISECONDS),
+                "the second viewer waits for the creator's listeners");
+        listenerMayFinish.countDown();
+        Stream stream = second.get(5, TimeUnit.SECONDS);
+        assertSame(first.get(5, TimeUnit.SECONDS), stream);
+        assertEquals(List.of(stream), announced, "announced before the second viewer got it");
     }
 }

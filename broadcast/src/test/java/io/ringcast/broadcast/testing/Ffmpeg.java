@@ -93,6 +93,28 @@ public final class Ffmpeg {
             return process.exitValue();
         }
 
+        /**
+         * For an ffmpeg writing {@code -f framecrc -} with its log: decoded frames of stream 0 and stream 1 (the
+         * "0," and "1," lines). Fails the test on any other line: with {@code -v error} that is a decoder error.
+         */
+        public long[] decodedFramesPerStream() {
+            long[] counts = new long[2];
+            String text = output();
+            for (String line : text.lines().toList()) {
+                if (line.startsWith("#")) {
+                    continue;
+                }
+                if (line.startsWith("0,")) {
+                    counts[0]++;
+                } else if (line.startsWith("1,")) {
+                    counts[1]++;
+                } else {
+                    throw new AssertionError(commandLine + " printed: " + line + "\n" + text);
+                }
+            }
+            return counts;
+        }
+
         @Override
         public void close() throws InterruptedException {
             process.destroy();

@@ -1,6 +1,7 @@
 package io.ringcast.ingest.cluster;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.stream.OnDemandSource;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * dies and the encoder republishes on another origin, the pull finds it there; while the directory names no live
  * holder (or the holder fails) it asks again every {@link #RETRY_MAX_MS} ms at most, until the stream's
  * OnDemandPublishTimeout closes it. Requests it sends carry {@link ClusterPullMark}, and it never names this node.
+ * With signed play URLs on ({@link PlayTokens}, the same {@code [auth] play_secret} on every node), each attempt's
+ * URL is signed afresh, valid {@link #SIGNED_PULL_LIFETIME_S} s: the holder checks it like any viewer's.
  *
  * <p>Threads: {@link #supplies} on viewers' threads (a directory lookup bounded by {@code redis_timeout_ms}),
  * {@link #start} on the first viewer's thread, lookups of running pulls on the relay pool. Thread-safe.
@@ -33,6 +36,8 @@ public final class ClusterPulls implements OnDemandSource {
     static final long RETRY_MIN_MS = 100;
     /** The longest wait between attempts: viewers are back within this of the stream appearing on a live node. */
     static final long RETRY_MAX_MS = 500;
+    /** How long a pull's signed URL is valid: it is checked once, when the attempt connects. */
+    static final long SIGNED_PULL_LIFETIME_S = 60;
     static final String PULL_OVER_HTTP_FLV = "http-flv";
     static final String PULL_OVER_RTMP = "rtmp";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterPulls.class);
@@ -123,8 +128,14 @@ public final class ClusterPulls implements OnDemandSource {
                 return List.of();
             }
             NodeInfo node = holder.get();
-            String url = overRtmp ? node.rtmpUrlOf(path) : node.httpFlvUrlOf(path);
-            return List.of(UpstreamUrl.parse(ClusterPullMark.mark(url, directory.self().id())));
+            String url = ClusterPullMark.mark(overRtmp ? node.rtmpUrlOf(path) : node.httpFlvUrlOf(path),
+                    directory.self().id());
+            PlayTokens tokens = engine.service(PlayTokens.class);
+            if (tokens != null) {
+                long expires = engine.wallClock().millis() / 1_000 + SIGNED_PULL_LIFETIME_S;
+                url += "&" + tokens.signedQuery(path, expires);
+            }
+            return List.of(UpstreamUrl.parse(url));
         }
 
         @Override

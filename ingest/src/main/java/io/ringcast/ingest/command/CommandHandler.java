@@ -2,6 +2,7 @@ package io.ringcast.ingest.command;
 
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PlayTokens;
+import io.ringcast.broadcast.stream.SourceRole;
 import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.ClusterPullMark;
@@ -175,7 +176,8 @@ public final class CommandHandler {
         PlayTokens tokens = playTokens.get();
         if (tokens != null) {
             Map<String, String> query = queryOf(requested);
-            PlayTokens.Check check = tokens.check(new StreamPath(app, name), query.get("expires"), query.get("token"));
+            PlayTokens.Check check = tokens.check(new StreamPath(app, name), query.get(PlayTokens.EXPIRES),
+                    query.get(PlayTokens.TOKEN));
             if (!check.allowed()) {
                 LOG.warn("{}: play of {}/{} refused: {}", remote, app, name, check.reason());
                 writer.command(messageStreamId, "onStatus", 0, null,
@@ -250,17 +252,20 @@ public final class CommandHandler {
                     NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "invalid stream name"));
             return;
         }
-        PublishTarget.Result result = publishing.startPublish(app, name, messageStreamId);
+        SourceRole role = roleOf(requested);
+        PublishTarget.Result result = publishing.startPublish(app, name, messageStreamId, role);
+        String as = role == SourceRole.BACKUP ? " (backup)" : "";
         switch (result) {
             case STARTED -> {
                 writer.streamBegin(messageStreamId);
                 writer.command(messageStreamId, "onStatus", 0, null,
-                        NetStatus.status(NetStatus.PUBLISH_START, app + "/" + name + " is now published."));
+                        NetStatus.status(NetStatus.PUBLISH_START, app + "/" + name + as + " is now published."));
             }
             case BAD_NAME -> {
-                LOG.warn("{}: publish of {}/{} refused: the stream already has a publisher", remote, app, name);
+                String refusal = role == SourceRole.BACKUP ? " already has a backup" : " is already published";
+                LOG.warn("{}: publish of {}/{}{} refused: the stream{}", remote, app, name, as, refusal);
                 writer.command(messageStreamId, "onStatus", 0, null,
-                        NetStatus.error(NetStatus.PUBLISH_BAD_NAME, app + "/" + name + " is already published"));
+                        NetStatus.error(NetStatus.PUBLISH_BAD_NAME, app + "/" + name + refusal));
             }
             case BUSY -> writer.command(messageStreamId, "onStatus", 0, null,
                     NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "this connection already publishes"));
@@ -298,6 +303,23 @@ public final class CommandHandler {
             }
         }
         return params;
+    }
+
+    /**
+     * The role a publish asks for: BACKUP when the stream name's parameters hold {@code backup} (as
+     * {@code name?backup}, {@code KEY?backup} or {@code backup=1}), else PRIMARY.
+     */
+    static SourceRole roleOf(String requestedName) {
+        int q = requestedName.indexOf('?');
+        if (q >= 0) {
+            for (String pair : requestedName.substring(q + 1).split("&")) {
+                if (pair.equals("backup") || (pair.startsWith("backup=") && !pair.equals("backup=0")
+                        && !pair.equals("backup=false"))) {
+                    return SourceRole.BACKUP;
+                }
+            }
+        }
+        return SourceRole.PRIMARY;
     }
 
     /** Drops a "?key=value" suffix, as encoders append tokens to app and stream names. */

@@ -1,5 +1,7 @@
 package io.ringcast.ingest.command;
 
+import io.ringcast.broadcast.stream.SourceRole;
+
 /** What the command handler needs from the media side of a connection: start and stop a publish. */
 public interface PublishTarget {
     /**
@@ -9,8 +11,16 @@ public interface PublishTarget {
      */
     enum Result { STARTED, BAD_NAME, BAD_KEY, BUSY, REJECTED, DENIED }
 
-    /** Starts publishing {@code app/name} on {@code messageStreamId}. */
-    Result startPublish(String app, String name, int messageStreamId);
+    /** Starts publishing {@code app/name} on {@code messageStreamId} as its primary source. */
+    default Result startPublish(String app, String name, int messageStreamId) {
+        return startPublish(app, name, messageStreamId, SourceRole.PRIMARY);
+    }
+
+    /**
+     * Starts publishing {@code app/name} on {@code messageStreamId} in {@code role}: the primary, or the backup
+     * viewers are switched to while the primary delivers nothing (a stream name with {@code ?backup}).
+     */
+    Result startPublish(String app, String name, int messageStreamId, SourceRole role);
 
     /**
      * Why the last {@link #startPublish} answered REJECTED (a server limit, or stream keys that cannot be checked

@@ -5,6 +5,7 @@ import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.broadcast.auth.PublishRefusedException;
 import io.ringcast.broadcast.stream.PublishDeniedException;
 import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.SourceRole;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.stream.StreamRegistry;
@@ -19,8 +20,10 @@ import io.ringcast.ingest.chunk.PayloadTarget;
 import io.ringcast.ingest.command.PublishTarget;
 import io.ringcast.broadcast.media.flv.AudioTagHeader;
 import io.ringcast.broadcast.media.flv.VideoTagHeader;
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,11 @@ import java.util.function.Supplier;
  * <p>Zero copy: when a media message starts, its payload region is reserved in the track's payload ring and the
  * chunk decoder writes chunk payloads there directly; once complete, the FLV tag header is parsed in place and the
  * frame descriptor published. Nothing is allocated per frame.
+ *
+ * <p>A stream with a backup source: both sources' messages land in this connection's own staging buffer (one per
+ * chunk stream, grown to the largest frame) and are {@link StreamPublisher#offer offered} complete, since only the
+ * active source may write the rings. A primary that was writing in place when the backup arrived hands over once
+ * none of its messages in progress is reserved in a ring ({@link StreamPublisher#acknowledgeSwitch()}).
  */
 public final class MediaIngest implements PublishTarget {
     private static final Logger LOG = LoggerFactory.getLogger(MediaIngest.class);
@@ -51,8 +59,10 @@ public final class MediaIngest implements PublishTarget {
     private final AudioTagHeader audioHeader = new AudioTagHeader();
     private final FormatProbe formats = new FormatProbe();
     private final Amf0Reader amf = new Amf0Reader();
-    /** Reserved payload position of the message in progress on each chunk stream. */
-    private final Int2ObjectHashMap<long[]> pending = new Int2ObjectHashMap<>();
+    /** The message in progress on each chunk stream. */
+    private final Int2ObjectHashMap<PendingMessage> pending = new Int2ObjectHashMap<>();
+    /** Messages in progress reserved in a track ring (written in place). */
+    private int openReservations;
     private final StaleTakeover takeover;
     private final java.util.function.Consumer<String> closeConnection;
     private final Clock wallClock;
@@ -94,7 +104,7 @@ public final class MediaIngest implements PublishTarget {
     }
 
     @Override
-    public Result startPublish(String app, String name, int messageStreamId) {
+    public Result startPublish(String app, String name, int messageStreamId, SourceRole role) {
         if (publisher != null) {
             return Result.BUSY;
         }
@@ -112,9 +122,13 @@ public final class MediaIngest implements PublishTarget {
         StreamPublisher session;
         PublisherInfo info = new PublisherInfo("rtmp", remote, wallClock.millis());
         try {
-            session = registry.publish(path, info, false);
-            if (session == null) {
-                session = takeover.takeOver(registry, path, info, readNanos, remote);
+            if (role == SourceRole.BACKUP) {
+                session = registry.publishBackup(path, info, false);
+            } else {
+                session = registry.publish(path, info, false);
+                if (session == null) {
+                    session = takeover.takeOver(registry, path, info, readNanos, remote);
+                }
             }
         } catch (LimitExceededException e) {
             refusal = e.getMessage();
@@ -130,7 +144,7 @@ public final class MediaIngest implements PublishTarget {
         }
         session.onDisconnect(takeover.disconnectThisConnection());
         publishOn(session);
-        LOG.info("{} publishes {}", remote, path);
+        LOG.info("{} publishes {}{}", remote, path, role == SourceRole.BACKUP ? " as its backup" : "");
         return Result.STARTED;
     }
 
@@ -161,6 +175,7 @@ public final class MediaIngest implements PublishTarget {
             publisher.close();
             publisher = null;
             pending.clear();
+            openReservations = 0;
         }
     }
 
@@ -185,9 +200,10 @@ public final class MediaIngest implements PublishTarget {
      * frames: its rings' share of the direct memory budget was given back.
      */
     public boolean onMediaStart(MessageHeader header, PayloadTarget target) {
-        TrackRing ring = publisher == null ? null : publisher.track(kindOf(header));
+        StreamPublisher p = publisher;
+        TrackRing ring = p == null ? null : p.track(kindOf(header));
         int length = header.messageLength();
-        if (ring == null || length == 0 || publisher.stream().isClosed()) {
+        if (ring == null || length == 0 || p.stream().isClosed()) {
             messagesDropped++;
             return false;
         }
@@ -195,24 +211,51 @@ public final class MediaIngest implements PublishTarget {
             throw new RtmpProtocolException("media message larger than the track ring allows",
                     length + " > " + ring.maxFrameBytes() + " bytes");
         }
+        PendingMessage message = pending.get(header.chunkStreamId());
+        if (message == null) {
+            message = new PendingMessage();
+            pending.put(header.chunkStreamId(), message);
+        }
+        message.open = true;
+        if (p.isSwitched() && switchAcknowledged(p)) {
+            message.staged = true;
+            target.wrap(message.staging(length), 0);
+            return true;
+        }
         long position = ring.reserve(length);
         target.wrap(ring.payloadBuffer(), ring.offsetOf(position));
-        long[] slot = pending.get(header.chunkStreamId());
-        if (slot == null) {
-            slot = new long[1];
-            pending.put(header.chunkStreamId(), slot);
-        }
-        slot[0] = position;
+        message.staged = false;
+        message.position = position;
+        openReservations++;
         return true;
     }
 
-    /** A media message is complete in the ring: parse its tag header in place and publish it. */
+    /** Whether a switched session writes only by offering: acknowledges the switch once nothing is in place. */
+    private boolean switchAcknowledged(StreamPublisher p) {
+        if (p.needsSwitchAcknowledged()) {
+            if (openReservations > 0) {
+                return false;
+            }
+            p.acknowledgeSwitch();
+        }
+        return true;
+    }
+
+    /** A media message is complete (in the ring, or staged): parse its tag header in place and publish it. */
     public void onMedia(MessageHeader header, DirectBuffer buffer, int offset, int length) {
-        long position = pending.get(header.chunkStreamId())[0];
+        PendingMessage message = pending.get(header.chunkStreamId());
+        long position = message.staged ? PendingMessage.STAGED : message.position;
+        message.open = false;
+        if (!message.staged) {
+            openReservations--;
+        }
         if (header.messageTypeId() == MessageTypeIds.VIDEO) {
             publishVideo(header, buffer, offset, length, position);
         } else {
             publishAudio(header, buffer, offset, length, position);
+        }
+        if (openReservations == 0 && publisher != null && publisher.needsSwitchAcknowledged()) {
+            publisher.acknowledgeSwitch();
         }
     }
 
@@ -233,8 +276,13 @@ public final class MediaIngest implements PublishTarget {
         } else if (formats.needsFormat(codec)) {
             publisher.updateFormat(formats.formatWithoutConfig(codec, 0, 0));
         }
-        publisher.publish(TrackKind.VIDEO, position, length, h.headerLength(), codec, h.isKeyFrame(),
-                sequenceHeader, header.timestampMs(), h.compositionTimeOffsetMs(), readNanos);
+        if (position == PendingMessage.STAGED) {
+            publisher.offer(TrackKind.VIDEO, buffer, offset, length, h.headerLength(), codec, h.isKeyFrame(),
+                    sequenceHeader, header.timestampMs(), h.compositionTimeOffsetMs(), readNanos);
+        } else {
+            publisher.publish(TrackKind.VIDEO, position, length, h.headerLength(), codec, h.isKeyFrame(),
+                    sequenceHeader, header.timestampMs(), h.compositionTimeOffsetMs(), readNanos);
+        }
         framesPublished++;
     }
 
@@ -251,13 +299,25 @@ public final class MediaIngest implements PublishTarget {
         } else if (formats.needsFormat(codec)) {
             publisher.updateFormat(formats.formatWithoutConfig(codec, h.soundRateHz(), h.soundType() + 1));
         }
-        publisher.publish(TrackKind.AUDIO, position, length, h.headerLength(), codec, false, sequenceHeader,
-                header.timestampMs(), 0, readNanos);
+        if (position == PendingMessage.STAGED) {
+            publisher.offer(TrackKind.AUDIO, buffer, offset, length, h.headerLength(), codec, false, sequenceHeader,
+                    header.timestampMs(), 0, readNanos);
+        } else {
+            publisher.publish(TrackKind.AUDIO, position, length, h.headerLength(), codec, false, sequenceHeader,
+                    header.timestampMs(), 0, readNanos);
+        }
         framesPublished++;
     }
 
     /** The peer aborted a media message: its reserved region is simply never published. */
     public void onMediaAborted(MessageHeader header) {
+        PendingMessage message = pending.get(header.chunkStreamId());
+        if (message != null && message.open && !message.staged) {
+            openReservations--;
+        }
+        if (message != null) {
+            message.open = false;
+        }
         messagesDropped++;
     }
 
@@ -313,6 +373,27 @@ public final class MediaIngest implements PublishTarget {
             }
         }
         return true;
+    }
+
+    /**
+     * The message in progress on one chunk stream: reserved in a ring at {@code position}, or staged in this
+     * connection's own buffer (a switched session). Reused for every message of its chunk stream.
+     */
+    private static final class PendingMessage {
+        static final long STAGED = -1;
+        long position;
+        boolean staged;
+        /** Between an accepted start and its completion or abort. */
+        boolean open;
+        private UnsafeBuffer staging;
+
+        /** The staging buffer, grown (to a power of two) when a message is larger than any before. */
+        UnsafeBuffer staging(int length) {
+            if (staging == null || staging.capacity() < length) {
+                staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 4096))]);
+            }
+            return staging;
+        }
     }
 
     private static TrackKind kindOf(MessageHeader header) {

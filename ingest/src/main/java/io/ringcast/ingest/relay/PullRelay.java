@@ -4,6 +4,7 @@ import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
 import io.ringcast.broadcast.stream.PublishDeniedException;
 import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.SourceRole;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  * for its next publisher and the engine rebases the next upstream's timestamps.
  *
  * <p>Always-on pulls (rules with {@code on_demand = false}, the API) publish {@code path} through the registry and
- * run until stopped. On-demand pulls publish on the stream a viewer created and stop when it closes.
+ * run until stopped. On-demand pulls publish on the stream a viewer created and stop when it closes. A pull in the
+ * {@link SourceRole#BACKUP} role (a rule's {@code backup} URL) publishes as the stream's backup source.
  *
  * <p>Upstreams are a fixed list, or an {@link UpstreamResolver} asked before every round (the cluster's directory):
  * a round it names nothing for fails with its reason and waits its backoff step like any failed round.
@@ -51,6 +53,7 @@ final class PullRelay {
     private final long sinceEpochMs;
     private final long stableLiveNs;
     private final Runnable onEnded;
+    private final SourceRole role;
     private final AtomicLong bytes = new AtomicLong();
 
     private RelayState state = RelayState.CONNECTING;
@@ -72,7 +75,13 @@ final class PullRelay {
      */
     PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, Stream onDemandStream,
               RelayContext ctx, Runnable onEnded) {
-        this(key, path, origin, requireSome(urls), null, onDemandStream, ctx, ctx.backoff(), onEnded);
+        this(key, path, origin, urls, onDemandStream, ctx, onEnded, SourceRole.PRIMARY);
+    }
+
+    /** @param role whether it publishes as the stream's primary source or as its backup */
+    PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, Stream onDemandStream,
+              RelayContext ctx, Runnable onEnded, SourceRole role) {
+        this(key, path, origin, requireSome(urls), null, onDemandStream, ctx, ctx.backoff(), onEnded, role);
     }
 
     /**
@@ -81,11 +90,12 @@ final class PullRelay {
      */
     PullRelay(String key, StreamPath path, String origin, UpstreamResolver resolver, Stream onDemandStream,
               RelayContext ctx, Backoff backoff, Runnable onEnded) {
-        this(key, path, origin, List.of(), resolver, onDemandStream, ctx, backoff, onEnded);
+        this(key, path, origin, List.of(), resolver, onDemandStream, ctx, backoff, onEnded, SourceRole.PRIMARY);
     }
 
     private PullRelay(String key, StreamPath path, String origin, List<UpstreamUrl> urls, UpstreamResolver resolver,
-                      Stream onDemandStream, RelayContext ctx, Backoff backoff, Runnable onEnded) {
+                      Stream onDemandStream, RelayContext ctx, Backoff backoff, Runnable onEnded, SourceRole role) {
+        this.role = role;
         this.key = key;
         this.path = path;
         this.origin = origin;
@@ -95,7 +105,7 @@ final class PullRelay {
         this.ctx = ctx;
         this.retry = new RetryTimer(ctx, backoff);
         this.onEnded = onEnded;
-        this.events = new RelayEvents("pull " + path, ctx.log());
+        this.events = new RelayEvents("pull " + path + (role == SourceRole.BACKUP ? " (backup)" : ""), ctx.log());
         this.sinceEpochMs = ctx.wallClock().millis();
         this.stableLiveNs = TimeUnit.MILLISECONDS.toNanos(ctx.stableLiveMs());
         this.currentUrl = this.urls.isEmpty() ? null : this.urls.get(0);
@@ -340,14 +350,20 @@ final class PullRelay {
             PublisherInfo info = new PublisherInfo("pull", url.masked(), ctx.wallClock().millis());
             StreamPublisher session;
             try {
-                session = onDemandStream != null ? onDemandStream.publish(info)
-                        : ctx.registry().publish(path, info, false);
+                if (role == SourceRole.BACKUP) {
+                    session = onDemandStream != null ? onDemandStream.publishBackup(info)
+                            : ctx.registry().publishBackup(path, info, false);
+                } else {
+                    session = onDemandStream != null ? onDemandStream.publish(info)
+                            : ctx.registry().publish(path, info, false);
+                }
             } catch (LimitExceededException | PublishDeniedException e) {
                 throw new UpstreamException("the engine refused the stream: " + e.getMessage());
             }
             if (session == null) {
                 throw new UpstreamException(onDemandStream != null && onDemandStream.isClosed()
-                        ? "its stream closed" : path + " has another publisher");
+                        ? "its stream closed" : path + " has another " + (role == SourceRole.BACKUP ? "backup"
+                        : "publisher"));
             }
             UpstreamPull pull;
             synchronized (PullRelay.this) {

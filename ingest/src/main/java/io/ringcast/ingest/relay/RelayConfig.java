@@ -79,6 +79,8 @@ public record RelayConfig(boolean enable, List<HostPattern> allowHosts, int maxP
             PathGlob match = parseOne(t, "match", t.getString("match", null), PathGlob::parse);
             List<UrlTemplate> from = parseEach(t, "from", t.getStringList("from", List.of()), UrlTemplate::parse);
             boolean onDemand = t.getBoolean("on_demand", true);
+            String backupText = t.getString("backup", null);
+            UrlTemplate backup = backupText == null ? null : parseOne(t, "backup", backupText, UrlTemplate::parse);
             if (from.isEmpty()) {
                 throw t.error("from", "must list at least one URL");
             }
@@ -86,7 +88,7 @@ public record RelayConfig(boolean enable, List<HostPattern> allowHosts, int maxP
                 throw t.error("on_demand", "= false needs a match naming one stream (app/name), not the pattern \""
                         + match + "\"");
             }
-            pulls.add(new PullRule(match, from, onDemand));
+            pulls.add(new PullRule(match, from, onDemand, backup));
         }
         List<PushRule> pushes = new ArrayList<>();
         for (ConfigSection t : file.tableArray("push")) {

@@ -57,6 +57,7 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
             if (!rule.onDemand()) {
                 StreamPath path = rule.match().literalPath();
                 startPullRelay(path, ORIGIN_CONFIG, rule.urlsFor(path), null);
+                rule.backupUrlFor(path).ifPresent(url -> startBackupPull(path, ORIGIN_CONFIG, url, null));
             }
         }
     }
@@ -240,6 +241,30 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
             return;
         }
         startOnDemand(stream, ORIGIN_ON_DEMAND, rule.urlsFor(stream.path()));
+        rule.backupUrlFor(stream.path()).ifPresent(url -> startBackupPull(stream.path(), ORIGIN_ON_DEMAND, url,
+                stream));
+    }
+
+    /**
+     * Starts the pull of a rule's {@code backup} URL beside its main pull: it publishes as the stream's backup
+     * source (key {@code pull:app/name#backup}); counted against max_pulls like any pull, skipped when none is left.
+     */
+    private void startBackupPull(StreamPath path, String origin, UpstreamUrl url, Stream stream) {
+        PullRelay relay;
+        synchronized (this) {
+            String key = pullKey(path) + "#backup";
+            if (closed || pulls.size() >= config.maxPulls() || pulls.containsKey(key)
+                    || (stream != null && stream.isClosed())) {
+                ctx.log().warn("backup pull of " + path + " from " + url.masked() + " not started");
+                return;
+            }
+            PullRelay[] self = new PullRelay[1];
+            self[0] = new PullRelay(key, path, origin, List.of(url), stream, ctx, () -> forgetPull(key, self[0]),
+                    io.ringcast.broadcast.stream.SourceRole.BACKUP);
+            pulls.put(key, self[0]);
+            relay = self[0];
+        }
+        relay.start();
     }
 
     private void startOnDemand(Stream stream, String origin, List<UpstreamUrl> urls) {

@@ -50,16 +50,18 @@ public final class RtmpMediaWriter {
      * headers at timestamp 0; rare, may allocate.
      */
     public boolean writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) throws IOException {
-        boolean written = true;
-        if (metadata != null) {
-            byte[] body = setDataFrame ? withSetDataFrame(metadata) : metadata;
-            startBytes.wrap(body);
-            written = output.writeMessage(RtmpMessageWriter.DATA_CHUNK_STREAM_ID, 0, MessageTypeIds.DATA_AMF0,
-                    messageStreamId, startBytes, 0, body.length);
-        }
+        boolean written = metadata == null || writeMetadata(metadata, 0);
         written &= writeSequenceHeader(videoFormat, 0);
         written &= writeSequenceHeader(audioFormat, 0);
         return written;
+    }
+
+    /** Sends metadata (an onMetaData script body) at {@code timestampMs}; rare, may allocate. */
+    public boolean writeMetadata(byte[] metadata, long timestampMs) throws IOException {
+        byte[] body = setDataFrame ? withSetDataFrame(metadata) : metadata;
+        startBytes.wrap(body);
+        return output.writeMessage(RtmpMessageWriter.DATA_CHUNK_STREAM_ID, timestampMs, MessageTypeIds.DATA_AMF0,
+                messageStreamId, startBytes, 0, body.length);
     }
 
     /** Sends a track's sequence header, if it has one. */

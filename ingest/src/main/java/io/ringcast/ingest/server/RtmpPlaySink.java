@@ -88,6 +88,17 @@ final class RtmpPlaySink implements FrameSink {
     }
 
     @Override
+    public void writeMetadata(byte[] metadata, long timestampMs) throws IOException {
+        if (detaching) {
+            return;
+        }
+        int epoch = session.writableEpoch();
+        if (!media.writeMetadata(metadata, timestampMs)) {
+            blocked(epoch);
+        }
+    }
+
+    @Override
     public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
         if (detaching) {
             return;

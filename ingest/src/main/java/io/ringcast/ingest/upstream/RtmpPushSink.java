@@ -138,6 +138,18 @@ public final class RtmpPushSink implements FrameSink {
         }
     }
 
+    @Override
+    public void writeMetadata(byte[] metadata, long timestampMs) throws IOException {
+        checkOpen();
+        try {
+            blocked = !media.writeMetadata(metadata, timestampMs);
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            publishCounters();
+        }
+    }
+
     /** Called by the subscription after it skipped frames (too slow): one skip per video header re-sent. */
     @Override
     public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {

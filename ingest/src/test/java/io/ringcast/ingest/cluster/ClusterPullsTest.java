@@ -1,6 +1,7 @@
 package io.ringcast.ingest.cluster;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
@@ -148,6 +149,29 @@ class ClusterPullsTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> new ClusterPulls(directory, config("srt"), engine));
         assertEquals("[cluster] pull_over must be \"http-flv\" or \"rtmp\", not \"srt\"", bad.getMessage());
+    }
+
+    /** With signed play URLs on every node, a pull signs its URL at every attempt so the holder lets it play. */
+    @Test
+    void shouldSignEveryAttemptsUrlWhenPlayTokensAreOn() {
+        directory.put("live/x", "o1");
+        PlayTokens tokens = new PlayTokens("cluster-test-play-secret-0123456789abcdef", engine.wallClock());
+        engine.registerService(PlayTokens.class, tokens);
+        ClusterPulls overRtmp = new ClusterPulls(directory, config("rtmp"), engine);
+        long before = engine.wallClock().millis() / 1_000;
+        UpstreamUrl url = overRtmp.resolverFor(PATH).upstreamsNow().get(0);
+        java.util.Map<String, String> query = new java.util.HashMap<>();
+        String name = url.rtmpStreamName();
+        assertTrue(name.startsWith("x?ringcast_node=e1&"), name);
+        for (String pair : name.substring(name.indexOf('?') + 1).split("&")) {
+            query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        long expires = Long.parseLong(query.get(PlayTokens.EXPIRES));
+        assertTrue(expires >= before + ClusterPulls.SIGNED_PULL_LIFETIME_S
+                && expires <= before + ClusterPulls.SIGNED_PULL_LIFETIME_S + 1, name);
+        assertTrue(tokens.check(PATH, query.get(PlayTokens.EXPIRES), query.get(PlayTokens.TOKEN)).allowed(), name);
+        assertFalse(url.masked().contains(query.get(PlayTokens.TOKEN)), "the token is masked in logs and the API: "
+                + url.masked());
     }
 
     @Test

@@ -2,9 +2,6 @@ package io.ringcast.perf.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringcast.broadcast.testing.Await;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,26 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(240)
 class ClusterFaultsTest {
     private static final String STREAM = "live/cam";
-    private static Topology topology;
     @RegisterExtension
-    final PrintLogsOnFailure logs = new PrintLogsOnFailure(() -> topology);
+    static final TopologyPerClass HOSTS = new TopologyPerClass(() -> Topology.in(Path.of("target", "cluster", "faults")
+            .toAbsolutePath()).cluster().origins(1).edges(2).start(), hosts -> {
+                hosts.encoder("enc", List.of(hosts.origin(1).rtmpUrl(STREAM)));
+                Await.until("the directory names o1 for " + STREAM, Duration.ofSeconds(30),
+                        () -> "o1".equals(hosts.redis().tryCommand("GET", "ringcast:stream:" + STREAM)));
+            });
 
-    @BeforeAll
-    static void start() {
-        Ffmpeg.assumeInstalled();
-        Netns.assumeAvailable();
-        topology = Topology.in(Path.of("target", "cluster", "faults").toAbsolutePath()).cluster().origins(1).edges(2)
-                .start();
-        topology.encoder("enc", List.of(topology.origin(1).rtmpUrl(STREAM)));
-        Await.until("the directory names o1 for " + STREAM, Duration.ofSeconds(30),
-                () -> "o1".equals(topology.redis().tryCommand("GET", "ringcast:stream:" + STREAM)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
+    private static Topology topology() {
+        return HOSTS.get();
     }
 
     @Test
@@ -63,49 +50,50 @@ class ClusterFaultsTest {
     /** The link between edge and origin only: the edge still reaches the directory. */
     @Test
     void shouldResumeEdgeViewersAfterAThreeSecondCutOfTheLinkToTheOrigin() throws InterruptedException {
-        new EdgeFaults("cluster edge", topology, topology.edge(1), topology.origin(1), STREAM, List.of("o1")).cut();
+        new EdgeFaults("cluster edge", topology(), topology().edge(1), topology().origin(1), STREAM, List.of("o1"))
+                .cut();
     }
 
     /** Faults on everything the edge reaches upstream: the origin and the directory. */
     private static EdgeFaults faults() {
-        return new EdgeFaults("cluster edge", topology, topology.edge(1), topology.origin(1), STREAM,
+        return new EdgeFaults("cluster edge", topology(), topology().edge(1), topology().origin(1), STREAM,
                 List.of("o1", "redis"));
     }
 
     @Test
     void shouldKeepViewersThroughARedisOutageAndRegisterAStreamPublishedDuringIt() throws Exception {
         List<Watcher> viewers = new ArrayList<>();
-        for (Node edge : topology.edges()) {
+        for (Node edge : topology().edges()) {
             for (int i = 0; i < 5; i++) {
-                viewers.add(topology.watch(edge, "/" + STREAM + ".flv"));
+                viewers.add(topology().watch(edge, "/" + STREAM + ".flv"));
             }
         }
         Await.until("10 viewers play", Duration.ofSeconds(30),
                 () -> viewers.stream().allMatch(v -> v.videoTags() > Media.FPS));
 
         long killedNs = System.nanoTime();
-        topology.redis().kill9();
-        Await.until("o1 reports the directory down", Duration.ofSeconds(20), () -> !directoryUp(topology.origin(1)));
-        topology.encoder("late", Topology.BACKUP_ENCODER, List.of(topology.origin(1).rtmpUrl("live/late")));
+        topology().redis().kill9();
+        Await.until("o1 reports the directory down", Duration.ofSeconds(20), () -> !directoryUp(topology().origin(1)));
+        topology().encoder("late", Topology.BACKUP_ENCODER, List.of(topology().origin(1).rtmpUrl("live/late")));
         Await.until("o1 accepts live/late locally while Redis is down", Duration.ofSeconds(20),
-                () -> Http.answers(topology.origin(1).address(), "/api/streams/live/late"));
-        int lookupStatus = Http.get(topology.edge(2).httpUrl("/live/late.flv")).statusCode();
+                () -> Http.answers(topology().origin(1).address(), "/api/streams/live/late"));
+        int lookupStatus = Http.get(topology().edge(2).httpUrl("/live/late.flv")).statusCode();
         System.out.println("cluster redis outage: an edge asked for live/late while Redis is down: " + lookupStatus);
         Await.until("viewers play on for 5 s without Redis", Duration.ofSeconds(10),
                 () -> System.nanoTime() - killedNs > TimeUnit.SECONDS.toNanos(5));
 
         long restartNs = System.nanoTime();
-        topology.redis().restart();
+        topology().redis().restart();
         Await.until("the directory names o1 for live/late again", Duration.ofSeconds(30),
-                () -> "o1".equals(topology.redis().tryCommand("GET", "ringcast:stream:live/late")));
+                () -> "o1".equals(topology().redis().tryCommand("GET", "ringcast:stream:live/late")));
         long registeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartNs);
         // As a player does: a viewer whose request failed tries again, every half second.
-        List<Watcher> attempts = new ArrayList<>(List.of(topology.watch(topology.edge(2), "/live/late.flv")));
+        List<Watcher> attempts = new ArrayList<>(List.of(topology().watch(topology().edge(2), "/live/late.flv")));
         Await.until("an edge plays live/late", Duration.ofSeconds(30), () -> {
             Watcher last = attempts.get(attempts.size() - 1);
             if (last.ended() && last.videoTags() == 0
                     && System.nanoTime() - last.startedNs() > TimeUnit.MILLISECONDS.toNanos(500)) {
-                attempts.add(topology.watch(topology.edge(2), "/live/late.flv"));
+                attempts.add(topology().watch(topology().edge(2), "/live/late.flv"));
                 return false;
             }
             return last.videoTags() > Media.FPS;
@@ -121,11 +109,11 @@ class ClusterFaultsTest {
         System.out.println("cluster redis outage: live/late registered " + registeredMs + " ms after Redis returned, "
                 + "playable at e2 " + playableMs + " ms after Redis returned (" + attempts.size() + " requests);"
                 + " viewers' longest gap during the outage " + Percentiles.summary(gaps) + "; live/cam entry: "
-                + topology.redis().command("GET", "ringcast:stream:" + STREAM));
+                + topology().redis().command("GET", "ringcast:stream:" + STREAM));
         assertTrue(lookupStatus == 503 || lookupStatus == 404, "a lookup during the outage fails cleanly: "
                 + lookupStatus);
         Await.until("the directory names o1 for " + STREAM + " again", Duration.ofSeconds(10),
-                () -> "o1".equals(topology.redis().tryCommand("GET", "ringcast:stream:" + STREAM)));
+                () -> "o1".equals(topology().redis().tryCommand("GET", "ringcast:stream:" + STREAM)));
         for (Watcher viewer : viewers) {
             assertTrue(!viewer.ended(), "a viewer was disconnected by the Redis outage: " + viewer);
             assertEquals(0, viewer.timestampRegressions(), viewer.toString());

@@ -1,9 +1,6 @@
 package io.ringcast.perf.cluster;
 
 import io.ringcast.broadcast.testing.Await;
-import io.ringcast.broadcast.testing.Ffmpeg;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,33 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("cluster")
 @Timeout(180)
 class NetnsHarnessTest {
-    private static Topology topology;
     @RegisterExtension
-    final PrintLogsOnFailure logs = new PrintLogsOnFailure(() -> topology);
+    static final TopologyPerClass HOSTS = new TopologyPerClass(() -> Topology.in(Path.of("target", "cluster", "harness")
+            .toAbsolutePath()).origins(1).edges(1).edgesPullFromOrigin1().start(), hosts -> {
+                hosts.encoder("enc", List.of(hosts.origin(1).rtmpUrl("live/cam")));
+                Await.until("the origin has live/cam", Duration.ofSeconds(30),
+                        () -> Http.answers(hosts.origin(1).address(), "/api/streams/live/cam"));
+            });
 
-    @BeforeAll
-    static void start() {
-        Ffmpeg.assumeInstalled();
-        Netns.assumeAvailable();
-        topology = Topology.in(Path.of("target", "cluster", "harness").toAbsolutePath()).origins(1).edges(1)
-                .edgeConfig(c -> c.arrayTables("[[pull]]\nmatch = \"live/*\"\nfrom = [\"rtmp://" + Netns.address(11)
-                        + ":1935/live/{name}\"]\non_demand = true\n"))
-                .start();
-        topology.encoder("enc", List.of(topology.origin(1).rtmpUrl("live/cam")));
-        Await.until("the origin has live/cam", Duration.ofSeconds(30),
-                () -> Http.answers(topology.origin(1).address(), "/api/streams/live/cam"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
+    private static Topology topology() {
+        return HOSTS.get();
     }
 
     @Test
     void shouldDecodeEveryProtocolAtTheEdgeFromAViewerHost() {
-        Node edge = topology.edge(1);
+        Node edge = topology().edge(1);
         for (String url : List.of(edge.httpUrl("/live/cam.flv"), edge.rtmpUrl("live/cam"),
                 edge.httpUrl("/live/cam.m3u8"))) {
             Decoder.Result result = Decoder.decode(Topology.VIEWER, url, 5);
@@ -61,8 +46,8 @@ class NetnsHarnessTest {
 
     @Test
     void shouldPlayAtTheEdgeAsLiveAsAtTheOriginAcrossTheBridge() {
-        Watcher atOrigin = topology.watch(topology.origin(1), "/live/cam.flv");
-        Watcher atEdge = topology.watch(topology.edge(1), "/live/cam.flv");
+        Watcher atOrigin = topology().watch(topology().origin(1), "/live/cam.flv");
+        Watcher atEdge = topology().watch(topology().edge(1), "/live/cam.flv");
         Await.until("both viewers get 5 s of video", Duration.ofSeconds(30),
                 () -> atOrigin.videoTags() > 5 * Media.FPS && atEdge.videoTags() > 5 * Media.FPS);
         long from = System.nanoTime() - java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
@@ -93,8 +78,8 @@ class NetnsHarnessTest {
     }
 
     private static EdgeFaults faults() {
-        return new EdgeFaults("harness ([[pull]] edge)", topology, topology.edge(1), topology.origin(1), "live/cam",
-                List.of("o1"));
+        return new EdgeFaults("harness ([[pull]] edge)", topology(), topology().edge(1), topology().origin(1),
+                "live/cam", List.of("o1"));
     }
 
     @Test

@@ -7,8 +7,6 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.ringcast.broadcast.testing.Ffmpeg;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,36 +33,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class SharedKeysTest {
     private static final String SECRET = "cluster-suite-admin-secret-0123456789abcdef";
-    private static Topology topology;
     @RegisterExtension
-    final PrintLogsOnFailure logs = new PrintLogsOnFailure(() -> topology);
+    static final TopologyPerClass HOSTS = new TopologyPerClass(() -> Topology.in(Path.of("target", "cluster", "keys")
+            .toAbsolutePath()).cluster().origins(2).edges(0).originConfig(c -> c.tables("[auth]\npublish_keys = true\n"
+            + "[control]\njwt_secret = \"" + SECRET + "\"\n")).start());
 
-    @BeforeAll
-    static void start() {
-        Ffmpeg.assumeInstalled();
-        Netns.assumeAvailable();
-        topology = Topology.in(Path.of("target", "cluster", "keys").toAbsolutePath()).cluster().origins(2).edges(0)
-                .originConfig(c -> c.tables("[auth]\npublish_keys = true\n[control]\njwt_secret = \"" + SECRET
-                        + "\"\n"))
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
+    private static Topology topology() {
+        return HOSTS.get();
     }
 
     @Test
     void shouldRefuseAResetKeyOnEveryOriginAtOnceAndAcceptTheNewOneOnAll() throws Exception {
-        String key = control(topology.origin(1), "/control/get?room=hall");
-        assertEquals(key, topology.redis().command("GET", "hall"), "room -> key, as livego keeps it");
-        assertEquals("hall", topology.redis().command("GET", key), "key -> room, as livego keeps it");
-        assertEquals(key, control(topology.origin(2), "/control/get?room=hall"), "origin 2 sees the same key");
+        String key = control(topology().origin(1), "/control/get?room=hall");
+        assertEquals(key, topology().redis().command("GET", "hall"), "room -> key, as livego keeps it");
+        assertEquals("hall", topology().redis().command("GET", key), "key -> room, as livego keeps it");
+        assertEquals(key, control(topology().origin(2), "/control/get?room=hall"), "origin 2 sees the same key");
 
-        String reset = control(topology.origin(2), "/control/reset?room=hall");
-        List<CompletableFuture<ProcessResult>> oldKey = topology.origins().stream()
+        String reset = control(topology().origin(2), "/control/reset?room=hall");
+        List<CompletableFuture<ProcessResult>> oldKey = topology().origins().stream()
                 .map(o -> CompletableFuture.supplyAsync(() -> publish(o, key))).toList();
         for (int i = 0; i < oldKey.size(); i++) {
             ProcessResult refused = oldKey.get(i).get();
@@ -72,12 +58,12 @@ class SharedKeysTest {
             assertNotEquals(0, refused.exitCode(), "o" + (i + 1) + " took the reset key:\n" + refused.output());
             assertTrue(refused.output().contains("Server error"), "refused by the server: " + refused.output());
         }
-        for (Node origin : topology.origins()) {
+        for (Node origin : topology().origins()) {
             ProcessResult accepted = publish(origin, reset);
             System.out.println("cluster keys: new key at " + origin.host() + ": exit " + accepted.exitCode());
             assertEquals(0, accepted.exitCode(), origin.host() + " refused the new key:\n" + accepted.output());
         }
-        assertEquals(reset, topology.redis().command("GET", "hall"));
+        assertEquals(reset, topology().redis().command("GET", "hall"));
     }
 
     /** ffmpeg publishes 2 s under {@code key} to {@code origin} from the encoder host. */

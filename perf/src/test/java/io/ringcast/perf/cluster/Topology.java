@@ -78,6 +78,12 @@ final class Topology implements AutoCloseable {
             return this;
         }
 
+        /** Edges without the directory: a {@code [[pull]]} rule pulls {@code live/*} on demand from origin 1. */
+        Builder edgesPullFromOrigin1() {
+            return edgeConfig(c -> c.arrayTables("[[pull]]\nmatch = \"live/*\"\nfrom = [\"rtmp://"
+                    + Netns.address(11) + ":1935/live/{name}\"]\non_demand = true\n"));
+        }
+
         Topology start() {
             Netns.assumeAvailable();
             Netns.down();

@@ -1,16 +1,9 @@
 package io.ringcast.perf.cluster;
 
-import io.ringcast.perf.load.flv.ChunkedBodyDecoder;
 import io.ringcast.perf.load.flv.FlvStreamParser;
-import io.ringcast.perf.load.flv.HttpResponseHead;
+import io.ringcast.perf.load.flv.HttpFlvTagReader;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -20,70 +13,25 @@ import java.util.concurrent.TimeUnit;
  * under the watcher's lock), counting timestamps that went back. Enough for gaps, resume times and arrival delays.
  */
 final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
-    private static final int READ_BYTES = 16 * 1024;
-    private static final int CONNECT_TIMEOUT_MS = 3_000;
     private static final int MAX_VIDEO_TAGS = 16_384;
 
-    private final String url;
-    private final Socket socket = new Socket();
-    private final Thread thread;
-    private final HttpResponseHead head = new HttpResponseHead();
-    private final FlvStreamParser parser = new FlvStreamParser(this, 1);
-    private final ChunkedBodyDecoder chunked = new ChunkedBodyDecoder(parser);
+    private final HttpFlvTagReader reader;
     private final long[] arrivalsNs = new long[MAX_VIDEO_TAGS];
     private final long[] timestampsMs = new long[MAX_VIDEO_TAGS];
     private int videoTags;
     private long timestampRegressions;
     private long lastTimestampMs = -1;
     private final long startedNs = System.nanoTime();
-    private volatile int status;
-    private volatile boolean ended;
-    private volatile String endReason = "";
 
     private Watcher(String address, int port, String target) {
-        this.url = "http://" + address + ":" + port + target;
-        thread = new Thread(() -> watch(address, port, target), "watcher " + url);
-        thread.setDaemon(true);
+        reader = new HttpFlvTagReader(address, port, target, "cluster-watcher", this);
     }
 
     /** Starts watching {@code http://address:port/target}. */
     static Watcher start(String address, int port, String target) {
         Watcher watcher = new Watcher(address, port, target);
-        watcher.thread.start();
+        watcher.reader.start();
         return watcher;
-    }
-
-    private void watch(String address, int port, String target) {
-        byte[] bytes = new byte[READ_BYTES];
-        UnsafeBuffer view = new UnsafeBuffer(bytes);
-        try {
-            socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MS);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + address + ":" + port
-                    + "\r\nUser-Agent: cluster-watcher\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = socket.getInputStream();
-            int n;
-            while ((n = in.read(bytes)) > 0) {
-                int offset = 0;
-                if (!head.isComplete()) {
-                    offset = head.consume(view, 0, n);
-                    if (head.isComplete()) {
-                        status = head.statusCode();
-                    }
-                }
-                if (head.isComplete() && offset < n) {
-                    if (head.isChunked()) {
-                        chunked.decode(view, offset, n - offset);
-                    } else {
-                        parser.onData(view, offset, n - offset);
-                    }
-                }
-            }
-            endReason = "the server ended the stream";
-        } catch (IOException | RuntimeException e) {
-            endReason = e.toString();
-        } finally {
-            ended = true;
-        }
     }
 
     @Override
@@ -106,7 +54,7 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
     }
 
     String url() {
-        return url;
+        return reader.url();
     }
 
     /** When it was started ({@link System#nanoTime}). */
@@ -116,7 +64,7 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
 
     /** The response status, 0 before the head arrived. */
     int status() {
-        return status;
+        return reader.status();
     }
 
     synchronized int videoTags() {
@@ -229,25 +177,21 @@ final class Watcher implements AutoCloseable, FlvStreamParser.Listener {
 
     /** Whether the connection ended; {@link #endReason} says why. */
     boolean ended() {
-        return ended;
+        return reader.ended();
     }
 
     String endReason() {
-        return endReason;
+        return reader.endReason();
     }
 
     @Override
     public String toString() {
-        return url + " (status " + status + ", " + videoTags() + " video tags, " + timestampRegressions()
-                + " timestamp regressions" + (ended ? ", ended: " + endReason : "") + ")";
+        return url() + " (status " + status() + ", " + videoTags() + " video tags, " + timestampRegressions()
+                + " timestamp regressions" + (ended() ? ", ended: " + endReason() : "") + ")";
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing: nothing left to do with it
-        }
+        reader.close();
     }
 }

@@ -1,16 +1,9 @@
 package io.ringcast.perf.relay;
 
-import io.ringcast.perf.load.flv.ChunkedBodyDecoder;
 import io.ringcast.perf.load.flv.FlvStreamParser;
-import io.ringcast.perf.load.flv.HttpResponseHead;
+import io.ringcast.perf.load.flv.HttpFlvTagReader;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -20,73 +13,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * test thread while it runs.
  */
 final class FlvWatcher implements AutoCloseable, FlvStreamParser.Listener {
-    private static final int READ_BYTES = 16 * 1024;
-    private static final int CONNECT_TIMEOUT_MS = 3_000;
     private static final int FRAME_TYPE_KEY = 1;
 
-    private final Socket socket = new Socket();
-    private final Thread thread;
-    private final HttpResponseHead head = new HttpResponseHead();
-    private final FlvStreamParser parser = new FlvStreamParser(this, 1);
-    private final ChunkedBodyDecoder chunked = new ChunkedBodyDecoder(parser);
+    private final HttpFlvTagReader reader;
     private final List<Long> keyframeArrivalsNs = new CopyOnWriteArrayList<>();
-    private volatile int status;
     private volatile long videoTags;
     private volatile long timestampRegressions;
     private volatile long lastVideoTimestampMs = -1;
     private final long startedNs = System.nanoTime();
     private volatile long firstVideoNs;
     private volatile boolean firstVideoIsKeyframe;
-    private volatile boolean ended;
-    private volatile String endReason = "";
 
     private FlvWatcher(String host, int port, String target) {
-        thread = new Thread(() -> watch(host, port, target), "flv-watcher " + target);
-        thread.setDaemon(true);
+        reader = new HttpFlvTagReader(host, port, target, "flv-watcher", this);
     }
 
     /** Starts watching {@code http://host:port/target}. */
     static FlvWatcher start(String host, int port, String target) {
         FlvWatcher watcher = new FlvWatcher(host, port, target);
-        watcher.thread.start();
+        watcher.reader.start();
         return watcher;
-    }
-
-    private void watch(String host, int port, String target) {
-        byte[] bytes = new byte[READ_BYTES];
-        UnsafeBuffer view = new UnsafeBuffer(bytes);
-        try {
-            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nUser-Agent: flv-watcher\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = socket.getInputStream();
-            int n;
-            while ((n = in.read(bytes)) > 0) {
-                int offset = 0;
-                if (!head.isComplete()) {
-                    offset = head.consume(view, 0, n);
-                    if (head.isComplete()) {
-                        status = head.statusCode();
-                    }
-                }
-                if (head.isComplete() && offset < n) {
-                    body(view, offset, n - offset);
-                }
-            }
-            endReason = "the server ended the stream";
-        } catch (IOException | RuntimeException e) {
-            endReason = e.toString();
-        } finally {
-            ended = true;
-        }
-    }
-
-    private void body(DirectBuffer view, int offset, int length) {
-        if (head.isChunked()) {
-            chunked.decode(view, offset, length);
-        } else {
-            parser.onData(view, offset, length);
-        }
     }
 
     @Override
@@ -110,7 +56,7 @@ final class FlvWatcher implements AutoCloseable, FlvStreamParser.Listener {
 
     /** The response status, 0 before the head arrived. */
     int status() {
-        return status;
+        return reader.status();
     }
 
     long videoTags() {
@@ -144,19 +90,15 @@ final class FlvWatcher implements AutoCloseable, FlvStreamParser.Listener {
 
     /** Whether the connection ended (by the server, an error or {@link #close}); {@link #endReason} says why. */
     boolean ended() {
-        return ended;
+        return reader.ended();
     }
 
     String endReason() {
-        return endReason;
+        return reader.endReason();
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing: nothing left to do with it
-        }
+        reader.close();
     }
 }

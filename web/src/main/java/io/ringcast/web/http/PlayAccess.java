@@ -11,8 +11,8 @@ import jakarta.servlet.ServletContext;
  * {@link io.ringcast.web.endpoint.Access#PLAY}); these are its query parameters. Stateless; request threads.
  */
 public final class PlayAccess {
-    public static final String EXPIRES = "expires";
-    public static final String TOKEN = "token";
+    public static final String EXPIRES = PlayTokens.EXPIRES;
+    public static final String TOKEN = PlayTokens.TOKEN;
 
     private PlayAccess() {
     }

@@ -182,6 +182,13 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     }
 
     @Override
+    public void writeMetadata(byte[] metadata, long timestampMs) throws IOException {
+        MutableDirectBuffer target = assemblyTarget();
+        send(target, FlvTag.write(target, assemblyStart(target), FlvTag.TYPE_SCRIPT, timestampMs, metadata, 0,
+                metadata.length));
+    }
+
+    @Override
     public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
         MutableDirectBuffer target = assemblyTarget();
         send(target, appendSequenceHeader(target, assemblyStart(target), format, timestampMs));

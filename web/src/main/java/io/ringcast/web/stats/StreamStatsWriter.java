@@ -3,6 +3,8 @@ package io.ringcast.web.stats;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.stream.PublisherInfo;
+import io.ringcast.broadcast.stream.SourceRole;
+import io.ringcast.broadcast.stream.SourceSwitch;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.track.TrackFormat;
@@ -61,7 +63,7 @@ public final class StreamStatsWriter {
         json.writeStartObject();
         json.writeStringField("path", stream.path().toString());
         json.writeStringField("state", stream.state().name());
-        writeSource(json, stream.publisher());
+        writeSource(json, stream);
         if (relays != null) {
             json.writeFieldName("relays");
             RelayViewWriter.writeArray(json, relays);
@@ -117,18 +119,57 @@ public final class StreamStatsWriter {
     /**
      * Where the stream comes from: {@code {"type":"publisher"|"pull","protocol","remote"}}, null while it has no
      * publisher. A relay's pull publishes with protocol {@value #PULL} and its masked upstream URL as the remote.
+     * A stream with a backup source adds {@code "active":"primary"|"backup"|null}, {@code "primary"} and
+     * {@code "backup"} (each {@code {"type","protocol","remote","active","framesOffered"}} or null),
+     * {@code "switchAfterMs"}, {@code "switchesToBackup"} and {@code "switchesToPrimary"}; its top-level type,
+     * protocol and remote are the primary's (the backup's while no primary publishes).
      */
-    private static void writeSource(JsonGenerator json, StreamPublisher publisher) throws IOException {
+    private static void writeSource(JsonGenerator json, Stream stream) throws IOException {
+        SourceSwitch sources = stream.sources();
+        StreamPublisher publisher = stream.publisher();
+        if (publisher == null && sources != null) {
+            publisher = sources.backup();
+        }
         if (publisher == null) {
             json.writeNullField("source");
             return;
         }
+        json.writeObjectFieldStart("source");
+        writeOrigin(json, publisher);
+        if (sources != null) {
+            SourceRole active = sources.active();
+            if (active == null) {
+                json.writeNullField("active");
+            } else {
+                json.writeStringField("active", active.label());
+            }
+            writeSwitchedSource(json, "primary", sources.primary());
+            writeSwitchedSource(json, "backup", sources.backup());
+            json.writeNumberField("switchAfterMs", sources.switchAfterMs());
+            json.writeNumberField("switchesToBackup", sources.switchesToBackup());
+            json.writeNumberField("switchesToPrimary", sources.switchesToPrimary());
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeOrigin(JsonGenerator json, StreamPublisher publisher) throws IOException {
         PublisherInfo info = publisher.info();
         boolean pull = PULL.equals(info.protocol());
-        json.writeObjectFieldStart("source");
         json.writeStringField("type", pull ? PULL : "publisher");
         json.writeStringField("protocol", info.protocol());
         json.writeStringField("remote", pull ? UpstreamUrl.maskText(info.remoteAddress()) : info.remoteAddress());
+    }
+
+    private static void writeSwitchedSource(JsonGenerator json, String field, StreamPublisher source)
+            throws IOException {
+        if (source == null) {
+            json.writeNullField(field);
+            return;
+        }
+        json.writeObjectFieldStart(field);
+        writeOrigin(json, source);
+        json.writeBooleanField("active", source.isActive());
+        json.writeNumberField("framesOffered", source.framesOffered());
         json.writeEndObject();
     }
 

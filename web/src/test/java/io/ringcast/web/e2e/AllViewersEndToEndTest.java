@@ -66,24 +66,6 @@ class AllViewersEndToEndTest {
                 "-t", String.valueOf(seconds), "-f", "framecrc", "-"), name);
     }
 
-    /** Decoded frames per stream index ("0," / "1," lines); fails on any other output line (decoder errors). */
-    private static long[] decodedFrames(Ffmpeg.FfmpegProcess p) {
-        long[] counts = new long[2];
-        for (String line : p.output().lines().toList()) {
-            if (line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("0,")) {
-                counts[0]++;
-            } else if (line.startsWith("1,")) {
-                counts[1]++;
-            } else {
-                fail(p.commandLine() + " printed: " + line + "\n" + p.output());
-            }
-        }
-        return counts;
-    }
-
     private void awaitPlaylist(String name) {
         Await.until("an HLS playlist with segments for " + name, Duration.ofSeconds(30), () -> {
             try {
@@ -111,7 +93,7 @@ class AllViewersEndToEndTest {
         Ffmpeg.FfmpegProcess hls = decode(httpBase + "x.m3u8", 10, "hls-viewer");
         for (Ffmpeg.FfmpegProcess viewer : List.of(rtmp, flv, hls)) {
             assertEquals(0, viewer.await(90), viewer.commandLine() + "\n" + viewer.output());
-            long[] frames = decodedFrames(viewer);
+            long[] frames = viewer.decodedFramesPerStream();
             assertTrue(frames[0] >= 10 * FPS - 1 || frames[1] >= 10 * FPS - 1,
                     "10 s of video decoded by " + viewer.commandLine() + ": " + frames[0] + "/" + frames[1]);
             assertTrue(frames[0] > 0 && frames[1] > 0, "both tracks decoded: " + frames[0] + "/" + frames[1]);
@@ -171,11 +153,11 @@ class AllViewersEndToEndTest {
         }
         for (Ffmpeg.FfmpegProcess viewer : videoViewers) {
             assertEquals(0, viewer.await(60), viewer.output());
-            assertTrue(decodedFrames(viewer)[0] >= 3 * FPS - 1, "3 s of video: " + viewer.commandLine());
+            assertTrue(viewer.decodedFramesPerStream()[0] >= 3 * FPS - 1, "3 s of video: " + viewer.commandLine());
         }
         for (Ffmpeg.FfmpegProcess viewer : audioViewers) {
             assertEquals(0, viewer.await(60), viewer.output());
-            assertTrue(decodedFrames(viewer)[0] >= 3 * 44_100 / 1024 - 2, "3 s of audio: " + viewer.commandLine());
+            assertTrue(viewer.decodedFramesPerStream()[0] >= 3 * 44_100 / 1024 - 2, "3 s of audio: " + viewer.commandLine());
         }
     }
 

@@ -131,7 +131,7 @@ class ClusterEdgeEndToEndTest {
         assertEquals("http://127.0.0.2:" + origin1.httpPort() + "/live/x.flv?ringcast_node=e1", pull.currentUrl());
         for (Ffmpeg.FfmpegProcess decoder : decoders) {
             assertEquals(0, decoder.await(90), decoder.commandLine() + "\n" + decoder.output());
-            long[] frames = decodedFrames(decoder);
+            long[] frames = decoder.decodedFramesPerStream();
             assertTrue(frames[0] >= 3 * FPS || frames[1] >= 3 * FPS,
                     "4 s decoded by " + decoder.commandLine() + ": " + frames[0] + "/" + frames[1]);
             assertTrue(frames[0] > 0 && frames[1] > 0, "both tracks decoded: " + frames[0] + "/" + frames[1]);
@@ -278,24 +278,6 @@ class ClusterEdgeEndToEndTest {
     /** The viewers a server counts on live/x (relays pulling from it included). */
     private static int subscribers(String host, int port) {
         return stats(host, port).path("subscribers").path("total").asInt(0);
-    }
-
-    /** Decoded frames per stream index ("0," / "1," lines); fails on any other output line (decoder errors). */
-    private static long[] decodedFrames(Ffmpeg.FfmpegProcess p) {
-        long[] counts = new long[2];
-        for (String line : p.output().lines().toList()) {
-            if (line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("0,")) {
-                counts[0]++;
-            } else if (line.startsWith("1,")) {
-                counts[1]++;
-            } else {
-                fail(p.commandLine() + " printed: " + line + "\n" + p.output());
-            }
-        }
-        return counts;
     }
 
     /** One HTTP-FLV viewer on its own thread: video tag count, timestamps, arrival times, how it ended. */
