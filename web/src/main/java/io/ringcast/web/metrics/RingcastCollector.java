@@ -189,8 +189,9 @@ final class RingcastCollector implements MultiCollector {
                 "Viewers of the stream by protocol");
         private final GaugeSnapshot.Builder state = gauge("ringcast_stream_state",
                 "1 for the stream's lifecycle state");
-        private final GaugeSnapshot.Builder bitrate = gauge("ringcast_stream_publisher_bitrate_bits_per_second",
-                "The publisher's bitrate by track over the last second");
+        /** Bytes, not bits: Prometheus' base unit (promtool says so); a dashboard multiplies by 8. */
+        private final GaugeSnapshot.Builder bitrate = gauge("ringcast_stream_publisher_bytes_per_second",
+                "The publisher's data rate by track over the last second (bitrate / 8)");
         private final GaugeSnapshot.Builder fps = gauge("ringcast_stream_publisher_frames_per_second",
                 "The publisher's video frame rate over the last second");
         private final GaugeSnapshot.Builder relay = gauge("ringcast_stream_relay_state",
@@ -244,7 +245,7 @@ final class RingcastCollector implements MultiCollector {
                 bytesIn.dataPoint(count(ring.bytesPublished(), track));
                 framesIn.dataPoint(count(ring.framesPublished(), track));
                 if (publishing && ring.format() != null) {
-                    bitrate.dataPoint(point(ring.rates().bitsPerSecond(), track));
+                    bitrate.dataPoint(point(ring.rates().bitsPerSecond() / Byte.SIZE, track));
                     if (kind == TrackKind.VIDEO) {
                         fps.dataPoint(point(ring.rates().framesPerSecond(), stream));
                     }

@@ -104,7 +104,7 @@ class RingcastCollectorTest {
         assertEquals(30.0, s.get("ringcast_stream_sent_frames_total{" + cam + ",protocol=\"httpflv\"}"));
         assertEquals(7.0, s.get("ringcast_stream_frames_skipped_total{" + cam + "}"));
         assertEquals(1.0, s.get("ringcast_stream_lag_disconnects_total{" + cam + "}"));
-        assertEquals(25.0 * 1_000 * 8, s.get("ringcast_stream_publisher_bitrate_bits_per_second{" + cam
+        assertEquals(25.0 * 1_000, s.get("ringcast_stream_publisher_bytes_per_second{" + cam
                 + ",track=\"video\"}"), 1.0, "25 frames of 1000 bytes in the sampled second");
         assertEquals(25.0, s.get("ringcast_stream_publisher_frames_per_second{" + cam + "}"), 0.01);
         assertEquals(1.0, s.get("ringcast_stream_state{" + cam + ",state=\"publishing\"}"));
