@@ -41,15 +41,14 @@ final class ClosedStreamTotals implements StreamListener {
     }
 
     /** Adds one stream's totals now into {@code into}: for live streams at scrape time, and for closing ones. */
-    static void addStream(Stream stream, Map<String, long[]> into) {
-        StreamActivity activity = stream.activity();
-        activity.totals(stream.subscribers()).forEach((protocol, t) -> {
+    static void addStream(Stream stream, Map<String, StreamActivity.Totals> activity, Map<String, long[]> into) {
+        activity.forEach((protocol, t) -> {
             long[] sum = into.computeIfAbsent(protocol, p -> new long[FIELDS]);
             sum[PUBLISHES] += t.publishes();
             sum[PLAYS] += t.plays();
             sum[BYTES_SENT] += t.bytesSent();
         });
-        String publisherProtocol = activity.lastPublisherProtocol();
+        String publisherProtocol = stream.activity().lastPublisherProtocol();
         if (publisherProtocol != null) {
             into.computeIfAbsent(publisherProtocol, p -> new long[FIELDS])[BYTES_RECEIVED] += bytesReceived(stream);
         }
@@ -68,7 +67,7 @@ final class ClosedStreamTotals implements StreamListener {
 
     private void fold(Stream stream) {
         Map<String, long[]> one = new TreeMap<>();
-        addStream(stream, one);
+        addStream(stream, stream.activity().totals(stream.subscribers()), one);
         synchronized (this) {
             addTo0(one);
         }

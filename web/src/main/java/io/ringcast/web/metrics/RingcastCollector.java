@@ -48,6 +48,8 @@ final class RingcastCollector implements MultiCollector {
     private static final Pattern CONNECTION_COUNTER = Pattern.compile("([a-z0-9]+)\\.(refused|closed)\\.([a-z0-9_]+)");
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double[] LATENCY_BOUNDS_S = latencyBoundsSeconds();
+    private static final Comparator<Stream> BY_PATH = Comparator.comparing((Stream s) -> s.path().app())
+            .thenComparing(s -> s.path().name());
 
     private final Engine engine;
     private final MetricsConfig config;
@@ -68,28 +70,37 @@ final class RingcastCollector implements MultiCollector {
                 streams.add(s);
             }
         }
-        streams.sort(Comparator.comparing(s -> s.path().toString()));
+        streams.sort(BY_PATH);
+        List<StreamView> views = new ArrayList<>(streams.size());
+        for (Stream s : streams) {
+            views.add(new StreamView(s, s.subscribersByProtocol(), s.activity().totals(s.subscribers())));
+        }
         List<MetricSnapshot> out = new ArrayList<>();
-        collectServer(registry, streams, out);
+        collectServer(registry, views, out);
         int labelled = config.perStream() ? Math.min(streams.size(), config.maxStreamsLabelled()) : 0;
         out.add(gauge("ringcast_streams_unlabelled", "Live streams without series of their own ([metrics] "
                 + "per_stream off, or beyond max_streams_labelled)").dataPoint(point(streams.size() - labelled,
                 Labels.EMPTY)).build());
         if (labelled > 0) {
-            new StreamFamilies(streams.subList(0, labelled), engine.service(Relays.class)).addTo(out);
+            new StreamFamilies(views.subList(0, labelled), engine.service(Relays.class)).addTo(out);
         }
         return new MetricSnapshots(out);
     }
 
-    private void collectServer(StreamRegistry registry, List<Stream> streams, List<MetricSnapshot> out) {
+    /** One stream as read once per scrape: its viewers and its activity totals by protocol. */
+    private record StreamView(Stream stream, Map<String, Integer> viewers,
+                              Map<String, StreamActivity.Totals> activity) {
+    }
+
+    private void collectServer(StreamRegistry registry, List<StreamView> streams, List<MetricSnapshot> out) {
         Map<StreamState, Integer> byState = new EnumMap<>(StreamState.class);
         Map<String, Long> viewers = new TreeMap<>();
         Map<String, long[]> totals = new TreeMap<>();
         closed.addTo(totals);
-        for (Stream s : streams) {
-            byState.merge(s.state(), 1, Integer::sum);
-            s.subscribersByProtocol().forEach((p, n) -> viewers.merge(p, (long) n, Long::sum));
-            ClosedStreamTotals.addStream(s, totals);
+        for (StreamView v : streams) {
+            byState.merge(v.stream().state(), 1, Integer::sum);
+            v.viewers().forEach((p, n) -> viewers.merge(p, (long) n, Long::sum));
+            ClosedStreamTotals.addStream(v.stream(), v.activity(), totals);
         }
         GaugeSnapshot.Builder states = gauge("ringcast_streams", "Live streams by state");
         for (StreamState state : StreamState.values()) {
@@ -199,19 +210,20 @@ final class RingcastCollector implements MultiCollector {
         private final HistogramSnapshot.Builder latency = HistogramSnapshot.builder()
                 .name("ringcast_stream_latency_seconds").unit(Unit.SECONDS)
                 .help("Server-added latency (frame ingest to write completion) by viewer protocol");
-        private final List<Stream> streams;
+        private final List<StreamView> streams;
         private final Relays relays;
         private boolean anyRelay;
 
-        StreamFamilies(List<Stream> streams, Relays relays) {
+        StreamFamilies(List<StreamView> streams, Relays relays) {
             this.streams = streams;
             this.relays = relays;
         }
 
         void addTo(List<MetricSnapshot> out) {
             long[] counts = new long[LatencyBuckets.boundCount() + 1];
-            for (Stream s : streams) {
-                add(s, counts);
+            Map<String, Labels> byProtocol = new TreeMap<>();
+            for (StreamView v : streams) {
+                add(v, counts, byProtocol);
             }
             out.add(viewers.build());
             out.add(state.build());
@@ -229,12 +241,14 @@ final class RingcastCollector implements MultiCollector {
             }
         }
 
-        private void add(Stream s, long[] counts) {
-            String app = s.path().app();
-            String name = s.path().name();
-            Labels stream = Labels.of("app", app, "name", name);
+        /** Adds one stream's points; {@code byProtocol} is scratch for its labels per protocol (built once each). */
+        private void add(StreamView v, long[] counts, Map<String, Labels> byProtocol) {
+            Stream s = v.stream();
+            Labels stream = Labels.of("app", s.path().app(), "name", s.path().name());
+            byProtocol.clear();
+            java.util.function.Function<String, Labels> withProtocol = p -> stream.add("protocol", p);
             state.dataPoint(point(1, stream.add("state", lower(s.state()))));
-            s.subscribersByProtocol().forEach((p, n) -> viewers.dataPoint(point(n, stream.add("protocol", p))));
+            v.viewers().forEach((p, n) -> viewers.dataPoint(point(n, byProtocol.computeIfAbsent(p, withProtocol))));
             boolean publishing = s.publisher() != null;
             for (TrackKind kind : TrackKind.values()) {
                 TrackRing ring = s.track(kind);
@@ -251,8 +265,8 @@ final class RingcastCollector implements MultiCollector {
                     }
                 }
             }
-            for (Map.Entry<String, StreamActivity.Totals> e : s.activity().totals(s.subscribers()).entrySet()) {
-                Labels protocol = stream.add("protocol", e.getKey());
+            for (Map.Entry<String, StreamActivity.Totals> e : v.activity().entrySet()) {
+                Labels protocol = byProtocol.computeIfAbsent(e.getKey(), withProtocol);
                 bytesOut.dataPoint(count(e.getValue().bytesSent(), protocol));
                 framesOut.dataPoint(count(e.getValue().framesSent(), protocol));
             }
@@ -263,7 +277,7 @@ final class RingcastCollector implements MultiCollector {
                 latency.dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(LATENCY_BOUNDS_S, counts.clone()))
                         .sum(sumNs / NANOS_PER_SECOND)
-                        .labels(stream.add("protocol", stats.protocol()))
+                        .labels(byProtocol.computeIfAbsent(stats.protocol(), withProtocol))
                         .build());
             }
             if (relays != null) {
