@@ -33,7 +33,10 @@ public final class LatencyBuckets {
         return UPPER_BOUNDS_NS[index];
     }
 
-    /** Adds every value of {@code interval}; each value lands in the bucket of its HdrHistogram equivalent range. */
+    /**
+     * Adds every value of {@code interval}; each value lands in the bucket of the lowest value of its HdrHistogram
+     * equivalent range (so within 0.1 % of a bound it may land on either side).
+     */
     void add(Histogram interval) {
         if (interval.getTotalCount() == 0) {
             return;
@@ -42,7 +45,9 @@ public final class LatencyBuckets {
         for (HistogramIterationValue v : interval.recordedValues()) {
             long valueNs = v.getValueIteratedTo();
             long n = v.getCountAtValueIteratedTo();
-            while (bucket < UPPER_BOUNDS_NS.length && valueNs > UPPER_BOUNDS_NS[bucket]) {
+            // The lowest value of its equivalent range: a value recorded exactly at a bound counts as "le" it.
+            long lowestNs = interval.lowestEquivalentValue(valueNs);
+            while (bucket < UPPER_BOUNDS_NS.length && lowestNs > UPPER_BOUNDS_NS[bucket]) {
                 bucket++;
             }
             counts[bucket] += n;
