@@ -10,6 +10,8 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.SubscriberStats;
 import io.ringcast.broadcast.stream.WakeTarget;
 import io.ringcast.broadcast.time.ManualClock;
+import io.ringcast.ingest.relay.Relays;
+import io.ringcast.web.testing.FakeRelays;
 import io.ringcast.web.testing.SyntheticStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,5 +184,17 @@ class RingcastCollectorTest {
         assertEquals(0.0, s.get("ringcast_admissions_refused_total{reason=\"max_streams\",role=\"publisher\"}"));
         assertEquals(0.0, s.get("ringcast_streams_closed_total{reason=\"no_media\"}"));
         assertEquals((double) engine.streams().maxStreams(), s.get("ringcast_streams_max"), "fewer than 1000: memory");
+    }
+
+    @Test
+    void shouldExposeAStreamsRelayStatesOnlyWhenRelaysExist() throws Exception {
+        publish("live/relayed");
+        assertEquals(0, scrape(MetricsConfig.DEFAULTS).count("ringcast_stream_relay_state"), "no relay, no family");
+        FakeRelays relays = new FakeRelays();
+        relays.add(FakeRelays.view("push", "live", "relayed", "rtmp://127.0.0.1:1/live/out"));
+        engine.registerService(Relays.class, relays);
+        Scrape s = scrape(MetricsConfig.DEFAULTS);
+        assertEquals(1.0, s.get("ringcast_stream_relay_state{app=\"live\",direction=\"push\",name=\"relayed\","
+                + "relay=\"push:live/relayed\",state=\"live\"}"), s.text());
     }
 }
