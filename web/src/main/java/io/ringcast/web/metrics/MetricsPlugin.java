@@ -71,6 +71,9 @@ public final class MetricsPlugin implements Plugin {
         if (engine != null) {
             engine.unregisterService(MetricsPlugin.class, this);
             engine.streams().removeListener(closed);
+            // The JVM instrumentation remembers every registry it was registered with, statically: empty it so
+            // that memory keeps no collector, and through it no engine, of a stopped server.
+            registry.clear();
             registry = null;
             engine = null;
         }
