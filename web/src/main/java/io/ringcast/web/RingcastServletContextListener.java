@@ -13,6 +13,8 @@ import io.ringcast.web.httpflv.HttpFlvPlugin;
 import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.httpflv.ProxyPullConfig;
 import io.ringcast.web.httpflv.ProxyPullServlet;
+import io.ringcast.web.metrics.MetricsPlugin;
+import io.ringcast.web.metrics.MetricsServlet;
 import io.ringcast.web.report.LatencyReportServlet;
 import io.ringcast.web.page.PagesPlugin;
 import io.ringcast.web.page.PlayerPageServlet;
@@ -56,7 +58,8 @@ import java.util.List;
  *
  * <p>Only the endpoints of started plugins are mapped: {@code *.flv} and the relays' proxy form at
  * {@code [relay] proxy_path} ({@code [httpflv]}), {@code /api/*}, {@code /stat/livestat},
- * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code ""}, {@code /play/*},
+ * {@code /ops/latency} and {@code /ops/latency.csv} ({@code [stats]}), {@code /metrics} ({@code [metrics]}),
+ * {@code ""}, {@code /play/*},
  * {@code /assets/*} and {@code /webjars/*} ({@code [pages]}), {@code *.m3u8} and {@code *.ts}
  * ({@code [hls]}). The pages' static files are jar resources under {@code META-INF/resources/}, served by
  * {@link StaticResourceServlet} (without the pages, by the container's default servlet).
@@ -162,6 +165,11 @@ public final class RingcastServletContextListener implements ServletContextListe
                     true, "/ops/latency", "/ops/latency.csv");
             add(context, engine, mapped, "livestat", new LiveStatServlet(engine), Endpoint.LIVESTAT, true,
                     "/stat/livestat");
+        }
+        MetricsPlugin metrics = engine.service(MetricsPlugin.class);
+        if (metrics != null) {
+            // Renders in memory, then sends asynchronously (ResponseBody) as the stats API does.
+            add(context, engine, mapped, "metrics", new MetricsServlet(metrics), Endpoint.METRICS, true, "/metrics");
         }
         if (engine.service(PagesPlugin.class) != null) {
             // The stream list at the context root only (""), players below /play/; their scripts and the player

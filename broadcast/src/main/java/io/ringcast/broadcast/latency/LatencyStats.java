@@ -20,6 +20,8 @@ public final class LatencyStats {
     private final String protocol;
     private final Recorder recorder = new Recorder(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     private final Histogram total = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    /** The same total in fixed buckets, for exporters (Prometheus); filled at sampling time, never per frame. */
+    private final LatencyBuckets buckets = new LatencyBuckets();
     /** The previous interval, handed back to the recorder for reuse (it accepts only its own histograms). */
     private Histogram recycled;
 
@@ -40,8 +42,19 @@ public final class LatencyStats {
     public synchronized Histogram sampleInterval() {
         Histogram interval = recorder.getIntervalHistogram(recycled);
         total.add(interval);
+        buckets.add(interval);
         recycled = interval;
         return interval.copy();
+    }
+
+    /**
+     * Everything sampled so far in {@link LatencyBuckets}' fixed buckets: fills {@code countsOut} (length
+     * {@link LatencyBuckets#boundCount()} + 1, per bucket, not cumulative) and returns the sum of the values in
+     * nanoseconds. No copy of the histogram: cheap enough for a scrape of every stream. Any thread.
+     */
+    public synchronized double bucketCounts(long[] countsOut) {
+        buckets.copyCounts(countsOut);
+        return buckets.sumNs();
     }
 
     /** A copy of everything sampled so far. */

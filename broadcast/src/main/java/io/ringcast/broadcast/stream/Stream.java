@@ -65,6 +65,7 @@ public final class Stream {
     private final ConcurrentMap<String, AtomicInteger> subscribersByProtocol = new ConcurrentHashMap<>();
     private final AtomicLong framesSkipped = new AtomicLong();
     private final AtomicLong subscribersDisconnectedForLag = new AtomicLong();
+    private final StreamActivity activity = new StreamActivity();
     private final Map<WakeTarget, Integer> wakeTargetRefs = new java.util.HashMap<>();
     /** A set (lambdas compare by identity) so a leaving viewer's action is removed cheaply; run in order added. */
     private final Set<Runnable> closeListeners = new LinkedHashSet<>();
@@ -234,6 +235,7 @@ public final class Stream {
         fire(StreamEvent.PUBLISH);
         StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, sessions.incrementAndGet());
         publisher = session;
+        activity.publishStarted(info.protocol());
         started();
         return session;
     }
@@ -270,6 +272,7 @@ public final class Stream {
         if (!sources.attach(session, role)) {
             return null;
         }
+        activity.publishStarted(info.protocol());
         if (role == SourceRole.PRIMARY) {
             publisher = session;
         }
@@ -422,6 +425,7 @@ public final class Stream {
     }
 
     private void countIn(String protocol) {
+        activity.playStarted(protocol);
         subscriberCount++;
         subscribersByProtocol.computeIfAbsent(protocol, p -> new AtomicInteger()).incrementAndGet();
         fire(StreamEvent.SUBSCRIBER_ARRIVED);
@@ -465,6 +469,7 @@ public final class Stream {
         }
         if (stats != null) {
             unlist(stats);
+            activity.subscriberLeft(stats);
         }
         if (wakeTargetRefs.merge(target, -1, Integer::sum) == 0) {
             wakeTargetRefs.remove(target);
@@ -685,6 +690,11 @@ public final class Stream {
 
     public long subscribersDisconnectedForLag() {
         return subscribersDisconnectedForLag.get();
+    }
+
+    /** Publishes and plays started and what subscribers were sent, by protocol, for monotonic counters. */
+    public StreamActivity activity() {
+        return activity;
     }
 
     /** Ingest time ({@link #clock()}) of the newest published frame, 0 before the first. */

@@ -16,6 +16,11 @@ public interface SubscriberStats {
     /** Audio payload bytes handed to its sink. */
     long audioBytesSent();
 
+    /** Frames (audio and video) handed to its sink; 0 for subscribers that do not count them. */
+    default long framesSent() {
+        return 0;
+    }
+
     /** Video bits per second over the last sampling period (0 before the second sample). */
     double videoBitsPerSecond();
 

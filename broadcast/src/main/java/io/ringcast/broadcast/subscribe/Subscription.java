@@ -121,6 +121,7 @@ public final class Subscription implements SubscriberStats {
         rates.sample(videoBytesSent, audioBytesSent, nowNs);
     }
 
+    @Override
     public long framesSent() {
         return framesSent;
     }

@@ -34,4 +34,27 @@ class LatencyStatsTest {
         assertEquals(2, total.getTotalCount());
         assertEquals(1, total.getMinValue());
     }
+
+    @Test
+    void shouldCountSampledValuesIntoFixedBucketsWithTheirSum() {
+        LatencyStats stats = new LatencyStats("httpflv");
+        long[] counts = new long[LatencyBuckets.boundCount() + 1];
+        assertEquals(0.0, stats.bucketCounts(counts));
+        stats.record(100_000); // exactly the first bound: inclusive
+        stats.record(150_000); // (100 us, 200 us]
+        stats.record(3_000_000); // (2 ms, 5 ms]
+        assertEquals(0, stats.bucketCounts(counts), 0.0, "nothing before the housekeeping thread samples");
+        stats.sampleInterval();
+        stats.record(20_000_000_000L); // above 10 s: the overflow bucket, in the next interval
+        stats.sampleInterval();
+        double sumNs = stats.bucketCounts(counts);
+        assertEquals(1, counts[0]);
+        assertEquals(1, counts[1]);
+        assertEquals(1, counts[5]);
+        assertEquals(1, counts[LatencyBuckets.boundCount()]);
+        assertEquals(4, java.util.Arrays.stream(counts).sum());
+        assertEquals(20_003_250_000.0, sumNs, 20_003_250_000.0 / 1_000, "within HdrHistogram's 3 digits");
+        assertEquals(5_000_000, LatencyBuckets.upperBoundNs(5));
+        assertEquals(10_000_000_000L, LatencyBuckets.upperBoundNs(LatencyBuckets.boundCount() - 1));
+    }
 }

@@ -6,6 +6,7 @@ import io.ringcast.web.control.ControlServlet;
 import io.ringcast.web.hls.HlsRequest;
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.metrics.MetricsServlet;
 import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.report.LatencyReportServlet;
 import io.ringcast.web.stats.LiveStatServlet;
@@ -31,6 +32,8 @@ public enum Endpoint {
     STATS(Access.STATS, null, StatsServlet::refuse, true, "GET, OPTIONS"),
     /** {@code /ops/latency}, {@code /ops/latency.csv}: stats, refusals as plain text, same origin only. */
     LATENCY_REPORT(Access.STATS, null, LatencyReportServlet::refuse, false, null),
+    /** {@code /metrics}: stats for Prometheus, refusals as plain text, same origin only. */
+    METRICS(Access.STATS, null, MetricsServlet::refuse, false, null),
     /** {@code ""}: the stream list is stats, refusals as an error page, same origin only. */
     STREAM_INDEX(Access.STATS, null, StreamIndexServlet::refuse, false, null),
     /** {@code /play/*}: anyone (the page leaves the codec facts out for those who may not read stats). */

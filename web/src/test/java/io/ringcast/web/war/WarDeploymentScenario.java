@@ -2,6 +2,7 @@ package io.ringcast.web.war;
 
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.web.testing.PrometheusServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +39,8 @@ final class WarDeploymentScenario {
     private static final Duration PORT_FREE_TIMEOUT = Duration.ofSeconds(5);
     /** Thread names the engine, the RTMP plugin and the HLS plugin give their threads. */
     private static final Pattern RINGCAST_THREAD = Pattern.compile("^(ringcast-|rtmp-).*");
+    private static final String X_VIDEO_BYTES = "ringcast_stream_received_bytes_total{app=\"live\",name=\"x\","
+            + "track=\"video\"}";
     private static final Pattern SCRIPT_SRC = Pattern.compile("<script src=\"([^\"]+)\"");
 
     private final ContainerProcess container;
@@ -87,6 +90,7 @@ final class WarDeploymentScenario {
                     this::diagnostics);
 
             assertDecodes(url("/live/x.flv"), "HTTP-FLV");
+            assertMetrics();
             assertPlayerPage();
             assertErrorHygiene();
             awaitStatus("/" + CONTEXT + "/live/x.m3u8", code -> code == 200, "the HLS playlist");
@@ -119,6 +123,34 @@ final class WarDeploymentScenario {
         processes.add(decode);
         assertEquals(0, decode.await(60), what + " decode: " + decode.output());
         assertEquals("", decode.output().strip(), what + ": ffmpeg reports no decoding error");
+    }
+
+    /**
+     * {@code GET /metrics} in the container: 200 with the stream's series and the JVM's, clean for promtool, and
+     * scraped by a real Prometheus (when Debian's prometheus is installed; else only the HTTP checks run).
+     */
+    private void assertMetrics() throws Exception {
+        HttpResponse<String> metrics = get("/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").replace(" ", "")
+                .startsWith("text/plain;version=0.0.4"),
+                metrics.headers().toString());
+        for (String series : List.of(X_VIDEO_BYTES + " ",
+                "ringcast_streams{state=\"publishing\"} 1", "ringcast_stream_latency_seconds_bucket{",
+                "jvm_memory_used_bytes{area=\"heap\"}")) {
+            assertTrue(metrics.body().contains(series), series + " in\n" + metrics.body());
+        }
+        if (!new java.io.File(PrometheusServer.PROMETHEUS).canExecute()) {
+            System.out.println("prometheus not installed: the WAR's /metrics is not scraped by a real Prometheus");
+            return;
+        }
+        PrometheusServer.PromtoolResult check = PrometheusServer.checkMetrics(metrics.body());
+        assertEquals("", check.output(), "promtool check metrics on the WAR's scrape");
+        try (PrometheusServer prometheus = PrometheusServer.start("127.0.0.1:" + container.httpPort(),
+                "/" + CONTEXT + "/metrics", null)) {
+            Await.until("prometheus scrapes the WAR", DEPLOY_TIMEOUT,
+                    () -> prometheus.query(X_VIDEO_BYTES + " > 0").size() == 1, prometheus::logs);
+        }
     }
 
     /** The HTTP-FLV decodes above were viewers: their stream's row is in the report, in CSV and HTML. */
