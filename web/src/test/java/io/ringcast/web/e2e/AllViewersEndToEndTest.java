@@ -157,7 +157,8 @@ class AllViewersEndToEndTest {
         }
         for (Ffmpeg.FfmpegProcess viewer : audioViewers) {
             assertEquals(0, viewer.await(60), viewer.output());
-            assertTrue(viewer.decodedFramesPerStream()[0] >= 3 * 44_100 / 1024 - 2, "3 s of audio: " + viewer.commandLine());
+            assertTrue(viewer.decodedFramesPerStream()[0] >= 3 * 44_100 / 1024 - 2,
+                    "3 s of audio: " + viewer.commandLine());
         }
     }
 
