@@ -89,7 +89,7 @@ public final class HooksPlugin implements Plugin {
                 .connectTimeout(Duration.ofMillis(config.timeoutMs()))
                 .build();
         client = new HookClient(http, HookStyle.named(config.style()), stats, engine.clock(), timer, config);
-        hooks = new HttpHooks(config, client, stats, () -> engine.service(RelayManager.class));
+        hooks = new HttpHooks(config, client, stats, () -> engine.service(RelayManager.class), engine.clock());
         engine.registerService(StreamHooks.class, hooks);
         recordings = engine.service(Recordings.class);
         if (recordings != null) {

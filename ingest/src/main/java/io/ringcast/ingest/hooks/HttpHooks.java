@@ -6,6 +6,7 @@ import io.ringcast.broadcast.hooks.HookRequest;
 import io.ringcast.broadcast.hooks.HookStats;
 import io.ringcast.broadcast.hooks.StreamHooks;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.relay.RelayManager;
 import io.ringcast.ingest.relay.RelayRefusedException;
 import io.ringcast.ingest.upstream.UpstreamUrl;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -26,13 +29,20 @@ import java.util.function.Supplier;
  */
 final class HttpHooks implements StreamHooks {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHooks.class);
+    private static final long FAILURE_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final HooksConfig config;
     private final HookClient client;
     private final HookStats stats;
     private final Supplier<RelayManager> relays;
+    private final NanoClock clock;
+    private final AtomicLong nextFailureLogNs;
+    private final AtomicLong failuresNotLogged = new AtomicLong();
 
-    HttpHooks(HooksConfig config, HookClient client, HookStats stats, Supplier<RelayManager> relays) {
+    HttpHooks(HooksConfig config, HookClient client, HookStats stats, Supplier<RelayManager> relays,
+              NanoClock clock) {
+        this.clock = clock;
+        this.nextFailureLogNs = new AtomicLong(clock.nanoTime());
         this.config = config;
         this.client = client;
         this.stats = stats;
@@ -109,14 +119,30 @@ final class HttpHooks implements StreamHooks {
             case ALLOW -> HookDecision.ALLOW;
             case REFUSE -> HookDecision.refuse(answer.text());
             case FAILED -> {
-                LOG.warn("hook {} for {} failed ({}); on_failure = {}", event.key(), request.path(), answer.text(),
-                        config.allowOnFailure() ? "allow" : "refuse");
+                warnFailure(event, request, answer.text());
                 yield config.allowOnFailure() ? HookDecision.ALLOW
                         : HookDecision.refuse("the hook service did not answer");
             }
             case REDIRECT -> event == HookEvent.PLAY ? redirectPlay(request, answer.text())
                     : renamed(request, answer.text());
         };
+    }
+
+    /**
+     * Logs a failed call: the first at once, then at most one line per {@link #FAILURE_LOG_INTERVAL_NS} with the
+     * number of failures in between, so a hook service that is down cannot flood the log.
+     */
+    private void warnFailure(HookEvent event, HookRequest request, String why) {
+        long now = clock.nanoTime();
+        long next = nextFailureLogNs.get();
+        if (now - next < 0 || !nextFailureLogNs.compareAndSet(next, now + FAILURE_LOG_INTERVAL_NS)) {
+            failuresNotLogged.incrementAndGet();
+            return;
+        }
+        long more = failuresNotLogged.getAndSet(0);
+        LOG.warn("hook {} for {} failed ({}); on_failure = {}{}", event.key(), request.path(), why,
+                config.allowOnFailure() ? "allow" : "refuse",
+                more == 0 ? "" : " (" + more + " more failed calls not logged since the last line)");
     }
 
     /** A 3xx on play: pull an rtmp:// or http(s):// Location into the stream asked for, else play another name. */

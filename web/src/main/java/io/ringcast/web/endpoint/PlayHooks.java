@@ -127,15 +127,16 @@ final class PlayHooks {
                 async.dispatch();
                 return;
             }
-            async.start(() -> {
-                try {
-                    answer(request, response, hookRequest, decision, withBody);
-                } catch (IOException e) {
-                    LOG.debug("hook answer to {} not sent: {}", request.getRemoteAddr(), e.toString());
-                } finally {
-                    async.complete();
-                }
-            });
+            // Answered here, on the hook's thread, rather than queued to a container thread: the answer is a few
+            // dozen bytes (a socket buffer takes them at once), and a queued answer could lose the race with the
+            // container's own async timeout under a crowd.
+            try {
+                answer(request, response, hookRequest, decision, withBody);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("hook answer to {} not sent: {}", request.getRemoteAddr(), e.toString());
+            } finally {
+                async.complete();
+            }
         });
     }
 
@@ -159,7 +160,7 @@ final class PlayHooks {
                     + decision.renamedTo(), withBody);
             return;
         }
-        LOG.info("{} play of {} from {} refused by the hook: {}", hookRequest.protocol(), hookRequest.path(),
+        LOG.debug("{} play of {} from {} refused by the hook: {}", hookRequest.protocol(), hookRequest.path(),
                 request.getRemoteAddr(), decision.reason());
         Cors.textError(response, HttpServletResponse.SC_FORBIDDEN, decision.refusalText("play"), withBody);
     }

@@ -61,7 +61,7 @@ public final class HookServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(4);
+    private final ExecutorService handlers = Executors.newFixedThreadPool(32);
     private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<HttpExchange> hanging = new ConcurrentLinkedQueue<>();
@@ -111,7 +111,8 @@ public final class HookServer implements AutoCloseable {
             return;
         }
         if (reply.delayMs() > 0) {
-            delays.schedule(() -> send(exchange, reply), reply.delayMs(), TimeUnit.MILLISECONDS);
+            delays.schedule(() -> handlers.execute(() -> send(exchange, reply)), reply.delayMs(),
+                    TimeUnit.MILLISECONDS);
         } else {
             send(exchange, reply);
         }
