@@ -73,7 +73,8 @@ final class NginxRtmpStyle implements HookStyle {
         if (status >= 300 && status < 400 && location != null && !location.isBlank()) {
             return HookAnswer.redirect(location.trim());
         }
-        return HookAnswer.refuse(reason(body));
+        String reason = reason(body);
+        return HookAnswer.refuse(reason.isEmpty() ? "HTTP " + status : reason);
     }
 
     /** The first line of a short text body, printable characters only, as the client may be told it. */

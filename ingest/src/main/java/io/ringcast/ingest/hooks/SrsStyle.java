@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  * "app", "tcUrl", "stream", "param", "stream_url", "stream_id"}} ({@code pageUrl} on play, {@code cwd} and
  * {@code file} on on_dvr) with action on_publish, on_unpublish, on_play, on_stop, on_dvr. HTTP 200 with the body
  * {@code 0} or {@code {"code": 0}} allows; anything else refuses, with a JSON answer's {@code msg} (or {@code data})
- * as the reason. Written and read with Jackson's streaming API. Stateless.
+ * as the reason, else the status or code. Written and read with Jackson's streaming API. Stateless.
  */
 final class SrsStyle implements HookStyle {
     static final String CONTENT_TYPE = "application/json";
@@ -82,6 +82,7 @@ final class SrsStyle implements HookStyle {
             return HookAnswer.ALLOW;
         }
         String reason = answer.message() != null ? answer.message()
+                : status != 200 ? "HTTP " + status
                 : answer.code() != null ? "code " + answer.code() : text.startsWith("{") ? "" : text;
         return HookAnswer.refuse(NginxRtmpStyle.reason(reason));
     }

@@ -310,6 +310,25 @@ class HooksEndToEndTest {
         assertEquals(hooks.calls("/play").get(0).form().get("clientid"), stop.get("clientid"));
     }
 
+    @Test
+    void shouldTellRecordDoneWithTheFileInSrsShape() throws Exception {
+        Ffmpeg.assumeInstalled();
+        server = LoopbackServer.start(TestConfig.loopback()
+                .set("record", "enable", true)
+                .set("Engine", "PublishTimeout", 1) // the recording ends when the stream closes
+                .set("hooks", "style", "srs")
+                .set("hooks", "on_record_done", hooks.url("/dvr")));
+        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
+                + "/live/rec", "320x240", 25, 2), "hook-record")) {
+            assertEquals(0, ffmpeg.await(30), ffmpeg.output());
+        }
+        Await.until("on_dvr told", WAIT, () -> !hooks.calls("/dvr").isEmpty());
+        JsonNode dvr = JSON.readTree(hooks.calls("/dvr").get(0).body());
+        assertEquals("on_dvr", dvr.path("action").asText());
+        assertEquals("rec", dvr.path("stream").asText());
+        assertTrue(dvr.path("file").asText().endsWith(".flv"), dvr.toString());
+    }
+
     private RawRtmpClient.Message publishStatus(String name) throws IOException {
         try (RawRtmpClient client = new RawRtmpClient(server.rtmpPort(), 65_536)) {
             return client.publish("live", name + "?k=v");
