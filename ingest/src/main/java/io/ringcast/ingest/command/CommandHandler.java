@@ -2,6 +2,9 @@ package io.ringcast.ingest.command;
 
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.auth.PlayTokens;
+import io.ringcast.broadcast.hooks.HookDecision;
+import io.ringcast.broadcast.hooks.HookRequest;
+import io.ringcast.broadcast.hooks.StreamHooks;
 import io.ringcast.broadcast.stream.SourceRole;
 import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -16,6 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +30,12 @@ import java.util.function.Supplier;
  * releaseStream, FCPublish, createStream, publish, FCUnpublish, deleteStream, closeStream, and for viewers play,
  * play2, pause and seek. Owned by the thread that decodes the connection's messages (its ingest thread, or a
  * player loop after a play hand-off); commands are rare, so this may allocate.
+ *
+ * <p>Hooks ({@code [hooks]}): a publish or a play is asked first. The ask runs on the hook client; the connection's
+ * own ingest thread waits for the answer (at most {@code timeout_ms}), which holds up this connection alone: no
+ * other connection's commands or media pass through it. A play on a connection already handed to a shared player
+ * loop is never waited for: only the stream the hook allowed may be played again there. The ends (unpublish, stop)
+ * are told to the hooks in the background.
  */
 public final class CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
@@ -30,11 +43,27 @@ public final class CommandHandler {
     static final int WINDOW_BYTES = 5_000_000;
     static final int FIRST_STREAM_ID = 1;
     private static final int MAX_STREAMS_PER_CONNECTION = 16;
+    private static final long HOOK_WAIT_MARGIN_MS = 1_000;
 
     private final RtmpMessageWriter writer;
     private final PublishTarget publishing;
     private final PlayTarget playing;
     private final Supplier<PlayTokens> playTokens;
+    private final Supplier<StreamHooks> hooks;
+    /** This connection's id in hook calls. */
+    private final String clientId = HookRequest.nextClientId();
+    /** connect's command object fields the hooks are told, "" when absent. */
+    private String tcUrl = "";
+    private String flashVer = "";
+    private String swfUrl = "";
+    private String pageUrl = "";
+    /** The publish the hooks must hear the end of, or null. */
+    private HookRequest publishedHook;
+    /** The play the hooks must hear the end of, or null. */
+    private HookRequest playedHook;
+    /** The stream the play hook allowed on this connection, or null. */
+    private StreamPath allowedPlay;
+    private boolean connectionClosed;
     private final int outChunkSizeBytes;
     private final String remote;
     private String app;
@@ -49,7 +78,15 @@ public final class CommandHandler {
     /** @param playTokens the signed-URL checker when plays must be signed, else a supplier of null */
     public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, PlayTarget playing,
                           int outChunkSizeBytes, String remote, Supplier<PlayTokens> playTokens) {
+        this(writer, publishing, playing, outChunkSizeBytes, remote, playTokens, () -> null);
+    }
+
+    /** @param hooks the hooks to ask before a publish or a play and tell after, else a supplier of null */
+    public CommandHandler(RtmpMessageWriter writer, PublishTarget publishing, PlayTarget playing,
+                          int outChunkSizeBytes, String remote, Supplier<PlayTokens> playTokens,
+                          Supplier<StreamHooks> hooks) {
         this.playTokens = playTokens;
+        this.hooks = hooks;
         this.writer = writer;
         this.publishing = publishing;
         this.playing = playing;
@@ -84,16 +121,17 @@ public final class CommandHandler {
             case "connect" -> connect(txn, values);
             case "releaseStream", "FCPublish", "FCUnpublish" -> {
                 if (name.equals("FCUnpublish")) {
-                    publishing.stopPublish();
+                    stopPublish();
                 }
                 resultIfAsked(txn, null);
             }
             case "createStream" -> createStream(txn);
             case "publish" -> publish(values, messageStreamId);
             case "deleteStream", "closeStream" -> {
-                publishing.stopPublish();
+                stopPublish();
                 int played = playing.stopPlay();
                 if (played != 0) {
+                    playEnded();
                     writer.command(played, "onStatus", 0, null,
                             NetStatus.status(NetStatus.PLAY_STOP, "Stopped playing."));
                 }
@@ -134,6 +172,12 @@ public final class CommandHandler {
             throw new RtmpProtocolException("connect with invalid app " + describe(requested));
         }
         app = cleaned;
+        if (commandObject instanceof Map<?, ?> m) {
+            tcUrl = m.get("tcUrl") instanceof String v ? v : "";
+            flashVer = m.get("flashVer") instanceof String v ? v : "";
+            swfUrl = m.get("swfUrl") instanceof String v ? v : "";
+            pageUrl = m.get("pageUrl") instanceof String v ? v : "";
+        }
         writer.windowAcknowledgementSize(WINDOW_BYTES);
         writer.setPeerBandwidth(WINDOW_BYTES, ControlMessages.LIMIT_TYPE_DYNAMIC);
         writer.setChunkSize(outChunkSizeBytes);
@@ -185,10 +229,31 @@ public final class CommandHandler {
                 return;
             }
         }
+        boolean clusterPull = ClusterPullMark.isMarked(queryOf(requested));
+        StreamHooks h = clusterPull ? null : hooks.get();
+        HookRequest hookRequest = null;
+        if (h != null) {
+            hookRequest = hookRequest(new StreamPath(app, name), requested);
+            if (h.asksPlay()) {
+                HookDecision decision = playing.isPlayer() ? replayDecision(hookRequest.path())
+                        : await(h, h.askPlay(hookRequest));
+                if (!decision.allowed()) {
+                    LOG.warn("{}: play of {}/{} refused by the hook: {}", remote, app, name, decision.reason());
+                    writer.command(messageStreamId, "onStatus", 0, null,
+                            NetStatus.error(NetStatus.PLAY_FAILED, decision.refusalText("play")));
+                    return;
+                }
+                if (decision.renamedTo() != null) {
+                    LOG.info("{}: play of {}/{} renamed by the hook to {}", remote, app, name, decision.renamedTo());
+                    name = decision.renamedTo().name();
+                    hookRequest = hookRequest.withPath(decision.renamedTo());
+                }
+            }
+        }
         String path = app + "/" + name;
         PlayTarget.Result result;
         try {
-            result = playing.startPlay(app, name, messageStreamId, !ClusterPullMark.isMarked(queryOf(requested)));
+            result = playing.startPlay(app, name, messageStreamId, !clusterPull);
         } catch (LimitExceededException e) {
             LOG.warn("{}: play of {} refused: {}", remote, path, e.getMessage());
             writer.command(messageStreamId, "onStatus", 0, null,
@@ -204,6 +269,10 @@ public final class CommandHandler {
         }
         switch (result) {
             case STARTED -> {
+                if (hookRequest != null) {
+                    playedHook = hookRequest;
+                    allowedPlay = hookRequest.path();
+                }
                 writer.streamBegin(messageStreamId);
                 writer.command(messageStreamId, "onStatus", 0, null,
                         NetStatus.status(NetStatus.PLAY_RESET, "Playing and resetting " + path + "."));
@@ -252,11 +321,32 @@ public final class CommandHandler {
                     NetStatus.error(NetStatus.PUBLISH_BAD_NAME, "invalid stream name"));
             return;
         }
+        StreamHooks h = hooks.get();
+        HookRequest hookRequest = null;
+        if (h != null && !publishing.isPublishing()) {
+            hookRequest = hookRequest(new StreamPath(app, name), requested);
+            if (h.asksPublish()) {
+                HookDecision decision = await(h, h.askPublish(hookRequest));
+                if (!decision.allowed()) {
+                    LOG.warn("{}: publish of {}/{} refused by the hook: {}", remote, app, name, decision.reason());
+                    writer.command(messageStreamId, "onStatus", 0, null,
+                            NetStatus.error(NetStatus.PUBLISH_BAD_NAME, decision.refusalText("publish")));
+                    return;
+                }
+                if (decision.renamedTo() != null) {
+                    LOG.info("{}: publish of {}/{} renamed by the hook to {}", remote, app, name,
+                            decision.renamedTo());
+                    name = decision.renamedTo().name();
+                    hookRequest = hookRequest.withPath(decision.renamedTo());
+                }
+            }
+        }
         SourceRole role = roleOf(requested);
         PublishTarget.Result result = publishing.startPublish(app, name, messageStreamId, role);
         String as = role == SourceRole.BACKUP ? " (backup)" : "";
         switch (result) {
             case STARTED -> {
+                publishedHook = hookRequest;
                 writer.streamBegin(messageStreamId);
                 writer.command(messageStreamId, "onStatus", 0, null,
                         NetStatus.status(NetStatus.PUBLISH_START, app + "/" + name + as + " is now published."));
@@ -275,6 +365,76 @@ public final class CommandHandler {
                     NetStatus.error(NetStatus.PUBLISH_REJECTED, publishing.refusal()));
             case DENIED -> writer.command(messageStreamId, "onStatus", 0, null,
                     NetStatus.error(NetStatus.PUBLISH_BAD_NAME, publishing.refusal()));
+        }
+    }
+
+    /**
+     * The connection ended (closed by either side, or refused): tells the hooks that its publish or play ended.
+     * Called once by the connection's owner at the time (its ingest thread, or its player loop); idempotent.
+     */
+    public void connectionClosed() {
+        if (connectionClosed) {
+            return;
+        }
+        connectionClosed = true;
+        publishEnded();
+        playEnded();
+    }
+
+    private void stopPublish() {
+        boolean was = publishing.isPublishing();
+        publishing.stopPublish();
+        if (was) {
+            publishEnded();
+        }
+    }
+
+    private void publishEnded() {
+        HookRequest ended = publishedHook;
+        publishedHook = null;
+        StreamHooks h = hooks.get();
+        if (ended != null && h != null) {
+            h.publishEnded(ended);
+        }
+    }
+
+    private void playEnded() {
+        HookRequest ended = playedHook;
+        playedHook = null;
+        StreamHooks h = hooks.get();
+        if (ended != null && h != null) {
+            h.playEnded(ended);
+        }
+    }
+
+    private HookRequest hookRequest(StreamPath path, String requestedName) {
+        int q = requestedName.indexOf('?');
+        String args = q < 0 ? "" : requestedName.substring(q + 1);
+        String address = remote.lastIndexOf(':') > 0 ? remote.substring(0, remote.lastIndexOf(':')) : remote;
+        return new HookRequest("rtmp", clientId, address, path, args, tcUrl, flashVer, swfUrl, pageUrl, "");
+    }
+
+    /**
+     * A play on a shared player loop is not waited for: the stream the hook allowed on this connection may be
+     * played again, any other is refused.
+     */
+    private HookDecision replayDecision(StreamPath requested) {
+        return requested.equals(allowedPlay) ? HookDecision.ALLOW
+                : HookDecision.refuse("play another stream on a new connection");
+    }
+
+    /**
+     * The hook's answer, waited for on this connection's own thread. The future completes within the hooks'
+     * timeout; the extra second only guards against a bug there.
+     */
+    private HookDecision await(StreamHooks h, CompletableFuture<HookDecision> answer) {
+        try {
+            return answer.get(h.answerTimeoutMs() + HOOK_WAIT_MARGIN_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HookDecision.refuse("the server is stopping");
+        } catch (ExecutionException | TimeoutException e) {
+            return HookDecision.refuse("the hook service did not answer");
         }
     }
 

@@ -27,6 +27,7 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
     static final String ORIGIN_API = "api";
     static final String ORIGIN_PROXY = "proxy";
     static final String ORIGIN_ON_DEMAND = "on-demand";
+    static final String ORIGIN_HOOK = "hook";
 
     private final RelayConfig config;
     private final RelayContext ctx;
@@ -191,6 +192,50 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
             });
         } catch (LimitExceededException e) {
             proxyPaths.remove(local);
+            throw new RelayRefusedException(503, e.getMessage());
+        }
+    }
+
+    /**
+     * A play hook answered with a redirect to {@code url} (nginx-rtmp's 3xx with an rtmp:// or http:// Location):
+     * the local stream {@code local}, pulled on demand from {@code url} (or the stream already there), shared by
+     * every viewer until the last leaves, as an on-demand rule's. The hook service is trusted as the configuration
+     * is: {@code allow_hosts} does not apply, loops back to the same stream do. Any thread; does not block.
+     *
+     * @throws RelayRefusedException 400 a bad URL, 409 a loop, 503 relays stopped or {@code max_pulls} reached
+     */
+    public Stream pullOnHookRedirect(StreamPath local, String url) {
+        UpstreamUrl upstream;
+        try {
+            upstream = UpstreamUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new RelayRefusedException(400, "bad URL: " + e.getMessage());
+        }
+        String loop = loops.loopReason(upstream, local);
+        if (loop != null) {
+            throw new RelayRefusedException(409, loop);
+        }
+        Stream existing = ctx.registry().find(local);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (this) {
+            requireOpen();
+            requirePullRoom();
+        }
+        try {
+            return ctx.registry().demand(local, new OnDemandSource() {
+                @Override
+                public boolean supplies(StreamPath path) {
+                    return path.equals(local);
+                }
+
+                @Override
+                public void start(Stream created) {
+                    startOnDemand(created, ORIGIN_HOOK, List.of(upstream));
+                }
+            });
+        } catch (LimitExceededException e) {
             throw new RelayRefusedException(503, e.getMessage());
         }
     }

@@ -89,6 +89,8 @@ final class PlayerSession implements PlayTarget {
     private volatile CloseReason sinkCloseReason;
     /** The stream last subscribed to, for the reason it closed with; loop thread. */
     private Stream playing;
+    /** Run once when the connection closes (the hooks hear the play ended); loop thread. */
+    private Runnable onClosed = () -> { };
     /** Bumped by the loop whenever the socket reported writability after a sink asked for it. */
     private volatile int writableEpoch;
 
@@ -109,6 +111,11 @@ final class PlayerSession implements PlayTarget {
 
     String remote() {
         return remote;
+    }
+
+    /** What to run once when the connection closes; ingest thread, before the hand-off. */
+    void onClosed(Runnable action) {
+        this.onClosed = action;
     }
 
     /** Whether a play was accepted: the ingest thread should hand the connection to a player loop. */
@@ -321,6 +328,7 @@ final class PlayerSession implements PlayTarget {
         if (decoder != null) {
             decoder.releaseBuffers(); // back to the server-wide budget for partial messages
         }
+        onClosed.run();
     }
 
     private void detachIfUnwanted() {

@@ -3,6 +3,7 @@ package io.ringcast.ingest.server;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.auth.PlayTokens;
 import io.ringcast.broadcast.auth.PublishAuthorizer;
+import io.ringcast.broadcast.hooks.StreamHooks;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.ingest.RtmpConfig;
 import io.ringcast.ingest.RtmpConnectRefusedException;
@@ -111,6 +112,7 @@ final class RtmpConnection implements Runnable {
         MediaIngest media = new MediaIngest(engine.streams(), this::publishAuthorizer, remote,
                 new StaleTakeover(config.stalePublisherMs(), this::closeTakenOver), this::close, engine.wallClock());
         ChunkDecoder decoder = null;
+        CommandHandler handler = null;
         boolean played = false;
         try (ChannelIo io = new ChannelIo(channel, clock)) {
             this.io = io;
@@ -121,7 +123,9 @@ final class RtmpConnection implements Runnable {
             AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
             PlayerSession player = new PlayerSession(channel, engine, config, remote);
             CommandHandler commands = new CommandHandler(writer, media, player, config.outChunkSizeBytes(), remote,
-                    () -> engine.service(PlayTokens.class));
+                    () -> engine.service(PlayTokens.class), () -> engine.service(StreamHooks.class));
+            handler = commands;
+            player.onClosed(commands::connectionClosed);
             if (refusal != null) {
                 commands.refuseConnect(refusal);
             }
@@ -163,6 +167,9 @@ final class RtmpConnection implements Runnable {
                 decoder.releaseBuffers();
             }
             media.stopPublish();
+            if (handler != null && !played) { // a player's session tells its handler when it closes
+                handler.connectionClosed();
+            }
             onClosed.accept(this);
         }
     }

@@ -1,6 +1,7 @@
 package io.ringcast.web.endpoint;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.hooks.HookRequest;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.http.Cors;
@@ -17,7 +18,8 @@ import java.util.Objects;
  * What a servlet's requests pass first, as its {@link Endpoint} says: an OPTIONS request gets the CORS preflight
  * answer (when the endpoint has one; else the servlet answers it); a GET or HEAD gets
  * {@code Access-Control-Allow-Origin: *} (cross-origin endpoints), then the access check, and a refused one the
- * endpoint's refusal (HEAD without its body) instead of the servlet. A player request whose path names no stream
+ * endpoint's refusal (HEAD without its body) instead of the servlet; a play then asks the play hook
+ * ({@link PlayHooks}). A player request whose path names no stream
  * goes on unchecked: the servlet answers it 400. Other methods go on untouched ({@code AllowedMethodsFilter}, mapped
  * before every servlet's filters, refuses them).
  *
@@ -64,6 +66,11 @@ public final class EndpointFilter extends HttpFilter {
                 return;
             }
         }
+        HookRequest[] started = new HookRequest[1];
+        if (PlayHooks.gate(engine, endpoint, request, response, get, started)) {
+            return; // suspended until the play hook answers, or answered
+        }
         chain.doFilter(request, response);
+        PlayHooks.afterServlet(engine, request, started[0]);
     }
 }

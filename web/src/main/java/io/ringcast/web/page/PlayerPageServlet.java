@@ -76,7 +76,7 @@ public final class PlayerPageServlet extends PageServlet {
     }
 
     /** {@code {app, name}} of a path info {@code /app/name} with two non-empty parts, else null. */
-    static String[] appAndName(String pathInfo) {
+    public static String[] appAndName(String pathInfo) {
         if (pathInfo == null || !pathInfo.startsWith("/")) {
             return null;
         }

@@ -206,6 +206,9 @@ public final class StatsServlet extends HttpServlet {
         json.writeEndObject();
         json.writeFieldName("cluster");
         ClusterStatsWriter.writeServerBlock(json, engine.service(StreamDirectory.class));
+        json.writeFieldName("hooks");
+        HookStatsWriter.write(json, engine.service(io.ringcast.ingest.hooks.HooksPlugin.class),
+                engine.service(io.ringcast.broadcast.hooks.HookStats.class));
         json.writeEndObject();
     }
 }
