@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.hooks.HookStats;
 import io.ringcast.broadcast.latency.LatencyBuckets;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.stream.Stream;
@@ -83,6 +84,10 @@ final class RingcastCollector implements MultiCollector {
                 Labels.EMPTY)).build());
         if (labelled > 0) {
             new StreamFamilies(views.subList(0, labelled), engine.service(Relays.class)).addTo(out);
+        }
+        HookStats hooks = engine.service(HookStats.class);
+        if (hooks != null) {
+            HookFamilies.addTo(hooks, out);
         }
         return new MetricSnapshots(out);
     }
