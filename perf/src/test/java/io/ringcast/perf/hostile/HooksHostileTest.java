@@ -58,6 +58,7 @@ class HooksHostileTest {
         Await.until("warm-up calls closed", Duration.ofSeconds(10), () -> inFlight(server) == 0);
         server.gc();
         int threadsBefore = server.threads();
+        var namesBefore = server.threadNames();
         int fdsBefore = server.fds();
 
         List<ConcurrentRequests.Answer> answers = requestRounds(server, ATTEMPTS, "hang");
@@ -66,8 +67,11 @@ class HooksHostileTest {
                 .collect(Collectors.groupingBy(ConcurrentRequests.Answer::status, Collectors.counting()));
         assertEquals(Map.of(403, (long) ATTEMPTS), statuses, "every viewer refused (on_failure = refuse)");
         Await.until("every hook call closed", Duration.ofSeconds(10), () -> inFlight(server) == 0);
-        Await.until("threads back to " + threadsBefore, Duration.ofSeconds(10),
-                () -> threads(server) <= threadsBefore, () -> "threads: " + threads(server));
+        // A pool may start one more of its bounded workers under a slower CI machine's scheduling (seen once: 53 ->
+        // 54); a thread left per call would show as hundreds, so two of slack still proves nothing is left behind.
+        Await.until("threads back to " + threadsBefore + " (+2)", Duration.ofSeconds(10),
+                () -> threads(server) <= threadsBefore + 2,
+                () -> "threads: " + threads(server) + ", before " + namesBefore + ", now " + threadNames(server));
         Await.until("descriptors back to " + fdsBefore, Duration.ofSeconds(10), () -> fds(server) <= fdsBefore + 2,
                 () -> "fds: " + fds(server));
         JsonNode play = hooksBlock(server).path("events").path("play");
@@ -136,6 +140,14 @@ class HooksHostileTest {
     private static int threads(ServerProcess server) {
         try {
             return server.threads();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static java.util.SortedMap<String, Integer> threadNames(ServerProcess server) {
+        try {
+            return server.threadNames();
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
