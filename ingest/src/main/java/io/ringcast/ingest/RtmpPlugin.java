@@ -16,6 +16,8 @@ public final class RtmpPlugin implements Plugin {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtmpPlugin.class);
     private RtmpConfig config = RtmpConfig.DEFAULTS;
     private RtmpServer server;
+    /** {@link RtmpServer#connectionCount()} as registered in the engine's counters, to unregister it. */
+    private java.util.function.IntSupplier openConnections;
     private Engine engine;
 
     @Override
@@ -45,6 +47,8 @@ public final class RtmpPlugin implements Plugin {
         server.start();
         // Relays recognise URLs of this listener (loops); livestat names its port in the URLs it shows.
         engine.registerService(RtmpServer.class, server);
+        openConnections = server::connectionCount;
+        engine.counters().countOpenConnections("rtmp", openConnections);
         PublishAuthorizer authorizer = engine.service(PublishAuthorizer.class);
         boolean loopbackOnly = server.localAddress().getAddress().isLoopbackAddress();
         if ((authorizer == null || authorizer.isOpen()) && !loopbackOnly) {
@@ -67,6 +71,7 @@ public final class RtmpPlugin implements Plugin {
     public void stop() {
         if (server != null) {
             engine.unregisterService(RtmpServer.class, server);
+            engine.counters().stopCountingOpenConnections("rtmp", openConnections);
             server.close();
             server = null;
         }

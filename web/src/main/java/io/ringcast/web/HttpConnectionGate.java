@@ -47,6 +47,11 @@ final class HttpConnectionGate implements ChannelListener<StreamConnection> {
         this.stopping = stopping;
     }
 
+    /** Connections admitted and not closed yet. */
+    int openConnections() {
+        return admission.openTotal();
+    }
+
     @Override
     public void handleEvent(StreamConnection connection) {
         InetAddress peer = ((InetSocketAddress) connection.getPeerAddress()).getAddress();

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The embedded server's HTTP listener: Undertow's HTTP/1.1 protocol on an XNIO worker of its own, assembled here
@@ -52,10 +53,13 @@ final class HttpListener implements AutoCloseable {
     private final ByteBufferPool buffers;
     private final AcceptingChannel<StreamConnection> channel;
     private final RequestsInProgress requests;
+    private final ServerCounters serverCounters;
+    private final IntSupplier openConnections;
     private volatile boolean stopping;
 
     private HttpListener(XnioWorker worker, ByteBufferPool buffers, HttpConfig http, HttpHandler root,
-                         HttpCounters counters) throws IOException {
+                         ServerCounters serverCounters) throws IOException {
+        HttpCounters counters = HttpCounters.in(serverCounters);
         this.worker = worker;
         this.buffers = buffers;
         OptionMap undertowOptions = OptionMap.builder()
@@ -74,6 +78,9 @@ final class HttpListener implements AutoCloseable {
                 ChannelListeners.openListenerAdapter(HttpWriteTimeout.before(gate, http, counters)),
                 socketOptions(worker, http));
         channel.resumeAccepts();
+        this.serverCounters = serverCounters;
+        this.openConnections = gate::openConnections;
+        serverCounters.countOpenConnections("http", openConnections);
     }
 
     /** Binds {@code [http] address:port} and serves {@code root}; fails if the port cannot be bound. */
@@ -111,7 +118,7 @@ final class HttpListener implements AutoCloseable {
         }
         try {
             prestartWorkerThreads(worker, workerThreads);
-            return new HttpListener(worker, buffers, http, root, HttpCounters.in(counters));
+            return new HttpListener(worker, buffers, http, root, counters);
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
             buffers.close();
@@ -201,6 +208,7 @@ final class HttpListener implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stopping = true;
+        serverCounters.stopCountingOpenConnections("http", openConnections);
         IoUtils.safeClose(channel);
         worker.shutdown();
         try {

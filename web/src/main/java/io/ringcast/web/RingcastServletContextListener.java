@@ -222,7 +222,8 @@ public final class RingcastServletContextListener implements ServletContextListe
             throw new IllegalStateException("filter " + name + "-endpoint is already declared in this context");
         }
         filter.setAsyncSupported(async);
-        filter.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST), true, name);
+        // ASYNC too: a play the hook allowed after suspending it is dispatched again, and its end must be followed.
+        filter.addMappingForServletNames(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, name);
         servlet.setAsyncSupported(async);
         servlet.setLoadOnStartup(LOAD_ON_STARTUP);
         java.util.Set<String> taken = servlet.addMapping(patterns);

@@ -23,14 +23,17 @@ import java.util.Map;
  * @param maxInFlight      hook calls open at once; more wait in a queue
  * @param maxQueued        calls that may wait; beyond it a call fails at once (counted as failed)
  * @param threads          threads of the hook client (it runs answers, never waits on a socket)
+ * @param hlsSessionTimeoutMs an HLS viewer (address, stream, User-Agent) whose play was allowed is not asked again
+ *                         while it keeps requesting the playlist; this long after its last request it has left
+ *                         ({@code on_stop})
  */
 public record HooksConfig(boolean enable, Map<HookEvent, URI> urls, String style, long timeoutMs,
                           boolean allowOnFailure, int notifyRetries, long notifyBackoffMs, int maxInFlight,
-                          int maxQueued, int threads) {
+                          int maxQueued, int threads, long hlsSessionTimeoutMs) {
     public static final String SECTION = "hooks";
     public static final long DEFAULT_TIMEOUT_MS = 3_000;
     public static final HooksConfig DEFAULTS = new HooksConfig(true, Map.of(), "nginx-rtmp", DEFAULT_TIMEOUT_MS,
-            false, 3, 1_000, 256, 10_000, 2);
+            false, 3, 1_000, 256, 10_000, 2, 15_000);
 
     public HooksConfig {
         urls = Map.copyOf(urls);
@@ -72,8 +75,9 @@ public record HooksConfig(boolean enable, Map<HookEvent, URI> urls, String style
         int maxInFlight = section.getInt("max_in_flight", d.maxInFlight(), 1, 100_000);
         int maxQueued = section.getInt("max_queued", d.maxQueued(), 0, 1_000_000);
         int threads = section.getInt("threads", d.threads(), 1, 256);
+        long hlsSessionMs = section.getLong("hls_session_timeout_ms", d.hlsSessionTimeoutMs(), 1_000, 3_600_000);
         return new HooksConfig(enable, urls, style, timeoutMs, onFailure.equals("allow"), retries, backoffMs,
-                maxInFlight, maxQueued, threads);
+                maxInFlight, maxQueued, threads, hlsSessionMs);
     }
 
     private static URI httpUrl(ConfigSection section, String key, String text) {

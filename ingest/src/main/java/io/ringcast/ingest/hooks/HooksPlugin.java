@@ -32,6 +32,8 @@ public final class HooksPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(HooksPlugin.class);
     private static final int ORDER = 80;
     private static final long STOP_WAIT_MS = 1_000;
+    /** How often ended HLS viewers are looked for: their stop is told within this of the session timeout. */
+    private static final long SESSION_SWEEP_MS = 1_000;
 
     private HooksConfig config = HooksConfig.DEFAULTS;
     private Engine engine;
@@ -39,6 +41,7 @@ public final class HooksPlugin implements Plugin {
     private HttpHooks hooks;
     private ExecutorService pool;
     private ScheduledThreadPoolExecutor timer;
+    private java.util.concurrent.ScheduledFuture<?> sessionSweep;
     private HttpClient http;
     private HookClient client;
     private Recordings recordings;
@@ -82,15 +85,17 @@ public final class HooksPlugin implements Plugin {
                 new LinkedBlockingQueue<>(), r -> daemon(r, "ringcast-hooks-" + threadNumber.incrementAndGet()));
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "ringcast-hooks-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        http = HttpClient.newBuilder()
+        http = buildOutsideTheApplicationsLoader(HttpClient.newBuilder()
                 .executor(pool)
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER) // a 3xx is an answer (nginx-rtmp's redirect)
-                .connectTimeout(Duration.ofMillis(config.timeoutMs()))
-                .build();
+                .connectTimeout(Duration.ofMillis(config.timeoutMs())));
         client = new HookClient(http, HookStyle.named(config.style()), stats, engine.clock(), timer, config);
         hooks = new HttpHooks(config, client, stats, () -> engine.service(RelayManager.class), engine.clock());
         engine.registerService(StreamHooks.class, hooks);
+        // Cancelled with the timer at stop; the pass itself never throws (a thrown pass would end the schedule).
+        sessionSweep = timer.scheduleAtFixedRate(hooks::expireSessions, SESSION_SWEEP_MS, SESSION_SWEEP_MS,
+                TimeUnit.MILLISECONDS);
         recordings = engine.service(Recordings.class);
         if (recordings != null) {
             recordListener = outcome -> {
@@ -110,6 +115,11 @@ public final class HooksPlugin implements Plugin {
         return client == null ? 0 : client.inFlight();
     }
 
+    /** HLS viewers being watched as sessions now (see {@code hls_session_timeout_ms}). */
+    public int hlsSessions() {
+        return hooks == null ? 0 : hooks.hlsSessions();
+    }
+
     @Override
     public void stop() {
         if (engine == null) {
@@ -124,6 +134,7 @@ public final class HooksPlugin implements Plugin {
             recordings.outcomes().removeListener(recordListener);
         }
         if (timer != null) {
+            sessionSweep.cancel(false);
             timer.shutdownNow();
             pool.shutdownNow();
             try {
@@ -132,8 +143,27 @@ public final class HooksPlugin implements Plugin {
                 Thread.currentThread().interrupt();
             }
             closeClient(http);
+            http = null; // unreachable now: on Java 17 its selector thread ends once the client is collected
+            client = null;
+            hooks = null;
         }
         engine = null;
+    }
+
+    /**
+     * Builds the client with the system class loader as the context loader its selector thread inherits: on Java 17
+     * that thread outlives {@link #stop} until the client is collected (then it ends by itself), and must not hold a
+     * web application's class loader meanwhile (Tomcat reports it as a leak on undeploy).
+     */
+    private static HttpClient buildOutsideTheApplicationsLoader(HttpClient.Builder builder) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
+        try {
+            return builder.build();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     /** Java 21's HttpClient is AutoCloseable and ends its selector thread; on 17 it ends once unreachable. */

@@ -30,6 +30,11 @@ import java.util.function.Supplier;
 final class HttpHooks implements StreamHooks {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHooks.class);
     private static final long FAILURE_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    /** HLS viewers remembered between playlist requests: about 200 bytes each, 10 MB at most. */
+    private static final int MAX_HLS_SESSIONS = 50_000;
+    private static final String HLS = "hls";
+    private static final CompletableFuture<HookDecision> ALLOWED = CompletableFuture.completedFuture(
+            HookDecision.ALLOW);
 
     private final HooksConfig config;
     private final HookClient client;
@@ -38,6 +43,7 @@ final class HttpHooks implements StreamHooks {
     private final NanoClock clock;
     private final AtomicLong nextFailureLogNs;
     private final AtomicLong failuresNotLogged = new AtomicLong();
+    private final HlsPlaySessions hlsSessions;
 
     HttpHooks(HooksConfig config, HookClient client, HookStats stats, Supplier<RelayManager> relays,
               NanoClock clock) {
@@ -47,6 +53,7 @@ final class HttpHooks implements StreamHooks {
         this.client = client;
         this.stats = stats;
         this.relays = relays;
+        this.hlsSessions = new HlsPlaySessions(clock, config.hlsSessionTimeoutMs(), MAX_HLS_SESSIONS);
     }
 
     @Override
@@ -69,9 +76,38 @@ final class HttpHooks implements StreamHooks {
         return ask(HookEvent.PUBLISH, request);
     }
 
+    /**
+     * An HLS playlist request of a viewer whose play was allowed and who keeps requesting is allowed without a call
+     * (the hook hears of each HLS viewer once, not of every reload); its end is told by {@link #expireSessions}.
+     */
     @Override
     public CompletableFuture<HookDecision> askPlay(HookRequest request) {
-        return ask(HookEvent.PLAY, request);
+        if (!HLS.equals(request.protocol())) {
+            return ask(HookEvent.PLAY, request);
+        }
+        if (hlsSessions.renew(request)) {
+            return ALLOWED;
+        }
+        return ask(HookEvent.PLAY, request).thenApply(decision -> {
+            if (decision.verdict() == HookDecision.Verdict.ALLOW) {
+                hlsSessions.start(request);
+            }
+            return decision;
+        });
+    }
+
+    /** Tells the stop hook of every HLS viewer that stopped requesting; the hooks' timer, once a second. */
+    void expireSessions() {
+        try {
+            hlsSessions.expire(this::playEnded);
+        } catch (RuntimeException e) {
+            LOG.warn("HLS viewers' stop not told this pass", e);
+        }
+    }
+
+    /** HLS viewers being watched now. */
+    int hlsSessions() {
+        return hlsSessions.size();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.ringcast.broadcast.hooks.HookRequest;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.control.AdminAuth;
 import io.ringcast.web.http.Cors;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -38,6 +39,12 @@ public final class EndpointFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            // Checked and asked at the request's first pass; a play the hook allowed is followed to its end.
+            chain.doFilter(request, response);
+            PlayHooks.afterServlet(engine, request, PlayHooks.allowedAfterSuspension(request));
+            return;
+        }
         String method = request.getMethod();
         boolean get = "GET".equals(method);
         if ("OPTIONS".equals(method) && endpoint.preflightMethods() != null) {

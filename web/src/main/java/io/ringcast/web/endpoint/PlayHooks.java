@@ -24,12 +24,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * playlists (not segments) and the player page ask it before the servlet runs. No request thread waits: an answer
  * not ready at once suspends the request (AsyncContext) and the hook's answer resumes it, dispatching it to the
  * servlet when allowed, answering 403 with the hook's reason when refused, and 302 to the new name when the hook
- * renamed the stream. An HTTP-FLV viewer's end is told to {@code on_stop}. Stateless; request and hook threads.
+ * renamed the stream. An HTTP-FLV viewer's end is told to {@code on_stop}; an HLS viewer's by the hooks, which
+ * keep HLS viewers as sessions (one play call per viewer, not per playlist reload). Stateless; request and hook
+ * threads.
  */
 final class PlayHooks {
     private static final Logger LOG = LoggerFactory.getLogger(PlayHooks.class);
     /** Beyond the hooks' own timeout (after which their answer always arrives), a guard against a lost answer. */
     private static final long ASYNC_MARGIN_MS = 1_000;
+    /** The request attribute holding a suspended play the hook allowed, for its dispatched pass. */
+    private static final String ALLOWED_PLAY = PlayHooks.class.getName() + ".allowedPlay";
 
     private PlayHooks() {
     }
@@ -50,7 +54,8 @@ final class PlayHooks {
         HookRequest hookRequest = new HookRequest(protocol, HookRequest.nextClientId(), request.getRemoteAddr(), path,
                 request.getQueryString(), tcUrl(request, path), request.getHeader("User-Agent"), "",
                 request.getHeader("Referer"), "");
-        if (!hooks.asksPlay()) {
+        // HLS viewers are asked too when only on_stop is set: the hooks keep them as sessions to tell their stop.
+        if (!hooks.asksPlay() && !"hls".equals(protocol)) {
             started[0] = hookRequest;
             return false;
         }
@@ -66,6 +71,15 @@ final class PlayHooks {
         }
         suspend(hooks, request, response, hookRequest, answer, withBody);
         return true;
+    }
+
+    /** The play the hook allowed after suspending {@code request} (its dispatched pass), or null; taken once. */
+    static HookRequest allowedAfterSuspension(HttpServletRequest request) {
+        if (request.getAttribute(ALLOWED_PLAY) instanceof HookRequest allowed) {
+            request.removeAttribute(ALLOWED_PLAY); // followed once, whatever dispatches come after
+            return allowed;
+        }
+        return null;
     }
 
     /** After the servlet ran: an HTTP-FLV viewer's end goes to the stop hook (when its response ends). */
@@ -121,9 +135,9 @@ final class PlayHooks {
                 return;
             }
             if (decision.verdict() == HookDecision.Verdict.ALLOW) {
-                if ("httpflv".equals(hookRequest.protocol())) {
-                    async.addListener(new StopListener(hooks, hookRequest));
-                }
+                // The dispatched pass follows the play to its end: listeners of this cycle do not reliably carry
+                // over into the servlet's own async cycle in every container (Jetty 12 drops them).
+                request.setAttribute(ALLOWED_PLAY, hookRequest);
                 async.dispatch();
                 return;
             }

@@ -25,7 +25,6 @@ import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.relay.RelayView;
 import io.ringcast.ingest.relay.Relays;
-import io.ringcast.ingest.server.RtmpServer;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -119,10 +118,11 @@ final class RingcastCollector implements MultiCollector {
         GaugeSnapshot.Builder viewerGauge = gauge("ringcast_viewers", "Viewers of every stream by protocol");
         viewers.forEach((p, n) -> viewerGauge.dataPoint(point(n, Labels.of("protocol", p))));
         out.add(viewerGauge.build());
-        RtmpServer rtmp = engine.service(RtmpServer.class);
-        if (rtmp != null) {
-            out.add(gauge("ringcast_connections", "Open connections by protocol")
-                    .dataPoint(point(rtmp.connectionCount(), Labels.of("protocol", "rtmp"))).build());
+        Map<String, Integer> open = engine.counters().openConnections();
+        if (!open.isEmpty()) { // none in a WAR without RTMP: the container's HTTP connections are its own
+            GaugeSnapshot.Builder connections = gauge("ringcast_connections", "Open connections by protocol");
+            open.forEach((protocol, n) -> connections.dataPoint(point(n, Labels.of("protocol", protocol))));
+            out.add(connections.build());
         }
         out.add(gauge("ringcast_direct_memory_budget_bytes", "Direct memory the track rings may reserve")
                 .unit(Unit.BYTES).dataPoint(point(registry.directMemoryBudget().capacityBytes(), Labels.EMPTY))

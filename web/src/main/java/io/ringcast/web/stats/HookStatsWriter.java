@@ -31,6 +31,7 @@ final class HookStatsWriter {
             json.writeStringField("onFailure", config.allowOnFailure() ? "allow" : "refuse");
             json.writeNumberField("notifyRetries", config.notifyRetries());
             json.writeNumberField("inFlight", plugin.callsInFlight());
+            json.writeNumberField("hlsSessions", plugin.hlsSessions());
         }
         if (stats != null) {
             json.writeObjectFieldStart("events");

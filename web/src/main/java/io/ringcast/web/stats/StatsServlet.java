@@ -199,6 +199,11 @@ public final class StatsServlet extends HttpServlet {
         json.writeObjectFieldStart("streamsClosed");
         json.writeNumberField("noMedia", registry.closedForNoMedia());
         json.writeEndObject();
+        json.writeObjectFieldStart("openConnections");
+        for (var e : engine.counters().openConnections().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
         json.writeObjectFieldStart("counters");
         for (var e : engine.counters().snapshot().entrySet()) {
             json.writeNumberField(e.getKey(), e.getValue());

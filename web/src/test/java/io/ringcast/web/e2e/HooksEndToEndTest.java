@@ -311,6 +311,44 @@ class HooksEndToEndTest {
     }
 
     @Test
+    void shouldAskOncePerHlsViewerAndTellItsStopWhenItsPlaylistRequestsStop() throws Exception {
+        Ffmpeg.assumeInstalled();
+        start("nginx-rtmp", Map.of("hls_session_timeout_ms", 1_500));
+        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
+                + "/live/h", "320x240", 25, 20), "hook-hls")) {
+            Await.until("the playlist of live/h", WAIT, () -> playlistStatus("Safari") == 200);
+            for (int i = 0; i < 5; i++) { // a player reloading
+                assertEquals(200, playlistStatus("Safari"));
+            }
+            assertEquals(200, playlistStatus("hls.js"), "another player on the same address");
+            assertEquals(List.of(), hooks.calls("/stop"), "both still watching");
+            List<HookServer.Call> plays = hooks.calls("/play").stream()
+                    .filter(c -> "h".equals(c.form().get("name"))).toList();
+            assertEquals(2, plays.size(), "one play call per viewer, not per reload: " + plays);
+            Await.until("play_done of both viewers", WAIT, () -> hooks.calls("/stop").size() == 2);
+            ffmpeg.close();
+        }
+        Map<String, String> stop = hooks.calls("/stop").get(0).form();
+        assertEquals("play_done", stop.get("call"));
+        assertEquals("h", stop.get("name"));
+        assertTrue(hooks.calls("/play").stream().anyMatch(p -> p.form().get("clientid").equals(stop.get("clientid"))),
+                "the stop names the client id its play had");
+    }
+
+    /** The status of a playlist request of live/h by that player; -1 when the request failed. */
+    private int playlistStatus(String userAgent) {
+        try {
+            HttpURLConnection c = Http.open(server.httpPort(), "GET", "/live/h.m3u8");
+            c.setRequestProperty("User-Agent", userAgent);
+            int status = c.getResponseCode();
+            Http.body(c);
+            return status;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void shouldTellRecordDoneWithTheFileInSrsShape() throws Exception {
         Ffmpeg.assumeInstalled();
         server = LoopbackServer.start(TestConfig.loopback()

@@ -98,6 +98,24 @@ class HttpConnectionLimitsTest {
     }
 
     @Test
+    void shouldCountOpenConnectionsWhileTheyAreOpenAndNotRefusedOnes() throws Exception {
+        assertEquals("HTTP/1.1 200 OK", request(connect("127.0.0.2"), ""));
+        Socket second = connect("127.0.0.2");
+        assertEquals("HTTP/1.1 200 OK", request(second, ""));
+        assertEquals(2, openHttp());
+        assertTrue(refusedAnswer(connect("127.0.0.2")).startsWith("HTTP/1.1 429 "), "over max_connections_per_ip");
+        assertTrue(refusedAnswer(connect("127.0.0.2")).startsWith("HTTP/1.1 429 "));
+        Await.until("refused connections not counted as open", WITHIN, () -> openHttp() == 2);
+        second.close();
+        Await.until("a closed connection no longer counted", WITHIN, () -> openHttp() == 1);
+        assertEquals(java.util.Set.of("http"), server.engine().counters().openConnections().keySet(), "rtmp is off");
+    }
+
+    private int openHttp() {
+        return server.engine().counters().openConnections().get("http");
+    }
+
+    @Test
     void shouldAnswer429AboveTheConnectionsOfOneAddressAndServeOthers() throws Exception {
         Socket first = connect("127.0.0.2");
         assertEquals("HTTP/1.1 200 OK", request(first, ""));

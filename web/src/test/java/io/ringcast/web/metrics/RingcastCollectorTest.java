@@ -187,6 +187,19 @@ class RingcastCollectorTest {
     }
 
     @Test
+    void shouldExposeEachListenersOpenConnectionsAndNoneOfAStoppedOne() throws Exception {
+        java.util.function.IntSupplier rtmp = () -> 7;
+        engine.counters().countOpenConnections("rtmp", rtmp);
+        engine.counters().countOpenConnections("http", () -> 12);
+        Scrape s = scrape(MetricsConfig.DEFAULTS);
+        assertEquals(7.0, s.get("ringcast_connections{protocol=\"rtmp\"}"), s.text());
+        assertEquals(12.0, s.get("ringcast_connections{protocol=\"http\"}"));
+        engine.counters().stopCountingOpenConnections("rtmp", rtmp);
+        Scrape after = scrape(MetricsConfig.DEFAULTS);
+        assertEquals(1, after.count("ringcast_connections{"), after.text());
+    }
+
+    @Test
     void shouldExposeAStreamsRelayStatesOnlyWhenRelaysExist() throws Exception {
         publish("live/relayed");
         assertEquals(0, scrape(MetricsConfig.DEFAULTS).count("ringcast_stream_relay_state"), "no relay, no family");

@@ -2,6 +2,7 @@ package io.ringcast.web.war;
 
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.web.testing.HookServer;
 import io.ringcast.web.testing.PrometheusServer;
 
 import java.io.IOException;
@@ -48,9 +49,13 @@ final class WarDeploymentScenario {
     private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
     private final int rtmpPort;
     private final Path config;
+    /** The operator's hook service: refuses plays of live/denied, allows the rest. */
+    private final HookServer hooks;
 
     WarDeploymentScenario(ContainerProcess container) throws IOException {
         this.container = container;
+        this.hooks = HookServer.start(call -> call.body().contains("name=denied")
+                ? HookServer.Reply.of(403, "no ticket") : HookServer.Reply.of(200, ""));
         this.rtmpPort = ContainerProcess.freeLoopbackPort();
         this.config = container.base.resolve("ringcast.toml");
         // [http] is the embedded server's: a container accepts the section and listens where its connector says.
@@ -68,7 +73,12 @@ final class WarDeploymentScenario {
                 enable = true
                 directory = "%s"
                 interval_s = 1
-                """.formatted(container.base.resolve("latency-logs").toString().replace("\\", "\\\\")));
+                [hooks]
+                on_publish = "%s"
+                on_play = "%s"
+                on_stop = "%s"
+                """.formatted(container.base.resolve("latency-logs").toString().replace("\\", "\\\\"),
+                hooks.url("/publish"), hooks.url("/play"), hooks.url("/stop")));
     }
 
     static Path war() {
@@ -90,6 +100,7 @@ final class WarDeploymentScenario {
                     this::diagnostics);
 
             assertDecodes(url("/live/x.flv"), "HTTP-FLV");
+            assertHooks();
             assertMetrics();
             assertPlayerPage();
             assertErrorHygiene();
@@ -100,6 +111,7 @@ final class WarDeploymentScenario {
             for (Ffmpeg.FfmpegProcess p : processes) {
                 p.close();
             }
+            hooks.close();
         }
 
         container.undeploy(CONTEXT);
@@ -109,6 +121,23 @@ final class WarDeploymentScenario {
                 .toList();
         assertEquals(List.of(), left, "no ringcast thread survives undeploy in " + container.name());
         assertTrue(container.isAlive(), "the container still runs after undeploy");
+    }
+
+    /**
+     * The hooks in the container: the publish was asked (nginx-rtmp's form), a refused play is answered 403 with the
+     * service's reason through the container, and the HTTP-FLV viewers that left were told to on_stop.
+     */
+    private void assertHooks() {
+        List<HookServer.Call> publishes = hooks.calls("/publish");
+        assertEquals(1, publishes.size(), publishes.toString());
+        assertEquals("x", publishes.get(0).form().get("name"));
+        assertEquals("publish", publishes.get(0).form().get("call"));
+        HttpResponse<String> refused = get("/live/denied.flv");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("play refused by the hook: no ticket\n", refused.body());
+        Await.until("on_stop of the HTTP-FLV viewers that left", DEPLOY_TIMEOUT,
+                () -> hooks.calls("/stop").stream().anyMatch(c -> "play_done".equals(c.form().get("call"))),
+                () -> "stop calls " + hooks.calls("/stop") + ", play calls " + hooks.calls("/play"));
     }
 
     private void assertDecodes(String url, String what) throws Exception {
