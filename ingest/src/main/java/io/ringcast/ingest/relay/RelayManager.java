@@ -179,21 +179,26 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
         }
         proxyPaths.add(local);
         try {
-            return ctx.registry().demand(local, new OnDemandSource() {
-                @Override
-                public boolean supplies(StreamPath path) {
-                    return path.equals(local);
-                }
-
-                @Override
-                public void start(Stream created) {
-                    startOnDemand(created, ORIGIN_PROXY, List.of(upstream));
-                }
-            });
+            return ctx.registry().demand(local, pulledFrom(local, ORIGIN_PROXY, upstream));
         } catch (LimitExceededException e) {
             proxyPaths.remove(local);
             throw new RelayRefusedException(503, e.getMessage());
         }
+    }
+
+    /** The on-demand source of {@code local} alone, pulled from {@code upstream} and shown under {@code origin}. */
+    private OnDemandSource pulledFrom(StreamPath local, String origin, UpstreamUrl upstream) {
+        return new OnDemandSource() {
+            @Override
+            public boolean supplies(StreamPath path) {
+                return path.equals(local);
+            }
+
+            @Override
+            public void start(Stream created) {
+                startOnDemand(created, origin, List.of(upstream));
+            }
+        };
     }
 
     /**
@@ -224,17 +229,7 @@ public final class RelayManager implements Relays, OnDemandSource, StreamListene
             requirePullRoom();
         }
         try {
-            return ctx.registry().demand(local, new OnDemandSource() {
-                @Override
-                public boolean supplies(StreamPath path) {
-                    return path.equals(local);
-                }
-
-                @Override
-                public void start(Stream created) {
-                    startOnDemand(created, ORIGIN_HOOK, List.of(upstream));
-                }
-            });
+            return ctx.registry().demand(local, pulledFrom(local, ORIGIN_HOOK, upstream));
         } catch (LimitExceededException e) {
             throw new RelayRefusedException(503, e.getMessage());
         }

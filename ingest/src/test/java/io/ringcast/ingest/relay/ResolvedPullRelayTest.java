@@ -154,17 +154,7 @@ class ResolvedPullRelayTest {
                 new LoopGuard(() -> new InetSocketAddress(1935)));
         Backoff backoff = new Backoff(MIN_MS, MAX_MS, () -> kit.jitter);
         kit.pulls.feeding(kit.registry, PATH);
-        Stream stream = kit.registry.demand(PATH, new OnDemandSource() {
-            @Override
-            public boolean supplies(StreamPath path) {
-                return true;
-            }
-
-            @Override
-            public void start(Stream created) {
-                manager.pullOnDemand(created, "cluster", resolver, backoff);
-            }
-        });
+        Stream stream = kit.registry.demand(PATH, pulledByCluster(manager, backoff));
         kit.tasks.runUntilIdle();
         assertEquals("cluster", manager.relaysOf(PATH).get(0).origin());
 
@@ -198,17 +188,7 @@ class ResolvedPullRelayTest {
         RelayManager manager = new RelayManager(RelayConfig.DEFAULTS, kit.context(),
                 new LoopGuard(() -> new InetSocketAddress(1935)));
         Backoff backoff = new Backoff(MIN_MS, MAX_MS, () -> kit.jitter);
-        OnDemandSource source = new OnDemandSource() {
-            @Override
-            public boolean supplies(StreamPath path) {
-                return true;
-            }
-
-            @Override
-            public void start(Stream created) {
-                manager.pullOnDemand(created, "cluster", resolver, backoff);
-            }
-        };
+        OnDemandSource source = pulledByCluster(manager, backoff);
         Stream first = kit.registry.demand(PATH, source);
         Stream second = kit.registry.demand(StreamPath.parse("other/x"), source);
         manager.pullOnDemand(second, "cluster", resolver, backoff); // a second pull into the same stream
@@ -219,5 +199,20 @@ class ResolvedPullRelayTest {
         manager.close();
         Stream late = kit.registry.demand(StreamPath.parse("late/x"), source);
         assertEquals("late/x could not be pulled: relays are not running", late.closeReason());
+    }
+
+    /** Every path, pulled by {@code manager} from wherever {@link #resolver} says (origin "cluster"). */
+    private OnDemandSource pulledByCluster(RelayManager manager, Backoff backoff) {
+        return new OnDemandSource() {
+            @Override
+            public boolean supplies(StreamPath path) {
+                return true;
+            }
+
+            @Override
+            public void start(Stream created) {
+                manager.pullOnDemand(created, "cluster", resolver, backoff);
+            }
+        };
     }
 }

@@ -77,8 +77,7 @@ class HooksEndToEndTest {
     void shouldSendNginxRtmpFormFieldsOnPublishAndUnpublishFromRealFfmpeg() throws Exception {
         Ffmpeg.assumeInstalled();
         start("nginx-rtmp", Map.of());
-        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
-                + "/live/cam?key=s3cret", "320x240", 25, 2), "hook-publish")) {
+        try (Ffmpeg.FfmpegProcess ffmpeg = publish("live/cam?key=s3cret", 2, "hook-publish")) {
             Await.until("live/cam published", WAIT, () -> live("live/cam"));
             assertEquals(0, ffmpeg.await(30), ffmpeg.output());
         }
@@ -192,8 +191,7 @@ class HooksEndToEndTest {
                 : Reply.of(200, ""));
         start("nginx-rtmp", Map.of());
         rtmpPort.set(server.rtmpPort());
-        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
-                + "/live/src", "320x240", 25, 20), "hook-source")) {
+        try (Ffmpeg.FfmpegProcess ffmpeg = publish("live/src", 20, "hook-source")) {
             Await.until("live/src published", WAIT, () -> live("live/src"));
             HttpURLConnection c = Http.open(server.httpPort(), "GET", "/live/edge.flv");
             assertEquals(200, c.getResponseCode());
@@ -295,8 +293,7 @@ class HooksEndToEndTest {
     void shouldTellStopWhenAnHttpFlvViewerLeaves() throws Exception {
         Ffmpeg.assumeInstalled();
         start("nginx-rtmp", Map.of());
-        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
-                + "/live/s", "320x240", 25, 20), "hook-stop")) {
+        try (Ffmpeg.FfmpegProcess ffmpeg = publish("live/s", 20, "hook-stop")) {
             Await.until("live/s published", WAIT, () -> live("live/s"));
             HttpURLConnection c = Http.open(server.httpPort(), "GET", "/live/s.flv");
             assertEquals(200, c.getResponseCode());
@@ -314,8 +311,7 @@ class HooksEndToEndTest {
     void shouldAskOncePerHlsViewerAndTellItsStopWhenItsPlaylistRequestsStop() throws Exception {
         Ffmpeg.assumeInstalled();
         start("nginx-rtmp", Map.of("hls_session_timeout_ms", 1_500));
-        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
-                + "/live/h", "320x240", 25, 20), "hook-hls")) {
+        try (Ffmpeg.FfmpegProcess ffmpeg = publish("live/h", 20, "hook-hls")) {
             Await.until("the playlist of live/h", WAIT, () -> playlistStatus("Safari") == 200);
             for (int i = 0; i < 5; i++) { // a player reloading
                 assertEquals(200, playlistStatus("Safari"));
@@ -356,8 +352,7 @@ class HooksEndToEndTest {
                 .set("Engine", "PublishTimeout", 1) // the recording ends when the stream closes
                 .set("hooks", "style", "srs")
                 .set("hooks", "on_record_done", hooks.url("/dvr")));
-        try (Ffmpeg.FfmpegProcess ffmpeg = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort()
-                + "/live/rec", "320x240", 25, 2), "hook-record")) {
+        try (Ffmpeg.FfmpegProcess ffmpeg = publish("live/rec", 2, "hook-record")) {
             assertEquals(0, ffmpeg.await(30), ffmpeg.output());
         }
         Await.until("on_dvr told", WAIT, () -> !hooks.calls("/dvr").isEmpty());
@@ -382,6 +377,12 @@ class HooksEndToEndTest {
             }
         }
         return call.form().getOrDefault("name", "");
+    }
+
+    /** ffmpeg publishing 320x240 at 25 fps to {@code stream} ({@code app/name[?query]}) for {@code seconds}. */
+    private Ffmpeg.FfmpegProcess publish(String stream, int seconds, String name) throws IOException {
+        return Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.rtmpPort() + "/" + stream, "320x240", 25,
+                seconds), name);
     }
 
     private boolean live(String path) {
