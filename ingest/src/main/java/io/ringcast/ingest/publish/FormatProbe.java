@@ -7,6 +7,13 @@ import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
 import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
 import io.ringcast.broadcast.media.avc.SpsInfo;
 import io.ringcast.broadcast.media.avc.SpsParser;
+import io.ringcast.broadcast.media.av1.Av1CodecConfigurationRecord;
+import io.ringcast.broadcast.media.av1.Av1SequenceHeader;
+import io.ringcast.broadcast.media.hevc.HevcAnnexB;
+import io.ringcast.broadcast.media.hevc.HevcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.hevc.HevcSpsInfo;
+import io.ringcast.broadcast.media.hevc.HevcSpsParser;
+import io.ringcast.broadcast.media.vp9.VpCodecConfigurationRecord;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,6 +27,7 @@ final class FormatProbe {
     private static final byte[] NO_CONFIG = new byte[0];
 
     private final SpsParser spsParser = new SpsParser();
+    private final HevcSpsParser hevcSpsParser = new HevcSpsParser();
     private Codec videoCodec;
     private Codec audioCodec;
 
@@ -45,6 +53,23 @@ final class FormatProbe {
             width = sps.width();
             height = sps.height();
             config = record;
+        } else if (codec == Codec.HEVC) {
+            HevcDecoderConfigurationRecord record =
+                    HevcDecoderConfigurationRecord.parse(buffer, offset + headerLength, length - headerLength);
+            byte[] firstSps = record.unit(HevcAnnexB.NAL_SPS, 0);
+            HevcSpsInfo sps = hevcSpsParser.parse(new UnsafeBuffer(firstSps), 0, firstSps.length);
+            width = sps.width();
+            height = sps.height();
+            config = record;
+        } else if (codec == Codec.AV1) {
+            Av1CodecConfigurationRecord record =
+                    Av1CodecConfigurationRecord.parse(buffer, offset + headerLength, length - headerLength);
+            Av1SequenceHeader sequence = record.sequenceHeader();
+            width = sequence == null ? 0 : sequence.width();
+            height = sequence == null ? 0 : sequence.height();
+            config = record;
+        } else if (codec == Codec.VP9) {
+            config = VpCodecConfigurationRecord.parse(buffer, offset + headerLength, length - headerLength);
         }
         videoCodec = codec;
         return new TrackFormat(codec, copy(buffer, offset, length), headerLength, width, height, 0, 0, config);
