@@ -59,8 +59,8 @@ public class EnhancedVideoFuzzTest {
         } else if (header.isSequenceHeader() && header.fourCc() == VideoTagHeader.FOURCC_AV01) {
             Av1SequenceHeader sequence = Av1CodecConfigurationRecord.parse(buffer, bodyOffset, bodyLength)
                     .sequenceHeader();
-            check(sequence == null || sequence.width() > 0 && sequence.width() <= MAX_AV1_SIDE
-                    && sequence.height() > 0 && sequence.height() <= MAX_AV1_SIDE, "AV1 size within 16 bits");
+            check(sequence == null || (sequence.width() > 0 && sequence.width() <= MAX_AV1_SIDE
+                    && sequence.height() > 0 && sequence.height() <= MAX_AV1_SIDE), "AV1 size within 16 bits");
         } else if (header.isSequenceHeader() && header.fourCc() == VideoTagHeader.FOURCC_VP09) {
             VpCodecConfigurationRecord record = VpCodecConfigurationRecord.parse(buffer, bodyOffset, bodyLength);
             check(record.toBytes().length == bodyLength, "the VP9 record is the whole body");
