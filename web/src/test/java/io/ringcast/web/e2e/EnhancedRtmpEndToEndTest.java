@@ -30,7 +30,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -146,8 +148,8 @@ class EnhancedRtmpEndToEndTest {
             Files.move(Path.of(flv + ".partial"), flv);
         }
         List<FlvTags.Tag> tags = LegacyHevc.rewrite(FlvTags.read(flv));
-        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> LegacyHevc.publish(server.rtmpPort(),
-                "h12", tags));
+        ExecutorService publisher = Executors.newSingleThreadExecutor();
+        Future<?> publishing = publisher.submit(() -> LegacyHevc.publish(server.rtmpPort(), "h12", tags));
         try {
             awaitVideoFrames("h12", FPS);
             assertStats("h12", "hevc", 640, 360);
@@ -167,10 +169,10 @@ class EnhancedRtmpEndToEndTest {
             awaitPlaylist("h12");
             assertProbe(Ffmpeg7.probe(httpUrl("h12.m3u8"), 30), "hevc", 640, 360, "HLS from codec id 12");
             assertSegmentDecodes("h12", true);
+            publishing.get(MEDIA_SECONDS + 30, TimeUnit.SECONDS);
         } finally {
-            publishing.cancel(true);
+            publisher.shutdownNow();
         }
-        publishing.get(MEDIA_SECONDS + 30, TimeUnit.SECONDS);
     }
 
     private static FlvStreamReader.Tag nextVideo(FlvStreamReader reader) throws IOException {
