@@ -61,7 +61,8 @@ class EnhancedRtmpEndToEndTest {
     void start() throws IOException {
         Ffmpeg7.assumeAvailable();
         Files.createDirectories(MEDIA);
-        server = LoopbackServer.start("[record]\nenable = true\n");
+        // A stream ends (and its recording with it) one second after its publisher left.
+        server = LoopbackServer.start("[Engine]\nPublishTimeout = 1\n[record]\nenable = true\n");
     }
 
     @AfterEach
