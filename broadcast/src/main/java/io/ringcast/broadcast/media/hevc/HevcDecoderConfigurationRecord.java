@@ -90,7 +90,7 @@ public final class HevcDecoderConfigurationRecord implements CodecConfiguration 
             if (end - position < ARRAY_HEADER_LENGTH) {
                 throw new MediaFormatException("hevc config truncated", "array " + a);
             }
-            types[a] = buffer.getByte(position) & (ARRAY_COMPLETE | NAL_TYPE_MASK);
+            types[a] = buffer.getByte(position) & 0xFF;
             final int count = buffer.getShort(position + 1, ByteOrder.BIG_ENDIAN) & 0xFFFF;
             position += ARRAY_HEADER_LENGTH;
             if (count * NAL_LENGTH_FIELD > end - position) {
