@@ -3,12 +3,16 @@ package io.ringcast.broadcast.hls;
 import io.ringcast.broadcast.media.aac.AdtsHeader;
 import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
 import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.hevc.HevcAnnexB;
+import io.ringcast.broadcast.media.hevc.HevcDecoderConfigurationRecord;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -18,9 +22,12 @@ import java.util.List;
  * order, plus {@link #onDiscontinuity()} and {@link #close()}; nothing here is thread-safe except what it
  * publishes through {@link HlsStream}.
  *
- * <p>Cutting: with video, a segment starts at an H.264 keyframe and is closed at the first keyframe at least the
- * target duration after its start; audio-only streams cut at the first audio frame past the target. Whether a
- * stream has video is decided by whether an AVC sequence header has been seen when a segment starts; the first
+ * <p>Video is H.264 or H.265 (stream type 0x24); other video codecs (AV1, VP9) are skipped, with the reason logged
+ * once per stream, and the stream's HLS is then audio-only.
+ *
+ * <p>Cutting: with video, a segment starts at an H.264 or H.265 keyframe and is closed at the first keyframe at least
+ * the target duration after its start; audio-only streams cut at the first audio frame past the target. Whether a
+ * stream has video is decided by whether an AVC or HEVC sequence header has been seen when a segment starts; the first
  * audio-only segment waits one target duration of audio for one, since upstreams without a GOP cache (nginx-rtmp,
  * a relayed stream joined mid-GOP) send audio before the video's sequence header and keyframe. A segment
  * lists the tracks configured at its start; frames of a track configured later wait for the next segment.
@@ -30,6 +37,7 @@ import java.util.List;
  * starts, so a stream that never sends media costs only this object.
  */
 public final class HlsSegmenter {
+    private static final Logger LOG = LoggerFactory.getLogger(HlsSegmenter.class);
     private static final long NO_TIMESTAMP = Long.MIN_VALUE;
     private final HlsConfig config;
     private final HlsStream stream;
@@ -40,6 +48,10 @@ public final class HlsSegmenter {
     private TsMuxer muxer;
     /** The video track's parsed configuration (from its format, never parsed here); null until a usable one. */
     private AvcDecoderConfigurationRecord avc;
+    /** The video track's HEVC configuration, when it is H.265; at most one of avc and hevc is set. */
+    private HevcDecoderConfigurationRecord hevc;
+    /** Whether the skipped video codec was logged: once per stream. */
+    private boolean skipLogged;
     /** The audio track's parsed configuration; null until one that ADTS can describe. */
     private AudioSpecificConfig aac;
 
@@ -104,7 +116,12 @@ public final class HlsSegmenter {
     public void onFrame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs,
                         int compositionTimeMs, long ingestNanos, DirectBuffer payload, int offset, int length,
                         int headerLength, TrackFormat format) {
-        if (closed || (codec != Codec.AVC && codec != Codec.AAC)) {
+        if (closed || (codec != Codec.AVC && codec != Codec.HEVC && codec != Codec.AAC)) {
+            if (!closed && codec.kind() == TrackKind.VIDEO && !skipLogged) {
+                skipLogged = true;
+                LOG.info("{}: HLS (MPEG-TS) skips the {} video track: MPEG-TS segments carry H.264 and H.265 only",
+                        stream.path(), codec.displayName());
+            }
             stats.onIgnored();
             return;
         }
@@ -116,7 +133,7 @@ public final class HlsSegmenter {
         }
         if (sequenceHeader) {
             onSequenceHeader(codec, format);
-        } else if (codec == Codec.AVC) {
+        } else if (codec != Codec.AAC) {
             onVideo(keyframe, timestampMs, compositionTimeMs, ingestNanos, payload, dataOffset, dataLength);
         } else {
             onAudio(timestampMs, ingestNanos, payload, dataOffset, dataLength);
@@ -125,10 +142,13 @@ public final class HlsSegmenter {
 
     /** Takes the facts ingest parsed once from the record; a record TS cannot carry counts as malformed. */
     private void onSequenceHeader(Codec codec, TrackFormat format) {
-        if (codec == Codec.AVC) {
+        if (codec != Codec.AAC) {
             AvcDecoderConfigurationRecord config = format == null ? null : format.avcConfig();
             avc = config != null && config.ppsCount() > 0 ? config : null;
-            if (avc == null) {
+            HevcDecoderConfigurationRecord hevcConfig = format == null ? null : format.hevcConfig();
+            hevc = hevcConfig != null && hevcConfig.count(HevcAnnexB.NAL_PPS) > 0
+                    ? hevcConfig : null;
+            if (!hasVideo()) {
                 stats.onMalformed();
             } else if (segmentOpen && !segmentVideo) {
                 // Audio-only so far: video starts a new segment at its first keyframe, behind a discontinuity.
@@ -146,7 +166,7 @@ public final class HlsSegmenter {
 
     private void onVideo(boolean keyframe, long timestampMs, int compositionTimeMs, long ingestNanos,
                          DirectBuffer payload, int offset, int length) {
-        if (avc == null) {
+        if (!hasVideo()) {
             stats.onDropped();
             return;
         }
@@ -160,7 +180,10 @@ public final class HlsSegmenter {
             stats.onDropped();
             return;
         }
-        if (muxer.writeVideo(avc, payload, offset, length, timestampMs, compositionTimeMs, keyframe)) {
+        boolean written = hevc != null
+                ? muxer.writeHevc(hevc, payload, offset, length, timestampMs, compositionTimeMs, keyframe)
+                : muxer.writeVideo(avc, payload, offset, length, timestampMs, compositionTimeMs, keyframe);
+        if (written) {
             lastTimestampMs = Math.max(lastTimestampMs, timestampMs);
             stats.onMuxed();
         } else {
@@ -173,11 +196,11 @@ public final class HlsSegmenter {
             stats.onDropped();
             return;
         }
-        if (avc == null && !segmentOpen && awaitingVideo(timestampMs)) {
+        if (!hasVideo() && !segmentOpen && awaitingVideo(timestampMs)) {
             stats.onDropped();
             return;
         }
-        if (avc == null && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
+        if (!hasVideo() && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
             if (segmentOpen) {
                 closeSegment(timestampMs);
             }
@@ -195,6 +218,11 @@ public final class HlsSegmenter {
         }
     }
 
+    /** Whether the video track has a configuration MPEG-TS can carry (H.264 or H.265). */
+    private boolean hasVideo() {
+        return avc != null || hevc != null;
+    }
+
     /** Whether audio before the first segment should still wait for the video's sequence header. */
     private boolean awaitingVideo(long timestampMs) {
         if (firstLoneAudioMs == NO_TIMESTAMP) {
@@ -209,7 +237,9 @@ public final class HlsSegmenter {
         if (muxer == null) {
             muxer = new TsMuxer(config.initialSegmentCapacityBytes());
         }
-        muxer.startSegment(segmentVideo, segmentAudio);
+        int videoStreamType = !segmentVideo ? PsiWriter.NO_VIDEO
+                : hevc != null ? PsiWriter.STREAM_TYPE_HEVC : PsiWriter.STREAM_TYPE_H264;
+        muxer.startSegment(videoStreamType, segmentAudio);
         segmentOpen = true;
         segmentStartMs = timestampMs;
         lastTimestampMs = timestampMs;
@@ -244,6 +274,7 @@ public final class HlsSegmenter {
             closeSegment(lastTimestampMs);
         }
         avc = null;
+        hevc = null;
         aac = null;
         pendingDiscontinuity = stream.window().segments().size() > 0;
     }

@@ -25,6 +25,10 @@ public final class PsiWriter {
     public static final int TABLE_ID_PAT = 0x00;
     public static final int TABLE_ID_PMT = 0x02;
     public static final int STREAM_TYPE_H264 = 0x1B;
+    /** H.265 video (ISO 13818-1 table 2-34, amendment 3). */
+    public static final int STREAM_TYPE_HEVC = 0x24;
+    /** No video track in the program. */
+    public static final int NO_VIDEO = 0;
     public static final int STREAM_TYPE_AAC_ADTS = 0x0F;
     public static final int CRC_LENGTH = 4;
     /** Bytes from table_id through section_length. */
@@ -44,9 +48,14 @@ public final class PsiWriter {
 
     /** Appends PAT then PMT; the PCR is carried by the video PID when there is video, else the audio PID. */
     public void write(TsPacketWriter packets, boolean video, boolean audio) {
-        assert video || audio : "a program needs a track";
+        write(packets, video ? STREAM_TYPE_H264 : NO_VIDEO, audio);
+    }
+
+    /** As {@link #write(TsPacketWriter, boolean, boolean)} with the video's stream type, or {@link #NO_VIDEO}. */
+    public void write(TsPacketWriter packets, int videoStreamType, boolean audio) {
+        assert videoStreamType != NO_VIDEO || audio : "a program needs a track";
         packets.writeSection(PAT_PID, section, 0, pat());
-        packets.writeSection(PMT_PID, section, 0, pmt(video, audio));
+        packets.writeSection(PMT_PID, section, 0, pmt(videoStreamType, audio));
     }
 
     private int pat() {
@@ -56,7 +65,8 @@ public final class PsiWriter {
         return crc(at + 4);
     }
 
-    private int pmt(boolean video, boolean audio) {
+    private int pmt(int videoStreamType, boolean audio) {
+        boolean video = videoStreamType != NO_VIDEO;
         int streams = (video ? 1 : 0) + (audio ? 1 : 0);
         int at = header(TABLE_ID_PMT, PROGRAM_NUMBER, PMT_PROGRAM_HEADER_LENGTH + streams * PMT_STREAM_ENTRY_LENGTH);
         int pcrPid = video ? VIDEO_PID : AUDIO_PID;
@@ -64,7 +74,7 @@ public final class PsiWriter {
         section.putShort(at + 2, (short) (RESERVED_4_BITS << 8), java.nio.ByteOrder.BIG_ENDIAN);
         at += PMT_PROGRAM_HEADER_LENGTH;
         if (video) {
-            at = streamEntry(at, STREAM_TYPE_H264, VIDEO_PID);
+            at = streamEntry(at, videoStreamType, VIDEO_PID);
         }
         if (audio) {
             at = streamEntry(at, STREAM_TYPE_AAC_ADTS, AUDIO_PID);

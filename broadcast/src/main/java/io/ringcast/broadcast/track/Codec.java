@@ -6,7 +6,9 @@ package io.ringcast.broadcast.track;
  */
 public enum Codec {
     AVC(TrackKind.VIDEO, "h264"),
-    HEVC(TrackKind.VIDEO, "h265"),
+    HEVC(TrackKind.VIDEO, "hevc"),
+    AV1(TrackKind.VIDEO, "av1"),
+    VP9(TrackKind.VIDEO, "vp9"),
     OTHER_VIDEO(TrackKind.VIDEO, "video"),
     AAC(TrackKind.AUDIO, "aac"),
     MP3(TrackKind.AUDIO, "mp3"),

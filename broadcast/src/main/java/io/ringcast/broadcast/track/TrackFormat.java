@@ -3,7 +3,10 @@ package io.ringcast.broadcast.track;
 import io.ringcast.broadcast.media.CodecConfiguration;
 import io.ringcast.broadcast.media.MediaFormatException;
 import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.av1.Av1CodecConfigurationRecord;
 import io.ringcast.broadcast.media.avc.AvcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.hevc.HevcDecoderConfigurationRecord;
+import io.ringcast.broadcast.media.vp9.VpCodecConfigurationRecord;
 import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -22,7 +25,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * @param sampleRateHz   audio sample rate, 0 when unknown or video
  * @param channels       audio channel count, 0 when unknown or video
  * @param configuration  the parsed configuration record ({@link AvcDecoderConfigurationRecord} for AVC,
- *                       {@link AudioSpecificConfig} for AAC), null when the codec has none or it did not parse
+ *                       {@link HevcDecoderConfigurationRecord} for HEVC, {@link Av1CodecConfigurationRecord} for
+ *                       AV1, {@link VpCodecConfigurationRecord} for VP9, {@link AudioSpecificConfig} for AAC), null
+ *                       when the codec has none or it did not parse
  */
 public record TrackFormat(Codec codec, byte[] sequenceHeader, int headerLength, int width, int height,
                           int sampleRateHz, int channels, CodecConfiguration configuration) {
@@ -48,6 +53,29 @@ public record TrackFormat(Codec codec, byte[] sequenceHeader, int headerLength, 
         return configuration instanceof AvcDecoderConfigurationRecord avc ? avc : null;
     }
 
+    /** The HEVC configuration record, or null when the codec is not HEVC or the record did not parse. */
+    public HevcDecoderConfigurationRecord hevcConfig() {
+        return configuration instanceof HevcDecoderConfigurationRecord hevc ? hevc : null;
+    }
+
+    /** The AV1 configuration record, or null when the codec is not AV1 or the record did not parse. */
+    public Av1CodecConfigurationRecord av1Config() {
+        return configuration instanceof Av1CodecConfigurationRecord av1 ? av1 : null;
+    }
+
+    /** The VP9 configuration record, or null when the codec is not VP9 or the record did not parse. */
+    public VpCodecConfigurationRecord vp9Config() {
+        return configuration instanceof VpCodecConfigurationRecord vp9 ? vp9 : null;
+    }
+
+    /**
+     * The configuration record exactly as the sequence header carries it, without its codec framing: the payload of
+     * an avcC, hvcC, av1C or vpcC box, an AudioSpecificConfig; a copy, empty when there is none.
+     */
+    public byte[] configurationRecord() {
+        return Arrays.copyOfRange(sequenceHeader, headerLength, sequenceHeader.length);
+    }
+
     /** The AAC AudioSpecificConfig, or null when the codec is not AAC or the config did not parse. */
     public AudioSpecificConfig aacConfig() {
         return configuration instanceof AudioSpecificConfig aac ? aac : null;
@@ -67,6 +95,9 @@ public record TrackFormat(Codec codec, byte[] sequenceHeader, int headerLength, 
         try {
             return switch (codec) {
                 case AVC -> AvcDecoderConfigurationRecord.parse(buffer, headerLength, length);
+                case HEVC -> HevcDecoderConfigurationRecord.parse(buffer, headerLength, length);
+                case AV1 -> Av1CodecConfigurationRecord.parse(buffer, headerLength, length);
+                case VP9 -> VpCodecConfigurationRecord.parse(buffer, headerLength, length);
                 case AAC -> AudioSpecificConfig.parse(buffer, headerLength, length);
                 default -> null;
             };

@@ -33,6 +33,11 @@ class BoundedFuzzingTest {
     }
 
     @Test
+    void shouldFindNothingWhenFuzzingEnhancedVideoTags() {
+        fuzz(EnhancedVideoFuzzTest.class, "parsesOrRejects", MEDIA);
+    }
+
+    @Test
     void shouldFindNothingWhenFuzzingAudioTags() {
         fuzz(AudioTagFuzzTest.class, "parsesOrRejects", MEDIA);
     }

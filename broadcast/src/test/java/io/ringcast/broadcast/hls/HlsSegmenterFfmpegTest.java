@@ -293,7 +293,7 @@ class HlsSegmenterFfmpegTest {
     void shouldIgnoreFramesOfCodecsHlsDoesNotCarry() {
         HlsStreams streams = streams(HlsConfig.defaults());
         HlsSegmenter segmenter = streams.open(PATH);
-        segmenter.onFrame(Codec.HEVC, true, false, 0, 0, 0, payload, 0, 10, 5, null);
+        segmenter.onFrame(Codec.AV1, true, false, 0, 0, 0, payload, 0, 10, 5, null);
         segmenter.onFrame(Codec.MP3, false, false, 0, 0, 0, payload, 0, 10, 1, null);
         assertEquals(2, streams.find(PATH).stats().framesIgnored());
         assertTrue(streams.find(PATH).window().isEmpty());

@@ -261,11 +261,11 @@ public final class MediaIngest implements PublishTarget {
 
     private void publishVideo(MessageHeader header, DirectBuffer buffer, int offset, int length, long position) {
         VideoTagHeader h = videoHeader.wrap(buffer, offset, length);
-        if (h.frameType() == VideoTagHeader.FRAME_TYPE_INFO_COMMAND) {
+        if (h.frameType() == VideoTagHeader.FRAME_TYPE_INFO_COMMAND || !h.isSupported() || h.isMetadata()) {
             messagesDropped++;
             return;
         }
-        Codec codec = switch (h.codecId()) {
+        Codec codec = h.isExtended() ? codecOf(h.fourCc()) : switch (h.codecId()) {
             case VideoTagHeader.CODEC_ID_AVC -> Codec.AVC;
             case VideoTagHeader.CODEC_ID_HEVC -> Codec.HEVC;
             default -> Codec.OTHER_VIDEO;
@@ -394,6 +394,20 @@ public final class MediaIngest implements PublishTarget {
             }
             return staging;
         }
+    }
+
+    /** The codec an Enhanced RTMP FourCC names; unknown ones pass through as {@link Codec#OTHER_VIDEO}. */
+    private static Codec codecOf(int fourCc) {
+        if (fourCc == VideoTagHeader.FOURCC_HVC1) {
+            return Codec.HEVC;
+        } else if (fourCc == VideoTagHeader.FOURCC_AV01) {
+            return Codec.AV1;
+        } else if (fourCc == VideoTagHeader.FOURCC_VP09) {
+            return Codec.VP9;
+        } else if (fourCc == VideoTagHeader.FOURCC_AVC1) {
+            return Codec.AVC;
+        }
+        return Codec.OTHER_VIDEO;
     }
 
     private static TrackKind kindOf(MessageHeader header) {
