@@ -170,6 +170,9 @@ final class PlayHooks {
         return switch (endpoint) {
             case HTTP_FLV, PROXY_PULL -> "httpflv";
             case HLS -> request.getRequestURI().endsWith(".m3u8") ? "hls" : null;
+            // A player's first playlist load; its blocking reloads (several a second) were allowed with it.
+            case LL_HLS -> request.getRequestURI().endsWith(".m3u8") && request.getParameter("_HLS_msn") == null
+                    ? "hls" : null;
             case PLAYER_PAGE -> "page";
             default -> null;
         };
