@@ -1,7 +1,10 @@
 package io.ringcast.broadcast.llhls;
 
 import io.ringcast.broadcast.hls.HlsConfig;
+import io.ringcast.broadcast.media.MediaFormatException;
 import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
+import io.ringcast.broadcast.media.avc.SpsInfo;
+import io.ringcast.broadcast.media.avc.SpsParser;
 import io.ringcast.broadcast.media.mp4.BoxWriter;
 import io.ringcast.broadcast.media.mp4.FragmentWriter;
 import io.ringcast.broadcast.media.mp4.InitSegment;
@@ -11,6 +14,7 @@ import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,8 +131,8 @@ public final class LlHlsSegmenter {
     private void onSequenceHeader(Codec codec, TrackFormat format) {
         if (codec == Codec.AVC) {
             boolean usable = format != null && format.avcConfig() != null && format.avcConfig().ppsCount() > 0
-                    && format.width() > 0 && format.height() > 0;
-            video = usable ? format : null;
+                    && format.avcConfig().spsCount() > 0;
+            video = usable ? withSize(format) : null;
             if (video != null && segmentOpen && !segmentVideo) {
                 // Audio-only so far: video starts a new segment (new init) at its first keyframe.
                 closeSegment(lastTimestampMs);
@@ -137,6 +141,24 @@ public final class LlHlsSegmenter {
         } else {
             AudioSpecificConfig asc = format == null ? null : format.aacConfig();
             audio = asc != null && asc.samplingFrequencyHz() > 0 ? format : null;
+        }
+    }
+
+    /**
+     * The format with its picture size: as ingest parsed it, or (a producer that left it out) from the record's
+     * first SPS, once per sequence header; null when neither knows it (the sample entry needs it).
+     */
+    private TrackFormat withSize(TrackFormat format) {
+        if (format.width() > 0 && format.height() > 0) {
+            return format;
+        }
+        byte[] sps = format.avcConfig().sps(0);
+        try {
+            SpsInfo info = new SpsParser().parse(new UnsafeBuffer(sps), 0, sps.length);
+            return info.width() > 0 && info.height() > 0 ? new TrackFormat(format.codec(), format.sequenceHeader(),
+                    format.headerLength(), info.width(), info.height(), 0, 0, format.configuration()) : null;
+        } catch (MediaFormatException e) {
+            return null;
         }
     }
 
@@ -180,10 +202,13 @@ public final class LlHlsSegmenter {
         writeChunk();
     }
 
-    /** Whether the open part must close before a frame at {@code timestampMs}, to stay within the part target. */
+    /**
+     * Whether the open part must close before a frame at {@code timestampMs}: one more frame would take it to the
+     * part target (a millisecond of timestamp jitter included), which it must not exceed.
+     */
     private boolean partDue(long timestampMs) {
         long elapsed = timestampMs - partStartMs;
-        return elapsed > 0 && elapsed + frameIntervalMs > config.partDurationMs();
+        return elapsed > 0 && elapsed + frameIntervalMs >= config.partDurationMs();
     }
 
     private void onAudio(long timestampMs, DirectBuffer payload, int offset, int length) {
@@ -204,7 +229,8 @@ public final class LlHlsSegmenter {
                 openPart(timestampMs, true);
                 publish();
             }
-            frameIntervalMs = AAC_FRAME_SAMPLES * 1_000L / generationAudio.aacConfig().samplingFrequencyHz();
+            int rateHz = generationAudio.aacConfig().samplingFrequencyHz();
+            frameIntervalMs = (AAC_FRAME_SAMPLES * 1_000L + rateHz - 1) / rateHz;
         }
         if (!segmentAudio) {
             return;
