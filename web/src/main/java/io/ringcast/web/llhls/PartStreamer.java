@@ -32,6 +32,8 @@ final class PartStreamer implements WriteListener, AsyncListener {
     private final AtomicBoolean completed = new AtomicBoolean();
     /** Bytes handed to the container; container threads, one callback at a time. */
     private int offset;
+    /** Whether bytes (or, at first, the headers) may sit in the container's buffer. */
+    private boolean unflushed = true;
 
     private PartStreamer(AsyncContext async, ServletOutputStream out, LlPart part) {
         this.async = async;
@@ -73,11 +75,18 @@ final class PartStreamer implements WriteListener, AsyncListener {
                 int length = Math.min(ResponseBody.SLICE_BYTES, available - offset);
                 out.write(part.bytes(), offset, length);
                 offset += length;
+                unflushed = true;
                 continue;
             }
             if (part.isComplete() || part.isAbandoned()) {
                 complete();
                 return;
+            }
+            if (unflushed) {
+                // Caught up with the writer: the headers and the chunks so far go out now, not when a buffer fills.
+                unflushed = false;
+                out.flush();
+                continue;
             }
             // Everything written so far is out: no thread waits for the next chunk.
             part.onMoreBytes(offset, this::resume);
