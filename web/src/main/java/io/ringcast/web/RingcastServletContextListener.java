@@ -191,18 +191,19 @@ public final class RingcastServletContextListener implements ServletContextListe
             add(context, engine, mapped, "control", new ControlServlet(engine), Endpoint.CONTROL, false,
                     "/control/*");
         }
-        HlsStreams hls = engine.service(HlsStreams.class);
-        if (hls != null) {
-            context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
-            // Asynchronous: segments are written without blocking a request thread (ResponseBody).
-            add(context, engine, mapped, "hls", new HlsServlet(engine), Endpoint.HLS, true, "*.m3u8", "*.ts");
-        }
+        // Before the MPEG-TS servlet, which forwards /app/name.m3u8 to it with [hls] variant = "fmp4".
         LlHlsStreams llhls = engine.service(LlHlsStreams.class);
         if (llhls != null) {
             context.setAttribute(LlHlsStreams.CONTEXT_ATTRIBUTE, llhls);
             // Asynchronous: blocking playlist reloads and parts being written wait without a thread.
             add(context, engine, mapped, LlHlsServlet.NAME, new LlHlsServlet(engine), Endpoint.LL_HLS, true,
                     "/" + LlNames.PATH_PREFIX + "/*");
+        }
+        HlsStreams hls = engine.service(HlsStreams.class);
+        if (hls != null) {
+            context.setAttribute(HlsStreams.CONTEXT_ATTRIBUTE, hls);
+            // Asynchronous: segments are written without blocking a request thread (ResponseBody).
+            add(context, engine, mapped, "hls", new HlsServlet(engine), Endpoint.HLS, true, "*.m3u8", "*.ts");
         }
         return mapped;
     }
