@@ -81,7 +81,8 @@ public final class HlsPlugin implements Plugin, StreamListener {
             llConfig = new LlHlsConfig(s.getBoolean("ll_enable", ll.enabled()),
                     s.getLong("part_duration_ms", ll.partDurationMs(), LlHlsConfig.MIN_PART_DURATION_MS,
                             LlHlsConfig.MAX_PART_DURATION_MS),
-                    variant.equals("fmp4"));
+                    variant.equals("fmp4"), config.targetDurationMs(), config.windowSegments(),
+                    config.segmentMaxAgeSeconds());
             if (llConfig.fmp4ByDefault() && !llConfig.enabled()) {
                 throw s.error("variant", "\"fmp4\" needs ll_enable = true");
             }
@@ -108,7 +109,7 @@ public final class HlsPlugin implements Plugin, StreamListener {
         muxers = new TapPool("hls", threads);
         engine.registerService(HlsStreams.class, streams);
         if (llConfig.enabled()) {
-            llStreams = new LlHlsStreams(config, llConfig, () -> wallClock.millis() / 1_000);
+            llStreams = new LlHlsStreams(llConfig, () -> wallClock.millis() / 1_000);
             engine.registerService(LlHlsStreams.class, llStreams);
         }
         engine.streams().addListener(this);

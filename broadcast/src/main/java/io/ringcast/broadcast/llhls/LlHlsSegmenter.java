@@ -1,6 +1,5 @@
 package io.ringcast.broadcast.llhls;
 
-import io.ringcast.broadcast.hls.HlsConfig;
 import io.ringcast.broadcast.media.MediaFormatException;
 import io.ringcast.broadcast.media.aac.AudioSpecificConfig;
 import io.ringcast.broadcast.media.avc.SpsInfo;
@@ -49,7 +48,6 @@ public final class LlHlsSegmenter {
     private static final int CHUNK_CAPACITY_BYTES = 64 * 1024;
     private static final int FRAME_CAPACITY_BYTES = 256 * 1024;
 
-    private final HlsConfig hls;
     private final LlHlsConfig config;
     private final LlHlsStream stream;
     private final FragmentWriter fragment = new FragmentWriter();
@@ -95,8 +93,7 @@ public final class LlHlsSegmenter {
     private boolean pendingDiscontinuity;
     private boolean closed;
 
-    public LlHlsSegmenter(HlsConfig hls, LlHlsConfig config, LlHlsStream stream, long firstSequence) {
-        this.hls = hls;
+    public LlHlsSegmenter(LlHlsConfig config, LlHlsStream stream, long firstSequence) {
         this.config = config;
         this.stream = stream;
         this.nextSequence = firstSequence;
@@ -171,7 +168,7 @@ public final class LlHlsSegmenter {
             frameIntervalMs = Math.max(0, timestampMs - pendingDtsMs);
             writePendingVideo(timestampMs);
         }
-        if (keyframe && (!segmentOpen || timestampMs - segmentStartMs >= hls.targetDurationMs())) {
+        if (keyframe && (!segmentOpen || timestampMs - segmentStartMs >= config.targetDurationMs())) {
             if (segmentOpen) {
                 closeSegment(timestampMs);
             }
@@ -221,7 +218,7 @@ public final class LlHlsSegmenter {
             }
             openSegment(false, timestampMs);
         } else if (!segmentVideo) {
-            if (timestampMs - segmentStartMs >= hls.targetDurationMs()) {
+            if (timestampMs - segmentStartMs >= config.targetDurationMs()) {
                 closeSegment(timestampMs);
                 openSegment(false, timestampMs);
             } else if (partDue(timestampMs)) {
@@ -253,7 +250,7 @@ public final class LlHlsSegmenter {
         if (firstLoneAudioMs == NO_TIMESTAMP) {
             firstLoneAudioMs = timestampMs;
         }
-        return timestampMs - firstLoneAudioMs < hls.targetDurationMs();
+        return timestampMs - firstLoneAudioMs < config.targetDurationMs();
     }
 
     private void writeChunk() {
@@ -345,7 +342,7 @@ public final class LlHlsSegmenter {
                 bytes));
         segmentParts.clear();
         targetDurationS = Math.max(targetDurationS, (int) ((durationMs + 999) / 1000));
-        while (segments.size() > hls.windowSegments()) {
+        while (segments.size() > config.windowSegments()) {
             discontinuitySequence += segments.remove(0).discontinuity() ? 1 : 0;
         }
         // Parts are listed and served only near the live edge; older segments keep their bytes only.
@@ -365,7 +362,7 @@ public final class LlHlsSegmenter {
         }
         used.put(generation, inits.get(generation));
         inits.keySet().retainAll(used.keySet());
-        int target = Math.max(targetDurationS, (int) ((hls.targetDurationMs() + 999) / 1000));
+        int target = Math.max(targetDurationS, (int) ((config.targetDurationMs() + 999) / 1000));
         long openSequence = segmentOpen ? segmentSequence : nextSequence;
         LlWindow draft = new LlWindow(stream.path().name(), segments, discontinuitySequence, target, openSequence,
                 segmentOpen && segmentDiscontinuity, generation, segmentParts, part, used, new byte[0], new byte[0]);

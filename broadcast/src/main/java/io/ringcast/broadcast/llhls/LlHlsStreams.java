@@ -1,6 +1,5 @@
 package io.ringcast.broadcast.llhls;
 
-import io.ringcast.broadcast.hls.HlsConfig;
 import io.ringcast.broadcast.stream.StreamPath;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +14,6 @@ public final class LlHlsStreams {
     /** Attribute name under which the deployment stores this registry. */
     public static final String CONTEXT_ATTRIBUTE = "io.ringcast.llhls.streams";
 
-    private final HlsConfig hls;
     private final LlHlsConfig config;
     private final LongSupplier firstSequence;
     private final ConcurrentMap<StreamPath, LlHlsStream> streams = new ConcurrentHashMap<>();
@@ -24,28 +22,23 @@ public final class LlHlsStreams {
      * @param firstSequence media sequence number of each opened stream's first segment (seeded from the wall clock
      *                      so a restarted stream never reuses a URI a cache may hold)
      */
-    public LlHlsStreams(HlsConfig hls, LlHlsConfig config, LongSupplier firstSequence) {
-        this.hls = hls;
+    public LlHlsStreams(LlHlsConfig config, LongSupplier firstSequence) {
         this.config = config;
         this.firstSequence = firstSequence;
     }
 
-    public LlHlsStreams(HlsConfig hls, LlHlsConfig config) {
-        this(hls, config, () -> 0);
+    public LlHlsStreams(LlHlsConfig config) {
+        this(config, () -> 0);
     }
 
     public LlHlsConfig config() {
         return config;
     }
 
-    public HlsConfig hlsConfig() {
-        return hls;
-    }
-
     /** Registers a fresh stream for {@code path} (replacing any previous one); returns its segmenter. */
     public LlHlsSegmenter open(StreamPath path) {
-        LlHlsStream stream = new LlHlsStream(path, config, hls.targetDurationMs());
-        LlHlsSegmenter segmenter = new LlHlsSegmenter(hls, config, stream, firstSequence.getAsLong());
+        LlHlsStream stream = new LlHlsStream(path, config, config.targetDurationMs());
+        LlHlsSegmenter segmenter = new LlHlsSegmenter(config, stream, firstSequence.getAsLong());
         streams.put(path, stream);
         return segmenter;
     }

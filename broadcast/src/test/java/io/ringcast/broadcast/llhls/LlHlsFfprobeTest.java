@@ -1,7 +1,6 @@
 package io.ringcast.broadcast.llhls;
 
 import io.ringcast.broadcast.hls.FlvTestFile;
-import io.ringcast.broadcast.hls.HlsConfig;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.track.Codec;
@@ -50,7 +49,7 @@ class LlHlsFfprobeTest {
     }
 
     private LlWindow segment(List<FlvTestFile.Frame> frames) {
-        LlHlsStreams streams = new LlHlsStreams(HlsConfig.defaults(), LlHlsConfig.defaults());
+        LlHlsStreams streams = new LlHlsStreams(LlHlsConfig.defaults());
         LlHlsSegmenter segmenter = streams.open(PATH);
         for (FlvTestFile.Frame f : frames) {
             payload.putBytes(0, f.body());

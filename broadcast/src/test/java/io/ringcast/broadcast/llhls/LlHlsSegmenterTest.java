@@ -1,6 +1,5 @@
 package io.ringcast.broadcast.llhls;
 
-import io.ringcast.broadcast.hls.HlsConfig;
 import io.ringcast.broadcast.media.mp4.Mp4Boxes;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.track.Codec;
@@ -37,9 +36,8 @@ class LlHlsSegmenterTest {
     private static final int GOP_FRAMES = 30;
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[4096]);
-    private final HlsConfig hls = HlsConfig.defaults().withTargetDurationMs(1_000);
-    private final LlHlsConfig config = LlHlsConfig.defaults();
-    private final LlHlsStreams streams = new LlHlsStreams(hls, config, () -> 100);
+    private final LlHlsConfig config = LlHlsConfig.defaults().withTargetDurationMs(1_000);
+    private final LlHlsStreams streams = new LlHlsStreams(config, () -> 100);
     private int videoFrame;
     private int audioFrame;
 

@@ -73,7 +73,7 @@ public final class LlHlsServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         streams = registry(getServletContext());
-        mediaCacheControl = "public, max-age=" + streams.hlsConfig().segmentMaxAgeSeconds();
+        mediaCacheControl = "public, max-age=" + streams.config().segmentMaxAgeSeconds();
     }
 
     @Override
@@ -271,7 +271,7 @@ public final class LlHlsServlet extends HttpServlet {
         }
         Stream source = engine.streams().find(path);
         if (source != null && source.isAutoClose()) {
-            long targetMs = stream == null ? streams.hlsConfig().targetDurationMs() : stream.targetDurationMs();
+            long targetMs = stream == null ? streams.config().targetDurationMs() : stream.targetDurationMs();
             source.renewLease(HlsServlet.AUDIENCE_PROTOCOL,
                     TimeUnit.MILLISECONDS.toNanos(HlsServlet.LEASE_TARGET_DURATIONS * targetMs));
         }

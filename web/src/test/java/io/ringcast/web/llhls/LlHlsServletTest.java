@@ -4,7 +4,6 @@ import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.EngineConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.hls.FlvTestFile;
-import io.ringcast.broadcast.hls.HlsConfig;
 import io.ringcast.broadcast.llhls.LlHlsConfig;
 import io.ringcast.broadcast.llhls.LlHlsSegmenter;
 import io.ringcast.broadcast.llhls.LlHlsStream;
@@ -101,7 +100,7 @@ class LlHlsServletTest {
     @BeforeEach
     void start() throws Exception {
         // 3 s target: segments cut at every other 2 s keyframe; a blocking reload gives up after 9 s.
-        streams = new LlHlsStreams(HlsConfig.defaults().withTargetDurationMs(TARGET_MS), LlHlsConfig.defaults());
+        streams = new LlHlsStreams(LlHlsConfig.defaults().withTargetDurationMs(TARGET_MS));
         engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1);
         ServletContainer container = ServletContainer.Factory.newInstance();
         deployment = container.addDeployment(Servlets.deployment()

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * How far behind live the player page plays in Debian's headless Chromium with hls.js: ffmpeg publishes H.264 + AAC
  * in real time over RTMP (640x360, 30 fps, 2 s GOP), {@code src/test/browser/play.mjs} opens {@code
  * /play/live/x?mode=hls} (LL-HLS: fMP4 parts of 200 ms, blocking reload) and samples hls.js's {@code latency} and the
- * page's own "Behind live edge" readout every 250 ms for 20 s of playback. LL-HLS must play at a median of at most
+ * page's own "Behind live edge" readout every 250 ms for 30 s of playback. LL-HLS must play at a median of at most
  * {@link #MAX_MEDIAN_LATENCY_S} behind live; the MPEG-TS variant ({@code &variant=ts}) is measured for comparison.
  * Skipped when ffmpeg, Chromium, Node.js or playwright-core are missing.
  */
@@ -44,7 +44,8 @@ class LlHlsBrowserLatencyTest {
     private static final Path PLAYWRIGHT = BROWSER_DIR.resolve("node_modules/playwright-core/package.json");
     private static final Path OUT = Path.of("target/browser");
     private static final double MAX_MEDIAN_LATENCY_S = 1.5;
-    private static final double PLAY_S = 20;
+    private static final double PLAY_S = 30;
+    private static final int PART_MS = Integer.getInteger("ringcast.llhls.partMs", 200);
     private static final int FPS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,7 +60,9 @@ class LlHlsBrowserLatencyTest {
         Assumptions.assumeTrue(Files.isRegularFile(PLAYWRIGHT),
                 "no playwright-core in " + BROWSER_DIR + " (npm ci there, as ./run-tests does)");
         Files.createDirectories(OUT);
-        server = RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty());
+        // -Dringcast.llhls.partMs=333 measures another part target (how the 200 ms default was chosen).
+        TestConfig config = TestConfig.loopback().set("hls", "part_duration_ms", PART_MS);
+        server = RingcastServer.start(config.configFile(), OptionalInt.empty());
     }
 
     @AfterEach
@@ -88,10 +91,10 @@ class LlHlsBrowserLatencyTest {
         }
         double hlsjs = median(result.path("latency").path("hlsjsS"));
         double readout = median(result.path("latency").path("readoutS"));
-        System.out.printf("LlHlsBrowserLatencyTest LL-HLS behind live: hls.js latency median %.2f s (%s), page "
-                + "readout median %.2f s (%d samples)%n", hlsjs, spread(result.path("latency").path("hlsjsS")),
-                readout, result.path("latency").path("readoutS").size());
-        assertTrue(result.path("latency").path("hlsjsS").size() >= 40, "samples: " + result.path("latency"));
+        System.out.printf("LlHlsBrowserLatencyTest LL-HLS (%d ms parts) behind live: hls.js latency median %.2f s "
+                + "(%s), page readout median %.2f s (%d samples)%n", PART_MS, hlsjs,
+                spread(result.path("latency").path("hlsjsS")), readout, result.path("latency").path("readoutS").size());
+        assertTrue(result.path("latency").path("hlsjsS").size() >= 60, "samples: " + result.path("latency"));
         assertTrue(hlsjs <= MAX_MEDIAN_LATENCY_S, "hls.js latency median " + hlsjs + " s: " + result.path("latency"));
         assertTrue(readout <= MAX_MEDIAN_LATENCY_S, "page readout median " + readout + " s");
         assertEquals(hlsjs, readout, 0.3, "the page shows hls.js's latency");
