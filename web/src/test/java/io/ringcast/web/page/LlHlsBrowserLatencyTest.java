@@ -12,6 +12,7 @@ import io.ringcast.web.RingcastServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -98,6 +99,28 @@ class LlHlsBrowserLatencyTest {
         assertTrue(hlsjs <= MAX_MEDIAN_LATENCY_S, "hls.js latency median " + hlsjs + " s: " + result.path("latency"));
         assertTrue(readout <= MAX_MEDIAN_LATENCY_S, "page readout median " + readout + " s");
         assertEquals(hlsjs, readout, 0.3, "the page shows hls.js's latency");
+    }
+
+    @Test
+    @Disabled("issue 16, open: Chromium 156's own HLS player (mode=native) plays LL-HLS 30 s at 640x360 but first "
+            + "reports MediaError 4 DEMUXER_ERROR_COULD_NOT_PARSE once (the page restarts it) and leaves seekable "
+            + "empty, so the page shows no latency; not yet investigated (Safari not available here)")
+    void shouldPlayLowLatencyHlsInTheBrowsersOwnHlsPlayer() throws Exception {
+        publish("x", PLAY_S + 30);
+
+        JsonNode result = play("/play/live/x?mode=native", "llhls-native");
+
+        JsonNode last = result.path("last");
+        Assumptions.assumeTrue(last.path("supports").path("nativeHls").asBoolean(), "this Chromium has no HLS");
+        assertTrue(last.path("lowLatency").asBoolean(), "the page chose LL-HLS: " + last);
+        assertTrue(result.path("advancedS").asDouble() >= PLAY_S - 1, "played " + result.path("advancedS") + " s");
+        assertEquals(640, last.path("videoWidth").asInt(), last.toString());
+        assertEquals(0, last.path("restarts").asInt(), "restarts after errors: " + last.path("errors"));
+        for (JsonNode error : last.path("errors")) {
+            assertFalse(error.path("fatal").asBoolean(), "fatal player error: " + error);
+        }
+        System.out.printf("LlHlsBrowserLatencyTest LL-HLS in the browser's own player: page readout (seekable end "
+                + "minus position) median %.2f s%n", median(result.path("latency").path("readoutS")));
     }
 
     @Test
