@@ -45,7 +45,9 @@ async function sample(page) {
       totalVideoFrames: q.totalVideoFrames ?? null, droppedVideoFrames: q.droppedVideoFrames ?? null,
       bufferedEnd: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : null,
       mode: p.mode ?? null, state: p.state ?? null, restarts: p.restarts ?? null,
-      errors: p.errors ?? null, supports: p.supports ?? null
+      errors: p.errors ?? null, supports: p.supports ?? null,
+      lowLatency: p.lowLatency ?? null, hlsjsLatencyS: p.hlsjsLatencyS ?? null, latencyS: p.latencyS ?? null,
+      readout: document.getElementById('status-latency')?.textContent ?? null
     };
   });
 }
@@ -78,8 +80,16 @@ async function main() {
     const started = Date.now();
     const first = await sample(page);
     let last = first;
+    // Behind-live samples once playback runs (a second of playback after start): hls.js's latency and the page's
+    // own readout (its text, in seconds).
+    const latency = { hlsjsS: [], readoutS: [] };
     while (Date.now() - started < o.timeoutS * 1000) {
       last = await sample(page);
+      if (!last.paused && last.currentTime - first.currentTime >= 1) {
+        if (typeof last.hlsjsLatencyS === 'number' && last.hlsjsLatencyS > 0) latency.hlsjsS.push(last.hlsjsLatencyS);
+        const readout = parseFloat(last.readout);
+        if (!Number.isNaN(readout)) latency.readoutS.push(readout);
+      }
       // Advanced AND really played that long: a live player may also jump ahead to catch up with the live edge.
       if (last.currentTime - first.currentTime >= o.minAdvanceS && last.playedS >= o.minAdvanceS) {
         break;
@@ -90,6 +100,7 @@ async function main() {
     result.startTime = first.currentTime;
     result.advancedS = last.currentTime - first.currentTime;
     result.last = last;
+    result.latency = latency;
     result.foreignRequests = foreign;
     result.consoleErrors = consoleErrors;
     if (o.playPng) {

@@ -9,6 +9,9 @@ import io.ringcast.web.endpoint.Endpoint;
 import io.ringcast.web.endpoint.EndpointFilter;
 import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.broadcast.hls.HlsStreams;
+import io.ringcast.broadcast.llhls.LlHlsStreams;
+import io.ringcast.broadcast.llhls.LlNames;
+import io.ringcast.web.llhls.LlHlsServlet;
 import io.ringcast.web.httpflv.HttpFlvPlugin;
 import io.ringcast.web.httpflv.HttpFlvServlet;
 import io.ringcast.web.httpflv.ProxyPullConfig;
@@ -105,6 +108,7 @@ public final class RingcastServletContextListener implements ServletContextListe
         runtime.close();
         context.removeAttribute(RingcastContext.ENGINE_ATTRIBUTE);
         context.removeAttribute(HlsStreams.CONTEXT_ATTRIBUTE);
+        context.removeAttribute(LlHlsStreams.CONTEXT_ATTRIBUTE);
         LOG.info("ringcast stopped at context path '{}'", context.getContextPath());
         context.log("ringcast stopped");
     }
@@ -186,6 +190,14 @@ public final class RingcastServletContextListener implements ServletContextListe
             // Only with an admin secret configured: the control plugin registers AdminAuth.
             add(context, engine, mapped, "control", new ControlServlet(engine), Endpoint.CONTROL, false,
                     "/control/*");
+        }
+        // Before the MPEG-TS servlet, which forwards /app/name.m3u8 to it with [hls] variant = "fmp4".
+        LlHlsStreams llhls = engine.service(LlHlsStreams.class);
+        if (llhls != null) {
+            context.setAttribute(LlHlsStreams.CONTEXT_ATTRIBUTE, llhls);
+            // Asynchronous: blocking playlist reloads and parts being written wait without a thread.
+            add(context, engine, mapped, LlHlsServlet.NAME, new LlHlsServlet(engine), Endpoint.LL_HLS, true,
+                    "/" + LlNames.PATH_PREFIX + "/*");
         }
         HlsStreams hls = engine.service(HlsStreams.class);
         if (hls != null) {

@@ -25,10 +25,18 @@
     return url.href;
   }
   var flvUrl = signed(video.dataset.flvUrl);
-  var hlsUrl = signed(video.dataset.hlsUrl);
+  // LL-HLS (fMP4 parts, blocking reload) when the server runs it, unless the page asks for ?variant=ts.
+  var lowLatency = !!video.dataset.llHlsUrl && new URLSearchParams(location.search).get('variant') !== 'ts';
+  var hlsUrl = signed(lowLatency ? video.dataset.llHlsUrl : video.dataset.hlsUrl);
+  var hls = null;          // the running hls.js instance, for its latency readout
 
   var player = {
     mode: mode,
+    lowLatency: lowLatency,
+    // Seconds behind the live edge, as the page shows it: hls.js's own estimate (hls.latency) in hls mode, the
+    // seekable end minus the play position in native mode, the buffered end minus it in flv mode.
+    latencyS: null,
+    hlsjsLatencyS: null,     // hls.latency as hls.js reports it (hls mode only)
     errors: [],
     state: 'starting',
     restarts: 0,
@@ -139,13 +147,20 @@
       recordError('hls', 'unsupported', 'this browser has no Media Source Extensions for H.264', true);
       return null;
     }
-    var hls = new Hls({
+    // LL-HLS: hls.js keeps the playlist's PART-HOLD-BACK behind live (a liveSync* setting would override it).
+    // MPEG-TS: two target durations behind the live edge.
+    hls = new Hls(lowLatency ? {
       lowLatencyMode: true,
-      liveSyncDurationCount: 2,          // start and stay two target durations behind the live edge
-      liveMaxLatencyDurationCount: 5,
       maxLiveSyncPlaybackRate: 1.5,      // catch up by playing faster rather than by jumping
       backBufferLength: 30
+    } : {
+      lowLatencyMode: true,
+      liveSyncDurationCount: 2,
+      liveMaxLatencyDurationCount: 5,
+      maxLiveSyncPlaybackRate: 1.5,
+      backBufferLength: 30
     });
+    var instance = hls;
     hls.on(Hls.Events.ERROR, function (event, data) {
       recordError('hls', data.type, data.details + (data.reason ? ': ' + data.reason : ''), data.fatal);
       if (data.fatal) {
@@ -157,7 +172,10 @@
     hls.attachMedia(video);
     return {
       stop: function () {
-        hls.destroy();
+        instance.destroy();
+        if (hls === instance) {
+          hls = null;
+        }
       }
     };
   }
@@ -217,6 +235,14 @@
     }
   }
 
+  function behindLiveS() {
+    if (mode === 'hls' && hls !== null) {
+      return typeof hls.latency === 'number' && isFinite(hls.latency) && hls.latency > 0 ? hls.latency : null;
+    }
+    var ranges = mode === 'native' ? video.seekable : video.buffered;
+    return ranges.length ? Math.max(0, ranges.end(ranges.length - 1) - video.currentTime) : null;
+  }
+
   setInterval(function () {
     var ranges = [];
     for (var i = 0; i < video.buffered.length; i++) {
@@ -224,8 +250,9 @@
     }
     text('status-time', video.currentTime.toFixed(2) + ' s');
     text('status-buffered', ranges.length ? ranges.join(', ') + ' s' : '-');
-    text('status-latency', video.buffered.length
-      ? (video.buffered.end(video.buffered.length - 1) - video.currentTime).toFixed(2) + ' s' : '-');
+    player.hlsjsLatencyS = mode === 'hls' && hls !== null ? hls.latency : null;
+    player.latencyS = behindLiveS();
+    text('status-latency', player.latencyS === null ? '-' : player.latencyS.toFixed(2) + ' s');
   }, STATUS_INTERVAL_MS);
 
   start();

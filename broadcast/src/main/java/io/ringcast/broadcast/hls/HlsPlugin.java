@@ -2,6 +2,9 @@ package io.ringcast.broadcast.hls;
 
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.config.ConfigSection;
+import io.ringcast.broadcast.llhls.LlHlsConfig;
+import io.ringcast.broadcast.llhls.LlHlsSegmenter;
+import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.plugin.Plugin;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamListener;
@@ -28,7 +31,8 @@ import java.util.concurrent.Executors;
  * HLS as an engine plugin, section {@code [hls]}: every stream gets a gating {@link StreamTap} (it must see every
  * frame) run by a bounded {@link TapPool} of {@code threads} threads shared by all streams, and a segmenter whose
  * muxing buffers come with its first segment; the segment store is registered as an engine service for the servlet
- * and stats.
+ * and stats. With {@code ll_enable} (the default) the same tap also feeds each stream's Low-Latency HLS (fMP4)
+ * segmenter, whose registry {@link LlHlsStreams} is an engine service too.
  * Startup and shutdown only; the taps run on the pool's threads.
  */
 public final class HlsPlugin implements Plugin, StreamListener {
@@ -38,6 +42,8 @@ public final class HlsPlugin implements Plugin, StreamListener {
     private final Set<StreamTap> taps = ConcurrentHashMap.newKeySet();
     private boolean enable = true;
     private HlsConfig config = HlsConfig.defaults();
+    private LlHlsConfig llConfig = LlHlsConfig.defaults();
+    private LlHlsStreams llStreams;
     private int threads = TapPool.defaultThreads(DEFAULT_MAX_THREADS);
     private Engine engine;
     private HlsStreams streams;
@@ -67,6 +73,19 @@ public final class HlsPlugin implements Plugin, StreamListener {
                     directory.isBlank() ? Optional.empty() : Optional.of(Path.of(directory)),
                     s.getInt("segment_max_age_s", d.segmentMaxAgeSeconds(), 0, 86_400),
                     d.initialSegmentCapacityBytes());
+            LlHlsConfig ll = LlHlsConfig.defaults();
+            String variant = s.getString("variant", "ts");
+            if (!variant.equals("ts") && !variant.equals("fmp4")) {
+                throw s.error("variant", "must be \"ts\" or \"fmp4\": " + variant);
+            }
+            llConfig = new LlHlsConfig(s.getBoolean("ll_enable", ll.enabled()),
+                    s.getLong("part_duration_ms", ll.partDurationMs(), LlHlsConfig.MIN_PART_DURATION_MS,
+                            LlHlsConfig.MAX_PART_DURATION_MS),
+                    variant.equals("fmp4"), config.targetDurationMs(), config.windowSegments(),
+                    config.segmentMaxAgeSeconds());
+            if (llConfig.fmp4ByDefault() && !llConfig.enabled()) {
+                throw s.error("variant", "\"fmp4\" needs ll_enable = true");
+            }
         } catch (IllegalArgumentException e) {
             throw s.error("", e.getMessage());
         }
@@ -89,13 +108,18 @@ public final class HlsPlugin implements Plugin, StreamListener {
         streams = new HlsStreams(config, engine.clock(), diskWriter, () -> wallClock.millis() / 1_000);
         muxers = new TapPool("hls", threads);
         engine.registerService(HlsStreams.class, streams);
+        if (llConfig.enabled()) {
+            llStreams = new LlHlsStreams(llConfig, () -> wallClock.millis() / 1_000);
+            engine.registerService(LlHlsStreams.class, llStreams);
+        }
         engine.streams().addListener(this);
     }
 
     @Override
     public void onStreamStarted(Stream stream) {
         HlsSegmenter segmenter = streams.open(stream.path(), new HlsStats(stream.latency(HlsStats.PROTOCOL)));
-        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter), muxers);
+        LlHlsSegmenter ll = llStreams == null ? null : llStreams.open(stream.path());
+        StreamTap tap = StreamTap.start(stream, "hls", new SegmenterFeed(segmenter, ll), muxers);
         taps.add(tap);
         stream.onClose(() -> taps.remove(tap));
     }
@@ -109,6 +133,9 @@ public final class HlsPlugin implements Plugin, StreamListener {
         taps.clear();
         muxers.close();
         engine.unregisterService(HlsStreams.class, streams);
+        if (llStreams != null) {
+            engine.unregisterService(LlHlsStreams.class, llStreams);
+        }
         // Queued segment writes finish; the thread must have ended when stop returns (undeploy from a container).
         diskWriter.shutdown();
         try {
@@ -125,12 +152,15 @@ public final class HlsPlugin implements Plugin, StreamListener {
      */
     private final class SegmenterFeed implements TapConsumer {
         private final HlsSegmenter segmenter;
+        /** The stream's LL-HLS segmenter, or null when LL-HLS is off. */
+        private final LlHlsSegmenter ll;
         /** Last sequence header per track this session (payload as published, codec framing included). */
         private final TrackFormat[] lastConfig = new TrackFormat[TrackKind.values().length];
         private boolean seenSession;
 
-        SegmenterFeed(HlsSegmenter segmenter) {
+        SegmenterFeed(HlsSegmenter segmenter, LlHlsSegmenter ll) {
             this.segmenter = segmenter;
+            this.ll = ll;
         }
 
         @Override
@@ -139,6 +169,9 @@ public final class HlsPlugin implements Plugin, StreamListener {
                 TrackFormat previous = lastConfig[kind.ordinal()];
                 if (previous != null && !PayloadBytes.equal(previous.sequenceHeader(), payload, offset, length)) {
                     segmenter.onDiscontinuity();
+                    if (ll != null) {
+                        ll.onDiscontinuity();
+                    }
                     replayConfigExcept(kind);
                 }
                 TrackFormat format = formatOf(frame, payload, offset, length);
@@ -146,15 +179,26 @@ public final class HlsPlugin implements Plugin, StreamListener {
                 segmenter.onFrame(frame.codec(), frame.isKeyframe(), true, frame.timestampMs(),
                         frame.compositionTimeMs(), frame.ingestNanos(), payload, offset, length, frame.headerLength(),
                         format);
+                if (ll != null) {
+                    ll.onFrame(frame.codec(), frame.isKeyframe(), true, frame.timestampMs(),
+                            frame.compositionTimeMs(), payload, offset, length, frame.headerLength(), format);
+                }
                 return;
             }
             segmenter.onFrame(kind, frame, payload, offset, length);
+            if (ll != null) {
+                ll.onFrame(frame.codec(), frame.isKeyframe(), false, frame.timestampMs(), frame.compositionTimeMs(),
+                        payload, offset, length, frame.headerLength(), null);
+            }
         }
 
         @Override
         public void onNewSession(int session) {
             if (seenSession) {
                 segmenter.onDiscontinuity();
+                if (ll != null) {
+                    ll.onDiscontinuity();
+                }
                 Arrays.fill(lastConfig, null);
             }
             seenSession = true;
@@ -163,6 +207,9 @@ public final class HlsPlugin implements Plugin, StreamListener {
         @Override
         public void onEnd() {
             streams.close(segmenter);
+            if (ll != null) {
+                llStreams.close(ll);
+            }
         }
 
         private void replayConfigExcept(TrackKind changed) {
@@ -172,6 +219,10 @@ public final class HlsPlugin implements Plugin, StreamListener {
                     byte[] header = config.sequenceHeader();
                     segmenter.onFrame(config.codec(), false, true, 0, 0, 0, new UnsafeBuffer(header), 0,
                             header.length, config.headerLength(), config);
+                    if (ll != null) {
+                        ll.onFrame(config.codec(), false, true, 0, 0, new UnsafeBuffer(header), 0, header.length,
+                                config.headerLength(), config);
+                    }
                 }
             }
         }

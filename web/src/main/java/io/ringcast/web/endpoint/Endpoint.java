@@ -6,6 +6,7 @@ import io.ringcast.web.control.ControlServlet;
 import io.ringcast.web.hls.HlsRequest;
 import io.ringcast.web.http.Cors;
 import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.llhls.LlHlsRequest;
 import io.ringcast.web.metrics.MetricsServlet;
 import io.ringcast.web.page.StreamIndexServlet;
 import io.ringcast.web.report.LatencyReportServlet;
@@ -28,6 +29,8 @@ public enum Endpoint {
     HTTP_FLV(Access.PLAY, Endpoint::flvStream, Endpoint::refusePlay, true, Endpoint.PLAYER_METHODS),
     /** {@code *.m3u8}, {@code *.ts}: viewers; the stream is the playlist's or segment's {@code app/name}. */
     HLS(Access.PLAY, Endpoint::hlsStream, Endpoint::refusePlay, true, Endpoint.PLAYER_METHODS),
+    /** {@code /llhls/*}: viewers of Low-Latency HLS; the stream is the playlist's, init's, segment's or part's. */
+    LL_HLS(Access.PLAY, Endpoint::llHlsStream, Endpoint::refusePlay, true, Endpoint.PLAYER_METHODS),
     /** {@code /api/*}: stats, refusals as the API's JSON errors. */
     STATS(Access.STATS, null, StatsServlet::refuse, true, "GET, OPTIONS"),
     /** {@code /ops/latency}, {@code /ops/latency.csv}: stats, refusals as plain text, same origin only. */
@@ -114,6 +117,14 @@ public enum Endpoint {
     private static StreamPath hlsStream(HttpServletRequest request) {
         try {
             return HlsRequest.parse(request.getServletPath(), request.getPathInfo()).path();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static StreamPath llHlsStream(HttpServletRequest request) {
+        try {
+            return LlHlsRequest.parse(request.getPathInfo()).path();
         } catch (IllegalArgumentException e) {
             return null;
         }

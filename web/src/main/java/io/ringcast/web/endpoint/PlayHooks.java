@@ -183,7 +183,9 @@ final class PlayHooks {
     private static String protocol(Endpoint endpoint, HttpServletRequest request) {
         return switch (endpoint) {
             case HTTP_FLV, PROXY_PULL -> "httpflv";
-            case HLS -> request.getRequestURI().endsWith(".m3u8") ? "hls" : null;
+            // A player's playlist loads, not its LL-HLS blocking reloads (several a second, allowed with the first).
+            case HLS, LL_HLS -> request.getRequestURI().endsWith(".m3u8") && request.getParameter("_HLS_msn") == null
+                    ? "hls" : null;
             case PLAYER_PAGE -> "page";
             default -> null;
         };

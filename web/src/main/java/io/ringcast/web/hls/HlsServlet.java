@@ -7,6 +7,7 @@ import io.ringcast.broadcast.hls.HlsStream;
 import io.ringcast.broadcast.hls.HlsStreams;
 import io.ringcast.broadcast.hls.HlsWindow;
 import io.ringcast.broadcast.hls.Playlist;
+import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.http.Cors;
@@ -15,6 +16,7 @@ import io.ringcast.web.http.ResponseBody;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -53,11 +55,15 @@ public final class HlsServlet extends HttpServlet {
     /** The protocol an HLS audience counts under among a stream's subscribers. */
     public static final String AUDIENCE_PROTOCOL = "hls";
     /** Request attribute of a held playlist request, once dispatched again: the engine stream it waited for. */
+    /** The LL-HLS servlet's name, to which the default playlist goes with {@code variant = "fmp4"}. */
+    public static final String LL_HLS_SERVLET = "llhls";
     private static final String WAITED_FOR = HlsServlet.class.getName() + ".waitedFor";
 
     private final transient Engine engine;
     private transient HlsStreams streams;
     private transient String segmentCacheControl;
+    /** {@code [hls] variant = "fmp4"}: playlists are the LL-HLS servlet's (this one keeps the segments). */
+    private transient boolean llByDefault;
 
     /** Serves the HLS streams only: no on-demand streams, no audience leases (a deployment without the engine). */
     public HlsServlet() {
@@ -71,6 +77,8 @@ public final class HlsServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
+        Object ll = getServletContext().getAttribute(LlHlsStreams.CONTEXT_ATTRIBUTE);
+        llByDefault = ll instanceof LlHlsStreams s && s.config().fmp4ByDefault();
         streams = registry(getServletContext());
         segmentCacheControl = "public, max-age=" + streams.config().segmentMaxAgeSeconds();
     }
@@ -94,6 +102,17 @@ public final class HlsServlet extends HttpServlet {
             Cors.textError(response, HttpServletResponse.SC_BAD_REQUEST, "bad HLS path: " + e.getMessage(),
                     withBody);
             return;
+        }
+        if (llByDefault && target.isPlaylist() && request.getAttribute(WAITED_FOR) == null) {
+            RequestDispatcher ll = getServletContext().getNamedDispatcher(LL_HLS_SERVLET);
+            if (ll != null) {
+                try {
+                    ll.forward(request, response);
+                } catch (ServletException e) {
+                    throw new IOException(e);
+                }
+                return;
+            }
         }
         Stream source = request.getAttribute(WAITED_FOR) instanceof Stream waited ? waited : null;
         boolean mayWait = source == null;

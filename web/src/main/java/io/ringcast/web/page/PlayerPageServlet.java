@@ -3,6 +3,8 @@ package io.ringcast.web.page;
 import io.ringcast.broadcast.Engine;
 import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.stream.SourceUnavailableException;
+import io.ringcast.broadcast.llhls.LlHlsStreams;
+import io.ringcast.broadcast.llhls.LlNames;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamState;
@@ -107,6 +109,9 @@ public final class PlayerPageServlet extends PageServlet {
         v.put("modes", modeLinks(mode));
         v.put("flvUrl", TO_ROOT + path + ".flv");
         v.put("hlsUrl", TO_ROOT + path + ".m3u8");
+        // LL-HLS (fMP4 parts) when it runs: the hls and native modes play it unless the page asks ?variant=ts.
+        v.put("llHlsUrl", engine().service(LlHlsStreams.class) == null ? ""
+                : TO_ROOT + LlNames.PATH_PREFIX + "/" + path + LlNames.PLAYLIST_SUFFIX);
         v.put("libraryScript", script == null ? ""
                 : "<script src=\"" + Html.escape(TO_ROOT + script) + "\"></script>");
         v.put("streamState", stream == null ? "not live" : StreamFacts.state(stream));

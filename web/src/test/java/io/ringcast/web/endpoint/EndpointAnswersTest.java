@@ -126,6 +126,18 @@ class EndpointAnswersTest {
             requests.add(new String[] {method, "/control/push?oper=stop&app=live", jwt});
             requests.add(new String[] {method, "/control/push?oper=stop&app=live&name=x", "not.a.jwt"});
         }
+        // LL-HLS (issue 16), after the recorded ones: play tokens and CORS as for MPEG-TS HLS, preflights.
+        for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+            for (String path : List.of("/llhls/live/x.m3u8", "/llhls/live/x/init0.mp4", "/llhls/live/x/1.2.m4s")) {
+                requests.add(new String[] {method, path, null});
+            }
+        }
+        for (String method : List.of("GET", "HEAD")) {
+            requests.add(new String[] {method, "/llhls/live/x.m3u8" + play, null});
+            requests.add(new String[] {method, "/llhls/live/x.m3u8" + play + "&_HLS_msn=100&_HLS_part=0", null});
+            requests.add(new String[] {method, "/llhls/live/x/init0.mp4" + play, null});
+            requests.add(new String[] {method, "/llhls/bad.m3u8", null});
+        }
 
         StringBuilder transcript = new StringBuilder();
         for (String[] r : requests) {

@@ -5,14 +5,15 @@ import io.ringcast.broadcast.hls.HlsNames;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.web.hls.HlsRequest;
 import io.ringcast.web.httpflv.HttpFlvServlet;
+import io.ringcast.web.llhls.LlHlsRequest;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzz target for HTTP path parsing: {@link StreamPath#parse}, {@link StreamPath#isValidPart},
- * {@link HlsRequest#parse} and {@link HttpFlvServlet#streamPathOf}. Any request path is either parsed into a
- * valid stream path (safe in URLs and file names, printing back to what was parsed) or refused with
- * {@link IllegalArgumentException}; nothing else escapes. The input is the servlet path, a newline, and the path
- * info (no newline: path info only, servlet path null). Seeds: typical and hostile request paths
+ * {@link HlsRequest#parse}, {@link LlHlsRequest#parse} and {@link HttpFlvServlet#streamPathOf}. Any request path
+ * is either parsed into a valid stream path (safe in URLs and file names, printing back to what was parsed) or
+ * refused with {@link IllegalArgumentException}; nothing else escapes. The input is the servlet path, a newline,
+ * and the path info (no newline: path info only, servlet path null). Seeds: typical and hostile request paths
  * ({@code HttpPathFuzzTestInputs/parsesOrRejects/}).
  */
 class HttpPathFuzzTest {
@@ -44,6 +45,14 @@ class HttpPathFuzzTest {
                 check(full.startsWith("/" + request.path() + "/") && full.endsWith(HlsNames.SEGMENT_SUFFIX),
                         "segment path round trip");
             }
+        } catch (IllegalArgumentException expected) {
+            check(expected.getMessage() != null, "the refusal says why");
+        }
+        try {
+            LlHlsRequest ll = LlHlsRequest.parse(pathInfo);
+            checkValid(ll.path());
+            check(ll.sequence() >= -1 && ll.part() >= -1, "LL-HLS numbers are not negative");
+            check(pathInfo.startsWith("/" + ll.path()), "LL-HLS path round trip");
         } catch (IllegalArgumentException expected) {
             check(expected.getMessage() != null, "the refusal says why");
         }
