@@ -183,9 +183,9 @@ final class PlayHooks {
     private static String protocol(Endpoint endpoint, HttpServletRequest request) {
         return switch (endpoint) {
             case HTTP_FLV, PROXY_PULL -> "httpflv";
-            // A player's playlist loads, not its LL-HLS blocking reloads (several a second, allowed with the first).
-            case HLS, LL_HLS -> request.getRequestURI().endsWith(".m3u8") && request.getParameter("_HLS_msn") == null
-                    ? "hls" : null;
+            // Every playlist request, LL-HLS blocking reloads included (several a second): the hooks keep HLS
+            // viewers as sessions, so only a viewer's first request is asked about and its reloads keep it alive.
+            case HLS, LL_HLS -> request.getRequestURI().endsWith(".m3u8") ? "hls" : null;
             case PLAYER_PAGE -> "page";
             default -> null;
         };
