@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cuts one stream's H.264 and AAC frames into LL-HLS fMP4: segments at keyframes (as the MPEG-TS segmenter), parts
- * of at most the part target, and within a part one CMAF chunk ({@code moof}+{@code mdat}) per video frame (audio
- * frames ride along with the next video chunk; audio-only streams write a chunk per frame), appended to the open
- * {@link LlPart} as soon as it is complete so that readers of the preload-hinted part get it at once. A video frame
- * is written when the next one arrives, since its duration is the distance to the next; audio frames last
+ * Cuts one stream's H.264, HEVC or AV1 and AAC frames into LL-HLS fMP4: segments at keyframes (as the MPEG-TS
+ * segmenter), parts of at most the part target, and within a part one CMAF chunk ({@code moof}+{@code mdat}) per video
+ * frame (audio frames ride along with the next video chunk; audio-only streams write a chunk per frame), appended to
+ * the open {@link LlPart} as soon as it is complete so that readers of the preload-hinted part get it at once. A video
+ * frame is written when the next one arrives, since its duration is the distance to the next; audio frames last
  * {@link #AAC_FRAME_SAMPLES} samples. Owned by ONE thread (the stream's HLS tap), which calls {@link #onFrame} for
  * every frame in publish order and {@link #onDiscontinuity()} and {@link #close()}.
  *
@@ -113,23 +113,32 @@ public final class LlHlsSegmenter {
     public void onFrame(Codec codec, boolean keyframe, boolean sequenceHeader, long timestampMs,
                         int compositionTimeMs, DirectBuffer payload, int offset, int length, int headerLength,
                         TrackFormat format) {
-        if (closed || (codec != Codec.AVC && codec != Codec.AAC) || length < headerLength) {
+        if (closed || (!carriesVideo(codec) && codec != Codec.AAC) || length < headerLength) {
             return;
         }
         if (sequenceHeader) {
             onSequenceHeader(codec, format);
-        } else if (codec == Codec.AVC) {
+        } else if (carriesVideo(codec)) {
             onVideo(keyframe, timestampMs, compositionTimeMs, payload, offset + headerLength, length - headerLength);
         } else {
             onAudio(timestampMs, payload, offset + headerLength, length - headerLength);
         }
     }
 
+    /** The video codecs fMP4 carries here: H.264 ({@code avc1}), HEVC ({@code hvc1}), AV1 ({@code av01}). */
+    private static boolean carriesVideo(Codec codec) {
+        return codec == Codec.AVC || codec == Codec.HEVC || codec == Codec.AV1;
+    }
+
     private void onSequenceHeader(Codec codec, TrackFormat format) {
-        if (codec == Codec.AVC) {
-            boolean usable = format != null && format.avcConfig() != null && format.avcConfig().ppsCount() > 0
-                    && format.avcConfig().spsCount() > 0;
-            video = usable ? withSize(format) : null;
+        if (carriesVideo(codec)) {
+            video = format == null || format.codec() != codec ? null : switch (codec) {
+                case AVC -> format.avcConfig() != null && format.avcConfig().ppsCount() > 0
+                        && format.avcConfig().spsCount() > 0 ? withSize(format) : null;
+                // The sample entry needs the picture size, which ingest read from the record's SPS / sequence header.
+                case HEVC -> format.hevcConfig() != null && format.width() > 0 && format.height() > 0 ? format : null;
+                default -> format.av1Config() != null && format.width() > 0 && format.height() > 0 ? format : null;
+            };
             if (video != null && segmentOpen && !segmentVideo) {
                 // Audio-only so far: video starts a new segment (new init) at its first keyframe.
                 closeSegment(lastTimestampMs);
@@ -286,9 +295,13 @@ public final class LlHlsSegmenter {
     private void newGeneration(TrackFormat v, TrackFormat a) {
         List<Mp4Track> tracks = new ArrayList<>(2);
         if (v != null) {
-            byte[] record = Arrays.copyOfRange(v.sequenceHeader(), v.headerLength(), v.sequenceHeader().length);
-            tracks.add(new Mp4Track(VIDEO_TRACK_ID, true, VIDEO_TIMESCALE, v.width(), v.height(),
-                    SampleEntries.avc1(v.width(), v.height(), record)));
+            byte[] record = v.configurationRecord();
+            byte[] entry = switch (v.codec()) {
+                case HEVC -> SampleEntries.hvc1(v.width(), v.height(), record);
+                case AV1 -> SampleEntries.av01(v.width(), v.height(), record);
+                default -> SampleEntries.avc1(v.width(), v.height(), record);
+            };
+            tracks.add(new Mp4Track(VIDEO_TRACK_ID, true, VIDEO_TIMESCALE, v.width(), v.height(), entry));
         }
         if (a != null) {
             AudioSpecificConfig asc = a.aacConfig();

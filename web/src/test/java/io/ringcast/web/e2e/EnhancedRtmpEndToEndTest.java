@@ -84,6 +84,11 @@ class EnhancedRtmpEndToEndTest {
         return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + name;
     }
 
+    /** The stream's LL-HLS (fMP4) playlist. */
+    private String llHlsUrl(String name) {
+        return "http://127.0.0.1:" + server.httpPort() + "/llhls/live/" + name + ".m3u8";
+    }
+
     private String httpUrl(String path) {
         return "http://127.0.0.1:" + server.httpPort() + "/live/" + path;
     }
@@ -106,9 +111,12 @@ class EnhancedRtmpEndToEndTest {
         assertProbe(hls, "hevc", 640, 360, "HLS");
         assertEquals("aac", hls.get("audio", "codec_name"), hls.output());
         assertSegmentDecodes("hevc", true);
+        Ffmpeg.FfmpegProcess llDecoder = track(Ffmpeg7.decode(llHlsUrl("hevc"), DECODE_SECONDS));
+        assertProbe(Ffmpeg7.probe(llHlsUrl("hevc"), 30), "hevc", 640, 360, "LL-HLS (fMP4)");
 
         assertDecodedTenSeconds(flvDecoder, "HTTP-FLV");
         assertDecodedTenSeconds(rtmpDecoder, "RTMP play");
+        assertDecodedTenSeconds(llDecoder, "LL-HLS (fMP4)");
         assertEquals(0, publisher.await(MEDIA_SECONDS + 30), publisher.output());
         assertRecording("live/hevc", "hevc", 640, 360);
     }
@@ -131,9 +139,14 @@ class EnhancedRtmpEndToEndTest {
         assertEquals(0, hls.exitCode(), hls.output());
         assertNull(hls.get("video", "codec_name"), "MPEG-TS HLS leaves AV1 out: " + hls.output());
         assertEquals("aac", hls.get("audio", "codec_name"), hls.output());
+        Ffmpeg.FfmpegProcess llDecoder = track(Ffmpeg7.decode(llHlsUrl("av1"), DECODE_SECONDS));
+        Ffmpeg.Probe ll = Ffmpeg7.probe(llHlsUrl("av1"), 30);
+        assertProbe(ll, "av1", 320, 180, "LL-HLS (fMP4)");
+        assertEquals("aac", ll.get("audio", "codec_name"), ll.output());
 
         assertDecodedTenSeconds(flvDecoder, "HTTP-FLV");
         assertDecodedTenSeconds(rtmpDecoder, "RTMP play");
+        assertDecodedTenSeconds(llDecoder, "LL-HLS (fMP4)");
         assertEquals(0, publisher.await(MEDIA_SECONDS + 30), publisher.output());
         assertRecording("live/av1", "av1", 320, 180);
     }
