@@ -152,6 +152,9 @@
     hls = new Hls(lowLatency ? {
       lowLatencyMode: true,
       maxLiveSyncPlaybackRate: 1.5,      // catch up by playing faster rather than by jumping
+      // After a stall hls.js moves its target back by this (default 1 s, for lossy networks); on a LAN a stall is
+      // a hiccup, not a weak link: stay close to live.
+      liveSyncOnStallIncrease: 0.25,
       backBufferLength: 30
     } : {
       lowLatencyMode: true,
