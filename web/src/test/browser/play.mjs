@@ -1,7 +1,8 @@
 // Plays one ringcast player page in Debian's headless Chromium (driven by playwright-core, no browser download) and
-// prints one line of JSON with what happened. Run by io.ringcast.web.page.BrowserPlaybackTest; by hand:
+// prints one line of JSON with what happened. Run by the tests in io.ringcast.web.page (PlayScript); by hand:
 //   node play.mjs --play-url http://127.0.0.1:8080/play/live/x?mode=flv --play-png play.png \
 //                 --index-url http://127.0.0.1:8080/ --index-png index.png
+// Options: --min-advance-s (play at least this long), --timeout-s, --stall-at-s with --stall-ms (hold HLS requests).
 // Exit code 0 when the script ran to the end (the JSON says whether playback passed), 2 on a script failure.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const H264_AAC = 'video/mp4; codecs="avc1.42E01E,mp4a.40.2"';
+const AV1 = 'video/mp4; codecs="av01.0.04M.08"';
 const POLL_MS = 250;
+const MAX_TRACED_REQUESTS = 2000;
 
 function options(argv) {
   const o = { minAdvanceS: 5, timeoutS: 25 };
@@ -47,6 +50,7 @@ async function sample(page) {
       mode: p.mode ?? null, state: p.state ?? null, restarts: p.restarts ?? null,
       errors: p.errors ?? null, supports: p.supports ?? null,
       lowLatency: p.lowLatency ?? null, hlsjsLatencyS: p.hlsjsLatencyS ?? null, latencyS: p.latencyS ?? null,
+      liveJumps: p.liveJumps ?? null,
       readout: document.getElementById('status-latency')?.textContent ?? null
     };
   });
@@ -67,6 +71,39 @@ async function main() {
     const consoleErrors = [];
     page.on('request', r => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:')
       && !r.url().startsWith('data:')) foreign.push(r.url()); });
+    // HLS requests as [sent, finished (ms since the page opened), status, path]: a stall's story in a failure report.
+    const opened = Date.now();
+    const sent = new Map();
+    const hlsRequests = [];
+    const isHls = url => /\.(m3u8|m4s|mp4|ts)(\?|$)/.test(url);
+    page.on('request', r => sent.set(r, Date.now() - opened));
+    page.on('requestfinished', async r => {
+      if (isHls(r.url()) && hlsRequests.length < MAX_TRACED_REQUESTS) {
+        const response = await r.response();
+        hlsRequests.push([sent.get(r), Date.now() - opened, response ? response.status() : null,
+          r.url().slice(origin.length)]);
+      }
+      sent.delete(r);
+    });
+    page.on('requestfailed', r => {
+      if (isHls(r.url()) && hlsRequests.length < MAX_TRACED_REQUESTS) {
+        hlsRequests.push([sent.get(r), Date.now() - opened, 'failed', r.url().slice(origin.length)]);
+      }
+      sent.delete(r);
+    });
+    // --stall-at-s S --stall-ms M: HLS requests sent in [S, S + M) after the page opened are answered only at
+    // S + M, as a network hiccup would (a test of how the page recovers).
+    if (o.stallAtS !== undefined) {
+      const from = Number(o.stallAtS) * 1000;
+      const until = from + Number(o.stallMs);
+      await page.route(url => isHls(url.href), async route => {
+        const at = Date.now() - opened;
+        if (at >= from && at < until) {
+          await new Promise(resolve => setTimeout(resolve, until - at));
+        }
+        await route.continue();
+      });
+    }
     page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', e => consoleErrors.push('pageerror: ' + e.message));
 
@@ -75,6 +112,7 @@ async function main() {
     result.contentType = response.headers()['content-type'];
     result.mseH264Aac = await page.evaluate(t => typeof MediaSource !== 'undefined'
       && MediaSource.isTypeSupported(t), H264_AAC);
+    result.mseAv1 = await page.evaluate(t => typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(t), AV1);
     await page.waitForFunction(() => window.ringcastPlayer !== undefined, null, { timeout: 5000 });
 
     const started = Date.now();
@@ -82,11 +120,14 @@ async function main() {
     let last = first;
     // Behind-live samples once playback runs (a second of playback after start): hls.js's latency and the page's
     // own readout (its text, in seconds).
-    const latency = { hlsjsS: [], readoutS: [] };
+    const latency = { hlsjsS: [], readoutS: [], atMs: [] };
     while (Date.now() - started < o.timeoutS * 1000) {
       last = await sample(page);
       if (!last.paused && last.currentTime - first.currentTime >= 1) {
-        if (typeof last.hlsjsLatencyS === 'number' && last.hlsjsLatencyS > 0) latency.hlsjsS.push(last.hlsjsLatencyS);
+        if (typeof last.hlsjsLatencyS === 'number' && last.hlsjsLatencyS > 0) {
+          latency.hlsjsS.push(last.hlsjsLatencyS);
+          latency.atMs.push(Date.now() - opened);
+        }
         const readout = parseFloat(last.readout);
         if (!Number.isNaN(readout)) latency.readoutS.push(readout);
       }
@@ -102,6 +143,7 @@ async function main() {
     result.last = last;
     result.latency = latency;
     result.foreignRequests = foreign;
+    result.hlsRequests = hlsRequests;
     result.consoleErrors = consoleErrors;
     if (o.playPng) {
       await page.screenshot({ path: o.playPng, fullPage: true });

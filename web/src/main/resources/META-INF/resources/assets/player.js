@@ -9,6 +9,7 @@
 
   var RETRY_MS = 3000;
   var STATUS_INTERVAL_MS = 250;
+  var LIVE_JUMP_BEHIND_S = 1.5;  // LL-HLS: how far past its target latency playback may fall before it jumps
 
   var video = document.getElementById('video');
   var unmute = document.getElementById('unmute');
@@ -37,6 +38,7 @@
     // seekable end minus the play position in native mode, the buffered end minus it in flv mode.
     latencyS: null,
     hlsjsLatencyS: null,     // hls.latency as hls.js reports it (hls mode only)
+    liveJumps: 0,            // LL-HLS: jumps back to the live edge after a stall left playback far behind
     errors: [],
     state: 'starting',
     restarts: 0,
@@ -246,7 +248,22 @@
     return ranges.length ? Math.max(0, ranges.end(ranges.length - 1) - video.currentTime) : null;
   }
 
+  // After a stall, hls.js speeds playback up only while it is less than a segment past its target latency; further
+  // behind it stays there for the rest of the session. On a LAN a stall is a hiccup: jump back to the live edge.
+  function jumpToLiveWhenFarBehind() {
+    if (mode !== 'hls' || !lowLatency || hls === null || video.paused || video.seeking) {
+      return;
+    }
+    var live = hls.liveSyncPosition;
+    if (typeof live === 'number' && isFinite(live) && hls.latency > hls.targetLatency + LIVE_JUMP_BEHIND_S
+        && live > video.currentTime) {
+      player.liveJumps++;
+      video.currentTime = live;
+    }
+  }
+
   setInterval(function () {
+    jumpToLiveWhenFarBehind();
     var ranges = [];
     for (var i = 0; i < video.buffered.length; i++) {
       ranges.push(video.buffered.start(i).toFixed(2) + '\u2013' + video.buffered.end(i).toFixed(2));

@@ -92,6 +92,15 @@ public final class Ffmpeg7 {
     }
 
     /**
+     * Publish arguments that loop a media file for {@code seconds} in real time (timestamps keep rising across the
+     * loops), so a short file serves a long play.
+     */
+    public static List<String> publishLoopArgs(Path media, String url, double seconds) {
+        return List.of("-hide_banner", "-nostats", "-loglevel", "error", "-re", "-stream_loop", "-1",
+                "-i", media.toString(), "-t", String.valueOf(seconds), "-c", "copy", "-f", "flv", url);
+    }
+
+    /**
      * An MP4 of testsrc2 and a sine tone: HEVC (Debian's ffmpeg, libx265, ultrafast, a keyframe every second, VUI
      * timing info) and AAC; made once per folder, size, rate and length.
      */

@@ -1,7 +1,6 @@
 package io.ringcast.web.page;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.TestConfig;
@@ -11,7 +10,6 @@ import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,17 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 class BrowserPlaybackTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path BROWSER_DIR = Path.of("src/test/browser");
-    private static final Path SCRIPT = BROWSER_DIR.resolve("play.mjs");
-    private static final Path PLAYWRIGHT = BROWSER_DIR.resolve("node_modules/playwright-core/package.json");
-    private static final Path OUT = Path.of("target/browser");
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int FPS = 30;
     private static final double MIN_ADVANCE_S = 5;
     private static final int PLAY_TIMEOUT_S = 25;
     private static final int SCRIPT_TIMEOUT_S = 75;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RingcastServer server;
     private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
@@ -58,11 +49,7 @@ class BrowserPlaybackTest {
     @BeforeEach
     void start() throws IOException {
         Ffmpeg.assumeInstalled();
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium)");
-        Assumptions.assumeTrue(node() != null, "no node on the PATH (apt-get install nodejs npm)");
-        Assumptions.assumeTrue(Files.isRegularFile(PLAYWRIGHT),
-                "no playwright-core in " + BROWSER_DIR + " (npm ci there, as ./run-tests does)");
-        Files.createDirectories(OUT);
+        PlayScript.assumeAvailable();
         server = RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty());
     }
 
@@ -152,30 +139,14 @@ class BrowserPlaybackTest {
     /** Runs play.mjs against the page and the index; returns its JSON (also written to target/browser/). */
     private JsonNode play(String pagePath, String label) throws IOException, InterruptedException {
         String base = "http://127.0.0.1:" + server.httpPort();
-        Path playPng = OUT.resolve("play-" + label + ".png").toAbsolutePath();
-        Path indexPng = OUT.resolve("index.png").toAbsolutePath();
-        Path stdoutFile = OUT.resolve("play-" + label + ".json");
-        Path stderr = OUT.resolve("play-" + label + ".stderr.txt");
+        Path playPng = PlayScript.OUT.resolve("play-" + label + ".png").toAbsolutePath();
+        Path indexPng = PlayScript.OUT.resolve("index.png").toAbsolutePath();
         Files.deleteIfExists(playPng);
-        Process node = new ProcessBuilder(node(), SCRIPT.getFileName().toString(),
+        JsonNode result = PlayScript.run("play-" + label, List.of(
                 "--play-url", base + pagePath, "--play-png", playPng.toString(),
                 "--index-url", base + "/", "--index-png", indexPng.toString(),
-                "--min-advance-s", String.valueOf(MIN_ADVANCE_S), "--timeout-s", String.valueOf(PLAY_TIMEOUT_S))
-                .directory(BROWSER_DIR.toFile())
-                .redirectOutput(stdoutFile.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        node.getOutputStream().close();
-        if (!node.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS)) {
-            node.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("play.mjs did not finish within " + SCRIPT_TIMEOUT_S + " s: "
-                    + Files.readString(stderr));
-        }
-        String stdout = Files.readString(stdoutFile).strip();
-        assertEquals(0, node.exitValue(), "play.mjs failed: " + stdout + "\n" + Files.readString(stderr));
-        System.out.println("BrowserPlaybackTest " + label + ": " + stdout);
-        JsonNode result = JSON.readTree(stdout);
-        assertEquals(200, result.path("status").asInt(), stdout);
+                "--min-advance-s", String.valueOf(MIN_ADVANCE_S), "--timeout-s", String.valueOf(PLAY_TIMEOUT_S)),
+                SCRIPT_TIMEOUT_S);
         assertPng(playPng);
         assertPng(indexPng);
         return result;
@@ -209,16 +180,5 @@ class BrowserPlaybackTest {
             assertEquals(head.length, in.read(head));
         }
         assertTrue(java.util.Arrays.equals(PNG_SIGNATURE, head), png + " is not a PNG");
-    }
-
-    /** The node executable on the PATH, or null. */
-    private static String node() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "node");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }

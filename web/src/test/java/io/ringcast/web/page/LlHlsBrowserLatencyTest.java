@@ -1,7 +1,6 @@
 package io.ringcast.web.page;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.llhls.LlHlsStream;
 import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -17,13 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,20 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * /play/live/x?mode=hls} (LL-HLS: fMP4 parts of 200 ms, blocking reload) and samples hls.js's {@code latency} and the
  * page's own "Behind live edge" readout every 250 ms for 30 s of playback. LL-HLS must play at a median of at most
  * {@link #MAX_MEDIAN_LATENCY_S} behind live; the MPEG-TS variant ({@code &variant=ts}) is measured for comparison.
+ * After a 3 s network stall the page must jump back to live instead of staying behind (hls.js alone stays).
  * Skipped when ffmpeg, Chromium, Node.js or playwright-core are missing.
  */
 @Timeout(180)
 class LlHlsBrowserLatencyTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path BROWSER_DIR = Path.of("src/test/browser");
-    private static final Path SCRIPT = BROWSER_DIR.resolve("play.mjs");
-    private static final Path PLAYWRIGHT = BROWSER_DIR.resolve("node_modules/playwright-core/package.json");
-    private static final Path OUT = Path.of("target/browser");
     private static final double MAX_MEDIAN_LATENCY_S = 1.5;
     private static final double PLAY_S = 30;
     private static final int PART_MS = Integer.getInteger("ringcast.llhls.partMs", 200);
     private static final int FPS = 30;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int STALL_AT_S = 8;
+    private static final int STALL_MS = 3_000;
 
     private RingcastServer server;
     private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
@@ -56,11 +50,7 @@ class LlHlsBrowserLatencyTest {
     @BeforeEach
     void start() throws IOException {
         Ffmpeg.assumeInstalled();
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium)");
-        Assumptions.assumeTrue(node() != null, "no node on the PATH (apt-get install nodejs npm)");
-        Assumptions.assumeTrue(Files.isRegularFile(PLAYWRIGHT),
-                "no playwright-core in " + BROWSER_DIR + " (npm ci there, as ./run-tests does)");
-        Files.createDirectories(OUT);
+        PlayScript.assumeAvailable();
         // -Dringcast.llhls.partMs=333 measures another part target (how the 200 ms default was chosen).
         TestConfig config = TestConfig.loopback().set("hls", "part_duration_ms", PART_MS);
         server = RingcastServer.start(config.configFile(), OptionalInt.empty());
@@ -90,15 +80,44 @@ class LlHlsBrowserLatencyTest {
         for (JsonNode error : last.path("errors")) {
             assertFalse(error.path("fatal").asBoolean(), "fatal player error: " + error + " in " + result);
         }
-        double hlsjs = median(result.path("latency").path("hlsjsS"));
-        double readout = median(result.path("latency").path("readoutS"));
+        JsonNode hlsjsSamples = result.path("latency").path("hlsjsS");
+        JsonNode readoutSamples = result.path("latency").path("readoutS");
+        double hlsjs = PlayScript.median(hlsjsSamples);
+        double readout = PlayScript.median(readoutSamples);
         System.out.printf("LlHlsBrowserLatencyTest LL-HLS (%d ms parts) behind live: hls.js latency median %.2f s "
                 + "(%s), page readout median %.2f s (%d samples)%n", PART_MS, hlsjs,
-                spread(result.path("latency").path("hlsjsS")), readout, result.path("latency").path("readoutS").size());
-        assertTrue(result.path("latency").path("hlsjsS").size() >= 60, "samples: " + result.path("latency"));
+                PlayScript.spread(hlsjsSamples), readout, readoutSamples.size());
+        assertTrue(hlsjsSamples.size() >= 60, "samples: " + result.path("latency"));
         assertTrue(hlsjs <= MAX_MEDIAN_LATENCY_S, "hls.js latency median " + hlsjs + " s: " + result.path("latency"));
         assertTrue(readout <= MAX_MEDIAN_LATENCY_S, "page readout median " + readout + " s");
         assertEquals(hlsjs, readout, 0.3, "the page shows hls.js's latency");
+    }
+
+    @Test
+    void shouldJumpBackToLiveWhenAStallLeftPlaybackFarBehind() throws Exception {
+        publish("x", PLAY_S + 30);
+
+        // Every HLS request sent between 8 and 11 s after the page opened is answered at 11 s: playback stalls,
+        // and hls.js alone would stay about 3 s behind for the rest of the session.
+        JsonNode result = play("/play/live/x?mode=hls", "llhls-stall", STALL_AT_S, STALL_MS);
+
+        JsonNode last = result.path("last");
+        assertTrue(last.path("liveJumps").asInt() >= 1, "the page jumped back to live: " + last);
+        List<Double> after = new ArrayList<>();
+        JsonNode at = result.path("latency").path("atMs");
+        JsonNode samples = result.path("latency").path("hlsjsS");
+        for (int i = 0; i < samples.size(); i++) {
+            if (at.get(i).asLong() > STALL_AT_S * 1000L + STALL_MS + 5_000) {
+                after.add(samples.get(i).asDouble());
+            }
+        }
+        after.sort(Double::compare);
+        System.out.printf("LlHlsBrowserLatencyTest LL-HLS after a %d ms stall: %d jump(s) to live, hls.js latency "
+                + "from 5 s after the stall: median %.2f s, max %.2f s (n=%d)%n", STALL_MS,
+                last.path("liveJumps").asInt(), after.isEmpty() ? Double.NaN : after.get(after.size() / 2),
+                after.isEmpty() ? Double.NaN : after.get(after.size() - 1), after.size());
+        assertTrue(after.size() >= 20, "samples after the stall: " + result.path("latency"));
+        assertTrue(after.get(after.size() / 2) <= MAX_MEDIAN_LATENCY_S, "latency after the stall: " + after);
     }
 
     @Test
@@ -120,7 +139,7 @@ class LlHlsBrowserLatencyTest {
             assertFalse(error.path("fatal").asBoolean(), "fatal player error: " + error);
         }
         System.out.printf("LlHlsBrowserLatencyTest LL-HLS in the browser's own player: page readout (seekable end "
-                + "minus position) median %.2f s%n", median(result.path("latency").path("readoutS")));
+                + "minus position) median %.2f s%n", PlayScript.median(result.path("latency").path("readoutS")));
     }
 
     @Test
@@ -131,10 +150,10 @@ class LlHlsBrowserLatencyTest {
 
         JsonNode last = result.path("last");
         assertFalse(last.path("lowLatency").asBoolean(), "the page played MPEG-TS: " + last);
-        double hlsjs = median(result.path("latency").path("hlsjsS"));
+        double hlsjs = PlayScript.median(result.path("latency").path("hlsjsS"));
         System.out.printf("LlHlsBrowserLatencyTest MPEG-TS HLS behind live: hls.js latency median %.2f s (%s), page "
-                + "readout median %.2f s%n", hlsjs, spread(result.path("latency").path("hlsjsS")),
-                median(result.path("latency").path("readoutS")));
+                + "readout median %.2f s%n", hlsjs, PlayScript.spread(result.path("latency").path("hlsjsS")),
+                PlayScript.median(result.path("latency").path("readoutS")));
         assertTrue(hlsjs > MAX_MEDIAN_LATENCY_S, "MPEG-TS with 2 s segments plays further behind: " + hlsjs);
     }
 
@@ -154,58 +173,19 @@ class LlHlsBrowserLatencyTest {
     }
 
     private JsonNode play(String pagePath, String label) throws IOException, InterruptedException {
-        String base = "http://127.0.0.1:" + server.httpPort();
-        Path png = OUT.resolve("latency-" + label + ".png").toAbsolutePath();
-        Path stdoutFile = OUT.resolve("latency-" + label + ".json");
-        Path stderr = OUT.resolve("latency-" + label + ".stderr.txt");
-        Process node = new ProcessBuilder(node(), SCRIPT.getFileName().toString(),
-                "--play-url", base + pagePath, "--play-png", png.toString(),
-                "--min-advance-s", String.valueOf(PLAY_S), "--timeout-s", String.valueOf(PLAY_S + 25))
-                .directory(BROWSER_DIR.toFile())
-                .redirectOutput(stdoutFile.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        node.getOutputStream().close();
-        if (!node.waitFor((long) PLAY_S + 60, TimeUnit.SECONDS)) {
-            node.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("play.mjs did not finish: " + Files.readString(stderr));
-        }
-        String stdout = Files.readString(stdoutFile).strip();
-        assertEquals(0, node.exitValue(), "play.mjs failed: " + stdout + "\n" + Files.readString(stderr));
-        System.out.println("LlHlsBrowserLatencyTest " + label + ": " + stdout);
-        JsonNode result = JSON.readTree(stdout);
-        assertEquals(200, result.path("status").asInt(), stdout);
-        return result;
+        return play(pagePath, label, -1, 0);
     }
 
-    private static double median(JsonNode values) {
-        List<Double> sorted = new ArrayList<>();
-        values.forEach(v -> sorted.add(v.asDouble()));
-        if (sorted.isEmpty()) {
-            return Double.NaN;
+    /** Plays {@code pagePath}; with {@code stallAtS >= 0} HLS requests stall for {@code stallMs} from then on. */
+    private JsonNode play(String pagePath, String label, int stallAtS, int stallMs)
+            throws IOException, InterruptedException {
+        Path png = PlayScript.OUT.resolve("latency-" + label + ".png").toAbsolutePath();
+        List<String> args = new ArrayList<>(List.of(
+                "--play-url", "http://127.0.0.1:" + server.httpPort() + pagePath, "--play-png", png.toString(),
+                "--min-advance-s", String.valueOf(PLAY_S), "--timeout-s", String.valueOf(PLAY_S + 25)));
+        if (stallAtS >= 0) {
+            args.addAll(List.of("--stall-at-s", String.valueOf(stallAtS), "--stall-ms", String.valueOf(stallMs)));
         }
-        sorted.sort(Double::compare);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static String spread(JsonNode values) {
-        List<Double> sorted = new ArrayList<>();
-        values.forEach(v -> sorted.add(v.asDouble()));
-        if (sorted.isEmpty()) {
-            return "no samples";
-        }
-        sorted.sort(Double::compare);
-        return String.format("min %.2f, p90 %.2f, max %.2f, n=%d", sorted.get(0),
-                sorted.get((int) (sorted.size() * 0.9)), sorted.get(sorted.size() - 1), sorted.size());
-    }
-
-    private static String node() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "node");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
+        return PlayScript.run("latency-" + label, args, (long) PLAY_S + 60);
     }
 }
