@@ -11,11 +11,9 @@ import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.HeldRequest;
 import io.ringcast.web.http.PlayAccess;
 import io.ringcast.web.http.ResponseBody;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -25,7 +23,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * HLS playback: {@code GET /{app}/{name}.m3u8} answers the live playlist, {@code GET /{app}/{name}/{seq}.ts} a
@@ -119,14 +116,8 @@ public final class HlsServlet extends HttpServlet {
         if (engine != null && mayWait) {
             try {
                 source = engineStream(target, withBody);
-            } catch (LimitExceededException e) {
-                response.setHeader("Retry-After", "5");
-                Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), withBody);
-                return;
-            } catch (SourceUnavailableException e) {
-                // Its on-demand source cannot tell now (the cluster's directory is down): refused at once.
-                response.setHeader("Retry-After", "1");
-                Cors.textError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), withBody);
+            } catch (LimitExceededException | SourceUnavailableException e) {
+                DemandRefusal.answer(e, response, withBody);
                 return;
             }
         }
@@ -196,43 +187,14 @@ public final class HlsServlet extends HttpServlet {
                 + TimeUnit.NANOSECONDS.toMillis(leaseNs(stream));
         source.renewLease(AUDIENCE_PROTOCOL, TimeUnit.MILLISECONDS.toNanos(waitMs));
         request.setAttribute(WAITED_FOR, source);
-        AsyncContext async = request.startAsync();
-        async.setTimeout(waitMs);
-        AtomicBoolean answered = new AtomicBoolean();
-        Runnable[] actions = new Runnable[1];
-        Runnable answer = () -> {
-            if (answered.compareAndSet(false, true)) {
-                stream.removeFirstSegmentWaiter(actions[0]);
-                source.removeCloseListener(actions[0]);
-                async.dispatch();
-            }
-        };
-        actions[0] = answer;
-        async.addListener(new AsyncListener() {
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                answer.run();
-            }
-
-            @Override
-            public void onComplete(AsyncEvent event) {
-                answered.set(true);
-                stream.removeFirstSegmentWaiter(answer);
-                source.removeCloseListener(answer);
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                onComplete(event);
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                // The dispatched request may start a cycle of its own (ResponseBody); nothing to carry over.
-            }
+        HeldRequest.hold(request, waitMs, ready -> {
+            source.onClose(ready);
+            stream.onFirstSegment(ready);
+            return () -> {
+                stream.removeFirstSegmentWaiter(ready);
+                source.removeCloseListener(ready);
+            };
         });
-        source.onClose(answer);
-        stream.onFirstSegment(answer);
     }
 
     /** Signed play URLs: every segment URI carries the playlist request's expires/token (valid for the stream). */

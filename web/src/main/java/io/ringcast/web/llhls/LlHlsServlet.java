@@ -1,6 +1,7 @@
 package io.ringcast.web.llhls;
 
 import io.ringcast.broadcast.Engine;
+import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.llhls.LlHlsStream;
 import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.llhls.LlNames;
@@ -8,16 +9,16 @@ import io.ringcast.broadcast.llhls.LlPart;
 import io.ringcast.broadcast.llhls.LlPlaylist;
 import io.ringcast.broadcast.llhls.LlSegment;
 import io.ringcast.broadcast.llhls.LlWindow;
+import io.ringcast.broadcast.stream.SourceUnavailableException;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
+import io.ringcast.web.hls.DemandRefusal;
 import io.ringcast.web.hls.HlsRequest;
 import io.ringcast.web.hls.HlsServlet;
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.HeldRequest;
 import io.ringcast.web.http.PlayAccess;
 import io.ringcast.web.http.ResponseBody;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -27,7 +28,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +44,10 @@ import java.util.regex.Pattern;
  * {@code _HLS_msn}. The preload-hinted part streams while it is written ({@link PartStreamer}); a part further ahead
  * answers 404. Other answers as {@link HlsServlet}: 404 for an unknown stream or a part or segment that left the
  * window; play tokens, CORS, preflights through the {@code LL_HLS} endpoint's filter.
+ *
+ * <p>On demand (with the engine), as {@link HlsServlet}: a playlist GET for a path an on-demand source supplies
+ * demands the stream and is held, without a thread, until its first part is complete (or the source closes:
+ * 404 with the reason), at most OnDemandPublishTimeout plus the audience lease.
  */
 public final class LlHlsServlet extends HttpServlet {
     /** The servlet's name in the context (the MPEG-TS servlet forwards the default playlist to it by name). */
@@ -55,6 +59,7 @@ public final class LlHlsServlet extends HttpServlet {
     /** RFC 8216bis 6.2.5.2: a request may run ahead by at most two segments. */
     public static final int MAX_SEGMENTS_AHEAD = 2;
     private static final String WAITED = LlHlsServlet.class.getName() + ".waited";
+    private static final String HELD_FOR_FIRST_PART = LlHlsServlet.class.getName() + ".heldForFirstPart";
     private static final Pattern URI_ATTRIBUTE = Pattern.compile("URI=\"([^\"]*)\"");
 
     private final transient Engine engine;
@@ -98,13 +103,28 @@ public final class LlHlsServlet extends HttpServlet {
                     withBody);
             return;
         }
+        boolean playlistGet = target.kind() == LlHlsRequest.Kind.PLAYLIST && withBody;
+        Stream source = null;
+        if (engine != null && playlistGet && request.getAttribute(HELD_FOR_FIRST_PART) == null) {
+            try {
+                source = engine.streams().findOrDemand(target.path());
+            } catch (LimitExceededException | SourceUnavailableException e) {
+                DemandRefusal.answer(e, response, withBody);
+                return;
+            }
+        }
         LlHlsStream stream = streams.find(target.path());
         renewLease(target.path(), stream);
         if (stream == null) {
-            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no LL-HLS stream " + target.path(), withBody);
+            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND,
+                    heldSourceClosed(request, "no LL-HLS stream " + target.path()), withBody);
             return;
         }
         LlWindow window = stream.window();
+        if (source != null && source.isOnDemand() && window.isEmpty() && request.isAsyncSupported()) {
+            holdUntilFirstPart(request, source, stream);
+            return;
+        }
         switch (target.kind()) {
             case PLAYLIST -> playlist(request, response, stream, alias, withBody);
             case INIT -> media(request, response, window.init((int) target.sequence()), LlNames.INIT_CONTENT_TYPE,
@@ -182,8 +202,8 @@ public final class LlHlsServlet extends HttpServlet {
             return;
         }
         if (window.isEmpty()) {
-            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND, "no part of " + stream.path() + " yet",
-                    withBody);
+            Cors.textError(response, HttpServletResponse.SC_NOT_FOUND,
+                    heldSourceClosed(request, "no part of " + stream.path() + " yet"), withBody);
             return;
         }
         byte[] body = alias ? window.aliasPlaylist() : window.playlist();
@@ -225,39 +245,37 @@ public final class LlHlsServlet extends HttpServlet {
     /** Holds the request, without a thread, until the part is in the playlist or the wait times out. */
     private void hold(HttpServletRequest request, LlHlsStream stream, long msn, int part) {
         request.setAttribute(WAITED, true);
-        AsyncContext async = request.startAsync();
-        async.setTimeout(blockTimeoutMs(stream));
-        AtomicBoolean answered = new AtomicBoolean();
-        Object[] handle = new Object[1];
-        Runnable answer = () -> {
-            if (answered.compareAndSet(false, true)) {
-                async.dispatch();
-            }
-        };
-        async.addListener(new AsyncListener() {
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                stream.cancel(handle[0]);
-                answer.run();
-            }
-
-            @Override
-            public void onComplete(AsyncEvent event) {
-                answered.set(true);
-                stream.cancel(handle[0]);
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                onComplete(event);
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                // The dispatched request may start a cycle of its own (ResponseBody); nothing to carry over.
-            }
+        HeldRequest.hold(request, blockTimeoutMs(stream), ready -> {
+            Object waiter = stream.await(msn, part, ready);
+            return () -> stream.cancel(waiter);
         });
-        handle[0] = stream.await(msn, part, answer);
+    }
+
+    /**
+     * An on-demand stream just demanded (or still coming): holds the playlist request without a thread until its
+     * first part is complete or its source closes, then dispatches it again to be answered (200, or 404 with the
+     * reason). The audience lease covers the wait, bounded by OnDemandPublishTimeout plus the lease.
+     */
+    private void holdUntilFirstPart(HttpServletRequest request, Stream source, LlHlsStream stream) {
+        long leaseMs = HlsServlet.LEASE_TARGET_DURATIONS * stream.targetDurationMs();
+        long waitMs = engine.config().onDemandPublishTimeout().toMillis() + leaseMs;
+        source.renewLease(HlsServlet.AUDIENCE_PROTOCOL, TimeUnit.MILLISECONDS.toNanos(waitMs));
+        request.setAttribute(HELD_FOR_FIRST_PART, source);
+        HeldRequest.hold(request, waitMs, ready -> {
+            source.onClose(ready);
+            // Any part satisfies a wait for part 0 of the lowest sequence number.
+            Object waiter = stream.await(Long.MIN_VALUE, 0, ready);
+            return () -> {
+                stream.cancel(waiter);
+                source.removeCloseListener(ready);
+            };
+        });
+    }
+
+    /** Why the on-demand source this request was held for closed (it never delivered), else {@code otherwise}. */
+    private static String heldSourceClosed(HttpServletRequest request, String otherwise) {
+        Stream held = request.getAttribute(HELD_FOR_FIRST_PART) instanceof Stream s ? s : null;
+        return held != null && held.isClosed() && held.closeReason() != null ? held.closeReason() : otherwise;
     }
 
     private static long blockTimeoutMs(LlHlsStream stream) {

@@ -9,6 +9,8 @@ import io.ringcast.broadcast.hls.HlsStream;
 import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.broadcast.record.Recordings;
 import io.ringcast.broadcast.hls.HlsStreams;
+import io.ringcast.broadcast.llhls.LlHlsStream;
+import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.ingest.cluster.StreamDirectory;
 import io.ringcast.ingest.relay.RelayView;
@@ -64,7 +66,7 @@ public final class StatsServlet extends HttpServlet {
                 json.writeStartObject();
                 json.writeArrayFieldStart("streams");
                 for (Stream s : streams) {
-                    StreamStatsWriter.write(json, s, hls(s), recording(s), relaysOf(s));
+                    StreamStatsWriter.write(json, s, hls(s), recording(s), relaysOf(s), llHls(s));
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -114,7 +116,8 @@ public final class StatsServlet extends HttpServlet {
             return;
         }
         send(request, response, HttpServletResponse.SC_OK,
-                json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream), relaysOf(stream)));
+                json -> StreamStatsWriter.write(json, stream, hls(stream), recording(stream), relaysOf(stream),
+                        llHls(stream)));
     }
 
     private static void sendError(HttpServletRequest request, HttpServletResponse response, int status,
@@ -174,6 +177,12 @@ public final class StatsServlet extends HttpServlet {
     private HlsStream hls(Stream stream) {
         HlsStreams hls = engine.service(HlsStreams.class);
         return hls == null ? null : hls.find(stream.path());
+    }
+
+    /** The stream's LL-HLS output when it runs, else null. */
+    private LlHlsStream llHls(Stream stream) {
+        LlHlsStreams ll = engine.service(LlHlsStreams.class);
+        return ll == null ? null : ll.find(stream.path());
     }
 
     /** Server-wide facts: stream count, limits and every refusal or close-reason counter. */

@@ -12,6 +12,9 @@ import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.broadcast.hls.HlsStats;
 import io.ringcast.broadcast.hls.HlsStream;
+import io.ringcast.broadcast.llhls.LlHlsStream;
+import io.ringcast.broadcast.llhls.LlPart;
+import io.ringcast.broadcast.llhls.LlWindow;
 import io.ringcast.broadcast.record.RecordingStatus;
 import io.ringcast.ingest.relay.RelayView;
 import io.ringcast.ingest.upstream.UpstreamUrl;
@@ -51,15 +54,15 @@ public final class StreamStatsWriter {
     /** As {@link #write(JsonGenerator, Stream, HlsStream)}, with the given recording status (null: none). */
     public static void write(JsonGenerator json, Stream stream, HlsStream hls, RecordingStatus recording)
             throws IOException {
-        write(json, stream, hls, recording, null);
+        write(json, stream, hls, recording, null, null);
     }
 
     /**
-     * As {@link #write(JsonGenerator, Stream, HlsStream, RecordingStatus)}, plus the stream's {@code source} and,
-     * when {@code relays} is not null, its {@code relays} ({@link RelayViewWriter}).
+     * As {@link #write(JsonGenerator, Stream, HlsStream, RecordingStatus)}, plus the stream's {@code source}, its
+     * {@code relays} when not null ({@link RelayViewWriter}) and its LL-HLS window when {@code ll} is not null.
      */
     public static void write(JsonGenerator json, Stream stream, HlsStream hls, RecordingStatus recording,
-                             List<RelayView> relays) throws IOException {
+                             List<RelayView> relays, LlHlsStream ll) throws IOException {
         json.writeStartObject();
         json.writeStringField("path", stream.path().toString());
         json.writeStringField("state", stream.state().name());
@@ -79,6 +82,9 @@ public final class StreamStatsWriter {
         json.writeEndObject();
         if (hls != null) {
             writeHls(json, hls);
+        }
+        if (ll != null) {
+            writeLlHls(json, ll);
         }
         if (recording != null) {
             writeRecording(json, recording);
@@ -113,6 +119,22 @@ public final class StreamStatsWriter {
         json.writeNumberField("framesMuxed", stats.framesMuxed());
         json.writeNumberField("framesDropped", stats.framesDropped());
         json.writeNumberField("framesIgnored", stats.framesIgnored());
+        json.writeEndObject();
+    }
+
+    /**
+     * The LL-HLS window: part target, complete segments and parts listed, the newest part ({@code "msn.part"}, null
+     * before the first) and the blocking playlist reloads waiting now.
+     */
+    private static void writeLlHls(JsonGenerator json, LlHlsStream ll) throws IOException {
+        LlWindow window = ll.window();
+        json.writeObjectFieldStart("llhls");
+        json.writeNumberField("partTargetMs", ll.config().partDurationMs());
+        json.writeNumberField("segmentsInWindow", window.segments().size());
+        json.writeNumberField("openParts", window.openParts().size());
+        LlPart last = window.lastPart();
+        json.writeStringField("lastPart", last == null ? null : last.sequence() + "." + last.index());
+        json.writeNumberField("blockingReloadsWaiting", ll.waiting());
         json.writeEndObject();
     }
 

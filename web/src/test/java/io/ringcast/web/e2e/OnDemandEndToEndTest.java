@@ -394,6 +394,44 @@ class OnDemandEndToEndTest {
     }
 
     @Test
+    void shouldAnswerAnLlHlsViewerOfANotYetExistingPathWithItsFirstPart() throws Exception {
+        Answer answer = timedGet("/llhls/live/ll.m3u8");
+
+        System.out.println("on-demand LL-HLS from a cold encoder: the playlist with its first part "
+                + answer.elapsedMs() + " ms after the request");
+        assertEquals(200, answer.status(), answer.body());
+        assertTrue(answer.body().contains("#EXT-X-PART:"), answer.body());
+        assertTrue(answer.elapsedMs() <= ON_DEMAND_TIMEOUT_S * 1_000L, "answered after " + answer.elapsedMs());
+        assertEquals(1, live.starts.get(), "the playlist request started the pull");
+        assertEquals(1, stream("live/ll").subscribersByProtocol().get("hls"), "the LL-HLS audience counts");
+        // ffprobe 5.1 reads complete segments only (it knows no parts).
+        Await.until("a complete LL-HLS segment", Duration.ofSeconds(10), () -> {
+            try {
+                return getOk("/llhls/live/ll.m3u8").contains("#EXTINF:");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertDecodedTestMedia(probeFrames(http("/llhls/live/ll.m3u8")));
+    }
+
+    @Test
+    void shouldAnswerAHeldLlHlsPlaylistRequest404WhenTheUpstreamNeverDelivers() throws Exception {
+        long startNs = System.nanoTime();
+        HttpURLConnection c = (HttpURLConnection) URI.create(http("/llhls/never/ll.m3u8")).toURL()
+                .openConnection();
+        c.setReadTimeout(30_000);
+        int status = c.getResponseCode();
+        String body = new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertEquals(404, status);
+        assertEquals("never/ll was not delivered by its upstream within " + ON_DEMAND_TIMEOUT_S + " s\n", body);
+        assertTrue(elapsedMs >= ON_DEMAND_TIMEOUT_S * 1_000L - 200, "held for " + elapsedMs + " ms");
+        assertEquals(1, never.starts.get());
+    }
+
+    @Test
     void shouldAnswer404WithTheReasonWhenTheUpstreamNeverDeliversToAnHttpFlvViewer() throws Exception {
         long startNs = System.nanoTime();
         StringBuilder head = new StringBuilder();

@@ -1,5 +1,7 @@
 package io.ringcast.web.llhls;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.llhls.LlHlsStream;
 import io.ringcast.broadcast.llhls.LlHlsStreams;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -73,6 +75,13 @@ class LlHlsServerTest {
         assertEquals("360", probe.get("video", "height"));
         assertEquals("30/1", probe.get("video", "r_frame_rate"), probe.output());
         assertEquals("aac", probe.get("audio", "codec_name"));
+
+        JsonNode stats = new ObjectMapper().readTree(Http.body(Http.open(server.httpPort(), "GET",
+                "/api/streams/live/x"))).path("llhls");
+        assertEquals(200, stats.path("partTargetMs").asInt(), stats.toString());
+        assertTrue(stats.path("segmentsInWindow").asInt() >= 2, stats.toString());
+        assertTrue(stats.path("lastPart").asText().matches("\\d+\\.\\d+"), stats.toString());
+        assertTrue(stats.path("blockingReloadsWaiting").isInt(), stats.toString());
     }
 
     @Test
