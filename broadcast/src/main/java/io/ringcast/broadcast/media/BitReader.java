@@ -1,18 +1,22 @@
 package io.ringcast.broadcast.media;
 
-import io.ringcast.broadcast.media.MediaFormatException;
+import org.agrona.DirectBuffer;
 
 /**
- * Reads bits most-significant first, and H.264 Exp-Golomb codes (ITU-T H.264 9.1), from a byte array range;
- * a reusable instance owned by one thread. Reading past the end raises {@link MediaFormatException}.
+ * Reads bits most-significant first, and H.264 Exp-Golomb codes (ITU-T H.264 9.1), from a byte array range or a
+ * NAL unit's RBSP; a reusable instance owned by one thread. Reading past the end raises {@link MediaFormatException}.
  */
 public final class BitReader {
     private static final int MAX_EXP_GOLOMB_LEADING_ZEROS = 31;
+    private static final int EMULATION_PREVENTION_BYTE = 0x03;
+    private static final int INITIAL_RBSP_BYTES = 128;
 
     private final String what;
     private byte[] bytes;
     private long bitPosition;
     private long bitLimit;
+    /** Where {@link #wrapRbsp} unescapes to; grows to the longest NAL unit read, then is reused. */
+    private byte[] rbsp = new byte[INITIAL_RBSP_BYTES];
 
     /**
      * @param what the structure read, the start of every exception reason (e.g. "sps").
@@ -26,6 +30,28 @@ public final class BitReader {
         this.bitPosition = (long)offset * Byte.SIZE;
         this.bitLimit = (long)(offset + length) * Byte.SIZE;
         return this;
+    }
+
+    /**
+     * Reads a NAL unit's payload as RBSP: copies {@code buffer[offset, offset + length)} without the emulation
+     * prevention bytes the byte stream adds (00 00 03 becomes 00 00; H.264 7.4.1, H.265 7.4.2) and reads that.
+     */
+    public BitReader wrapRbsp(final DirectBuffer buffer, final int offset, final int length) {
+        if (rbsp.length < length) {
+            rbsp = new byte[length];
+        }
+        int zeros = 0;
+        int out = 0;
+        for (int i = 0; i < length; i++) {
+            final int b = buffer.getByte(offset + i) & 0xFF;
+            if (zeros >= 2 && b == EMULATION_PREVENTION_BYTE) {
+                zeros = 0;
+                continue;
+            }
+            zeros = b == 0 ? zeros + 1 : 0;
+            rbsp[out++] = (byte)b;
+        }
+        return wrap(rbsp, 0, out);
     }
 
     public int readBit() {

@@ -1,17 +1,11 @@
 package io.ringcast.web.http;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends a complete body that is already in memory (an HLS segment, a report) so that a client that does not read
@@ -30,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A small body is written at once on the request thread: it fits in the socket's send buffer, so the write
  * returns without waiting for the client (and the embedded server's write timeout bounds it if it did not).
  */
-public final class ResponseBody implements WriteListener, AsyncListener {
+public final class ResponseBody extends AsyncBodyWriter {
     /** Bodies up to this are written directly: less than any socket send buffer the server runs with. */
     public static final int BLOCKING_MAX_BYTES = 16 * 1024;
     /**
@@ -40,18 +34,12 @@ public final class ResponseBody implements WriteListener, AsyncListener {
      * either.
      */
     public static final int SLICE_BYTES = 8 * 1024;
-    private static final Logger LOG = LoggerFactory.getLogger(ResponseBody.class);
-
-    private final AsyncContext async;
-    private final ServletOutputStream out;
     private final byte[] body;
-    private final AtomicBoolean completed = new AtomicBoolean();
     /** Bytes handed to the container so far; container threads, one callback at a time. */
     private int offset;
 
     private ResponseBody(AsyncContext async, ServletOutputStream out, byte[] body) {
-        this.async = async;
-        this.out = out;
+        super(async, out);
         this.body = body;
     }
 
@@ -75,9 +63,7 @@ public final class ResponseBody implements WriteListener, AsyncListener {
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(0);
         ServletOutputStream out = response.getOutputStream();
-        ResponseBody writer = new ResponseBody(async, out, body);
-        async.addListener(writer);
-        out.setWriteListener(writer);
+        new ResponseBody(async, out, body).start();
     }
 
     @Override
@@ -95,40 +81,7 @@ public final class ResponseBody implements WriteListener, AsyncListener {
     }
 
     @Override
-    public void onError(Throwable t) {
-        LOG.debug("response body abandoned after {} of {} bytes: {}", offset, body.length, t.toString());
-        complete();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        completed.set(true);
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        complete();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        complete();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // One async cycle per body.
-    }
-
-    private void complete() {
-        if (!completed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            // The container ended the request first (connection closed, shutdown): nothing left to end.
-            LOG.debug("async context already ended: {}", e.toString());
-        }
+    protected String progress() {
+        return "response body after " + offset + " of " + body.length + " bytes";
     }
 }

@@ -1,19 +1,16 @@
 package io.ringcast.web.llhls;
 
 import io.ringcast.broadcast.llhls.LlPart;
+import io.ringcast.web.http.AsyncBodyWriter;
 import io.ringcast.web.http.ResponseBody;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Streams one LL-HLS part through servlet async I/O, complete or still being written (a preload-hinted part, RFC
@@ -23,21 +20,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its Content-Length; a growing one chunked, ending when the part completes. Jakarta servlet API only, so it works
  * alike in the embedded Undertow and in a WAR. Callbacks run on container threads, one at a time.
  */
-final class PartStreamer implements WriteListener, AsyncListener {
+final class PartStreamer extends AsyncBodyWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PartStreamer.class);
 
-    private final AsyncContext async;
-    private final ServletOutputStream out;
     private final LlPart part;
-    private final AtomicBoolean completed = new AtomicBoolean();
     /** Bytes handed to the container; container threads, one callback at a time. */
     private int offset;
     /** Whether bytes (or, at first, the headers) may sit in the container's buffer. */
     private boolean unflushed = true;
 
     private PartStreamer(AsyncContext async, ServletOutputStream out, LlPart part) {
-        this.async = async;
-        this.out = out;
+        super(async, out);
         this.part = part;
     }
 
@@ -62,14 +55,12 @@ final class PartStreamer implements WriteListener, AsyncListener {
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(timeoutMs);
         ServletOutputStream out = response.getOutputStream();
-        PartStreamer streamer = new PartStreamer(async, out, part);
-        async.addListener(streamer);
-        out.setWriteListener(streamer);
+        new PartStreamer(async, out, part).start();
     }
 
     @Override
     public void onWritePossible() throws IOException {
-        while (!completed.get() && out.isReady()) {
+        while (!isCompleted() && out.isReady()) {
             int available = part.length();
             if (offset < available) {
                 int length = Math.min(ResponseBody.SLICE_BYTES, available - offset);
@@ -96,7 +87,7 @@ final class PartStreamer implements WriteListener, AsyncListener {
 
     /** The part grew, completed or was abandoned: carry on, on a container thread. */
     private void resume() {
-        if (completed.get()) {
+        if (isCompleted()) {
             return;
         }
         try {
@@ -114,39 +105,7 @@ final class PartStreamer implements WriteListener, AsyncListener {
     }
 
     @Override
-    public void onError(Throwable t) {
-        LOG.debug("part {} abandoned after {} bytes: {}", part, offset, t.toString());
-        complete();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        completed.set(true);
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        complete();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        complete();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // One async cycle per part.
-    }
-
-    private void complete() {
-        if (!completed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            LOG.debug("async context already ended: {}", e.toString());
-        }
+    protected String progress() {
+        return "part " + part + " after " + offset + " bytes";
     }
 }

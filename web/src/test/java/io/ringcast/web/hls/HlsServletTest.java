@@ -12,14 +12,8 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.web.endpoint.Endpoint;
-import io.ringcast.web.endpoint.EndpointFilter;
 import io.ringcast.web.testing.Http;
-import io.undertow.Undertow;
-import io.undertow.servlet.Servlets;
-import io.undertow.servlet.api.DeploymentManager;
-import io.undertow.servlet.api.ServletContainer;
-import io.undertow.servlet.util.ImmediateInstanceFactory;
-import jakarta.servlet.DispatcherType;
+import io.ringcast.web.testing.ServletUnderTest;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -51,8 +44,7 @@ class HlsServletTest {
 
     private HlsStreams streams;
     private Engine engine;
-    private DeploymentManager deployment;
-    private Undertow undertow;
+    private ServletUnderTest servlet;
     private int port;
 
     @BeforeAll
@@ -65,35 +57,15 @@ class HlsServletTest {
     void start() throws Exception {
         streams = new HlsStreams(HlsConfig.defaults());
         engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1);
-        ServletContainer container = ServletContainer.Factory.newInstance();
-        deployment = container.addDeployment(Servlets.deployment()
-                .setClassLoader(HlsServletTest.class.getClassLoader())
-                .setContextPath("/")
-                .setDeploymentName("hls-test")
-                .addServletContextAttribute(HlsStreams.CONTEXT_ATTRIBUTE, streams)
-                .addFilter(Servlets.filter("hls-endpoint", EndpointFilter.class,
-                        new ImmediateInstanceFactory<>(new EndpointFilter(engine, Endpoint.HLS)))
-                        .setAsyncSupported(true))
-                .addFilterServletNameMapping("hls-endpoint", "hls", DispatcherType.REQUEST)
-                .addServlets(Servlets.servlet("hls", HlsServlet.class)
-                        .addMapping("*.m3u8")
-                        .addMapping("*.ts")
-                        .setAsyncSupported(true)
-                        .setLoadOnStartup(1)));
-        deployment.deploy();
-        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(deployment.start()).build();
-        undertow.start();
-        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        servlet = ServletUnderTest.start(HlsServlet.class, engine, Endpoint.HLS, HlsStreams.CONTEXT_ATTRIBUTE, streams,
+                "*.m3u8", "*.ts");
+        port = servlet.port();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (undertow != null) {
-            undertow.stop();
-        }
-        if (deployment != null) {
-            deployment.stop();
-            deployment.undeploy();
+        if (servlet != null) {
+            servlet.close();
         }
         if (engine != null) {
             engine.close();

@@ -15,14 +15,8 @@ import io.ringcast.broadcast.testing.Await;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.web.endpoint.Endpoint;
-import io.ringcast.web.endpoint.EndpointFilter;
 import io.ringcast.web.testing.Http;
-import io.undertow.Undertow;
-import io.undertow.servlet.Servlets;
-import io.undertow.servlet.api.DeploymentManager;
-import io.undertow.servlet.api.ServletContainer;
-import io.undertow.servlet.util.ImmediateInstanceFactory;
-import jakarta.servlet.DispatcherType;
+import io.ringcast.web.testing.ServletUnderTest;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,8 +79,7 @@ class LlHlsServletTest {
     private int nextFrame;
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[1 << 20]);
     private Engine engine;
-    private DeploymentManager deployment;
-    private Undertow undertow;
+    private ServletUnderTest servlet;
     private int port;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -102,24 +94,9 @@ class LlHlsServletTest {
         // 3 s target: segments cut at every other 2 s keyframe; a blocking reload gives up after 9 s.
         streams = new LlHlsStreams(LlHlsConfig.defaults().withTargetDurationMs(TARGET_MS));
         engine = new Engine(EngineConfig.DEFAULTS, RingConfig.DEFAULTS, NanoClock.SYSTEM, 1);
-        ServletContainer container = ServletContainer.Factory.newInstance();
-        deployment = container.addDeployment(Servlets.deployment()
-                .setClassLoader(LlHlsServletTest.class.getClassLoader())
-                .setContextPath("/")
-                .setDeploymentName("llhls-test")
-                .addServletContextAttribute(LlHlsStreams.CONTEXT_ATTRIBUTE, streams)
-                .addFilter(Servlets.filter("llhls-endpoint", EndpointFilter.class,
-                        new ImmediateInstanceFactory<>(new EndpointFilter(engine, Endpoint.LL_HLS)))
-                        .setAsyncSupported(true))
-                .addFilterServletNameMapping("llhls-endpoint", "llhls", DispatcherType.REQUEST)
-                .addServlets(Servlets.servlet("llhls", LlHlsServlet.class)
-                        .addMapping("/llhls/*")
-                        .setAsyncSupported(true)
-                        .setLoadOnStartup(1)));
-        deployment.deploy();
-        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(deployment.start()).build();
-        undertow.start();
-        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        servlet = ServletUnderTest.start(LlHlsServlet.class, engine, Endpoint.LL_HLS, LlHlsStreams.CONTEXT_ATTRIBUTE,
+                streams, "/llhls/*");
+        port = servlet.port();
         segmenter = streams.open(PATH);
     }
 
@@ -128,12 +105,8 @@ class LlHlsServletTest {
         if (segmenter != null) {
             streams.close(segmenter);
         }
-        if (undertow != null) {
-            undertow.stop();
-        }
-        if (deployment != null) {
-            deployment.stop();
-            deployment.undeploy();
+        if (servlet != null) {
+            servlet.close();
         }
         if (engine != null) {
             engine.close();

@@ -1,6 +1,7 @@
 package io.ringcast.broadcast.media.avc;
 
-import java.nio.ByteOrder;
+import io.ringcast.broadcast.media.LengthPrefixedNals;
+import io.ringcast.broadcast.media.LengthPrefixedNals.NalFilter;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -11,7 +12,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class AnnexB {
     /** The 4-byte start code written before every NAL unit. */
-    public static final int START_CODE_LENGTH = 4;
+    public static final int START_CODE_LENGTH = LengthPrefixedNals.START_CODE_LENGTH;
     /** nal_unit_type is the low 5 bits of the NAL header byte. */
     public static final int NAL_TYPE_MASK = 0x1F;
     public static final int NAL_IDR = 5;
@@ -19,11 +20,13 @@ public final class AnnexB {
     public static final int NAL_PPS = 8;
     public static final int NAL_AUD = 9;
     /** What {@link #convert} returns for AVCC data whose lengths run past its end. */
-    public static final int MALFORMED = -1;
+    public static final int MALFORMED = LengthPrefixedNals.MALFORMED;
 
-    private static final int LENGTH_SIZE_1 = 1;
-    private static final int LENGTH_SIZE_2 = 2;
-    private static final int LENGTH_SIZE_4 = 4;
+    private static final NalFilter KEEP_ALL_BUT_AUD = b -> (b & NAL_TYPE_MASK) != NAL_AUD;
+    private static final NalFilter KEEP_PICTURE_DATA = b -> {
+        final int type = b & NAL_TYPE_MASK;
+        return type != NAL_AUD && type != NAL_SPS && type != NAL_PPS;
+    };
 
     private AnnexB() {
     }
@@ -40,26 +43,8 @@ public final class AnnexB {
     public static int convert(final DirectBuffer data, final int offset, final int length,
                               final int nalUnitLengthSize, final MutableDirectBuffer out, final int at,
                               final boolean dropParameterSets) {
-        int written = at;
-        int p = offset;
-        final int end = offset + length;
-        while (p < end) {
-            if (p + nalUnitLengthSize > end) {
-                return MALFORMED;
-            }
-            final int nalLength = nalLength(data, p, nalUnitLengthSize);
-            p += nalUnitLengthSize;
-            if (nalLength < 0 || nalLength > end - p) {
-                return MALFORMED;
-            }
-            if (nalLength > 0 && keep(data.getByte(p) & NAL_TYPE_MASK, dropParameterSets)) {
-                out.putInt(written, 1, ByteOrder.BIG_ENDIAN);
-                out.putBytes(written + START_CODE_LENGTH, data, p, nalLength);
-                written += START_CODE_LENGTH + nalLength;
-            }
-            p += nalLength;
-        }
-        return written;
+        return LengthPrefixedNals.toAnnexB(data, offset, length, nalUnitLengthSize, out, at,
+                dropParameterSets ? KEEP_PICTURE_DATA : KEEP_ALL_BUT_AUD);
     }
 
     /** The given NAL units, in order, each behind a 4-byte start code; once per sequence header, so it allocates. */
@@ -85,26 +70,5 @@ public final class AnnexB {
             at += START_CODE_LENGTH + unit.length;
         }
         return at;
-    }
-
-    private static boolean keep(final int nalType, final boolean dropParameterSets) {
-        return nalType != NAL_AUD && !(dropParameterSets && (nalType == NAL_SPS || nalType == NAL_PPS));
-    }
-
-    private static int nalLength(final DirectBuffer data, final int at, final int lengthSize) {
-        switch (lengthSize) {
-            case LENGTH_SIZE_4:
-                return data.getInt(at, ByteOrder.BIG_ENDIAN);
-            case LENGTH_SIZE_2:
-                return data.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            case LENGTH_SIZE_1:
-                return data.getByte(at) & 0xFF;
-            default:
-                int n = 0;
-                for (int i = 0; i < lengthSize; i++) {
-                    n = (n << Byte.SIZE) | (data.getByte(at + i) & 0xFF);
-                }
-                return n;
-        }
     }
 }

@@ -16,7 +16,6 @@ public final class SpsParser {
     private static final int NAL_UNIT_TYPE_SPS = 7;
     private static final int NAL_UNIT_TYPE_MASK = 0x1F;
     private static final int NAL_HEADER_LENGTH = 1;
-    private static final int EMULATION_PREVENTION_BYTE = 0x03;
     private static final int MAX_SPS_LENGTH = 4096;
     private static final int MACROBLOCK_SIZE = 16;
     private static final int MAX_MACROBLOCKS_PER_SIDE = 1 << 12;
@@ -41,7 +40,6 @@ public final class SpsParser {
     private static final int[] HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135};
 
     private final BitReader bits = new BitReader("sps");
-    private byte[] rbsp = new byte[64];
 
     /**
      * Parses the SPS NAL unit (starting with its NAL header byte) at {@code buffer[offset, offset + length)}.
@@ -57,8 +55,7 @@ public final class SpsParser {
         if (nalType != NAL_UNIT_TYPE_SPS) {
             throw new MediaFormatException("sps wrong nal unit type", Integer.toString(nalType));
         }
-        final int rbspLength = unescape(buffer, offset + NAL_HEADER_LENGTH, length - NAL_HEADER_LENGTH);
-        bits.wrap(rbsp, 0, rbspLength);
+        bits.wrapRbsp(buffer, offset + NAL_HEADER_LENGTH, length - NAL_HEADER_LENGTH);
 
         final int profileIdc = bits.readUnsigned(PROFILE_BITS);
         bits.skipBits(PROFILE_BITS);
@@ -167,25 +164,6 @@ public final class SpsParser {
                 }
             }
         }
-    }
-
-    /** Copies the NAL payload into {@link #rbsp} without emulation prevention bytes (00 00 03 -> 00 00). */
-    private int unescape(final DirectBuffer buffer, final int offset, final int length) {
-        if (rbsp.length < length) {
-            rbsp = new byte[length];
-        }
-        int zeros = 0;
-        int out = 0;
-        for (int i = 0; i < length; i++) {
-            final int b = buffer.getByte(offset + i) & 0xFF;
-            if (zeros >= 2 && b == EMULATION_PREVENTION_BYTE) {
-                zeros = 0;
-                continue;
-            }
-            zeros = b == 0 ? zeros + 1 : 0;
-            rbsp[out++] = (byte)b;
-        }
-        return out;
     }
 
     private static boolean isHighProfile(final int profileIdc) {

@@ -1,5 +1,7 @@
 package io.ringcast.broadcast.media.hevc;
 
+import io.ringcast.broadcast.media.LengthPrefixedNals;
+import io.ringcast.broadcast.media.LengthPrefixedNals.NalFilter;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -14,7 +16,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class HevcAnnexB {
     /** The 4-byte start code written before every NAL unit. */
-    public static final int START_CODE_LENGTH = 4;
+    public static final int START_CODE_LENGTH = LengthPrefixedNals.START_CODE_LENGTH;
     /** Bytes of the NAL unit header. */
     public static final int NAL_HEADER_LENGTH = 2;
     /** First IRAP type (BLA_W_LP); IRAP pictures are types 16 to 23. */
@@ -30,13 +32,16 @@ public final class HevcAnnexB {
     public static final int NAL_AUD = 35;
     public static final int NAL_SEI_PREFIX = 39;
     /** What {@link #convert} and {@link #toLengthPrefixed} return for data that breaks its framing. */
-    public static final int MALFORMED = -1;
+    public static final int MALFORMED = LengthPrefixedNals.MALFORMED;
 
     private static final int NAL_TYPE_SHIFT = 1;
     private static final int NAL_TYPE_MASK = 0x3F;
-    private static final int LENGTH_SIZE_1 = 1;
-    private static final int LENGTH_SIZE_2 = 2;
-    private static final int LENGTH_SIZE_4 = 4;
+    private static final NalFilter KEEP_ALL_BUT_AUD = b -> nalType(b) != NAL_AUD;
+    private static final NalFilter KEEP_PICTURE_DATA = b -> {
+        final int type = nalType(b);
+        return type != NAL_AUD && (type < NAL_VPS || type > NAL_PPS);
+    };
+    private static final NalFilter IRAP = b -> isIrap(nalType(b));
     private static final int SHORT_START_CODE_LENGTH = 3;
 
     private HevcAnnexB() {
@@ -68,26 +73,8 @@ public final class HevcAnnexB {
     public static int convert(final DirectBuffer data, final int offset, final int length,
                               final int nalUnitLengthSize, final MutableDirectBuffer out, final int at,
                               final boolean dropParameterSets) {
-        int written = at;
-        int p = offset;
-        final int end = offset + length;
-        while (p < end) {
-            if (p + nalUnitLengthSize > end) {
-                return MALFORMED;
-            }
-            final int nalLength = nalLength(data, p, nalUnitLengthSize);
-            p += nalUnitLengthSize;
-            if (nalLength < 0 || nalLength > end - p) {
-                return MALFORMED;
-            }
-            if (nalLength > 0 && keep(nalType(data.getByte(p)), dropParameterSets)) {
-                out.putInt(written, 1, ByteOrder.BIG_ENDIAN);
-                out.putBytes(written + START_CODE_LENGTH, data, p, nalLength);
-                written += START_CODE_LENGTH + nalLength;
-            }
-            p += nalLength;
-        }
-        return written;
+        return LengthPrefixedNals.toAnnexB(data, offset, length, nalUnitLengthSize, out, at,
+                dropParameterSets ? KEEP_PICTURE_DATA : KEEP_ALL_BUT_AUD);
     }
 
     /**
@@ -97,20 +84,7 @@ public final class HevcAnnexB {
      */
     public static boolean containsIrap(final DirectBuffer data, final int offset, final int length,
                                        final int nalUnitLengthSize) {
-        int p = offset;
-        final int end = offset + length;
-        while (p + nalUnitLengthSize < end) {
-            final int nalLength = nalLength(data, p, nalUnitLengthSize);
-            p += nalUnitLengthSize;
-            if (nalLength <= 0 || nalLength > end - p) {
-                return false;
-            }
-            if (isIrap(nalType(data.getByte(p)))) {
-                return true;
-            }
-            p += nalLength;
-        }
-        return false;
+        return LengthPrefixedNals.any(data, offset, length, nalUnitLengthSize, IRAP);
     }
 
     /**
@@ -154,26 +128,5 @@ public final class HevcAnnexB {
     private static int startCodeLength(final DirectBuffer data, final int unitStart) {
         return unitStart >= START_CODE_LENGTH && data.getByte(unitStart - START_CODE_LENGTH) == 0 ?
             START_CODE_LENGTH : SHORT_START_CODE_LENGTH;
-    }
-
-    private static boolean keep(final int nalType, final boolean dropParameterSets) {
-        return nalType != NAL_AUD && !(dropParameterSets && nalType >= NAL_VPS && nalType <= NAL_PPS);
-    }
-
-    static int nalLength(final DirectBuffer data, final int at, final int lengthSize) {
-        switch (lengthSize) {
-            case LENGTH_SIZE_4:
-                return data.getInt(at, ByteOrder.BIG_ENDIAN);
-            case LENGTH_SIZE_2:
-                return data.getShort(at, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            case LENGTH_SIZE_1:
-                return data.getByte(at) & 0xFF;
-            default:
-                int n = 0;
-                for (int i = 0; i < lengthSize; i++) {
-                    n = (n << Byte.SIZE) | (data.getByte(at + i) & 0xFF);
-                }
-                return n;
-        }
     }
 }

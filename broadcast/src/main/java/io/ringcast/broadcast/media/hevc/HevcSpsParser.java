@@ -15,7 +15,6 @@ import org.agrona.DirectBuffer;
  */
 public final class HevcSpsParser {
     private static final int NAL_HEADER_LENGTH = 2;
-    private static final int EMULATION_PREVENTION_BYTE = 0x03;
     private static final int MAX_SPS_LENGTH = 8192;
     private static final int MAX_SUB_LAYERS = 8;
     private static final int SUB_LAYER_PROFILE_BITS = 88;
@@ -48,7 +47,6 @@ public final class HevcSpsParser {
 
     private final BitReader bits = new BitReader("hevc sps");
     private final int[] numDeltaPocs = new int[MAX_SHORT_TERM_REF_PIC_SETS];
-    private byte[] rbsp = new byte[128];
 
     /**
      * Parses the SPS NAL unit (starting with its 2-byte NAL header) at {@code buffer[offset, offset + length)}.
@@ -64,8 +62,7 @@ public final class HevcSpsParser {
         if (nalType != HevcAnnexB.NAL_SPS) {
             throw new MediaFormatException("hevc sps wrong nal unit type", Integer.toString(nalType));
         }
-        final int rbspLength = unescape(buffer, offset + NAL_HEADER_LENGTH, length - NAL_HEADER_LENGTH);
-        bits.wrap(rbsp, 0, rbspLength);
+        bits.wrapRbsp(buffer, offset + NAL_HEADER_LENGTH, length - NAL_HEADER_LENGTH);
 
         bits.skipBits(4);
         final int maxSubLayersMinus1 = bits.readUnsigned(3);
@@ -245,24 +242,5 @@ public final class HevcSpsParser {
         final long numUnitsInTick = bits.readBits(TIMING_FIELD_BITS);
         final long timeScale = bits.readBits(TIMING_FIELD_BITS);
         return numUnitsInTick == 0 ? 0 : (double)timeScale / numUnitsInTick;
-    }
-
-    /** Copies the NAL payload into {@link #rbsp} without emulation prevention bytes (00 00 03 -> 00 00). */
-    private int unescape(final DirectBuffer buffer, final int offset, final int length) {
-        if (rbsp.length < length) {
-            rbsp = new byte[length];
-        }
-        int zeros = 0;
-        int out = 0;
-        for (int i = 0; i < length; i++) {
-            final int b = buffer.getByte(offset + i) & 0xFF;
-            if (zeros >= 2 && b == EMULATION_PREVENTION_BYTE) {
-                zeros = 0;
-                continue;
-            }
-            zeros = b == 0 ? zeros + 1 : 0;
-            rbsp[out++] = (byte)b;
-        }
-        return out;
     }
 }
