@@ -12,8 +12,12 @@ public interface StreamHooks {
     /** Whether a publish must be asked first (an {@code on_publish} URL is set). */
     boolean asksPublish();
 
-    /** Whether a play must be asked first (an {@code on_play} URL is set). */
-    boolean asksPlay();
+    /**
+     * Whether a play over {@code protocol} ("rtmp", "httpflv", "hls") goes through {@link #askPlay} first: when an
+     * {@code on_play} URL is set, and for a protocol whose viewers the hooks keep as sessions themselves (HLS: its
+     * stop is told when the session times out, so its plays are seen even with only {@code on_stop} set).
+     */
+    boolean asksPlay(String protocol);
 
     /**
      * The answer to a publish, completed on a hook thread (or at once when nothing needs asking), never

@@ -75,6 +75,22 @@ public final class FlvTestFile {
         return out;
     }
 
+    /**
+     * The three sources the packager tests cut: 7 s with both tracks (its H.264 has B-frames: non-zero composition
+     * times, checked here), 5 s of video only and 5 s of audio only.
+     */
+    public record Sources(List<Frame> both, List<Frame> videoOnly, List<Frame> audioOnly) {
+        public static Sources generate(Path dir) throws IOException, InterruptedException {
+            Sources s = new Sources(read(FlvTestFile.generate(dir, Tracks.BOTH, 7)),
+                    read(FlvTestFile.generate(dir, Tracks.VIDEO_ONLY, 5)),
+                    read(FlvTestFile.generate(dir, Tracks.AUDIO_ONLY, 5)));
+            if (s.both.stream().noneMatch(f -> f.codec() == Codec.AVC && f.compositionTimeMs() > 0)) {
+                throw new AssertionError("the source must have B-frames (non-zero composition times)");
+            }
+            return s;
+        }
+    }
+
     public static List<Frame> read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         if (bytes[0] != 'F' || bytes[1] != 'L' || bytes[2] != 'V') {

@@ -45,11 +45,10 @@ class HlsSegmenterFfmpegTest {
     @BeforeAll
     static void makeSources() throws Exception {
         Ffmpeg.assumeInstalled();
-        both = FlvTestFile.read(FlvTestFile.generate(sources, FlvTestFile.Tracks.BOTH, 7));
-        videoOnly = FlvTestFile.read(FlvTestFile.generate(sources, FlvTestFile.Tracks.VIDEO_ONLY, 5));
-        audioOnly = FlvTestFile.read(FlvTestFile.generate(sources, FlvTestFile.Tracks.AUDIO_ONLY, 5));
-        assertTrue(both.stream().anyMatch(f -> f.codec() == Codec.AVC && f.compositionTimeMs() > 0),
-                "the source must have B-frames (non-zero composition times)");
+        FlvTestFile.Sources generated = FlvTestFile.Sources.generate(sources);
+        both = generated.both();
+        videoOnly = generated.videoOnly();
+        audioOnly = generated.audioOnly();
     }
 
     private HlsStreams streams(HlsConfig config) {

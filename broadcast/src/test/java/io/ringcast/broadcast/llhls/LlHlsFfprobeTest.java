@@ -3,7 +3,6 @@ package io.ringcast.broadcast.llhls;
 import io.ringcast.broadcast.hls.FlvTestFile;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Ffmpeg;
-import io.ringcast.broadcast.track.Codec;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,11 +40,10 @@ class LlHlsFfprobeTest {
     @BeforeAll
     static void makeSources() throws Exception {
         Ffmpeg.assumeInstalled();
-        both = FlvTestFile.read(FlvTestFile.generate(sources, FlvTestFile.Tracks.BOTH, 7));
-        videoOnly = FlvTestFile.read(FlvTestFile.generate(sources, FlvTestFile.Tracks.VIDEO_ONLY, 5));
-        audioOnly = FlvTestFile.read(FlvTestFile.generate(sources, FlvTestFile.Tracks.AUDIO_ONLY, 5));
-        assertTrue(both.stream().anyMatch(f -> f.codec() == Codec.AVC && f.compositionTimeMs() > 0),
-                "the source must have B-frames (non-zero composition times)");
+        FlvTestFile.Sources generated = FlvTestFile.Sources.generate(sources);
+        both = generated.both();
+        videoOnly = generated.videoOnly();
+        audioOnly = generated.audioOnly();
     }
 
     private LlWindow segment(List<FlvTestFile.Frame> frames) {

@@ -234,7 +234,7 @@ public final class CommandHandler {
         HookRequest hookRequest = null;
         if (h != null) {
             hookRequest = hookRequest(new StreamPath(app, name), requested);
-            if (h.asksPlay()) {
+            if (h.asksPlay(hookRequest.protocol())) {
                 HookDecision decision = playing.isPlayer() ? replayDecision(hookRequest.path())
                         : await(h, h.askPlay(hookRequest));
                 if (!decision.allowed()) {

@@ -62,8 +62,8 @@ final class HttpHooks implements StreamHooks {
     }
 
     @Override
-    public boolean asksPlay() {
-        return config.url(HookEvent.PLAY) != null;
+    public boolean asksPlay(String protocol) {
+        return config.url(HookEvent.PLAY) != null || HLS.equals(protocol);
     }
 
     @Override

@@ -54,8 +54,7 @@ final class PlayHooks {
         HookRequest hookRequest = new HookRequest(protocol, HookRequest.nextClientId(), request.getRemoteAddr(), path,
                 request.getQueryString(), tcUrl(request, path), request.getHeader("User-Agent"), "",
                 request.getHeader("Referer"), "");
-        // HLS viewers are asked too when only on_stop is set: the hooks keep them as sessions to tell their stop.
-        if (!hooks.asksPlay() && !"hls".equals(protocol)) {
+        if (!hooks.asksPlay(protocol)) {
             started[0] = hookRequest;
             return false;
         }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,61 +95,54 @@ class EnhancedRtmpEndToEndTest {
     }
 
     @Test
-    void shouldCarryHevcFromFfmpeg71ToEveryViewerTheRecordingAndHls() throws Exception {
-        Path media = Ffmpeg7.hevcMp4(MEDIA, "640x360", FPS, MEDIA_SECONDS);
-        Ffmpeg.FfmpegProcess publisher = track(Ffmpeg7.start(Ffmpeg7.publishArgs(media, rtmpUrl("hevc")),
-                "publish-hevc"));
-        awaitVideoFrames("hevc", FPS);
-
-        Ffmpeg.FfmpegProcess flvDecoder = track(Ffmpeg7.decode(httpUrl("hevc.flv"), DECODE_SECONDS));
-        Ffmpeg.FfmpegProcess rtmpDecoder = track(Ffmpeg7.decode(rtmpUrl("hevc"), DECODE_SECONDS));
-        assertProbe(Ffmpeg7.probe(httpUrl("hevc.flv"), 30), "hevc", 640, 360, "HTTP-FLV");
-        assertProbe(Ffmpeg7.probe(rtmpUrl("hevc"), 30), "hevc", 640, 360, "RTMP play");
-        assertStats("hevc", "hevc", 640, 360);
-
-        awaitPlaylist("hevc");
-        Ffmpeg.Probe hls = Ffmpeg7.probe(httpUrl("hevc.m3u8"), 30);
-        assertProbe(hls, "hevc", 640, 360, "HLS");
-        assertEquals("aac", hls.get("audio", "codec_name"), hls.output());
-        assertSegmentDecodes("hevc", true);
-        Ffmpeg.FfmpegProcess llDecoder = track(Ffmpeg7.decode(llHlsUrl("hevc"), DECODE_SECONDS));
-        assertProbe(Ffmpeg7.probe(llHlsUrl("hevc"), 30), "hevc", 640, 360, "LL-HLS (fMP4)");
-
-        assertDecodedTenSeconds(flvDecoder, "HTTP-FLV");
-        assertDecodedTenSeconds(rtmpDecoder, "RTMP play");
-        assertDecodedTenSeconds(llDecoder, "LL-HLS (fMP4)");
-        assertEquals(0, publisher.await(MEDIA_SECONDS + 30), publisher.output());
-        assertRecording("live/hevc", "hevc", 640, 360);
+    void shouldCarryHevcFromFfmpeg71ToEveryViewerTheRecordingAndHls() throws Throwable {
+        assertCarriedEverywhere(Ffmpeg7.hevcMp4(MEDIA, "640x360", FPS, MEDIA_SECONDS), "hevc", 640, 360, () -> {
+            Ffmpeg.Probe hls = Ffmpeg7.probe(httpUrl("hevc.m3u8"), 30);
+            assertProbe(hls, "hevc", 640, 360, "HLS");
+            assertEquals("aac", hls.get("audio", "codec_name"), hls.output());
+            assertSegmentDecodes("hevc", true);
+        });
     }
 
     @Test
-    void shouldCarryAv1FromFfmpeg71AndLeaveItOutOfMpegTsHls() throws Exception {
-        Path media = Ffmpeg7.av1Mp4(MEDIA, "320x180", FPS, MEDIA_SECONDS);
-        Ffmpeg.FfmpegProcess publisher = track(Ffmpeg7.start(Ffmpeg7.publishArgs(media, rtmpUrl("av1")),
-                "publish-av1"));
-        awaitVideoFrames("av1", FPS);
+    void shouldCarryAv1FromFfmpeg71AndLeaveItOutOfMpegTsHls() throws Throwable {
+        assertCarriedEverywhere(Ffmpeg7.av1Mp4(MEDIA, "320x180", FPS, MEDIA_SECONDS), "av1", 320, 180, () -> {
+            Ffmpeg.Probe hls = Ffmpeg7.probe(httpUrl("av1.m3u8"), 30);
+            assertEquals(0, hls.exitCode(), hls.output());
+            assertNull(hls.get("video", "codec_name"), "MPEG-TS HLS leaves AV1 out: " + hls.output());
+            assertEquals("aac", hls.get("audio", "codec_name"), hls.output());
+        });
+    }
 
-        Ffmpeg.FfmpegProcess flvDecoder = track(Ffmpeg7.decode(httpUrl("av1.flv"), DECODE_SECONDS));
-        Ffmpeg.FfmpegProcess rtmpDecoder = track(Ffmpeg7.decode(rtmpUrl("av1"), DECODE_SECONDS));
-        assertProbe(Ffmpeg7.probe(httpUrl("av1.flv"), 30), "av1", 320, 180, "HTTP-FLV");
-        assertProbe(Ffmpeg7.probe(rtmpUrl("av1"), 30), "av1", 320, 180, "RTMP play");
-        assertStats("av1", "av1", 320, 180);
+    /**
+     * ffmpeg 7.1 publishes {@code media} into {@code live/{codec}}; ffprobe 7.1 must read the codec and size through
+     * HTTP-FLV, RTMP play, LL-HLS and the recording, ffmpeg 7.1 must decode 10 s of the first three, and
+     * {@code /api/streams} must show them; {@code mpegTsHls} checks the MPEG-TS playlist once it exists.
+     */
+    private void assertCarriedEverywhere(Path media, String codec, int width, int height, Executable mpegTsHls)
+            throws Throwable {
+        Ffmpeg.FfmpegProcess publisher = track(Ffmpeg7.start(Ffmpeg7.publishArgs(media, rtmpUrl(codec)),
+                "publish-" + codec));
+        awaitVideoFrames(codec, FPS);
 
-        awaitPlaylist("av1");
-        Ffmpeg.Probe hls = Ffmpeg7.probe(httpUrl("av1.m3u8"), 30);
-        assertEquals(0, hls.exitCode(), hls.output());
-        assertNull(hls.get("video", "codec_name"), "MPEG-TS HLS leaves AV1 out: " + hls.output());
-        assertEquals("aac", hls.get("audio", "codec_name"), hls.output());
-        Ffmpeg.FfmpegProcess llDecoder = track(Ffmpeg7.decode(llHlsUrl("av1"), DECODE_SECONDS));
-        Ffmpeg.Probe ll = Ffmpeg7.probe(llHlsUrl("av1"), 30);
-        assertProbe(ll, "av1", 320, 180, "LL-HLS (fMP4)");
+        Ffmpeg.FfmpegProcess flvDecoder = track(Ffmpeg7.decode(httpUrl(codec + ".flv"), DECODE_SECONDS));
+        Ffmpeg.FfmpegProcess rtmpDecoder = track(Ffmpeg7.decode(rtmpUrl(codec), DECODE_SECONDS));
+        assertProbe(Ffmpeg7.probe(httpUrl(codec + ".flv"), 30), codec, width, height, "HTTP-FLV");
+        assertProbe(Ffmpeg7.probe(rtmpUrl(codec), 30), codec, width, height, "RTMP play");
+        assertStats(codec, codec, width, height);
+
+        awaitPlaylist(codec);
+        mpegTsHls.execute();
+        Ffmpeg.FfmpegProcess llDecoder = track(Ffmpeg7.decode(llHlsUrl(codec), DECODE_SECONDS));
+        Ffmpeg.Probe ll = Ffmpeg7.probe(llHlsUrl(codec), 30);
+        assertProbe(ll, codec, width, height, "LL-HLS (fMP4)");
         assertEquals("aac", ll.get("audio", "codec_name"), ll.output());
 
         assertDecodedTenSeconds(flvDecoder, "HTTP-FLV");
         assertDecodedTenSeconds(rtmpDecoder, "RTMP play");
         assertDecodedTenSeconds(llDecoder, "LL-HLS (fMP4)");
         assertEquals(0, publisher.await(MEDIA_SECONDS + 30), publisher.output());
-        assertRecording("live/av1", "av1", 320, 180);
+        assertRecording("live/" + codec, codec, width, height);
     }
 
     @Test
