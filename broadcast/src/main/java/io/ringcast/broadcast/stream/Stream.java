@@ -65,6 +65,7 @@ public final class Stream {
     private final ConcurrentMap<String, AtomicInteger> subscribersByProtocol = new ConcurrentHashMap<>();
     private final AtomicLong framesSkipped = new AtomicLong();
     private final AtomicLong subscribersDisconnectedForLag = new AtomicLong();
+    private final AtomicLong subscribersCutOverwrittenMidWrite = new AtomicLong();
     private final StreamActivity activity = new StreamActivity();
     private final Map<WakeTarget, Integer> wakeTargetRefs = new java.util.HashMap<>();
     /** A set (lambdas compare by identity) so a leaving viewer's action is removed cheaply; run in order added. */
@@ -690,6 +691,15 @@ public final class Stream {
 
     public long subscribersDisconnectedForLag() {
         return subscribersDisconnectedForLag.get();
+    }
+
+    /** Counts a viewer cut because the producer overwrote a frame while it was being written to it. */
+    public void countOverwrittenMidWrite() {
+        subscribersCutOverwrittenMidWrite.incrementAndGet();
+    }
+
+    public long subscribersCutOverwrittenMidWrite() {
+        return subscribersCutOverwrittenMidWrite.get();
     }
 
     /** Publishes and plays started and what subscribers were sent, by protocol, for monotonic counters. */

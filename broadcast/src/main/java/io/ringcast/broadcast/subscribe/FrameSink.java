@@ -3,7 +3,7 @@ package io.ringcast.broadcast.subscribe;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
-import org.agrona.MutableDirectBuffer;
+import org.agrona.DirectBuffer;
 
 import java.io.IOException;
 
@@ -14,11 +14,6 @@ import java.io.IOException;
  * <p>An {@link IOException} from any method ends the subscription (the viewer went away).
  */
 public interface FrameSink {
-    /** Free bytes guaranteed in front of a frame payload handed to {@link #writeFrame}, for the packager's header. */
-    int HEADROOM_BYTES = 32;
-    /** Free bytes guaranteed after a frame payload handed to {@link #writeFrame}, for the packager's trailer. */
-    int TAILROOM_BYTES = 16;
-
     /** Whether the sink can take more bytes now without blocking. When false, it must later call its waker. */
     boolean isReady() throws IOException;
 
@@ -42,11 +37,13 @@ public interface FrameSink {
     void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException;
 
     /**
-     * Writes one frame. The payload is a private copy at {@code buffer[offset, offset + length)}, with
-     * {@link #HEADROOM_BYTES} writable bytes before it and {@link #TAILROOM_BYTES} after it, valid until this
-     * call returns.
+     * Writes one frame whose payload lies in its track's payload ring at {@code payload[offset, offset + length)}:
+     * shared with every viewer, read-only, and the producer may overwrite it once it laps this viewer. The sink
+     * writes it to the network from there (a gathering write: zero-copy) and copies only what the socket did not
+     * take, before returning; it keeps no reference to the ring. The subscription checks afterwards that the
+     * producer did not reach those bytes meanwhile, and cuts the viewer if it did (the bytes may be torn).
      */
-    void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+    void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length)
             throws IOException;
 
     /** Pushes buffered bytes towards the network at the end of a batch. */

@@ -11,7 +11,6 @@ import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
-import org.agrona.ExpandableDirectByteBuffer;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +24,12 @@ import java.util.concurrent.TimeUnit;
  * with {@link RingConfig#startAtNextKeyframe()}, the next one). Audio starts with the first frame published after
  * that keyframe, so tracks stay in step.
  *
+ * <p>Zero-copy: a frame goes from its track's payload ring to the sink, which writes it to the network from there.
+ * The producer never waits for viewers, so a frame is written only while its bytes lie in the newer half of the
+ * ring (a viewer further behind skips to the newest keyframe, as a lapped one does), and its bytes are validated
+ * after the write; a viewer whose frame was overwritten meanwhile is cut and counted
+ * ({@link CloseReason#OVERWRITTEN_MID_WRITE}), it may have received torn bytes.
+ *
  * <p>Latency: for every frame ingested after the viewer joined, write completion (after the batch's flush) minus
  * the frame's ingest time goes into the stream's {@link LatencyStats} for this protocol; both on the stream's
  * {@link Stream#clock() clock}, the one ingest stamps frames with.
@@ -34,6 +39,9 @@ public final class Subscription implements SubscriberStats {
     private static final long NONE = -1;
     private static final int NOT_BLOCKED = Integer.MIN_VALUE;
     private static final int NO_SESSION = Integer.MIN_VALUE;
+    private static final int SENT = 0;
+    private static final int FAR_BEHIND = 1;
+    private static final int OVERWRITTEN = 2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Subscription.class);
 
     private final Stream stream;
@@ -45,7 +53,6 @@ public final class Subscription implements SubscriberStats {
     private final LagPolicy lagPolicy;
     private final LatencyStats latency;
     private final boolean startAtNextKeyframe;
-    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(64 * 1024);
     private final long[] batchIngestNanos = new long[BATCH_FRAMES];
     private final Runnable closeOnStreamEnd = this::requestPump;
 
@@ -258,24 +265,26 @@ public final class Subscription implements SubscriberStats {
         return 1 + pumpFrames(nowNs);
     }
 
-    /** Puts video at {@code keyframe} (or waiting for the next one when NONE) and audio in step with it. */
+    /**
+     * Puts video at {@code keyframe} (or waiting for the next one when NONE, or when that keyframe cannot be
+     * written from the ring any more) and audio in step with it.
+     */
     private void positionAtKeyframe(long keyframe) {
-        if (keyframe == NONE) {
-            video.seek(video.ring().cursor() + 1);
-            waitingForKeyframe = true;
-            if (audio != null) {
-                audio.seek(audio.ring().cursor() + 1);
+        if (keyframe != NONE) {
+            video.seek(keyframe);
+            // A keyframe the producer may reach during its write (a ring that holds barely a GOP) is no start.
+            if (video.load() == TrackCursor.FRAME && video.isPayloadClearOfProducer()) {
+                waitingForKeyframe = false;
+                if (audio != null) {
+                    audio.seekToOrder(video.frame().order());
+                }
+                return;
             }
-            return;
         }
-        video.seek(keyframe);
-        waitingForKeyframe = false;
+        video.seek(video.ring().cursor() + 1);
+        waitingForKeyframe = true;
         if (audio != null) {
-            if (video.load() == TrackCursor.FRAME) {
-                audio.seekToOrder(video.frame().order());
-            } else {
-                audio.seek(audio.ring().cursor() + 1);
-            }
+            audio.seek(audio.ring().cursor() + 1);
         }
     }
 
@@ -317,9 +326,15 @@ public final class Subscription implements SubscriberStats {
                 skipToNewestKeyframe();
                 continue;
             }
-            if (!sendLoaded(next)) {
+            int outcome = sendLoaded(next);
+            if (outcome == FAR_BEHIND) {
                 skipToNewestKeyframe();
                 continue;
+            }
+            if (outcome == OVERWRITTEN) {
+                close(CloseReason.OVERWRITTEN_MID_WRITE);
+                stream.countOverwrittenMidWrite();
+                return sent + 1;
             }
             batchIngestNanos[sent++] = frame.ingestNanos();
         }
@@ -364,26 +379,32 @@ public final class Subscription implements SubscriberStats {
         return a == TrackCursor.FRAME ? audio : null;
     }
 
-    private boolean sendLoaded(TrackCursor cursor) throws IOException {
+    /**
+     * Writes the loaded frame from the ring: SENT, FAR_BEHIND (its payload is in the older half of the ring, where
+     * the producer may reach it during the write: skip instead), or OVERWRITTEN (the producer reached it anyway).
+     */
+    private int sendLoaded(TrackCursor cursor) throws IOException {
         FrameEvent frame = cursor.frame();
-        int length = frame.payloadLength();
-        int offset = FrameSink.HEADROOM_BYTES;
-        scratch.checkLimit(offset + length + FrameSink.TAILROOM_BYTES);
-        if (!cursor.copyPayload(scratch, offset)) {
-            return false;
+        if (!cursor.isPayloadClearOfProducer()) {
+            return FAR_BEHIND;
         }
         if (frame.session() != session) {
             newSession(frame);
         }
-        TrackKind kind = cursor.ring().kind();
-        sink.writeFrame(kind, frame, scratch, offset, length);
+        TrackRing ring = cursor.ring();
+        TrackKind kind = ring.kind();
+        int length = frame.payloadLength();
+        sink.writeFrame(kind, frame, ring.payloadBuffer(), cursor.payloadOffset(), length);
+        if (!cursor.isPayloadIntact()) {
+            return OVERWRITTEN;
+        }
         if (kind == TrackKind.VIDEO) {
             videoBytesSent += length;
         } else {
             audioBytesSent += length;
         }
         cursor.advance();
-        return true;
+        return SENT;
     }
 
     /** The first frame of a publisher session: after the first, the metadata the new source published. */

@@ -2,7 +2,6 @@ package io.ringcast.broadcast.subscribe;
 
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackRing;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * One subscriber's read position on one track. Never gates the producer: it snapshots a slot, validates it, and
@@ -54,11 +53,19 @@ final class TrackCursor {
         return frame;
     }
 
-    /** Copies the loaded frame's payload to {@code dst}; false if the producer overwrote it meanwhile (lapped). */
-    boolean copyPayload(MutableDirectBuffer dst, int dstOffset) {
-        long position = frame.payloadPosition();
-        dst.putBytes(dstOffset, ring.payloadBuffer(), ring.offsetOf(position), frame.payloadLength());
-        return ring.isPayloadIntact(position);
+    /** Whether the loaded frame's payload may be written from the ring now (see TrackRing#isPayloadClearOfProducer). */
+    boolean isPayloadClearOfProducer() {
+        return ring.isPayloadClearOfProducer(frame.payloadPosition());
+    }
+
+    /** Offset of the loaded frame's payload in the ring's {@link TrackRing#payloadBuffer() payload buffer}. */
+    int payloadOffset() {
+        return ring.offsetOf(frame.payloadPosition());
+    }
+
+    /** Whether the loaded frame's payload, read or written before this call, was not being overwritten. */
+    boolean isPayloadIntact() {
+        return ring.isPayloadIntact(frame.payloadPosition());
     }
 
     void advance() {

@@ -21,8 +21,10 @@ import java.util.concurrent.locks.LockSupport;
  * writes into {@link #payloadBuffer()} and calls {@link #publish}; a new publisher may take over only after the
  * previous one has stopped, with a happens-before edge between them (the stream's lifecycle lock). Subscribers
  * never gate the producer: they read slots and payload bytes optimistically and validate afterwards, seqlock style,
- * with {@link #isSlotValid} and {@link #isPayloadIntact}. Gating consumers that must see every frame (segmenters,
- * recorders) add their sequences to {@link #ringBuffer()} as Disruptor event processors.
+ * with {@link #isSlotValid} and {@link #isPayloadIntact}; they write a payload to the network straight from this
+ * ring only while it is clear of the producer ({@link #isPayloadClearOfProducer}), and validate after the write.
+ * Gating consumers that must see every frame (segmenters, recorders) add their sequences to {@link #ringBuffer()}
+ * as Disruptor event processors.
  *
  * <p>The payload ring's direct memory is allocated by the producer when it reserves the first frame, not when the
  * ring is created: a stream that never sends media (or never sends this track) costs no direct memory. Readers
@@ -281,6 +283,15 @@ public final class TrackRing {
     public boolean isPayloadIntact(long position) {
         VarHandle.loadLoadFence();
         return position >= (long) RESERVED_LIMIT.getOpaque(this) - payloadCapacity;
+    }
+
+    /**
+     * Whether payload at {@code position} lies in the newer half of the ring: a write of it started now is done
+     * long before the producer could reach it (it would have to reserve half the ring meanwhile). Subscribers write
+     * only such payloads to the network straight from the ring; an older one means the viewer is far behind.
+     */
+    public boolean isPayloadClearOfProducer(long position) {
+        return position >= (long) RESERVED_LIMIT.getOpaque(this) - payloadCapacity / 2;
     }
 
     /** Oldest sequence that may still be read, given the cursor. */

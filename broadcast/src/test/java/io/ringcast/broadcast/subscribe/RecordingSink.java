@@ -3,6 +3,7 @@ package io.ringcast.broadcast.subscribe;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class RecordingSink implements FrameSink {
     }
 
     @Override
-    public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length) {
+    public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer buffer, int offset, int length) {
         events.add(kind + " " + frame.timestampMs() + (frame.isKeyframe() ? " key" : "") + " byte="
                 + buffer.getByte(offset + length - 1));
         timestamps.add(frame.timestampMs());

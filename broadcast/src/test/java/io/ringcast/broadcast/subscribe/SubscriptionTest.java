@@ -271,6 +271,51 @@ class SubscriptionTest {
     }
 
     @Test
+    void shouldSkipRatherThanWriteAFrameFromTheOlderHalfOfThePayloadRing() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        sink.ready = false;
+        // 6 frames of 10 KB in a 64 KB video ring: frame 1 ends up in the older half, not yet overwritten.
+        for (int i = 1; i <= 6; i++) {
+            video(i, i == 6, 10_000);
+        }
+        sink.ready = true;
+        lastAdded.requestPump();
+        worker.doWork(clock.nanoTime());
+        assertEquals(List.of("VIDEO 0 key byte=0", "VIDEO 6 key byte=6"), sink.frames(),
+                "frames 1..5 lie where the producer could reach them during a write: skipped to the keyframe");
+        assertEquals(5, stream.framesSkipped());
+        assertNull(sink.closed);
+    }
+
+    @Test
+    void shouldCutAndCountAViewerWhoseFrameThePublisherOverwroteWhileItWasWritten() {
+        video(0, true, 100);
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public void writeFrame(TrackKind kind, io.ringcast.broadcast.track.FrameEvent frame,
+                                   org.agrona.DirectBuffer buffer, int offset, int length) {
+                super.writeFrame(kind, frame, buffer, offset, length);
+                if (frame.timestampMs() == 1) {
+                    // The producer laps the ring while the socket write of frame 1 is still going on.
+                    for (int i = 2; i <= 8; i++) {
+                        video(i, false, 10_000);
+                    }
+                }
+            }
+        };
+        assertTrue(worker.add(new Subscription(stream, "test", sink, rings)));
+        worker.doWork(clock.nanoTime());
+        video(1, false, 100);
+        worker.doWork(clock.nanoTime());
+        assertEquals(CloseReason.OVERWRITTEN_MID_WRITE, sink.closed);
+        assertEquals(1, stream.subscribersCutOverwrittenMidWrite());
+        assertEquals(List.of(0L, 1L), sink.timestamps, "nothing after the torn frame");
+        assertEquals(0, stream.subscriberCount());
+    }
+
+    @Test
     void shouldLetTheWorkerSleepWhileTheSinkIsBlockedUntilItAsksForAPump() {
         video(0, true, 100);
         RecordingSink sink = subscribe();
@@ -295,7 +340,7 @@ class SubscriptionTest {
         RecordingSink broken = new RecordingSink() {
             @Override
             public void writeFrame(TrackKind kind, io.ringcast.broadcast.track.FrameEvent frame,
-                                   org.agrona.MutableDirectBuffer buffer, int offset, int length) {
+                                   org.agrona.DirectBuffer buffer, int offset, int length) {
                 throw new IllegalStateException("container gave up");
             }
         };

@@ -136,9 +136,9 @@ public final class ChunkEncoder {
     }
 
     /**
-     * Writes only the fmt 0 chunk header of a message whose payload follows it in place, for a message that fits
-     * in one chunk ({@code payloadLength <= chunkSizeBytes()}); lets a sender build the header in free bytes in
-     * front of a payload instead of copying the payload.
+     * Writes only the fmt 0 chunk header of a message, for a sender that sends the payload from where it lies (a
+     * gathering write): the first {@code min(payloadLength, chunkSizeBytes())} payload bytes follow it, and
+     * {@link #writeContinuationHeader} goes between each further chunk.
      *
      * @return number of header bytes written, equal to {@link #messageHeaderLength}.
      */
@@ -150,10 +150,33 @@ public final class ChunkEncoder {
         final int messageTypeId,
         final int messageStreamId,
         final int payloadLength) {
-        assert payloadLength <= chunkSizeBytes : "message needs continuation chunks: " + payloadLength;
         final long timestamp = timestampMs & UINT32_MASK;
         int position = putFmt0Header(dst, offset, chunkStreamId, timestamp, messageTypeId, messageStreamId,
             payloadLength);
+        if (isExtended(timestamp)) {
+            dst.putInt(position, (int)timestamp, ByteOrder.BIG_ENDIAN);
+            position += EXTENDED_TIMESTAMP_LENGTH;
+        }
+        return position - offset;
+    }
+
+    /**
+     * @return length of a fmt 3 continuation chunk header (basic header, extended timestamp if needed); at most 7.
+     */
+    public int continuationHeaderLength(final int chunkStreamId, final long timestampMs) {
+        return basicHeaderLength(chunkStreamId) + (isExtended(timestampMs) ? EXTENDED_TIMESTAMP_LENGTH : 0);
+    }
+
+    /**
+     * Writes the fmt 3 header that precedes each continuation chunk of a message whose fmt 0 header came from
+     * {@link #writeMessageHeader} (the extended timestamp repeats, as {@link #encode} writes it).
+     *
+     * @return number of header bytes written, equal to {@link #continuationHeaderLength}.
+     */
+    public int writeContinuationHeader(
+        final MutableDirectBuffer dst, final int offset, final int chunkStreamId, final long timestampMs) {
+        final long timestamp = timestampMs & UINT32_MASK;
+        int position = putBasicHeader(dst, offset, FMT_3, chunkStreamId);
         if (isExtended(timestamp)) {
             dst.putInt(position, (int)timestamp, ByteOrder.BIG_ENDIAN);
             position += EXTENDED_TIMESTAMP_LENGTH;

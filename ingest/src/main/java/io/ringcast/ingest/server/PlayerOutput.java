@@ -1,5 +1,6 @@
 package io.ringcast.ingest.server;
 
+import io.ringcast.broadcast.subscribe.GatheredWrite;
 import io.ringcast.ingest.chunk.ChunkEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -167,6 +168,25 @@ public final class PlayerOutput {
             return true;
         }
         append(buffer, offset + written, length - written);
+        return false;
+    }
+
+    /**
+     * Writes a gathered message (or several) straight from its pieces; what the socket does not take is copied into
+     * pending before this returns, so the pieces' sources may change afterwards. Requires {@link #isEmpty()}.
+     *
+     * @return true when all of it was written
+     */
+    boolean writeGathered(GatheredWrite gather) throws IOException {
+        assert isEmpty() : "bytes pending: a direct write would overtake them";
+        long written = gather.writeTo(channel);
+        bytesWritten += written;
+        long unwritten = gather.length() - written;
+        if (unwritten == 0) {
+            return true;
+        }
+        reserve((int) unwritten);
+        pendingEnd += gather.copyUnwritten(pending, pendingEnd);
         return false;
     }
 

@@ -6,6 +6,8 @@ import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.chunk.ChunkEncoder;
 import io.ringcast.ingest.chunk.MessageTypeIds;
+import io.ringcast.broadcast.subscribe.GatheredWrite;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -17,10 +19,11 @@ import java.io.IOException;
  * the RTMP viewer ({@link RtmpPlaySink}, metadata as {@code onMetaData}) and the push client (metadata as
  * {@code @setDataFrame onMetaData}, as publishers send it). Owned by the thread that holds the output's write role.
  *
- * <p>A frame that fits in one chunk gets its fmt 0 header built in the headroom in front of the payload and goes to
- * the socket from the subscription's copy of the frame; a larger one is chunked into the thread's scratch buffer (one
- * copy). Every method returns whether the socket took everything so far; what it did not take stays pending in the
- * output. Nothing is allocated per frame.
+ * <p>A frame goes to the socket straight from its track's payload ring: one gathering write of its chunk headers
+ * (built in the thread's {@link GatheredWrite}) and the ring slices between them, no copy in user space. Only when
+ * bytes are already pending (the socket refused some before), or the frame would take more pieces than one write
+ * gathers, is it chunked behind them (one copy). Every method returns whether the socket took everything so far;
+ * what it did not take stays pending in the output. Nothing is allocated per frame.
  */
 public final class RtmpMediaWriter {
     /** Chunk streams of media, one per track as common servers do, so each keeps its own header state. */
@@ -77,22 +80,42 @@ public final class RtmpMediaWriter {
     }
 
     /**
-     * Sends one frame; its payload at {@code buffer[offset, offset + length)} has
-     * {@link io.ringcast.broadcast.subscribe.FrameSink#HEADROOM_BYTES} writable bytes in front.
+     * Sends one frame whose payload lies at {@code payload[offset, offset + length)} of its track's ring (see
+     * {@link io.ringcast.broadcast.subscribe.FrameSink#writeFrame}).
      */
-    public boolean writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+    public boolean writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length)
             throws IOException {
         boolean video = kind == TrackKind.VIDEO;
         int chunkStreamId = video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID;
         int typeId = video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO;
         long timestampMs = frame.timestampMs();
-        if (length <= encoder.chunkSizeBytes() && output.isEmpty()) {
-            int headerLength = encoder.messageHeaderLength(chunkStreamId, timestampMs);
-            int start = offset - headerLength;
-            encoder.writeMessageHeader(buffer, start, chunkStreamId, timestampMs, typeId, messageStreamId, length);
-            return output.writeThrough(buffer, start, headerLength + length);
+        int chunkSize = encoder.chunkSizeBytes();
+        int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        int headerBytes = encoder.messageHeaderLength(chunkStreamId, timestampMs)
+                + (chunks - 1) * encoder.continuationHeaderLength(chunkStreamId, timestampMs);
+        if (!output.isEmpty() || payload.byteBuffer() == null || !gather.hasRoom(2 * chunks, headerBytes)) {
+            return output.writeMessage(chunkStreamId, timestampMs, typeId, messageStreamId, payload, offset, length);
         }
-        return output.writeMessage(chunkStreamId, timestampMs, typeId, messageStreamId, buffer, offset, length);
+        MutableDirectBuffer headers = gather.headerBytes();
+        int at = gather.claimHeaderBytes(headerBytes);
+        int headerLength = encoder.writeMessageHeader(headers, at, chunkStreamId, timestampMs, typeId,
+                messageStreamId, length);
+        gather.addHeaderBytes(at, headerLength);
+        at += headerLength;
+        int sent = 0;
+        while (true) {
+            int count = Math.min(chunkSize, length - sent);
+            gather.add(payload, offset + sent, count);
+            sent += count;
+            if (sent >= length) {
+                break;
+            }
+            headerLength = encoder.writeContinuationHeader(headers, at, chunkStreamId, timestampMs);
+            gather.addHeaderBytes(at, headerLength);
+            at += headerLength;
+        }
+        return output.writeGathered(gather);
     }
 
     /** {@code @setDataFrame} (an AMF0 string) followed by the onMetaData body. */

@@ -5,7 +5,7 @@ import io.ringcast.broadcast.subscribe.FrameSink;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
-import org.agrona.MutableDirectBuffer;
+import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +110,7 @@ final class RtmpPlaySink implements FrameSink {
     }
 
     @Override
-    public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+    public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer buffer, int offset, int length)
             throws IOException {
         if (detaching) {
             return;

@@ -11,7 +11,7 @@ import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.server.PlayerOutput;
 import io.ringcast.ingest.server.RtmpMediaWriter;
-import org.agrona.MutableDirectBuffer;
+import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +167,7 @@ public final class RtmpPushSink implements FrameSink {
     }
 
     @Override
-    public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+    public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer buffer, int offset, int length)
             throws IOException {
         checkOpen();
         try {
@@ -285,6 +285,7 @@ public final class RtmpPushSink implements FrameSink {
             case SHUTDOWN -> "server shutting down";
             case VIEWER_LEFT -> "push stopped";
             case WRITE_FAILED -> "write to target failed";
+            case OVERWRITTEN_MID_WRITE -> "the publisher overwrote a frame while it was pushed (half a ring behind)";
         };
     }
 }

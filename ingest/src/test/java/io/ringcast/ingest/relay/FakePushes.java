@@ -11,6 +11,7 @@ import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.upstream.UpstreamException;
 import io.ringcast.ingest.upstream.UpstreamPush;
 import io.ringcast.ingest.upstream.UpstreamUrl;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.ArrayDeque;
@@ -121,7 +122,7 @@ final class FakePushes implements Function<UpstreamUrl, UpstreamPush> {
         }
 
         @Override
-        public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length) {
+        public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer buffer, int offset, int length) {
             frames.incrementAndGet();
         }
 

@@ -5,6 +5,7 @@ import io.ringcast.broadcast.subscribe.FrameSink;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackFormat;
 import io.ringcast.broadcast.track.TrackKind;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class RecordingSink implements FrameSink {
     }
 
     @Override
-    public synchronized void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset,
+    public synchronized void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer buffer, int offset,
                                         int length) {
         frames.add(new Frame(kind, frame.timestampMs(), frame.isKeyframe(), frame.isSequenceHeader()));
     }

@@ -1,6 +1,5 @@
 package io.ringcast.perf.jmh;
 
-import io.ringcast.broadcast.subscribe.FrameSink;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.ingest.chunk.ChunkEncoder;
 import io.ringcast.ingest.chunk.MessageTypeIds;
@@ -36,6 +35,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RtmpPlayFramingBenchmark {
+    /** Free bytes around the frame copy, as the fan-out worker's copy had them before egress wrote from the ring. */
+    private static final int HEADROOM_BYTES = 32;
+    private static final int TAILROOM_BYTES = 16;
+
     /** Media chunk streams, one per track, as RtmpPlaySink sends them. */
     private static final int AUDIO_CHUNK_STREAM_ID = 4;
     private static final int VIDEO_CHUNK_STREAM_ID = 6;
@@ -58,9 +61,9 @@ public class RtmpPlayFramingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         encoder.chunkSizeBytes(chunkSizeBytes);
-        copy = new UnsafeBuffer(ByteBuffer.allocateDirect(FrameSink.HEADROOM_BYTES + frame.bytes
-                + FrameSink.TAILROOM_BYTES));
-        frame.writeBody(copy, FrameSink.HEADROOM_BYTES);
+        copy = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADROOM_BYTES + frame.bytes
+                + TAILROOM_BYTES));
+        frame.writeBody(copy, HEADROOM_BYTES);
         boolean video = frame.kind == TrackKind.VIDEO;
         chunkStreamId = video ? VIDEO_CHUNK_STREAM_ID : AUDIO_CHUNK_STREAM_ID;
         messageTypeId = video ? MessageTypeIds.VIDEO : MessageTypeIds.AUDIO;
@@ -74,7 +77,7 @@ public class RtmpPlayFramingBenchmark {
         long timestamp = timestampMs;
         timestampMs = timestamp + 33;
         int length = frame.bytes;
-        int offset = FrameSink.HEADROOM_BYTES;
+        int offset = HEADROOM_BYTES;
         if (length <= encoder.chunkSizeBytes()) {
             int headerLength = encoder.messageHeaderLength(chunkStreamId, timestamp);
             int start = offset - headerLength;

@@ -15,6 +15,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import io.ringcast.web.http.Cors;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
@@ -195,16 +196,14 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     }
 
     @Override
-    public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset, int length)
+    public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length)
             throws IOException {
-        int tagStart = offset - FlvTag.HEADER_BYTES;
-        int tagLength = length + FlvTag.OVERHEAD_BYTES;
-        FlvTag.putHeader(buffer, tagStart, kind.flvTagType(), length, frame.timestampMs());
-        FlvTag.putPreviousTagSize(buffer, offset + length, length);
         MutableDirectBuffer target = assemblyTarget();
         int at = assemblyStart(target);
-        target.putBytes(at, buffer, tagStart, tagLength);
-        send(target, at + tagLength);
+        FlvTag.putHeader(target, at, kind.flvTagType(), length, frame.timestampMs());
+        target.putBytes(at + FlvTag.HEADER_BYTES, payload, offset, length);
+        FlvTag.putPreviousTagSize(target, at + FlvTag.HEADER_BYTES + length, length);
+        send(target, at + length + FlvTag.OVERHEAD_BYTES);
     }
 
     @Override

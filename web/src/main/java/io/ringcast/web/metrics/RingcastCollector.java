@@ -201,6 +201,8 @@ final class RingcastCollector implements MultiCollector {
                 "Frames slow viewers skipped (lapped or too far behind)");
         private final CounterSnapshot.Builder lagDisconnects = counter("ringcast_stream_lag_disconnects",
                 "Viewers disconnected for staying too far behind");
+        private final CounterSnapshot.Builder overwrittenCuts = counter("ringcast_stream_overwritten_mid_write_cuts",
+                "Viewers cut because the publisher overwrote a frame in the ring while it was being written to them");
         private final GaugeSnapshot.Builder viewers = gauge("ringcast_stream_viewers",
                 "Viewers of the stream by protocol");
         private final GaugeSnapshot.Builder state = gauge("ringcast_stream_state",
@@ -238,6 +240,7 @@ final class RingcastCollector implements MultiCollector {
             out.add(framesOut.build());
             out.add(skipped.build());
             out.add(lagDisconnects.build());
+            out.add(overwrittenCuts.build());
             out.add(bitrate.build());
             out.add(fps.build());
             out.add(latency.build());
@@ -277,6 +280,7 @@ final class RingcastCollector implements MultiCollector {
             }
             skipped.dataPoint(count(s.framesSkipped(), stream));
             lagDisconnects.dataPoint(count(s.subscribersDisconnectedForLag(), stream));
+            overwrittenCuts.dataPoint(count(s.subscribersCutOverwrittenMidWrite(), stream));
             for (LatencyStats stats : s.latencyByProtocol().values()) {
                 double sumNs = stats.bucketCounts(counts);
                 latency.dataPoint(HistogramDataPointSnapshot.builder()

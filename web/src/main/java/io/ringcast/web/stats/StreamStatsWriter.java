@@ -75,6 +75,7 @@ public final class StreamStatsWriter {
         writeSubscribers(json, stream);
         json.writeNumberField("framesSkipped", stream.framesSkipped());
         json.writeNumberField("lagDisconnects", stream.subscribersDisconnectedForLag());
+        json.writeNumberField("overwrittenMidWriteCuts", stream.subscribersCutOverwrittenMidWrite());
         json.writeObjectFieldStart("latency");
         for (Map.Entry<String, LatencyStats> e : stream.latencyByProtocol().entrySet()) {
             writeLatency(json, e.getKey(), e.getValue().total());

@@ -215,7 +215,7 @@ class OnDemandEndToEndTest {
         }
 
         @Override
-        public void writeFrame(TrackKind kind, FrameEvent frame, MutableDirectBuffer buffer, int offset,
+        public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer buffer, int offset,
                                int length) {
             if (target.track(kind) != null) {
                 publish(kind, buffer, offset, length, frame.headerLength(), frame.codec(), frame.isKeyframe(),

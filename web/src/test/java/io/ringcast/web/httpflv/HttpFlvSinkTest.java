@@ -102,7 +102,7 @@ class HttpFlvSinkTest {
         sink.onWritePossible();
         byte[] body = SyntheticStream.videoFrame(7, true, 100);
         ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(256);
-        int offset = FrameSink.HEADROOM_BYTES;
+        int offset = 5;
         buffer.putBytes(offset, body);
         out.writes = 0;
 

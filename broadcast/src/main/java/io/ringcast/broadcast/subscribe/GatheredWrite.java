@@ -1,0 +1,185 @@
+package io.ringcast.broadcast.subscribe;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+
+/**
+ * The pieces of one gathering write (a sink's header bytes, slices of a track's payload ring, trailer bytes) as NIO
+ * views, handed to the kernel in one {@code writev}: a frame leaves from the ring, without a copy in user space.
+ * One per egress thread ({@link #ofThisThread()}); a sink fills it and writes it within one call, so it never holds
+ * pieces between calls.
+ *
+ * <p>No allocation per write: the views of each source buffer are made once per thread and reused (a small table
+ * keyed by the source's identity). Small bytes the sink builds (chunk headers, FLV tag headers) go into this
+ * thread's {@link #headerBytes()} and are added like any other slice.
+ *
+ * <p>What the channel does not take is the caller's to keep: {@link #copyUnwritten} copies it out, in order, before
+ * the pieces' sources may change (the ring may be overwritten once the call returns).
+ */
+public final class GatheredWrite {
+    /** Pieces of one write; the kernel takes at most IOV_MAX (1024) per call, larger lists are not worth it. */
+    public static final int MAX_PIECES = 256;
+    private static final int HEADER_BYTES_CAPACITY = 16 * 1024;
+    private static final int SOURCE_SLOTS = 1024;
+    private static final int INITIAL_VIEWS_PER_SOURCE = 4;
+    private static final ThreadLocal<GatheredWrite> PER_THREAD = ThreadLocal.withInitial(GatheredWrite::new);
+
+    private final ByteBuffer[] pieces = new ByteBuffer[MAX_PIECES];
+    private final UnsafeBuffer headerBytes = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADER_BYTES_CAPACITY));
+    private int headerBytesUsed;
+    private int count;
+    private long length;
+    /** Direct-mapped by identity hash: a source's reusable views and how many this write has used. */
+    private final ByteBuffer[] sources = new ByteBuffer[SOURCE_SLOTS];
+    private final ByteBuffer[][] views = new ByteBuffer[SOURCE_SLOTS][];
+    private final int[] viewsUsed = new int[SOURCE_SLOTS];
+    private final int[] touchedSlots = new int[MAX_PIECES];
+    private int touchedCount;
+    /** The source of the last piece, for extending it. */
+    private ByteBuffer lastSource;
+
+    private GatheredWrite() {
+    }
+
+    /** This thread's instance, emptied. */
+    public static GatheredWrite ofThisThread() {
+        return PER_THREAD.get().clear();
+    }
+
+    /** Forgets every piece. */
+    public GatheredWrite clear() {
+        for (int i = 0; i < touchedCount; i++) {
+            viewsUsed[touchedSlots[i]] = 0;
+        }
+        touchedCount = 0;
+        count = 0;
+        length = 0;
+        headerBytesUsed = 0;
+        lastSource = null;
+        return this;
+    }
+
+    /** Bytes in all pieces. */
+    public long length() {
+        return length;
+    }
+
+    /** Pieces so far (a slice that continues the previous one extends it). */
+    public int pieceCount() {
+        return count;
+    }
+
+    /** Whether {@code more} pieces and {@code moreHeaderBytes} header bytes still fit. */
+    public boolean hasRoom(int more, int moreHeaderBytes) {
+        return count + more <= MAX_PIECES && headerBytesUsed + moreHeaderBytes <= HEADER_BYTES_CAPACITY;
+    }
+
+    /** Where header bytes are built: claim with {@link #claimHeaderBytes}, write, then {@link #addHeaderBytes}. */
+    public MutableDirectBuffer headerBytes() {
+        return headerBytes;
+    }
+
+    /** Claims {@code bytes} of {@link #headerBytes()} and returns their offset; check {@link #hasRoom} first. */
+    public int claimHeaderBytes(int bytes) {
+        int at = headerBytesUsed;
+        headerBytesUsed += bytes;
+        return at;
+    }
+
+    /** Adds claimed header bytes {@code [offset, offset + bytes)} as the next piece. */
+    public void addHeaderBytes(int offset, int bytes) {
+        add(headerBytes, offset, bytes);
+    }
+
+    /**
+     * Adds bytes {@code [offset, offset + bytes)} of a buffer over direct memory ({@link DirectBuffer#byteBuffer()}
+     * direct) as the next piece; a piece that continues the previous one in the same source extends it.
+     */
+    public void add(DirectBuffer buffer, int offset, int bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        ByteBuffer source = buffer.byteBuffer();
+        assert source != null && source.isDirect() : "gathered writes take direct memory only";
+        int start = buffer.wrapAdjustment() + offset;
+        if (count > 0 && extendsLast(source, start)) {
+            ByteBuffer last = pieces[count - 1];
+            last.limit(last.limit() + bytes);
+        } else {
+            assert count < MAX_PIECES : "check hasRoom first";
+            ByteBuffer view = nextView(source);
+            view.limit(start + bytes).position(start);
+            pieces[count++] = view;
+            lastSource = source;
+        }
+        length += bytes;
+    }
+
+    /** Writes as many pieces as the channel takes; returns the bytes written. */
+    public long writeTo(GatheringByteChannel channel) throws IOException {
+        if (count == 1) {
+            return channel.write(pieces[0]);
+        }
+        return channel.write(pieces, 0, count);
+    }
+
+    /**
+     * Copies what the channel did not take (each piece from where the write left its position) to {@code dst} at
+     * {@code dstOffset}; returns how many bytes. The destination must hold {@code length()} minus the bytes written.
+     */
+    public int copyUnwritten(MutableDirectBuffer dst, int dstOffset) {
+        int at = dstOffset;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer piece = pieces[i];
+            int remaining = piece.remaining();
+            if (remaining > 0) {
+                dst.putBytes(at, piece, piece.position(), remaining);
+                at += remaining;
+            }
+        }
+        return at - dstOffset;
+    }
+
+    // By identity: ByteBuffer.equals compares remaining bytes, and a view belongs to one buffer object.
+    @SuppressWarnings("ReferenceEquality")
+    private boolean extendsLast(ByteBuffer source, int start) {
+        return lastSource == source && pieces[count - 1].limit() == start;
+    }
+
+    @SuppressWarnings("ReferenceEquality")
+    private ByteBuffer nextView(ByteBuffer source) {
+        int slot = slotOf(source);
+        if (sources[slot] != source) {
+            // A new source, or another one hashing here: this slot now serves it (views are made anew).
+            sources[slot] = source;
+            views[slot] = new ByteBuffer[INITIAL_VIEWS_PER_SOURCE];
+            viewsUsed[slot] = 0;
+        }
+        int used = viewsUsed[slot];
+        if (used == 0) {
+            touchedSlots[touchedCount++] = slot;
+        }
+        ByteBuffer[] ofSource = views[slot];
+        if (used == ofSource.length) {
+            ofSource = java.util.Arrays.copyOf(ofSource, used * 2);
+            views[slot] = ofSource;
+        }
+        if (ofSource[used] == null) {
+            ofSource[used] = source.duplicate();
+        }
+        viewsUsed[slot] = used + 1;
+        ByteBuffer view = ofSource[used];
+        view.clear();
+        return view;
+    }
+
+    private static int slotOf(ByteBuffer source) {
+        int h = System.identityHashCode(source);
+        return (h ^ (h >>> 16)) & (SOURCE_SLOTS - 1);
+    }
+}

@@ -1,0 +1,152 @@
+package io.ringcast.broadcast.subscribe;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.Pipe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GatheredWriteTest {
+    private final UnsafeBuffer ring = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+
+    GatheredWriteTest() {
+        for (int i = 0; i < ring.capacity(); i++) {
+            ring.putByte(i, (byte) i);
+        }
+    }
+
+    @Test
+    void shouldWriteHeaderBytesAndRingSlicesInOrderThroughOneChannelWrite() throws Exception {
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        addHeader(gather, 0x0A, 0x0B);
+        gather.add(ring, 100, 3);
+        addHeader(gather, 0x0C);
+        gather.add(ring, 200, 2);
+        Pipe pipe = Pipe.open();
+        try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
+            assertEquals(8, gather.writeTo(sink));
+            ByteBuffer received = ByteBuffer.allocate(16);
+            source.read(received);
+            assertArrayEquals(bytes(0x0A, 0x0B, 100, 101, 102, 0x0C, (byte) 200, (byte) 201),
+                    java.util.Arrays.copyOf(received.array(), received.position()));
+        }
+        assertEquals(4, gather.pieceCount());
+    }
+
+    @Test
+    void shouldExtendThePreviousPieceWhenASliceContinuesIt() {
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        addHeader(gather, 1);
+        addHeader(gather, 2);
+        gather.add(ring, 10, 5);
+        gather.add(ring, 15, 5);
+        gather.add(ring, 40, 5);
+        assertEquals(3, gather.pieceCount(), "header bytes claimed in a row and adjacent slices are one piece");
+        assertEquals(17, gather.length());
+    }
+
+    @Test
+    void shouldHandBackExactlyTheBytesTheChannelDidNotTakeInOrder() throws Exception {
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        addHeader(gather, 0x55, 0x66);
+        gather.add(ring, 0, 10);
+        addHeader(gather, 0x77);
+        gather.add(ring, 500, 10);
+        ByteArrayOutputStream taken = new ByteArrayOutputStream();
+        long written = gather.writeTo(new TakesOnly(7, taken));
+        assertEquals(7, written);
+        UnsafeBuffer rest = new UnsafeBuffer(new byte[64]);
+        int copied = gather.copyUnwritten(rest, 3);
+        assertEquals(gather.length() - written, copied);
+        byte[] all = new byte[23];
+        System.arraycopy(taken.toByteArray(), 0, all, 0, 7);
+        rest.getBytes(3, all, 7, copied);
+        byte[] expected = new byte[23];
+        expected[0] = 0x55;
+        expected[1] = 0x66;
+        for (int i = 0; i < 10; i++) {
+            expected[2 + i] = (byte) i;
+            expected[13 + i] = (byte) (500 + i);
+        }
+        expected[12] = 0x77;
+        assertArrayEquals(expected, all);
+    }
+
+    @Test
+    void shouldBoundThePiecesOfOneWrite() {
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        for (int i = 0; i < GatheredWrite.MAX_PIECES; i += 2) {
+            addHeader(gather, 9);
+            gather.add(ring, 4 * i, 1);
+        }
+        assertFalse(gather.hasRoom(1, 0));
+        assertTrue(GatheredWrite.ofThisThread().hasRoom(GatheredWrite.MAX_PIECES, 1024), "emptied for the next");
+    }
+
+    private static void addHeader(GatheredWrite gather, int... values) {
+        int at = gather.claimHeaderBytes(values.length);
+        for (int i = 0; i < values.length; i++) {
+            gather.headerBytes().putByte(at + i, (byte) values[i]);
+        }
+        gather.addHeaderBytes(at, values.length);
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+
+    /** A channel whose socket buffer holds only {@code room} bytes: it consumes them as the kernel would. */
+    private static final class TakesOnly implements GatheringByteChannel {
+        private int room;
+        private final ByteArrayOutputStream taken;
+
+        TakesOnly(int room, ByteArrayOutputStream taken) {
+            this.room = room;
+            this.taken = taken;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            long total = 0;
+            for (int i = offset; i < offset + length && room > 0; i++) {
+                total += write(srcs[i]);
+            }
+            return total;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(room, src.remaining());
+            for (int i = 0; i < n; i++) {
+                taken.write(src.get());
+            }
+            room -= n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
