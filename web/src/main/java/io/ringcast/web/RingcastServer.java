@@ -92,6 +92,7 @@ public final class RingcastServer implements AutoCloseable {
                 .addServletContextAttribute(RingcastContext.ENGINE_ATTRIBUTE, engine)
                 .addListener(Servlets.listener(RingcastServletContextListener.class))
                 .addInnerHandlerChainWrapper(new UndertowConnectionAbort())
+                .addInnerHandlerChainWrapper(UndertowResponseChannel.forEveryRequest())
                 // Undertow shows stack traces to loopback clients by default; UnhandledErrorFilter answers with an
                 // id, and whatever escapes it gets Undertow's plain page.
                 .setServletStackTraces(ServletStackTraces.NONE)

@@ -10,6 +10,7 @@ import io.ringcast.broadcast.subscribe.Subscription;
 import io.ringcast.ingest.ClusterPullMark;
 import io.ringcast.web.http.ConnectionAbort;
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.ResponseChannel;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -89,7 +90,7 @@ public final class HttpFlvServlet extends HttpServlet {
         response.setBufferSize(VIEWER_BUFFER_BYTES);
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        HttpFlvSink sink = new HttpFlvSink(async, response, ConnectionAbort.of(request));
+        HttpFlvSink sink = new HttpFlvSink(async, response, ResponseChannel.of(request), ConnectionAbort.of(request));
         Subscription subscription = new Subscription(stream, PROTOCOL, sink, engine.rings());
         sink.attach(subscription);
         sink.listen();

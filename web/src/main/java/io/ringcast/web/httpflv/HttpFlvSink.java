@@ -15,8 +15,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import io.ringcast.web.http.Cors;
+import io.ringcast.web.http.ResponseChannel;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,25 +26,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * One HTTP-FLV viewer: packages frames as FLV tags onto a servlet output stream in non-blocking (async) mode.
- * The {@link FrameSink} methods run on the subscription's fan-out worker thread, never concurrently; the
+ * One HTTP-FLV viewer: packages frames as FLV tags into its response body, non-blocking (async). The
+ * {@link FrameSink} methods run on the subscription's fan-out worker thread, never concurrently; the
  * {@link WriteListener} and {@link AsyncListener} callbacks run on container threads and only signal the worker.
  *
- * <p>Readiness handshake: the container calls {@link #onWritePossible()} once after each {@code isReady() == false}.
- * Each call bumps {@link #writableEpoch}. The worker reads the epoch <em>before</em> asking the container, and
- * after a "not ready" answer it does not ask again (and writes nothing) until the epoch moves past the value it
- * read. A callback that races with the "not ready" answer has already moved the epoch, so it is never lost.
- *
- * <p>Bytes: tags are assembled in the fan-out thread's scratch array ({@link #SCRATCH}, grown to the largest tag)
- * and handed to the container in one write, which copies them. A viewer therefore holds no bytes of its own while
- * it keeps up: with a thousand viewers, a per-viewer array the size of a keyframe would cost more heap than all
- * the rest of the viewer. Only bytes produced while the container holds the viewer off (start sequences and
- * sequence headers written into a blocked response) are copied into a per-viewer {@link #held} buffer, which
- * {@link #isReady()} drains first and then drops.
+ * <p>Body: where the container offers its own channel ({@link ResponseChannel}, the embedded server), frames go
+ * from the payload ring to the socket in one gathering write each ({@link ChannelFlvBody}, zero-copy); elsewhere
+ * through the servlet stream ({@link ServletFlvBody}, one copy into the container's buffer). Either way a viewer
+ * that keeps up holds no bytes of its own; bytes its output was not ready for are held until it signals
+ * writability ({@link WritableEpoch}: a signal racing with a refusal is never lost).
  *
  * <p>End of the request: a container recycles a request's response objects for the next request once the request
  * ended (Tomcat reuses its output buffer), so a worker still writing through this viewer's stream after that would
@@ -61,10 +54,6 @@ import java.util.function.LongSupplier;
  */
 public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFlvSink.class);
-    private static final int INITIAL_SCRATCH_BYTES = 64 * 1024;
-    /** Per fan-out thread (sink methods run on one); the container copies out of it before write returns. */
-    private static final ThreadLocal<ExpandableArrayBuffer> SCRATCH =
-            ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(INITIAL_SCRATCH_BYTES));
     private static final int STREAM_IDLE = 0;
     private static final int STREAM_IN_USE = 1;
     private static final int STREAM_ENDED = 2;
@@ -74,8 +63,10 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private final AsyncContext asyncContext;
     /** Null when the caller committed the status itself (benchmarks, unit tests of the framing). */
     private final HttpServletResponse response;
+    /** The servlet stream, or null when the body goes through the container's channel. */
     private final ServletOutputStream out;
-    private final AtomicLong writableEpoch = new AtomicLong();
+    private final WritableEpoch writable;
+    private final FlvBody body;
     private final AtomicBoolean completed = new AtomicBoolean();
     /** Whether the worker may use, is using, or may never again use the container's stream (see class comment). */
     private final AtomicInteger streamState = new AtomicInteger(STREAM_IDLE);
@@ -89,12 +80,6 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private Thread streamUser;
     private volatile Subscription subscription;
 
-    /** Worker-owned: the epoch at which the container last said "not ready"; equal to the epoch means blocked. */
-    private long blockedAtEpoch;
-    /** Bytes the container was not ready for, in order; null while there are none (see class comment). */
-    private ExpandableArrayBuffer held;
-    private int heldLength;
-    private long bytesWritten;
     /** Worker-owned: whether the 200 and its headers were set (just before the first write). */
     private boolean statusSet;
 
@@ -104,31 +89,44 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
      * @param abort        the container's {@link io.ringcast.web.http.ConnectionAbort}, or null if it has none
      */
     public HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, Runnable abort) {
-        this(asyncContext, null, out, abort, System::nanoTime);
+        this(asyncContext, null, out, null, abort, System::nanoTime);
     }
 
     /**
      * A viewer whose status this sink sets at its first write, or answers 404 when its stream closes before any
      * (see class comment).
      *
-     * @param response the viewer's response, not committed; the sink writes its output stream
+     * @param response the viewer's response, not committed
+     * @param channel  the container's own channel to the body ({@link ResponseChannel#of}), or null to write the
+     *                 response's output stream
      */
-    public HttpFlvSink(AsyncContext asyncContext, HttpServletResponse response, Runnable abort) throws IOException {
-        this(asyncContext, response, response.getOutputStream(), abort, System::nanoTime);
+    public HttpFlvSink(AsyncContext asyncContext, HttpServletResponse response, ResponseChannel channel,
+                       Runnable abort) throws IOException {
+        this(asyncContext, response, channel == null ? response.getOutputStream() : null, channel, abort,
+                System::nanoTime);
     }
 
     /** As {@link #HttpFlvSink(AsyncContext, ServletOutputStream, Runnable)}, with the clock bounding the end wait. */
     HttpFlvSink(AsyncContext asyncContext, ServletOutputStream out, Runnable abort, LongSupplier nanoClock) {
-        this(asyncContext, null, out, abort, nanoClock);
+        this(asyncContext, null, out, null, abort, nanoClock);
     }
 
     private HttpFlvSink(AsyncContext asyncContext, HttpServletResponse response, ServletOutputStream out,
-                        Runnable abort, LongSupplier nanoClock) {
+                        ResponseChannel channel, Runnable abort, LongSupplier nanoClock) {
         this.asyncContext = asyncContext;
         this.response = response;
         this.out = out;
         this.abort = abort;
         this.nanoClock = nanoClock;
+        Runnable beforeFirstWrite = this::setStatus;
+        if (channel != null) {
+            this.writable = new WritableEpoch(false);
+            this.body = new ChannelFlvBody(channel, response, writable, this::onWritePossible, beforeFirstWrite);
+        } else {
+            // The servlet stream signals once after its write listener is set: nothing is asked before that.
+            this.writable = new WritableEpoch(true);
+            this.body = new ServletFlvBody(out, writable, beforeFirstWrite);
+        }
     }
 
     /** The status and headers of a streaming answer (and of its HEAD). */
@@ -146,17 +144,19 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     /** Registers as write and async listener; container thread, once, after {@link #attach}. */
     public void listen() {
         asyncContext.addListener(this);
-        out.setWriteListener(this);
+        if (out != null) {
+            out.setWriteListener(this);
+        }
     }
 
     /** Bytes handed to the container so far; worker thread. */
     public long bytesWritten() {
-        return bytesWritten;
+        return body.bytesWritten();
     }
 
     /** Bytes this viewer holds because the container was not ready for them; worker thread. */
     public int heldBytes() {
-        return heldLength;
+        return body.heldBytes();
     }
 
     // ------------------------------------------------------------------ FrameSink (fan-out worker thread)
@@ -168,8 +168,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     @Override
     public void writeStart(byte[] metadata, TrackFormat videoFormat, TrackFormat audioFormat) throws IOException {
-        MutableDirectBuffer target = assemblyTarget();
-        int at = FlvHeader.write(target, assemblyStart(target), audioFormat != null, videoFormat != null);
+        MutableDirectBuffer target = body.assemblyTarget();
+        int at = FlvHeader.write(target, body.assemblyStart(target), audioFormat != null, videoFormat != null);
         if (metadata != null) {
             at = FlvTag.write(target, at, FlvTag.TYPE_SCRIPT, 0, metadata, 0, metadata.length);
         }
@@ -184,39 +184,35 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     @Override
     public void writeMetadata(byte[] metadata, long timestampMs) throws IOException {
-        MutableDirectBuffer target = assemblyTarget();
-        send(target, FlvTag.write(target, assemblyStart(target), FlvTag.TYPE_SCRIPT, timestampMs, metadata, 0,
+        MutableDirectBuffer target = body.assemblyTarget();
+        send(target, FlvTag.write(target, body.assemblyStart(target), FlvTag.TYPE_SCRIPT, timestampMs, metadata, 0,
                 metadata.length));
     }
 
     @Override
     public void writeSequenceHeader(TrackFormat format, long timestampMs) throws IOException {
-        MutableDirectBuffer target = assemblyTarget();
-        send(target, appendSequenceHeader(target, assemblyStart(target), format, timestampMs));
+        MutableDirectBuffer target = body.assemblyTarget();
+        send(target, appendSequenceHeader(target, body.assemblyStart(target), format, timestampMs));
     }
 
     @Override
     public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length)
             throws IOException {
-        MutableDirectBuffer target = assemblyTarget();
-        int at = assemblyStart(target);
-        FlvTag.putHeader(target, at, kind.flvTagType(), length, frame.timestampMs());
-        target.putBytes(at + FlvTag.HEADER_BYTES, payload, offset, length);
-        FlvTag.putPreviousTagSize(target, at + FlvTag.HEADER_BYTES + length, length);
-        send(target, at + length + FlvTag.OVERHEAD_BYTES);
+        acquireStream();
+        try {
+            body.sendTag(kind.flvTagType(), frame.timestampMs(), payload, offset, length);
+        } finally {
+            releaseStream();
+        }
     }
 
     @Override
     public void flush() throws IOException {
-        if (drain()) {
-            acquireStream();
-            try {
-                out.flush();
-            } catch (RuntimeException e) {
-                throw containerFailure(e);
-            } finally {
-                releaseStream();
-            }
+        acquireStream();
+        try {
+            body.flush();
+        } finally {
+            releaseStream();
         }
     }
 
@@ -225,7 +221,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         if (!completed.compareAndSet(false, true)) {
             return;
         }
-        LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, bytesWritten);
+        LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, body.bytesWritten());
         if (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
             // The container ended the request itself; its objects may serve another request already.
             return;
@@ -254,7 +250,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         Subscription s = subscription;
         String reason = s == null || s.stream().closeReason() == null ? "the stream ended before it was delivered"
                 : s.stream().closeReason();
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] text = (reason + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             if (response.isCommitted()) {
                 return;
@@ -264,10 +260,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             Cors.allowAnyOrigin(response); // reset() cleared the one the endpoint filter set
             response.setHeader("Cache-Control", "no-cache");
             response.setContentType("text/plain;charset=utf-8");
-            response.setContentLength(body.length);
-            if (out.isReady()) {
-                out.write(body);
-            }
+            response.setContentLength(text.length);
+            body.answer(text);
         } catch (IOException | RuntimeException e) {
             // The viewer went away meanwhile (or the container refuses): nothing left to answer.
             LOG.debug("HTTP-FLV viewer: no 404 for a stream that was not delivered: {}", e.toString());
@@ -283,7 +277,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     @Override
     public void onWritePossible() {
-        writableEpoch.incrementAndGet();
+        writable.signal();
         Subscription s = subscription;
         if (s != null) {
             s.requestPump();
@@ -353,11 +347,11 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     // ------------------------------------------------------------------ internals (worker thread)
 
-    /** Hands held bytes to the container if it takes them; true when nothing is held and it takes more. */
+    /** Hands held bytes to the output if it takes them; true when nothing is held and it takes more. */
     private boolean drain() throws IOException {
         acquireStream();
         try {
-            return drainInUse();
+            return body.drain();
         } finally {
             releaseStream();
         }
@@ -377,82 +371,24 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         streamState.compareAndSet(STREAM_IN_USE, STREAM_IDLE);
     }
 
-    private boolean drainInUse() throws IOException {
-        if (!containerReady()) {
-            return false;
-        }
-        if (heldLength == 0) {
-            return true;
-        }
-        int length = heldLength;
-        byte[] bytes = held.byteArray();
-        heldLength = 0;
-        held = null;
-        write(bytes, length);
-        return containerReady();
-    }
-
-    /** Where the next bytes are assembled: behind held bytes when there are any, else in the thread's scratch. */
-    private MutableDirectBuffer assemblyTarget() {
-        return heldLength > 0 ? held : SCRATCH.get();
-    }
-
-    private int assemblyStart(MutableDirectBuffer target) {
-        return target == held ? heldLength : 0;
-    }
-
-    /** Hands assembled bytes {@code [start, end)} of {@code target} to the container, or holds them. */
+    /** Hands bytes assembled in {@code target} up to {@code end} to the output, or holds them. */
     private void send(MutableDirectBuffer target, int end) throws IOException {
-        if (target == held) {
-            heldLength = end;
-            drain();
-            return;
-        }
         acquireStream();
         try {
-            if (containerReady()) {
-                write(target.byteArray(), end);
-            } else {
-                held = new ExpandableArrayBuffer(end);
-                held.putBytes(0, target, 0, end);
-                heldLength = end;
-            }
+            body.send(target, end);
         } finally {
             releaseStream();
         }
     }
 
-    private void write(byte[] bytes, int length) throws IOException {
+    /** Just before the first byte goes out: the 200 and its headers (nothing is committed before). */
+    private void setStatus() {
         if (!statusSet) {
             statusSet = true;
             if (response != null) {
                 startHeaders(response);
             }
         }
-        try {
-            out.write(bytes, 0, length);
-        } catch (RuntimeException e) {
-            throw containerFailure(e);
-        }
-        bytesWritten += length;
-    }
-
-    /** Asks the container at most once per writable epoch after it said "not ready" (see class comment). */
-    private boolean containerReady() throws IOException {
-        long epoch = writableEpoch.get();
-        if (epoch == blockedAtEpoch) {
-            return false;
-        }
-        boolean ready;
-        try {
-            ready = out.isReady();
-        } catch (RuntimeException e) {
-            throw containerFailure(e);
-        }
-        if (!ready) {
-            blockedAtEpoch = epoch;
-        }
-        return ready;
     }
 
     private static int appendSequenceHeader(MutableDirectBuffer target, int at, TrackFormat format,
@@ -460,12 +396,12 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         if (!format.hasSequenceHeader()) {
             return at;
         }
-        byte[] body = format.sequenceHeader();
-        return FlvTag.write(target, at, format.codec().kind().flvTagType(), timestampMs, body, 0, body.length);
+        byte[] header = format.sequenceHeader();
+        return FlvTag.write(target, at, format.codec().kind().flvTagType(), timestampMs, header, 0, header.length);
     }
 
     /** A container that refuses an operation (stream closed under us) ends the viewer like a failed write. */
-    private static IOException containerFailure(RuntimeException e) {
+    static IOException containerFailure(RuntimeException e) {
         return new IOException("servlet container refused the write: " + e.getMessage(), e);
     }
 }

@@ -1,0 +1,72 @@
+package io.ringcast.web;
+
+import io.ringcast.web.http.ResponseChannel;
+import io.undertow.server.HandlerWrapper;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.servlet.handlers.ServletRequestContext;
+import org.xnio.ChannelListener;
+import org.xnio.channels.StreamSinkChannel;
+
+import java.io.IOException;
+import java.nio.channels.GatheringByteChannel;
+
+/**
+ * The embedded server's {@link ResponseChannel}: the exchange's own response channel (Undertow's conduits down to
+ * the socket, with the connection's write timeout and watch), taken instead of the servlet stream. The response is
+ * made non-persistent, so Undertow frames the body by the connection's end rather than in chunks, and a gathering
+ * write reaches the socket as one {@code writev}. One small object per request, none per write.
+ */
+final class UndertowResponseChannel implements ResponseChannel {
+    private final HttpServerExchange exchange;
+    private final ChannelListener<StreamSinkChannel> writableListener = this::writable;
+    private StreamSinkChannel channel;
+    private volatile Runnable onWritable;
+
+    private UndertowResponseChannel(HttpServerExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    /** Gives every servlet request of the embedded server its channel (request attribute). */
+    static HandlerWrapper forEveryRequest() {
+        return next -> (HttpHandler) exchange -> {
+            ServletRequestContext context = exchange.getAttachment(ServletRequestContext.ATTACHMENT_KEY);
+            if (context != null) {
+                context.getServletRequest().setAttribute(ATTRIBUTE, new UndertowResponseChannel(exchange));
+            }
+            next.handleRequest(exchange);
+        };
+    }
+
+    @Override
+    public GatheringByteChannel open(Runnable writableAgain) throws IOException {
+        this.onWritable = writableAgain;
+        exchange.setPersistent(false);
+        StreamSinkChannel taken = exchange.getResponseChannel();
+        if (taken == null) {
+            throw new IOException("the response channel was already taken");
+        }
+        taken.getWriteSetter().set(writableListener);
+        channel = taken;
+        return taken;
+    }
+
+    @Override
+    public void awaitWritable() {
+        channel.resumeWrites();
+    }
+
+    @Override
+    public boolean flush() throws IOException {
+        return channel.flush();
+    }
+
+    /** I/O thread: the socket takes bytes again; once per {@link #awaitWritable()}. */
+    private void writable(StreamSinkChannel writableChannel) {
+        writableChannel.suspendWrites();
+        Runnable r = onWritable;
+        if (r != null) {
+            r.run();
+        }
+    }
+}

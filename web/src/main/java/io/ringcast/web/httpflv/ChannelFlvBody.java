@@ -1,0 +1,194 @@
+package io.ringcast.web.httpflv;
+
+import io.ringcast.broadcast.media.flv.FlvTag;
+import io.ringcast.broadcast.subscribe.GatheredWrite;
+import io.ringcast.web.http.ResponseChannel;
+import jakarta.servlet.http.HttpServletResponse;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.io.IOException;
+import java.nio.channels.GatheringByteChannel;
+
+/**
+ * An HTTP-FLV body written through the container's own channel ({@link ResponseChannel}, the embedded server):
+ * each frame leaves in one gathering write of its tag header, its payload straight from the track's ring and its
+ * previous-tag-size, with no copy in user space. Start sequences and sequence headers are assembled in the thread's
+ * direct scratch buffer and written from there.
+ *
+ * <p>What the socket does not take is copied into {@link #held} (allocated on first need, dropped once sent) and
+ * goes first when the channel signals writability; later bytes are assembled behind it until then. The channel is
+ * opened, committing the status and headers, at the first write.
+ */
+final class ChannelFlvBody implements FlvBody {
+    private static final int INITIAL_SCRATCH_BYTES = 64 * 1024;
+    /** Per fan-out thread; bytes are written or copied out of it before a call returns. */
+    private static final ThreadLocal<ExpandableDirectByteBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(INITIAL_SCRATCH_BYTES));
+    private static final int TAG_FRAMING_PIECES = 3;
+
+    private final ResponseChannel responseChannel;
+    private final HttpServletResponse response;
+    private final WritableEpoch writable;
+    private final Runnable onWritable;
+    private final Runnable beforeFirstWrite;
+    private GatheringByteChannel channel;
+    private ExpandableDirectByteBuffer held;
+    private int heldStart;
+    private int heldEnd;
+    private long bytesWritten;
+
+    /**
+     * @param onWritable       run on a container thread when the channel takes bytes again
+     * @param beforeFirstWrite run once before the channel opens (the sink sets the status and headers then)
+     */
+    ChannelFlvBody(ResponseChannel responseChannel, HttpServletResponse response, WritableEpoch writable,
+                   Runnable onWritable, Runnable beforeFirstWrite) {
+        this.responseChannel = responseChannel;
+        this.response = response;
+        this.writable = writable;
+        this.onWritable = onWritable;
+        this.beforeFirstWrite = beforeFirstWrite;
+    }
+
+    @Override
+    public boolean drain() throws IOException {
+        long epoch = writable.read();
+        if (writable.isBlockedAt(epoch)) {
+            return false;
+        }
+        if (heldEnd == heldStart) {
+            return true;
+        }
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        gather.add(held, heldStart, heldEnd - heldStart);
+        long written = gather.writeTo(channel);
+        bytesWritten += written;
+        heldStart += (int) written;
+        if (heldStart < heldEnd) {
+            blocked(epoch);
+            return false;
+        }
+        held = null;
+        heldStart = 0;
+        heldEnd = 0;
+        return true;
+    }
+
+    @Override
+    public MutableDirectBuffer assemblyTarget() {
+        return isHolding() ? held : SCRATCH.get();
+    }
+
+    @Override
+    public int assemblyStart(MutableDirectBuffer target) {
+        return target == held ? heldEnd : 0;
+    }
+
+    @Override
+    public void send(MutableDirectBuffer target, int end) throws IOException {
+        if (target == held) {
+            heldEnd = end;
+            drain();
+            return;
+        }
+        long epoch = writable.read();
+        GatheringByteChannel open = channel();
+        if (writable.isBlockedAt(epoch)) {
+            hold(target, 0, end);
+            return;
+        }
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        gather.add(target, 0, end);
+        int written = (int) gather.writeTo(open);
+        bytesWritten += written;
+        if (written < end) {
+            hold(target, written, end);
+            blocked(epoch);
+        }
+    }
+
+    @Override
+    public void sendTag(int tagType, long timestampMs, DirectBuffer payload, int offset, int length)
+            throws IOException {
+        long epoch = writable.read();
+        GatheredWrite gather = GatheredWrite.ofThisThread();
+        if (isHolding() || writable.isBlockedAt(epoch) || channel == null
+                || !gather.hasRoom(TAG_FRAMING_PIECES, FlvTag.OVERHEAD_BYTES)) {
+            MutableDirectBuffer target = assemblyTarget();
+            int at = assemblyStart(target);
+            FlvTag.putHeader(target, at, tagType, length, timestampMs);
+            target.putBytes(at + FlvTag.HEADER_BYTES, payload, offset, length);
+            FlvTag.putPreviousTagSize(target, at + FlvTag.HEADER_BYTES + length, length);
+            send(target, at + length + FlvTag.OVERHEAD_BYTES);
+            return;
+        }
+        MutableDirectBuffer headers = gather.headerBytes();
+        int header = gather.claimHeaderBytes(FlvTag.HEADER_BYTES);
+        FlvTag.putHeader(headers, header, tagType, length, timestampMs);
+        gather.addHeaderBytes(header, FlvTag.HEADER_BYTES);
+        gather.add(payload, offset, length);
+        int trailer = gather.claimHeaderBytes(FlvTag.PREVIOUS_TAG_SIZE_BYTES);
+        FlvTag.putPreviousTagSize(headers, trailer, length);
+        gather.addHeaderBytes(trailer, FlvTag.PREVIOUS_TAG_SIZE_BYTES);
+        long written = gather.writeTo(channel);
+        bytesWritten += written;
+        if (written < gather.length()) {
+            int unwritten = (int) (gather.length() - written);
+            held = new ExpandableDirectByteBuffer(unwritten);
+            heldStart = 0;
+            heldEnd = gather.copyUnwritten(held, 0);
+            blocked(epoch);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        long epoch = writable.read();
+        if (channel != null && !writable.isBlockedAt(epoch) && !responseChannel.flush()) {
+            blocked(epoch);
+        }
+    }
+
+    @Override
+    public void answer(byte[] body) throws IOException {
+        response.getOutputStream().write(body);
+    }
+
+    @Override
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    @Override
+    public int heldBytes() {
+        return heldEnd - heldStart;
+    }
+
+    private boolean isHolding() {
+        return heldEnd > heldStart;
+    }
+
+    private GatheringByteChannel channel() throws IOException {
+        if (channel == null) {
+            beforeFirstWrite.run();
+            channel = responseChannel.open(onWritable);
+        }
+        return channel;
+    }
+
+    /** Keeps {@code target[from, end)} (the scratch, not held) to be sent first when the channel is writable. */
+    private void hold(MutableDirectBuffer target, int from, int end) {
+        int length = end - from;
+        held = new ExpandableDirectByteBuffer(length);
+        held.putBytes(0, target, from, length);
+        heldStart = 0;
+        heldEnd = length;
+    }
+
+    private void blocked(long epoch) {
+        writable.blockAt(epoch);
+        responseChannel.awaitWritable();
+    }
+}
