@@ -3,6 +3,7 @@ package io.ringcast.perf.load;
 import io.ringcast.perf.load.flv.HttpUrl;
 import io.ringcast.perf.load.rtmp.RtmpUrl;
 import io.ringcast.perf.load.viewer.Protocol;
+import io.ringcast.perf.load.viewer.ReadMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.function.Function;
  * where the results go. Immutable.
  */
 public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtmpUrl, int flvViewers,
-                          int rtmpViewers, int stalled, Protocols stalledProtocol, int trickle,
+                          int rtmpViewers, ReadMode readMode, int stalled, Protocols stalledProtocol, int trickle,
                           Protocols trickleProtocol, long trickleBytesPerSecond, int slowReceiveBufferBytes,
                           int threads, int rampPerSecond, int warmupSeconds, int durationSeconds, int lateJoins,
                           int lateJoinIntervalMs, Protocols lateJoinProtocol, long serverPid, Path out, String label,
@@ -42,6 +43,13 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
               --rtmp-url URL             RTMP URL to play, e.g. rtmp://127.0.0.1:1935/live/bench
               --flv-viewers N            healthy HTTP-FLV viewers (default 0)
               --rtmp-viewers N           healthy RTMP viewers (default 0)
+              --read-mode M              how every viewer reads (default bulk):
+                                         bulk: up to 64 KB whenever the socket is readable;
+                                         tags: like a simple player, each read asks only for the bytes that complete
+                                         the unit in progress: HTTP-FLV the FLV header, each tag header, each body
+                                         with its PreviousTagSize (chunked framing at its shortest); RTMP each
+                                         handshake packet, basic header, message header, extended timestamp and
+                                         chunk payload
               --stalled N                viewers that send their request (RTMP: play) and then never read (default 0)
               --stalled-protocol P       flv, rtmp or both (default flv)
               --trickle N                viewers that read at most --trickle-bytes-per-s (default 0)
@@ -116,6 +124,7 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         m.put("rtmp_url", rtmpUrl == null ? null : rtmpUrl.toString());
         m.put("flv_viewers", flvViewers);
         m.put("rtmp_viewers", rtmpViewers);
+        m.put("read_mode", readMode.name().toLowerCase(Locale.ROOT));
         m.put("stalled", stalled);
         m.put("stalled_protocol", stalledProtocol.name().toLowerCase(Locale.ROOT));
         m.put("trickle", trickle);
@@ -155,6 +164,7 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         o.put("--rtmp-url", b -> v -> b.rtmpUrl = RtmpUrl.parse(v));
         o.put("--flv-viewers", b -> v -> b.flvViewers = count(v));
         o.put("--rtmp-viewers", b -> v -> b.rtmpViewers = count(v));
+        o.put("--read-mode", b -> v -> b.readMode = readMode(v));
         o.put("--stalled", b -> v -> b.stalled = count(v));
         o.put("--stalled-protocol", b -> v -> b.stalledProtocol = protocols(v));
         o.put("--trickle", b -> v -> b.trickle = count(v));
@@ -207,6 +217,14 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         };
     }
 
+    private static ReadMode readMode(String value) {
+        return switch (value) {
+            case "tags" -> ReadMode.TAGS;
+            case "bulk" -> ReadMode.BULK;
+            default -> throw new IllegalArgumentException("must be tags or bulk");
+        };
+    }
+
     private static String label(String value) {
         if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("must be 1 to 64 characters from A-Z a-z 0-9 . _ -");
@@ -229,6 +247,7 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
         RtmpUrl rtmpUrl;
         int flvViewers;
         int rtmpViewers;
+        ReadMode readMode = ReadMode.BULK;
         int stalled;
         Protocols stalledProtocol = Protocols.FLV;
         int trickle;
@@ -271,10 +290,10 @@ public record LoadOptions(Path flv, RtmpUrl publish, HttpUrl flvUrl, RtmpUrl rtm
             Path dir = out != null ? out : Path.of("loadgen-results", DateTimeFormatter
                     .ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC))
                     + (label == null ? "" : "-" + label));
-            return new LoadOptions(flv, publish, flvUrl, rtmpUrl, flvViewers, rtmpViewers, stalled, stalledProtocol,
-                    trickle, trickleProtocol, trickleBytesPerSecond, slowReceiveBufferBytes, threads, rampPerSecond,
-                    warmupSeconds, durationSeconds, lateJoins, lateJoinIntervalMs, lateJoinProtocol, serverPid, dir,
-                    label, allowRemote);
+            return new LoadOptions(flv, publish, flvUrl, rtmpUrl, flvViewers, rtmpViewers, readMode, stalled,
+                    stalledProtocol, trickle, trickleProtocol, trickleBytesPerSecond, slowReceiveBufferBytes, threads,
+                    rampPerSecond, warmupSeconds, durationSeconds, lateJoins, lateJoinIntervalMs, lateJoinProtocol,
+                    serverPid, dir, label, allowRemote);
         }
 
         /** Viewers of a protocol need its URL. */

@@ -82,7 +82,7 @@ public final class LoadRun {
         this.options = options;
         this.log = log;
         this.settings = new ViewerSettings(options.slowReceiveBufferBytes(), options.trickleBytesPerSecond(),
-                LATE_JOIN_TIMEOUT_NS);
+                LATE_JOIN_TIMEOUT_NS, options.readMode());
         this.flvServer = options.flvUrl() == null ? null
                 : new InetSocketAddress(options.flvUrl().host(), options.flvUrl().port());
         this.rtmpServer = options.rtmpUrl() == null ? null

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringcast.perf.load.viewer.Protocol;
+import io.ringcast.perf.load.viewer.ReadMode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,8 @@ class LoadOptionsTest {
                 "--rtmp-url", RTMP_URL, "--flv-viewers", "500", "--rtmp-viewers", "20", "--stalled", "3",
                 "--stalled-protocol", "both", "--trickle", "1", "--trickle-bytes-per-s", "10000", "--threads", "3",
                 "--ramp-per-s", "100", "--warmup-s", "0", "--duration-s", "60", "--late-joins", "10",
-                "--late-join-protocol", "rtmp", "--server-pid", "1234", "--out", "runs/a", "--label", "ringcast-500");
+                "--late-join-protocol", "rtmp", "--server-pid", "1234", "--out", "runs/a", "--label", "ringcast-500",
+                "--read-mode", "tags");
 
         assertEquals(Path.of("bench.flv"), o.flv());
         assertEquals("bench", o.publish().streamName());
@@ -36,6 +38,8 @@ class LoadOptionsTest {
         assertEquals(1234, o.serverPid());
         assertEquals(Path.of("runs/a"), o.out());
         assertEquals("ringcast-500", o.asMap().get("label"));
+        assertEquals(ReadMode.TAGS, o.readMode());
+        assertEquals("tags", o.asMap().get("read_mode"), "summary.json records the read mode");
     }
 
     @Test
@@ -47,6 +51,8 @@ class LoadOptionsTest {
         assertEquals(30, o.durationSeconds());
         assertEquals(20_000, o.trickleBytesPerSecond());
         assertEquals(4096, o.slowReceiveBufferBytes());
+        assertEquals(ReadMode.BULK, o.readMode());
+        assertEquals("bulk", o.asMap().get("read_mode"));
         assertEquals(Runtime.getRuntime().availableProcessors(), o.threads());
         assertTrue(o.out().startsWith("loadgen-results"), o.out().toString());
     }
@@ -59,6 +65,7 @@ class LoadOptionsTest {
         assertUsage("--rtmp-viewers -1: must be 0 or more", "--rtmp-viewers", "-1");
         assertUsage("--duration-s 0: must be a positive number", "--duration-s", "0");
         assertUsage("--stalled-protocol hls: must be flv, rtmp or both", "--stalled-protocol", "hls");
+        assertUsage("--read-mode frames: must be tags or bulk", "--read-mode", "frames");
         assertUsage("--publish needs --flv FILE", "--publish", RTMP_URL, "--rtmp-url", RTMP_URL, "--rtmp-viewers",
                 "1");
         assertUsage("--flv needs --publish URL", "--flv", "x.flv", "--rtmp-url", RTMP_URL, "--rtmp-viewers", "1");
@@ -78,6 +85,12 @@ class LoadOptionsTest {
                 "--flv-url", remote, "--flv-viewers", "1");
         assertEquals("192.0.2.1", LoadOptions.parse("--flv-url", remote, "--flv-viewers", "1", "--allow-remote")
                 .flvUrl().host());
+    }
+
+    @Test
+    void shouldDocumentTheReadModesInTheHelp() {
+        assertTrue(LoadOptions.USAGE.contains("--read-mode M"), LoadOptions.USAGE);
+        assertTrue(LoadOptions.USAGE.contains("tags: like a simple player"), LoadOptions.USAGE);
     }
 
     private static void assertUsage(String message, String... args) {

@@ -18,6 +18,9 @@ public final class ChunkedBodyDecoder {
 
     private static final int HEX_RADIX = 16;
     private static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE;
+    private static final int CRLF_LENGTH = 2;
+    /** One hex digit and CRLF. */
+    private static final int SHORTEST_SIZE_LINE = 1 + CRLF_LENGTH;
 
     private enum State { SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, DONE }
 
@@ -53,6 +56,24 @@ public final class ChunkedBodyDecoder {
                 onFramingByte(buffer.getByte(position++));
             }
         }
+    }
+
+    /**
+     * The fewest body bytes that can carry the next {@code dataBytes} bytes of chunk data: those plus the shortest
+     * framing that must come first (a chunk's CRLF, a one-digit size line), so a read of this many never takes bytes
+     * beyond them. Once the last chunk began, no data follows: 1.
+     *
+     * @param dataBytes positive
+     */
+    public int minimumBodyBytes(int dataBytes) {
+        return switch (state) {
+            case SIZE -> dataBytes + (digits == 0 ? SHORTEST_SIZE_LINE : CRLF_LENGTH);
+            case EXTENSION, SIZE_LF -> dataBytes + 1;
+            case DATA -> remaining >= dataBytes ? dataBytes : dataBytes + CRLF_LENGTH + SHORTEST_SIZE_LINE;
+            case DATA_CR -> dataBytes + CRLF_LENGTH + SHORTEST_SIZE_LINE;
+            case DATA_LF -> dataBytes + 1 + SHORTEST_SIZE_LINE;
+            case TRAILER, DONE -> 1;
+        };
     }
 
     /** Whether the last chunk and its trailer have been read. */

@@ -66,6 +66,20 @@ public final class FlvStreamParser implements ChunkedBodyDecoder.Sink {
     }
 
     /**
+     * Stream bytes that complete the unit in progress, the units a simple player reads one by one: the file header
+     * with PreviousTagSize0 (13 bytes, more if the header's data offset says so), each tag header (11), each body
+     * with the PreviousTagSize behind it. Always positive.
+     */
+    public int bytesToUnitEnd() {
+        return switch (state) {
+            case FILE_HEADER -> FILE_HEADER_LENGTH - headerFilled + PREVIOUS_TAG_SIZE_LENGTH;
+            case SKIP -> (int) skipRemaining;
+            case TAG_HEADER -> TAG_HEADER_LENGTH - headerFilled;
+            case BODY -> bodyLength - bodyReceived + PREVIOUS_TAG_SIZE_LENGTH;
+        };
+    }
+
+    /**
      * Consumes stream bytes.
      *
      * @throws StreamFormatException if the stream does not start with an FLV header

@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Turns a side-by-side run's directory ({@code perf/side-by-side}: one {@code <server>-<viewers>/summary.json} per
- * run, ringcast's {@code heap.txt} next to it) into the Markdown table of {@code perf/RESULTS.md}. One row per run,
- * ordered by viewer count, then server as run.
+ * Turns a side-by-side run's directory ({@code perf/side-by-side}: one
+ * {@code <server>-<viewers>-<read mode>/summary.json} per run, ringcast's {@code heap.txt} next to it; older runs'
+ * directories lack the read mode) into the Markdown table of {@code perf/RESULTS.md}. One row per run, ordered by
+ * viewer count, then server, then read mode.
  */
 public final class SideBySideTable {
-    private static final Pattern RUN_DIRECTORY = Pattern.compile("(.+)-(\\d+)");
+    private static final Pattern RUN_DIRECTORY = Pattern.compile("(.+)-(\\d+)(-tags|-bulk)?");
+    /** Before the load generator had read modes, every viewer read in bulk. */
+    private static final String READ_MODE_BEFORE_MODES = "bulk";
     /** G1's {@code garbage-first heap total 57344K, used 8692K} or ZGC's {@code ZHeap used 54M, capacity ...}. */
     private static final Pattern HEAP_USED =
             Pattern.compile("heap\\s+total \\d+K, used (\\d+)K|ZHeap\\s+used (\\d+)M");
@@ -38,8 +41,8 @@ public final class SideBySideTable {
         print(rows(Path.of(args[0])), System.out);
     }
 
-    /** One run: which server, how many viewers, and its summary. */
-    record Row(String server, int viewers, JsonNode summary, long heapUsedKb) {
+    /** One run: which server, how many viewers, how they read, and its summary. */
+    record Row(String server, int viewers, String readMode, JsonNode summary, long heapUsedKb) {
     }
 
     static List<Row> rows(Path directory) throws IOException {
@@ -52,27 +55,30 @@ public final class SideBySideTable {
                 if (!name.matches() || !Files.isRegularFile(summary)) {
                     continue;
                 }
-                rows.add(new Row(name.group(1), Integer.parseInt(name.group(2)), json.readTree(summary.toFile()),
+                JsonNode tree = json.readTree(summary.toFile());
+                rows.add(new Row(name.group(1), Integer.parseInt(name.group(2)),
+                        tree.path("config").path("read_mode").asText(READ_MODE_BEFORE_MODES), tree,
                         heapUsedKb(run.resolve("heap.txt"))));
             }
         }
-        rows.sort(Comparator.comparingInt(Row::viewers).thenComparing(Row::server));
+        rows.sort(Comparator.comparingInt(Row::viewers).thenComparing(Row::server).thenComparing(Row::readMode));
         return rows;
     }
 
     static void print(List<Row> rows, PrintStream out) {
-        out.println("| server | viewers | connected | latency p50 / p99 / p99.9 / max (ms) | server CPU s/Gbit "
-                + "| server CPU (cores) | missed frames (video + audio) | first keyframe p50 / max (ms) "
-                + "| late join p50 (ms) | heap used (MB) | load generator (cores) |");
-        out.println("|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|");
+        out.println("| server | viewers | read mode | connected | latency p50 / p99 / p99.9 / max (ms) "
+                + "| server CPU s/Gbit | server CPU (cores) | missed frames (video + audio) "
+                + "| first keyframe p50 / max (ms) | late join p50 (ms) | heap used (MB) | load generator (cores) |");
+        out.println("|---|---:|---|---:|---|---:|---:|---:|---|---:|---:|---:|");
         for (Row row : rows) {
             JsonNode healthy = SummaryGroups.byMode(row.summary(), "healthy");
             JsonNode latency = healthy.path("latency");
             JsonNode cpu = row.summary().path("cpu");
             double window = row.summary().path("window_seconds").asDouble();
             JsonNode frames = healthy.path("frames");
-            out.printf(Locale.ROOT, "| %s | %d | %d | %s / %s / %s / %s | %s | %s | %d | %s / %s | %s | %s | %s |%n",
-                    row.server(), row.viewers(), healthy.path("connected").asInt(),
+            out.printf(Locale.ROOT,
+                    "| %s | %d | %s | %d | %s / %s / %s / %s | %s | %s | %d | %s / %s | %s | %s | %s |%n",
+                    row.server(), row.viewers(), row.readMode(), healthy.path("connected").asInt(),
                     ms(latency.path("p50_us")), ms(latency.path("p99_us")), ms(latency.path("p999_us")),
                     ms(latency.path("max_us")),
                     decimal(cpu.path("server_cpu_seconds_per_gbit"), 2),

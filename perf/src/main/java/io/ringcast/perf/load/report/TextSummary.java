@@ -11,8 +11,8 @@ public final class TextSummary {
     }
 
     public static void print(RunSummary s, PrintStream out) {
-        out.printf(Locale.ROOT, "== loadgen %s: %.1f s measured%n", s.label() == null ? "" : s.label(),
-                s.windowSeconds());
+        out.printf(Locale.ROOT, "== loadgen %s: %.1f s measured, read mode %s%n", s.label() == null ? "" : s.label(),
+                s.windowSeconds(), s.config().get("read_mode"));
         PublisherSummary p = s.publisher();
         if (p != null) {
             out.printf(Locale.ROOT, "publisher  %s: %s, %d video + %d audio frames, %d loops, %d late"

@@ -60,6 +60,17 @@ public final class RtmpClientHandshake {
         return count;
     }
 
+    /** Server bytes that complete the packet in progress: S0, S1 or S2 (0 once all arrived). */
+    public int bytesToPacketEnd() {
+        if (received < VERSION_LENGTH) {
+            return VERSION_LENGTH - received;
+        }
+        if (received < VERSION_LENGTH + PACKET_LENGTH) {
+            return VERSION_LENGTH + PACKET_LENGTH - received;
+        }
+        return SERVER_RESPONSE_LENGTH - received;
+    }
+
     /** Whether S0, S1 and S2 have all arrived, so {@link #c2()} is ready and the chunk stream begins. */
     public boolean isComplete() {
         return received == SERVER_RESPONSE_LENGTH;

@@ -78,6 +78,19 @@ public final class HttpFlvViewerConnection extends ViewerConnection implements F
         }
     }
 
+    /**
+     * The response head in bulk (a read may take body bytes behind it), then what completes the FLV unit in progress;
+     * a chunked body adds the least chunk framing that can come before those bytes.
+     */
+    @Override
+    protected int bytesWantedNext() {
+        if (!head.isComplete()) {
+            return super.bytesWantedNext();
+        }
+        int flvBytes = flv.bytesToUnitEnd();
+        return chunked == null ? flvBytes : chunked.minimumBodyBytes(flvBytes);
+    }
+
     @Override
     public void onTag(int tagType, long timestampMs, DirectBuffer prefix, int prefixLength, int bodyLength) {
         if (tagType == FlvStreamParser.TYPE_VIDEO) {

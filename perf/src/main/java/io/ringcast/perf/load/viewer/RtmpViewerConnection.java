@@ -3,6 +3,7 @@ package io.ringcast.perf.load.viewer;
 import io.ringcast.ingest.chunk.MessageTypeIds;
 import io.ringcast.perf.load.media.FrameTagger;
 import io.ringcast.perf.load.media.SentFrames;
+import io.ringcast.perf.load.rtmp.ChunkBoundaryTracker;
 import io.ringcast.perf.load.rtmp.RtmpClientHandshake;
 import io.ringcast.perf.load.rtmp.RtmpClientSession;
 import io.ringcast.perf.load.rtmp.RtmpCommands;
@@ -24,6 +25,8 @@ public final class RtmpViewerConnection extends ViewerConnection implements Rtmp
     private final RtmpUrl url;
     private final RtmpClientHandshake handshake = new RtmpClientHandshake();
     private final RtmpClientSession session = new RtmpClientSession(this, true, FrameTagger.PREFIX_BYTES);
+    /** Fed only in {@link ReadMode#TAGS}, the one mode that asks it. */
+    private final ChunkBoundaryTracker chunkBoundaries = new ChunkBoundaryTracker();
     private Phase phase = Phase.HANDSHAKE;
     private double connectTransaction;
     private double createStreamTransaction;
@@ -71,7 +74,16 @@ public final class RtmpViewerConnection extends ViewerConnection implements Rtmp
         }
         if (remaining > 0) {
             session.received(buffer, position, remaining, receivedNs);
+            if (readMode() == ReadMode.TAGS) {
+                chunkBoundaries.consume(buffer, position, remaining);
+            }
         }
+    }
+
+    /** The handshake packet in progress (S0, S1, S2), then the chunk unit in progress. */
+    @Override
+    protected int bytesWantedNext() {
+        return phase == Phase.HANDSHAKE ? handshake.bytesToPacketEnd() : chunkBoundaries.bytesToUnitEnd();
     }
 
     @Override

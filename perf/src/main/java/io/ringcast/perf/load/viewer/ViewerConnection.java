@@ -15,8 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One viewer's non-blocking connection, owned by the {@link ViewerLoop} thread it was added to: connect, write the
- * request, read as its {@link ViewerMode} allows, and end with an {@link EndReason}. Subclasses speak the protocol;
- * parsing never blocks and never keeps references into the loop's shared read buffer.
+ * request, read as its {@link ViewerMode} and {@link ReadMode} allow, and end with an {@link EndReason}. Subclasses
+ * speak the protocol; parsing never blocks and never keeps references into the loop's shared read buffer.
  * <p>
  * Fields are written by the loop thread and read by the coordinating thread after the loop thread ended, except
  * the few marked volatile, which the coordinating thread reads (or, for {@link #serverClosedNs}, writes) meanwhile.
@@ -73,6 +73,16 @@ public abstract class ViewerConnection {
      * @param receivedNs when the read returned
      */
     protected abstract void onBytes(DirectBuffer buffer, int offset, int length, long receivedNs);
+
+    /**
+     * Loop thread, in {@link ReadMode#TAGS}: how many bytes complete the protocol unit being received, as far as the
+     * parser state tells; the next read asks for no more. Allocation-free.
+     *
+     * @return a positive byte count; by default a whole read buffer
+     */
+    protected int bytesWantedNext() {
+        return ViewerLoop.READ_BUFFER_BYTES;
+    }
 
     /** Loop thread: opens the socket and starts connecting. */
     final void open(ViewerLoop owner, Selector selector, long nowNs) {
@@ -173,9 +183,16 @@ public abstract class ViewerConnection {
 
     private void read(ByteBuffer readBuffer, UnsafeBuffer readView, long nowNs) throws IOException {
         readBuffer.clear();
-        if (group.mode() == ViewerMode.TRICKLE) {
-            readBuffer.limit((int) Math.max(1, Math.min(readBuffer.capacity(), trickleBudget(nowNs))));
+        int limit = readBuffer.capacity();
+        if (settings.readMode() == ReadMode.TAGS) {
+            int wanted = bytesWantedNext();
+            assert wanted > 0 : wanted;
+            limit = Math.min(limit, wanted);
         }
+        if (group.mode() == ViewerMode.TRICKLE) {
+            limit = (int) Math.max(1, Math.min(limit, trickleBudget(nowNs)));
+        }
+        readBuffer.limit(limit);
         int count = channel.read(readBuffer);
         if (count < 0) {
             end(EndReason.CLOSED_BY_SERVER, "end of stream", nowNs);
@@ -240,6 +257,10 @@ public abstract class ViewerConnection {
         if (serverClosedNs == FrameTracker.NOT_YET) {
             serverClosedNs = nanoTime;
         }
+    }
+
+    protected final ReadMode readMode() {
+        return settings.readMode();
     }
 
     protected final FrameTracker frames() {

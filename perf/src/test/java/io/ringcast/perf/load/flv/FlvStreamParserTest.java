@@ -2,6 +2,7 @@ package io.ringcast.perf.load.flv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringcast.perf.load.media.FlvBytes;
 import java.util.ArrayList;
@@ -50,10 +51,58 @@ class FlvStreamParserTest {
     }
 
     @Test
+    void shouldAskForTheFileHeaderThenEachTagHeaderThenEachBodyWithItsPreviousTagSize() {
+        byte[] video = FlvBytes.avcFrame(true, 500);
+        byte[] audio = FlvBytes.aacFrame(3);
+        byte[] wire = FlvBytes.withHeader().tag(9, 40, video).tag(8, 41, audio).tag(9, 80, new byte[0])
+                .toByteArray();
+        List<String> bulk = new ArrayList<>();
+        new FlvStreamParser(recorder(bulk), PREFIX_BYTES).onData(new UnsafeBuffer(wire), 0, wire.length);
+
+        List<String> tags = new ArrayList<>();
+        FlvStreamParser parser = new FlvStreamParser(recorder(tags), PREFIX_BYTES);
+        List<Integer> wanted = new ArrayList<>();
+        for (int position = 0; position < wire.length; ) {
+            int bytes = parser.bytesToUnitEnd();
+            assertTrue(bytes > 0, "asks for nothing at byte " + position);
+            wanted.add(bytes);
+            parser.onData(new UnsafeBuffer(wire), position, bytes);
+            position += bytes;
+        }
+
+        assertEquals(List.of(13, 11, video.length + 4, 11, audio.length + 4, 11, 4), wanted);
+        assertEquals(bulk, tags);
+        assertEquals(3, tags.size());
+    }
+
+    @Test
+    void shouldAskForTheRestOfAUnitAfterAShortRead() {
+        byte[] wire = FlvBytes.withHeader().tag(9, 40, FlvBytes.avcFrame(true, 100)).toByteArray();
+        FlvStreamParser parser = new FlvStreamParser((type, timestampMs, prefix, prefixLength, length) -> { },
+                PREFIX_BYTES);
+        UnsafeBuffer buffer = new UnsafeBuffer(wire);
+        parser.onData(buffer, 0, 5);
+        assertEquals(8, parser.bytesToUnitEnd(), "the rest of the file header and PreviousTagSize0");
+        parser.onData(buffer, 5, 12);
+        assertEquals(7, parser.bytesToUnitEnd(), "the rest of the tag header");
+        parser.onData(buffer, 17, 7);
+        parser.onData(buffer, 24, 9);
+        assertEquals(109 + 4 - 9, parser.bytesToUnitEnd(), "the rest of the body and its PreviousTagSize");
+    }
+
+    @Test
     void shouldRefuseABodyThatIsNoFlvStream() {
         byte[] html = "<html><body>not found</body></html>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         FlvStreamParser parser = new FlvStreamParser((type, timestampMs, prefix, prefixLength, length) -> { },
                 PREFIX_BYTES);
         assertThrows(StreamFormatException.class, () -> parser.onData(new UnsafeBuffer(html), 0, html.length));
+    }
+
+    private static FlvStreamParser.Listener recorder(List<String> tags) {
+        return (type, timestampMs, prefix, prefixLength, length) -> {
+            byte[] bytes = new byte[prefixLength];
+            prefix.getBytes(0, bytes);
+            tags.add(type + "@" + timestampMs + " " + length + " " + Arrays.toString(bytes));
+        };
     }
 }

@@ -45,6 +45,26 @@ class RtmpClientHandshakeTest {
     }
 
     @Test
+    void shouldAskForS0ThenS1ThenS2() {
+        RtmpClientHandshake client = new RtmpClientHandshake();
+        HandshakeResponder server = new HandshakeResponder(new SplittableRandom(7), 1234);
+        server.consume(new UnsafeBuffer(client.c0c1()), 0, client.c0c1().length);
+        UnsafeBuffer response = new UnsafeBuffer(new byte[RtmpClientHandshake.SERVER_RESPONSE_LENGTH]);
+        server.response().getBytes(0, response, 0, RtmpClientHandshake.SERVER_RESPONSE_LENGTH);
+
+        assertEquals(1, client.bytesToPacketEnd());
+        client.consume(response, 0, 1);
+        assertEquals(1536, client.bytesToPacketEnd());
+        client.consume(response, 1, 1000);
+        assertEquals(536, client.bytesToPacketEnd(), "the rest of S1");
+        client.consume(response, 1001, 536);
+        assertEquals(1536, client.bytesToPacketEnd());
+        client.consume(response, 1537, 1536);
+        assertTrue(client.isComplete());
+        assertEquals(0, client.bytesToPacketEnd());
+    }
+
+    @Test
     void shouldRefuseAnotherRtmpVersion() {
         byte[] s0 = {6};
         assertThrows(RtmpProtocolException.class,
