@@ -14,7 +14,7 @@ public final class FanoutPool implements AutoCloseable {
         }
         workers = new FanoutWorker[threads];
         for (int i = 0; i < threads; i++) {
-            workers[i] = new FanoutWorker("ringcast-fanout-" + i, clock);
+            workers[i] = new FanoutWorker("ringcast-fanout-" + i, i, clock);
         }
     }
 

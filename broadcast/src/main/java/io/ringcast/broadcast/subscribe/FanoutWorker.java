@@ -24,6 +24,7 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     private static final int COMMAND_QUEUE_CAPACITY = 4096;
 
     private final String name;
+    private final int index;
     private final NanoClock clock;
     private final ManyToOneConcurrentArrayQueue<Subscription> additions =
             new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE_CAPACITY);
@@ -36,13 +37,24 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     private volatile Thread thread;
 
     public FanoutWorker(String name, NanoClock clock) {
+        this(name, -1, clock);
+    }
+
+    /** @param index this worker's index in its pool, its slot in each stream's latency stats; -1 for none */
+    public FanoutWorker(String name, int index, NanoClock clock) {
         this.name = name;
+        this.index = index;
         this.clock = clock;
+    }
+
+    /** This worker's index in its pool, or -1. */
+    public int index() {
+        return index;
     }
 
     /** Starts the worker's thread. */
     public void start() {
-        Thread t = new Thread(this, name);
+        Thread t = new EgressThread(this, name);
         t.setDaemon(true);
         thread = t;
         t.start();

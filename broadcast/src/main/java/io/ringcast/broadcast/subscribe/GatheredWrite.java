@@ -43,12 +43,14 @@ public final class GatheredWrite {
     /** The source of the last piece, for extending it. */
     private ByteBuffer lastSource;
 
-    private GatheredWrite() {
+    GatheredWrite() {
     }
 
     /** This thread's instance, emptied. */
     public static GatheredWrite ofThisThread() {
-        return PER_THREAD.get().clear();
+        Thread current = Thread.currentThread();
+        GatheredWrite mine = current instanceof EgressThread egress ? egress.gatheredWrite() : PER_THREAD.get();
+        return mine.clear();
     }
 
     /** Forgets every piece. */

@@ -52,6 +52,8 @@ public final class Subscription implements SubscriberStats {
     private final TrackCursor audio;
     private final LagPolicy lagPolicy;
     private final LatencyStats latency;
+    /** This viewer's worker's own recorder of {@link #latency}, bound at {@link #attach}. */
+    private LatencyStats.Writer latencyWriter;
     private final boolean startAtNextKeyframe;
     private final long[] batchIngestNanos = new long[BATCH_FRAMES];
     private final Runnable closeOnStreamEnd = this::requestPump;
@@ -157,6 +159,7 @@ public final class Subscription implements SubscriberStats {
     /** Binds to the owning worker and counts the viewer in; false if the stream closed meanwhile. */
     boolean attach(WakeTarget owner) {
         this.worker = owner;
+        this.latencyWriter = latency.writerFor(owner instanceof FanoutWorker w ? w.index() : -1);
         if (!stream.addSubscriber(protocol, owner, this)) {
             return false;
         }
@@ -344,7 +347,7 @@ public final class Subscription implements SubscriberStats {
             for (int i = 0; i < sent; i++) {
                 long ingested = batchIngestNanos[i];
                 if (ingested - joinedNanos >= 0) {
-                    latency.record(written - ingested);
+                    latencyWriter.record(written - ingested);
                 }
             }
             framesSent += sent;
