@@ -5,6 +5,7 @@ import io.undertow.server.HandlerWrapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.servlet.handlers.ServletRequestContext;
+import io.undertow.servlet.spec.AsyncContextImpl;
 import org.xnio.ChannelListener;
 import org.xnio.channels.StreamSinkChannel;
 
@@ -19,12 +20,15 @@ import java.nio.channels.GatheringByteChannel;
  */
 final class UndertowResponseChannel implements ResponseChannel {
     private final HttpServerExchange exchange;
+    private final ServletRequestContext context;
     private final ChannelListener<StreamSinkChannel> writableListener = this::writable;
+    private final Runnable resumeWrites = this::resumeWrites;
     private StreamSinkChannel channel;
     private volatile Runnable onWritable;
 
-    private UndertowResponseChannel(HttpServerExchange exchange) {
+    private UndertowResponseChannel(HttpServerExchange exchange, ServletRequestContext context) {
         this.exchange = exchange;
+        this.context = context;
     }
 
     /** Gives every servlet request of the embedded server its channel (request attribute). */
@@ -32,7 +36,7 @@ final class UndertowResponseChannel implements ResponseChannel {
         return next -> (HttpHandler) exchange -> {
             ServletRequestContext context = exchange.getAttachment(ServletRequestContext.ATTACHMENT_KEY);
             if (context != null) {
-                context.getServletRequest().setAttribute(ATTRIBUTE, new UndertowResponseChannel(exchange));
+                context.getServletRequest().setAttribute(ATTRIBUTE, new UndertowResponseChannel(exchange, context));
             }
             next.handleRequest(exchange);
         };
@@ -51,8 +55,22 @@ final class UndertowResponseChannel implements ResponseChannel {
         return taken;
     }
 
+    /**
+     * Resumes writes as an async task of the request: Undertow refuses to resume them while the servlet's own call
+     * is still under way (the first frames are written while the request thread may not have returned yet); the
+     * servlet stream defers its resumes the same way.
+     */
     @Override
     public void awaitWritable() {
+        AsyncContextImpl async = context.getOriginalRequest().getAsyncContextInternal();
+        if (async == null) {
+            resumeWrites();
+        } else {
+            async.addAsyncTask(resumeWrites);
+        }
+    }
+
+    private void resumeWrites() {
         channel.resumeWrites();
     }
 

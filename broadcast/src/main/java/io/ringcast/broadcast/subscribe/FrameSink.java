@@ -39,14 +39,15 @@ public interface FrameSink {
     /**
      * Writes one frame whose payload lies in its track's payload ring at {@code payload[offset, offset + length)}:
      * shared with every viewer, read-only, and the producer may overwrite it once it laps this viewer. The sink
-     * writes it to the network from there (a gathering write: zero-copy) and copies only what the socket did not
-     * take, before returning; it keeps no reference to the ring. The subscription checks afterwards that the
-     * producer did not reach those bytes meanwhile, and cuts the viewer if it did (the bytes may be torn).
+     * writes it to the network from there (a gathering write: zero-copy), now or together with the batch's other
+     * frames at {@link #flush()}, and copies only what the socket did not take, before that flush returns; it keeps
+     * no reference to the ring afterwards. The subscription checks after the flush that the producer did not reach
+     * those bytes meanwhile, and cuts the viewer if it did (the bytes may be torn).
      */
     void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length)
             throws IOException;
 
-    /** Pushes buffered bytes towards the network at the end of a batch. */
+    /** Writes the batch's frames not written yet and pushes buffered bytes towards the network. */
     void flush() throws IOException;
 
     /** Ends the viewer's connection; idempotent. */

@@ -11,8 +11,12 @@ import java.nio.channels.GatheringByteChannel;
 /**
  * The pieces of one gathering write (a sink's header bytes, slices of a track's payload ring, trailer bytes) as NIO
  * views, handed to the kernel in one {@code writev}: a frame leaves from the ring, without a copy in user space.
- * One per egress thread ({@link #ofThisThread()}); a sink fills it and writes it within one call, so it never holds
- * pieces between calls.
+ * One per egress thread, lent to one owner (a viewer's output) at a time ({@link #of}): a viewer that has several
+ * frames waiting gathers them all and writes them at the end of its batch, in one system call.
+ *
+ * <p>An owner's pieces stay until it writes them or another owner takes the instance: a subscription pumps one
+ * viewer at a time and ends each batch with a flush, so the only pieces ever dropped that way belong to a viewer
+ * that ended mid-batch. An owner checks {@link #isHeldBy} before writing what it gathered.
  *
  * <p>No allocation per write: the views of each source buffer are made once per thread and reused (a small table
  * keyed by the source's identity). Small bytes the sink builds (chunk headers, FLV tag headers) go into this
@@ -42,18 +46,35 @@ public final class GatheredWrite {
     private int touchedCount;
     /** The source of the last piece, for extending it. */
     private ByteBuffer lastSource;
+    /** Who gathers into this instance now; see {@link #of}. */
+    private Object owner;
 
     GatheredWrite() {
     }
 
-    /** This thread's instance, emptied. */
-    public static GatheredWrite ofThisThread() {
-        Thread current = Thread.currentThread();
-        GatheredWrite mine = current instanceof EgressThread egress ? egress.gatheredWrite() : PER_THREAD.get();
-        return mine.clear();
+    /** This thread's instance for {@code owner}: with the pieces it gathered so far, or emptied for it. */
+    public static GatheredWrite of(Object owner) {
+        GatheredWrite mine = current();
+        if (mine.owner != owner) {
+            mine.clear();
+            mine.owner = owner;
+        }
+        return mine;
     }
 
-    /** Forgets every piece. */
+    /** This thread's instance as it is, whoever holds it. */
+    public static GatheredWrite current() {
+        Thread thread = Thread.currentThread();
+        return thread instanceof EgressThread egress ? egress.gatheredWrite() : PER_THREAD.get();
+    }
+
+    /** Whether {@code owner} holds this instance (its pieces, if any, are still here). */
+    @SuppressWarnings("ReferenceEquality")
+    public boolean isHeldBy(Object owner) {
+        return this.owner == owner;
+    }
+
+    /** Forgets every piece; the owner keeps the instance. */
     public GatheredWrite clear() {
         for (int i = 0; i < touchedCount; i++) {
             viewsUsed[touchedSlots[i]] = 0;

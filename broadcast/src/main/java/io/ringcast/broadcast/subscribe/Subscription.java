@@ -24,11 +24,13 @@ import java.util.concurrent.TimeUnit;
  * with {@link RingConfig#startAtNextKeyframe()}, the next one). Audio starts with the first frame published after
  * that keyframe, so tracks stay in step.
  *
- * <p>Zero-copy: a frame goes from its track's payload ring to the sink, which writes it to the network from there.
- * The producer never waits for viewers, so a frame is written only while its bytes lie in the newer half of the
- * ring (a viewer further behind skips to the newest keyframe, as a lapped one does), and its bytes are validated
- * after the write; a viewer whose frame was overwritten meanwhile is cut and counted
- * ({@link CloseReason#OVERWRITTEN_MID_WRITE}), it may have received torn bytes.
+ * <p>Zero-copy: a frame goes from its track's payload ring to the sink, which writes it to the network from there,
+ * each frame at once when the viewer keeps up, or all frames of a batch in one write when several were waiting (the
+ * viewer was not writable, or the worker came late). The producer never waits for viewers, so a frame is handed
+ * over only while its bytes lie in the newer half of the ring (a viewer further behind skips to the newest
+ * keyframe, as a lapped one does), and the batch's bytes are validated after its flush; a viewer whose frame was
+ * overwritten meanwhile is cut and counted ({@link CloseReason#OVERWRITTEN_MID_WRITE}), it may have received torn
+ * bytes.
  *
  * <p>Latency: for every frame ingested after the viewer joined, write completion (after the batch's flush) minus
  * the frame's ingest time goes into the stream's {@link LatencyStats} for this protocol; both on the stream's
@@ -39,9 +41,6 @@ public final class Subscription implements SubscriberStats {
     private static final long NONE = -1;
     private static final int NOT_BLOCKED = Integer.MIN_VALUE;
     private static final int NO_SESSION = Integer.MIN_VALUE;
-    private static final int SENT = 0;
-    private static final int FAR_BEHIND = 1;
-    private static final int OVERWRITTEN = 2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Subscription.class);
 
     private final Stream stream;
@@ -64,6 +63,9 @@ public final class Subscription implements SubscriberStats {
     private int blockedAtPumpRequests = NOT_BLOCKED;
     private WakeTarget worker;
     private boolean started;
+    /** Payload position of the batch's first frame of each track, NONE before it; checked after the flush. */
+    private long oldestVideoInBatch = NONE;
+    private long oldestAudioInBatch = NONE;
     private boolean waitingForKeyframe;
     private boolean closed;
     /** Publisher session of the last frame sent: a new one (reconnect, backup switch) gets its metadata first. */
@@ -329,20 +331,19 @@ public final class Subscription implements SubscriberStats {
                 skipToNewestKeyframe();
                 continue;
             }
-            int outcome = sendLoaded(next);
-            if (outcome == FAR_BEHIND) {
+            if (!sendLoaded(next)) {
                 skipToNewestKeyframe();
                 continue;
-            }
-            if (outcome == OVERWRITTEN) {
-                close(CloseReason.OVERWRITTEN_MID_WRITE);
-                stream.countOverwrittenMidWrite();
-                return sent + 1;
             }
             batchIngestNanos[sent++] = frame.ingestNanos();
         }
         if (sent > 0) {
             sink.flush();
+            if (!batchIntact()) {
+                close(CloseReason.OVERWRITTEN_MID_WRITE);
+                stream.countOverwrittenMidWrite();
+                return sent + 1;
+            }
             long written = clock.nanoTime();
             for (int i = 0; i < sent; i++) {
                 long ingested = batchIngestNanos[i];
@@ -383,13 +384,14 @@ public final class Subscription implements SubscriberStats {
     }
 
     /**
-     * Writes the loaded frame from the ring: SENT, FAR_BEHIND (its payload is in the older half of the ring, where
-     * the producer may reach it during the write: skip instead), or OVERWRITTEN (the producer reached it anyway).
+     * Hands the loaded frame, where it lies in the ring, to the sink (which writes it now or with the rest of the
+     * batch at the flush); false when its payload is in the older half of the ring, where the producer might reach
+     * it before the write is done: the viewer is far behind and skips instead.
      */
-    private int sendLoaded(TrackCursor cursor) throws IOException {
+    private boolean sendLoaded(TrackCursor cursor) throws IOException {
         FrameEvent frame = cursor.frame();
         if (!cursor.isPayloadClearOfProducer()) {
-            return FAR_BEHIND;
+            return false;
         }
         if (frame.session() != session) {
             newSession(frame);
@@ -398,16 +400,31 @@ public final class Subscription implements SubscriberStats {
         TrackKind kind = ring.kind();
         int length = frame.payloadLength();
         sink.writeFrame(kind, frame, ring.payloadBuffer(), cursor.payloadOffset(), length);
-        if (!cursor.isPayloadIntact()) {
-            return OVERWRITTEN;
-        }
         if (kind == TrackKind.VIDEO) {
             videoBytesSent += length;
+            if (oldestVideoInBatch == NONE) {
+                oldestVideoInBatch = frame.payloadPosition();
+            }
         } else {
             audioBytesSent += length;
+            if (oldestAudioInBatch == NONE) {
+                oldestAudioInBatch = frame.payloadPosition();
+            }
         }
         cursor.advance();
-        return SENT;
+        return true;
+    }
+
+    /**
+     * After the batch's flush: whether the producer left every frame of it intact while it was written. Positions
+     * only grow, so the oldest frame of each track speaks for the rest. Resets for the next batch.
+     */
+    private boolean batchIntact() {
+        boolean intact = (oldestVideoInBatch == NONE || video.ring().isPayloadIntact(oldestVideoInBatch))
+                && (oldestAudioInBatch == NONE || audio.ring().isPayloadIntact(oldestAudioInBatch));
+        oldestVideoInBatch = NONE;
+        oldestAudioInBatch = NONE;
+        return intact;
     }
 
     /** The first frame of a publisher session: after the first, the metadata the new source published. */

@@ -24,7 +24,7 @@ class GatheredWriteTest {
 
     @Test
     void shouldWriteHeaderBytesAndRingSlicesInOrderThroughOneChannelWrite() throws Exception {
-        GatheredWrite gather = GatheredWrite.ofThisThread();
+        GatheredWrite gather = GatheredWrite.of(new Object());
         addHeader(gather, 0x0A, 0x0B);
         gather.add(ring, 100, 3);
         addHeader(gather, 0x0C);
@@ -42,7 +42,7 @@ class GatheredWriteTest {
 
     @Test
     void shouldExtendThePreviousPieceWhenASliceContinuesIt() {
-        GatheredWrite gather = GatheredWrite.ofThisThread();
+        GatheredWrite gather = GatheredWrite.of(new Object());
         addHeader(gather, 1);
         addHeader(gather, 2);
         gather.add(ring, 10, 5);
@@ -54,7 +54,7 @@ class GatheredWriteTest {
 
     @Test
     void shouldHandBackExactlyTheBytesTheChannelDidNotTakeInOrder() throws Exception {
-        GatheredWrite gather = GatheredWrite.ofThisThread();
+        GatheredWrite gather = GatheredWrite.of(new Object());
         addHeader(gather, 0x55, 0x66);
         gather.add(ring, 0, 10);
         addHeader(gather, 0x77);
@@ -81,13 +81,25 @@ class GatheredWriteTest {
 
     @Test
     void shouldBoundThePiecesOfOneWrite() {
-        GatheredWrite gather = GatheredWrite.ofThisThread();
+        GatheredWrite gather = GatheredWrite.of(new Object());
         for (int i = 0; i < GatheredWrite.MAX_PIECES; i += 2) {
             addHeader(gather, 9);
             gather.add(ring, 4 * i, 1);
         }
         assertFalse(gather.hasRoom(1, 0));
-        assertTrue(GatheredWrite.ofThisThread().hasRoom(GatheredWrite.MAX_PIECES, 1024), "emptied for the next");
+        assertTrue(GatheredWrite.of(new Object()).hasRoom(GatheredWrite.MAX_PIECES, 1024), "emptied for the next");
+    }
+
+    @Test
+    void shouldKeepAnOwnersPiecesUntilAnotherOwnerTakesTheInstance() {
+        Object viewer = new Object();
+        GatheredWrite gather = GatheredWrite.of(viewer);
+        gather.add(ring, 0, 10);
+        assertEquals(10, GatheredWrite.of(viewer).length(), "the same owner finds its pieces");
+        assertTrue(gather.isHeldBy(viewer));
+        Object other = new Object();
+        assertEquals(0, GatheredWrite.of(other).length(), "another owner starts empty");
+        assertFalse(gather.isHeldBy(viewer), "the first owner can tell its pieces are gone");
     }
 
     private static void addHeader(GatheredWrite gather, int... values) {

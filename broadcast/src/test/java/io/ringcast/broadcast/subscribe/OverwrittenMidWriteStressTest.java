@@ -28,9 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Egress writes frames straight from the payload ring while the producer keeps writing it: a publisher thread fills
  * a small ring as fast as it can while viewers on a fan-out thread "write" each frame slowly (a byte at a time, as
- * a socket copy that got descheduled would). Every frame carries its number in every 4 bytes. A frame counts as
- * delivered once the subscription went on after it (it validated the bytes after the write); a frame after which
- * the viewer was cut for {@link CloseReason#OVERWRITTEN_MID_WRITE} does not. No delivered frame may be torn.
+ * a socket copy that got descheduled would). Every frame carries its number in every 4 bytes. A batch of frames
+ * counts as delivered once the subscription came back after its flush (it validated the bytes after the write); a
+ * batch after which the viewer was cut for {@link CloseReason#OVERWRITTEN_MID_WRITE} does not. No delivered frame
+ * may be torn.
  */
 @Timeout(60)
 class OverwrittenMidWriteStressTest {
@@ -105,16 +106,20 @@ class OverwrittenMidWriteStressTest {
                 number, 0, System.nanoTime());
     }
 
-    /** Copies each frame slowly; judges it whole or torn once the subscription has validated it (or cut). */
+    /**
+     * Copies each frame slowly; judges a flushed batch whole or torn once the subscription has validated it (it
+     * comes back for more) or cut the viewer for it.
+     */
     private final class VerifyingSink implements FrameSink {
-        private final byte[] copy = new byte[MAX_FRAME_BYTES];
-        private int copied;
-        private long number = -1;
+        private final List<long[]> batchNumbers = new ArrayList<>();
+        private final List<byte[]> batch = new ArrayList<>();
+        private final List<long[]> flushedNumbers = new ArrayList<>();
+        private final List<byte[]> flushed = new ArrayList<>();
         volatile CloseReason closed;
 
         @Override
         public boolean isReady() {
-            confirmPrevious();
+            confirmFlushed();
             return true;
         }
 
@@ -124,55 +129,62 @@ class OverwrittenMidWriteStressTest {
 
         @Override
         public void writeSequenceHeader(TrackFormat format, long timestampMs) {
-            confirmPrevious();
         }
 
         @Override
         public void writeFrame(TrackKind kind, FrameEvent frame, DirectBuffer payload, int offset, int length) {
-            confirmPrevious();
+            byte[] copy = new byte[length];
             for (int i = 0; i < length; i++) {
                 copy[i] = payload.getByte(offset + i);
                 if ((i & 15) == 0) {
                     Thread.onSpinWait();
                 }
             }
-            copied = length;
-            number = frame.timestampMs();
+            batch.add(copy);
+            batchNumbers.add(new long[]{frame.timestampMs()});
         }
 
         @Override
         public void flush() {
-            confirmPrevious();
+            flushed.addAll(batch);
+            flushedNumbers.addAll(batchNumbers);
+            batch.clear();
+            batchNumbers.clear();
         }
 
         @Override
         public void close(CloseReason reason) {
             if (reason == CloseReason.OVERWRITTEN_MID_WRITE) {
                 cuts.incrementAndGet();
-                if (number >= 0 && !isWhole()) {
+                boolean anyTorn = false;
+                for (int i = 0; i < flushed.size(); i++) {
+                    anyTorn |= !isWhole(flushed.get(i), flushedNumbers.get(i)[0]);
+                }
+                if (anyTorn) {
                     tornCaught.incrementAndGet();
                 }
-                number = -1;
+                flushed.clear();
+                flushedNumbers.clear();
             } else {
-                confirmPrevious();
+                confirmFlushed();
             }
             closed = reason;
         }
 
-        /** The subscription went on after the last frame: it found the bytes intact after the write. */
-        private void confirmPrevious() {
-            if (number < 0) {
-                return;
+        /** The subscription came back after the flush: it found the batch intact. */
+        private void confirmFlushed() {
+            for (int i = 0; i < flushed.size(); i++) {
+                delivered.incrementAndGet();
+                if (!isWhole(flushed.get(i), flushedNumbers.get(i)[0])) {
+                    tornDelivered.incrementAndGet();
+                }
             }
-            delivered.incrementAndGet();
-            if (!isWhole()) {
-                tornDelivered.incrementAndGet();
-            }
-            number = -1;
+            flushed.clear();
+            flushedNumbers.clear();
         }
 
-        private boolean isWhole() {
-            for (int i = 0; i < copied; i += 4) {
+        private boolean isWhole(byte[] copy, long number) {
+            for (int i = 0; i < copy.length; i += 4) {
                 int value = (copy[i] & 0xFF) | ((copy[i + 1] & 0xFF) << 8) | ((copy[i + 2] & 0xFF) << 16)
                         | ((copy[i + 3] & 0xFF) << 24);
                 if (value != (int) number) {

@@ -48,6 +48,8 @@ public final class PlayerOutput {
     private int pendingStart;
     private int pendingEnd;
     private long bytesWritten;
+    /** Whether messages of this output wait in the thread's {@link GatheredWrite} (see {@link #gatherFor}). */
+    private boolean gathering;
 
     /**
      * @param chunkSizeBytes  outgoing chunk size in force on the connection (sent on connect)
@@ -113,21 +115,30 @@ public final class PlayerOutput {
 
     /**
      * Moves queued replies behind the pending bytes and writes as much as the socket takes; write-role holder.
+     * Gathered messages stay gathered (they leave with the batch) unless replies wait: those go after them.
      *
      * @return true when nothing is left pending
      */
     public boolean drain() throws IOException {
+        if (controls.isEmpty()) {
+            return writePending();
+        }
+        writeGathered();
         byte[] reply;
         while ((reply = controls.poll()) != null) {
             reserve(reply.length);
             pending.putBytes(pendingEnd, reply);
             pendingEnd += reply.length;
         }
-        return flushPending();
+        return writePending();
     }
 
-    /** Writes pending bytes without waiting; returns true when nothing is left. */
+    /** Writes gathered messages, then pending bytes, without waiting; returns true when nothing is left. */
     public boolean flushPending() throws IOException {
+        return writeGathered() && writePending();
+    }
+
+    private boolean writePending() throws IOException {
         if (pendingStart == pendingEnd) {
             return true;
         }
@@ -152,7 +163,7 @@ public final class PlayerOutput {
      * @return true when all of it was written
      */
     boolean writeThrough(DirectBuffer buffer, int offset, int length) throws IOException {
-        assert isEmpty() : "bytes pending: a direct write would overtake them";
+        assert isEmpty() && !gathering : "bytes pending: a direct write would overtake them";
         ByteBuffer source = buffer.byteBuffer();
         if (source == null) {
             append(buffer, offset, length);
@@ -172,22 +183,73 @@ public final class PlayerOutput {
     }
 
     /**
-     * Writes a gathered message (or several) straight from its pieces; what the socket does not take is copied into
-     * pending before this returns, so the pieces' sources may change afterwards. Requires {@link #isEmpty()}.
-     *
-     * @return true when all of it was written
+     * The thread's {@link GatheredWrite} for the next message's pieces ({@code pieces} of them, with
+     * {@code headerBytes} of chunk headers), behind the messages this output gathered before; null when the message
+     * must be chunked behind pending bytes instead (the socket refused some) or does not fit one write. Gathered
+     * messages go out at the next {@link #flushPending()}, {@link #drain()} or other write, in order.
      */
-    boolean writeGathered(GatheredWrite gather) throws IOException {
-        assert isEmpty() : "bytes pending: a direct write would overtake them";
+    GatheredWrite gatherFor(int pieces, int headerBytes) throws IOException {
+        if (!isEmpty()) {
+            return null;
+        }
+        GatheredWrite gather = ownGather();
+        if (!gather.hasRoom(pieces, headerBytes)) {
+            if (!writeGathered()) {
+                return null;
+            }
+            gather = GatheredWrite.of(this);
+            if (!gather.hasRoom(pieces, headerBytes)) {
+                return null;
+            }
+        }
+        gathering = true;
+        return gather;
+    }
+
+    /**
+     * Writes what this output gathered, in one system call; what the socket does not take is copied into pending
+     * before this returns, so the pieces' sources (the rings) may change afterwards.
+     *
+     * @return true when all of it was written (or nothing was gathered)
+     */
+    boolean writeGathered() throws IOException {
+        if (!gathering) {
+            return true;
+        }
+        GatheredWrite gather = ownGather();
+        gathering = false;
         long written = gather.writeTo(channel);
         bytesWritten += written;
         long unwritten = gather.length() - written;
-        if (unwritten == 0) {
-            return true;
+        if (unwritten > 0) {
+            reserve((int) unwritten);
+            pendingEnd += gather.copyUnwritten(pending, pendingEnd);
         }
-        reserve((int) unwritten);
-        pendingEnd += gather.copyUnwritten(pending, pendingEnd);
-        return false;
+        gather.clear();
+        return unwritten == 0;
+    }
+
+    /**
+     * Forgets gathered messages that were never written: a subscription ending mid-batch (a viewer cut for lag or
+     * for a frame overwritten while it was gathered) before the write role goes back to the loop. Holder's thread.
+     */
+    void dropGathered() {
+        if (gathering) {
+            gathering = false;
+            GatheredWrite gather = GatheredWrite.current();
+            if (gather.isHeldBy(this)) {
+                gather.clear();
+            }
+        }
+    }
+
+    /** The thread's gather, with this output's pieces; fails if they were dropped (another output took it). */
+    private GatheredWrite ownGather() throws IOException {
+        if (gathering && !GatheredWrite.current().isHeldBy(this)) {
+            gathering = false;
+            throw new IOException("media gathered for this connection was dropped before it was written");
+        }
+        return GatheredWrite.of(this);
     }
 
     /**
@@ -198,6 +260,7 @@ public final class PlayerOutput {
      */
     boolean writeMessage(int chunkStreamId, long timestampMs, int messageTypeId, int messageStreamId,
                          DirectBuffer payload, int offset, int length) throws IOException {
+        writeGathered();
         if (!isEmpty()) {
             appendMessage(chunkStreamId, timestampMs, messageTypeId, messageStreamId, payload, offset, length);
             return flushPending();

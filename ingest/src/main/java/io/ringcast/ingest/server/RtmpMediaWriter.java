@@ -19,11 +19,12 @@ import java.io.IOException;
  * the RTMP viewer ({@link RtmpPlaySink}, metadata as {@code onMetaData}) and the push client (metadata as
  * {@code @setDataFrame onMetaData}, as publishers send it). Owned by the thread that holds the output's write role.
  *
- * <p>A frame goes to the socket straight from its track's payload ring: one gathering write of its chunk headers
- * (built in the thread's {@link GatheredWrite}) and the ring slices between them, no copy in user space. Only when
- * bytes are already pending (the socket refused some before), or the frame would take more pieces than one write
- * gathers, is it chunked behind them (one copy). Every method returns whether the socket took everything so far;
- * what it did not take stays pending in the output. Nothing is allocated per frame.
+ * <p>A frame goes to the socket straight from its track's payload ring: its chunk headers (built in the thread's
+ * {@link GatheredWrite}) and the ring slices between them are gathered, with any other frames of the viewer's batch,
+ * and leave in one gathering write when the batch is flushed ({@link PlayerOutput#flushPending()}), no copy in user
+ * space. Only when bytes are already pending (the socket refused some before), or the frame would take more pieces
+ * than one write gathers, is it chunked behind them (one copy). Every method returns whether the socket took
+ * everything so far; what it did not take stays pending in the output. Nothing is allocated per frame.
  */
 public final class RtmpMediaWriter {
     /** Chunk streams of media, one per track as common servers do, so each keeps its own header state. */
@@ -91,10 +92,10 @@ public final class RtmpMediaWriter {
         long timestampMs = frame.timestampMs();
         int chunkSize = encoder.chunkSizeBytes();
         int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
-        GatheredWrite gather = GatheredWrite.ofThisThread();
         int headerBytes = encoder.messageHeaderLength(chunkStreamId, timestampMs)
                 + (chunks - 1) * encoder.continuationHeaderLength(chunkStreamId, timestampMs);
-        if (!output.isEmpty() || payload.byteBuffer() == null || !gather.hasRoom(2 * chunks, headerBytes)) {
+        GatheredWrite gather = payload.byteBuffer() == null ? null : output.gatherFor(2 * chunks, headerBytes);
+        if (gather == null) {
             return output.writeMessage(chunkStreamId, timestampMs, typeId, messageStreamId, payload, offset, length);
         }
         MutableDirectBuffer headers = gather.headerBytes();
@@ -115,7 +116,7 @@ public final class RtmpMediaWriter {
             gather.addHeaderBytes(at, headerLength);
             at += headerLength;
         }
-        return output.writeGathered(gather);
+        return true;
     }
 
     /** {@code @setDataFrame} (an AMF0 string) followed by the onMetaData body. */

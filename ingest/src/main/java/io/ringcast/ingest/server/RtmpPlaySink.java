@@ -140,6 +140,8 @@ final class RtmpPlaySink implements FrameSink {
             return;
         }
         closed = true;
+        // A batch the subscription ended early is not sent: the viewer is cut, or the loop takes the role back.
+        output.dropGathered();
         if (detaching) {
             session.onSinkDetached(this);
             return;

@@ -13,9 +13,10 @@ import java.nio.channels.GatheringByteChannel;
 
 /**
  * An HTTP-FLV body written through the container's own channel ({@link ResponseChannel}, the embedded server):
- * each frame leaves in one gathering write of its tag header, its payload straight from the track's ring and its
- * previous-tag-size, with no copy in user space. Start sequences and sequence headers are assembled in the thread's
- * direct scratch buffer and written from there.
+ * each frame is gathered as its tag header, its payload straight from the track's ring and its previous-tag-size,
+ * and the batch's frames leave in one gathering write at {@link #flush()}, with no copy in user space (one frame
+ * when the viewer keeps up, several when it had some waiting). Start sequences and sequence headers are assembled in
+ * the thread's direct scratch buffer and written from there, after what was gathered.
  *
  * <p>What the socket does not take is copied into {@link #held} (allocated on first need, dropped once sent) and
  * goes first when the channel signals writability; later bytes are assembled behind it until then. The channel is
@@ -34,6 +35,8 @@ final class ChannelFlvBody implements FlvBody {
     private final Runnable onWritable;
     private final Runnable beforeFirstWrite;
     private GatheringByteChannel channel;
+    /** Whether frames of this body wait in the thread's {@link GatheredWrite}. */
+    private boolean gathering;
     private ExpandableDirectByteBuffer held;
     private int heldStart;
     private int heldEnd;
@@ -54,6 +57,7 @@ final class ChannelFlvBody implements FlvBody {
 
     @Override
     public boolean drain() throws IOException {
+        // Gathered frames stay gathered (they leave with the batch at flush); nothing is held while there are any.
         long epoch = writable.read();
         if (writable.isBlockedAt(epoch)) {
             return false;
@@ -61,7 +65,7 @@ final class ChannelFlvBody implements FlvBody {
         if (heldEnd == heldStart) {
             return true;
         }
-        GatheredWrite gather = GatheredWrite.ofThisThread();
+        GatheredWrite gather = GatheredWrite.of(this);
         gather.add(held, heldStart, heldEnd - heldStart);
         long written = gather.writeTo(channel);
         bytesWritten += written;
@@ -93,13 +97,18 @@ final class ChannelFlvBody implements FlvBody {
             drain();
             return;
         }
+        writeGathered();
+        if (isHolding()) {
+            appendHeld(target, end);
+            return;
+        }
         long epoch = writable.read();
         GatheringByteChannel open = channel();
         if (writable.isBlockedAt(epoch)) {
             hold(target, 0, end);
             return;
         }
-        GatheredWrite gather = GatheredWrite.ofThisThread();
+        GatheredWrite gather = GatheredWrite.of(this);
         gather.add(target, 0, end);
         int written = (int) gather.writeTo(open);
         bytesWritten += written;
@@ -112,10 +121,8 @@ final class ChannelFlvBody implements FlvBody {
     @Override
     public void sendTag(int tagType, long timestampMs, DirectBuffer payload, int offset, int length)
             throws IOException {
-        long epoch = writable.read();
-        GatheredWrite gather = GatheredWrite.ofThisThread();
-        if (isHolding() || writable.isBlockedAt(epoch) || channel == null
-                || !gather.hasRoom(TAG_FRAMING_PIECES, FlvTag.OVERHEAD_BYTES)) {
+        GatheredWrite gather = gatherFor(TAG_FRAMING_PIECES, FlvTag.OVERHEAD_BYTES);
+        if (gather == null) {
             MutableDirectBuffer target = assemblyTarget();
             int at = assemblyStart(target);
             FlvTag.putHeader(target, at, tagType, length, timestampMs);
@@ -132,19 +139,13 @@ final class ChannelFlvBody implements FlvBody {
         int trailer = gather.claimHeaderBytes(FlvTag.PREVIOUS_TAG_SIZE_BYTES);
         FlvTag.putPreviousTagSize(headers, trailer, length);
         gather.addHeaderBytes(trailer, FlvTag.PREVIOUS_TAG_SIZE_BYTES);
-        long written = gather.writeTo(channel);
-        bytesWritten += written;
-        if (written < gather.length()) {
-            int unwritten = (int) (gather.length() - written);
-            held = new ExpandableDirectByteBuffer(unwritten);
-            heldStart = 0;
-            heldEnd = gather.copyUnwritten(held, 0);
-            blocked(epoch);
-        }
     }
 
     @Override
     public void flush() throws IOException {
+        if (!writeGathered()) {
+            return;
+        }
         long epoch = writable.read();
         if (channel != null && !writable.isBlockedAt(epoch) && !responseChannel.flush()) {
             blocked(epoch);
@@ -164,6 +165,61 @@ final class ChannelFlvBody implements FlvBody {
     @Override
     public int heldBytes() {
         return heldEnd - heldStart;
+    }
+
+    /**
+     * The thread's gather for one more frame behind this body's gathered ones, or null when the frame must be
+     * assembled behind held bytes instead (the socket refused some, or the channel is not open yet).
+     */
+    private GatheredWrite gatherFor(int pieces, int headerBytes) throws IOException {
+        if (isHolding() || channel == null || writable.isBlockedAt(writable.read())) {
+            return null;
+        }
+        GatheredWrite gather = ownGather();
+        if (!gather.hasRoom(pieces, headerBytes)) {
+            if (!writeGathered()) {
+                return null;
+            }
+            gather = GatheredWrite.of(this);
+        }
+        gathering = true;
+        return gather;
+    }
+
+    /** Writes the gathered frames in one system call; what the socket does not take is held. True: all went. */
+    private boolean writeGathered() throws IOException {
+        if (!gathering) {
+            return true;
+        }
+        GatheredWrite gather = ownGather();
+        gathering = false;
+        long epoch = writable.read();
+        long written = gather.writeTo(channel);
+        bytesWritten += written;
+        long unwritten = gather.length() - written;
+        if (unwritten > 0) {
+            held = new ExpandableDirectByteBuffer((int) unwritten);
+            heldStart = 0;
+            heldEnd = gather.copyUnwritten(held, 0);
+            blocked(epoch);
+        }
+        gather.clear();
+        return unwritten == 0;
+    }
+
+    /** The thread's gather with this body's frames; fails if they were dropped (another body took it). */
+    private GatheredWrite ownGather() throws IOException {
+        if (gathering && !GatheredWrite.current().isHeldBy(this)) {
+            gathering = false;
+            throw new IOException("frames gathered for this viewer were dropped before they were written");
+        }
+        return GatheredWrite.of(this);
+    }
+
+    /** Appends {@code target[0, end)} (the scratch) behind the held bytes. */
+    private void appendHeld(MutableDirectBuffer target, int end) {
+        held.putBytes(heldEnd, target, 0, end);
+        heldEnd += end;
     }
 
     private boolean isHolding() {
