@@ -65,11 +65,8 @@ final class ChannelFlvBody implements FlvBody {
         if (heldEnd == heldStart) {
             return true;
         }
-        GatheredWrite gather = GatheredWrite.of(this);
-        gather.add(held, heldStart, heldEnd - heldStart);
-        long written = gather.writeTo(channel);
-        bytesWritten += written;
-        heldStart += (int) written;
+        int written = writeOnce(held, heldStart, heldEnd - heldStart);
+        heldStart += written;
         if (heldStart < heldEnd) {
             blocked(epoch);
             return false;
@@ -103,15 +100,12 @@ final class ChannelFlvBody implements FlvBody {
             return;
         }
         long epoch = writable.read();
-        GatheringByteChannel open = channel();
+        channel(); // opens it at the first write: the status and headers go out with the first bytes
         if (writable.isBlockedAt(epoch)) {
             hold(target, 0, end);
             return;
         }
-        GatheredWrite gather = GatheredWrite.of(this);
-        gather.add(target, 0, end);
-        int written = (int) gather.writeTo(open);
-        bytesWritten += written;
+        int written = writeOnce(target, 0, end);
         if (written < end) {
             hold(target, written, end);
             blocked(epoch);
@@ -205,6 +199,16 @@ final class ChannelFlvBody implements FlvBody {
         }
         gather.clear();
         return unwritten == 0;
+    }
+
+    /** Writes {@code bytes[offset, offset + length)} of direct memory in one call (never while frames are gathered). */
+    private int writeOnce(MutableDirectBuffer bytes, int offset, int length) throws IOException {
+        GatheredWrite gather = GatheredWrite.of(this).clear();
+        gather.add(bytes, offset, length);
+        int written = (int) gather.writeTo(channel);
+        gather.clear();
+        bytesWritten += written;
+        return written;
     }
 
     /** The thread's gather with this body's frames; fails if they were dropped (another body took it). */

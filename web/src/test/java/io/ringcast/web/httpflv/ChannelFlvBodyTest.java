@@ -1,0 +1,182 @@
+package io.ringcast.web.httpflv;
+
+import io.ringcast.broadcast.track.FrameEvent;
+import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.web.http.ResponseChannel;
+import io.ringcast.web.testing.FlvStreamReader;
+import io.ringcast.web.testing.SyntheticStream;
+import jakarta.servlet.AsyncContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP-FLV sink over a container channel ({@link ChannelFlvBody}) against a scripted socket that takes only so
+ * many bytes: frames of a batch leave in one gathering write, what the socket refuses is held and goes first once it
+ * is writable again, and the bytes on the wire are the FLV stream, in order, whatever was cut where.
+ */
+@Timeout(10)
+class ChannelFlvBodyTest {
+    private final ScriptedSocket socket = new ScriptedSocket();
+    private final ScriptedChannel channel = new ScriptedChannel(socket);
+    private final HttpFlvSink sink = new HttpFlvSink(asyncContext(), null, channel, null);
+    private final UnsafeBuffer ring = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+    private final List<byte[]> sent = new ArrayList<>();
+    private int ringAt;
+
+    ChannelFlvBodyTest() throws Exception {
+    }
+
+    @Test
+    void shouldSendABatchOfFramesInOneGatheringWriteAtTheFlush() throws Exception {
+        sink.writeStart(null, null, null);
+        socket.writes = 0;
+        for (int i = 0; i < 3; i++) {
+            frame(i, 1_000 + i);
+        }
+        assertEquals(0, socket.writes, "gathered until the batch's flush");
+        sink.flush();
+        assertEquals(1, socket.writes, "three frames, one system call");
+        assertEquals(0, sink.heldBytes());
+        assertStreamCarriesEveryFrame();
+    }
+
+    @Test
+    void shouldHoldWhatTheSocketRefusesAndSendItFirstWhenWritableAgainWhereverItWasCut() throws Exception {
+        sink.writeStart(null, null, null);
+        for (int round = 0; round < 40; round++) {
+            socket.room = 7 + round * 131;
+            frame(round, 2_000 + round);
+            frame(round + 100, 300);
+            sink.flush();
+            if (sink.heldBytes() > 0) {
+                assertFalse(sink.isReady(), "blocked until the channel says it is writable");
+                assertEquals(1, channel.awaits, "asked once to be told");
+                socket.room = 5;
+                channel.writable.run();
+                assertFalse(sink.isReady(), "the socket took only part of the held bytes");
+                assertEquals(2, channel.awaits, "asked again");
+                channel.awaits = 0;
+                socket.room = Integer.MAX_VALUE;
+                channel.writable.run();
+                assertTrue(sink.isReady(), "held bytes went out first");
+                assertEquals(0, sink.heldBytes());
+            }
+        }
+        assertStreamCarriesEveryFrame();
+    }
+
+    private void frame(int index, int size) throws Exception {
+        byte[] body = SyntheticStream.videoFrame(index, index % 30 == 0, size);
+        if (ringAt + size > ring.capacity()) {
+            ringAt = 0;
+        }
+        ring.putBytes(ringAt, body);
+        sink.writeFrame(TrackKind.VIDEO, new FrameEvent(), ring, ringAt, size);
+        ringAt += size;
+        sent.add(body);
+    }
+
+    private void assertStreamCarriesEveryFrame() throws Exception {
+        FlvStreamReader flv = new FlvStreamReader(new ByteArrayInputStream(socket.bytes.toByteArray()));
+        flv.readHeader();
+        for (byte[] body : sent) {
+            FlvStreamReader.Tag tag = flv.next();
+            assertEquals(9, tag.type());
+            assertArrayEquals(body, tag.body());
+        }
+        assertNull(flv.next());
+    }
+
+    private static AsyncContext asyncContext() {
+        return (AsyncContext) Proxy.newProxyInstance(ChannelFlvBodyTest.class.getClassLoader(),
+                new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> null);
+    }
+
+    /** A socket that takes {@code room} more bytes, then refuses (as a full send buffer does). */
+    private static final class ScriptedSocket implements GatheringByteChannel {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int room = Integer.MAX_VALUE;
+        int writes;
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            writes++;
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                total += take(srcs[i]);
+            }
+            return total;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            writes++;
+            return take(src);
+        }
+
+        private int take(ByteBuffer src) {
+            int n = Math.min(room, src.remaining());
+            for (int i = 0; i < n; i++) {
+                bytes.write(src.get());
+            }
+            room -= n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The container's channel: counts the requests to be told of writability; the test plays the callback. */
+    private static final class ScriptedChannel implements ResponseChannel {
+        private final ScriptedSocket socket;
+        Runnable writable;
+        int awaits;
+
+        ScriptedChannel(ScriptedSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public GatheringByteChannel open(Runnable onWritable) {
+            this.writable = onWritable;
+            return socket;
+        }
+
+        @Override
+        public void awaitWritable() {
+            awaits++;
+        }
+
+        @Override
+        public boolean flush() {
+            return true;
+        }
+    }
+}
