@@ -39,7 +39,11 @@ public record RtmpConfig(boolean enable, String address, int port, int maxMessag
     public static final int PLAYER_LOOP_THREADS_PER_CORE = 0;
     private static final int MAX_PLAYER_LOOP_THREADS = 256;
 
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
+    /**
+     * As many as {@code max_connections}: a venue's players behind one NAT share its address, and a cap below the
+     * total would refuse them; {@code max_connections} protects the server.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1_000;
     /** 0.8 s of a 2.5 Mbit/s stream; still 2 Gbit/s per viewer at a LAN's 1 ms round trip. */
     public static final int DEFAULT_PLAY_SEND_BUFFER_BYTES = 256 * 1024;
     /** A live encoder sends a frame every few tens of milliseconds; seconds of silence mean a dead connection. */

@@ -42,6 +42,17 @@ final class UndertowResponseChannel implements ResponseChannel {
         };
     }
 
+    /** As an async task of the request: Undertow runs those only after the servlet's call returned. */
+    @Override
+    public void whenRequestDone(Runnable action) {
+        AsyncContextImpl async = context.getOriginalRequest().getAsyncContextInternal();
+        if (async == null) {
+            action.run();
+        } else {
+            async.addAsyncTask(action);
+        }
+    }
+
     @Override
     public GatheringByteChannel open(Runnable writableAgain) throws IOException {
         this.onWritable = writableAgain;
@@ -62,12 +73,7 @@ final class UndertowResponseChannel implements ResponseChannel {
      */
     @Override
     public void awaitWritable() {
-        AsyncContextImpl async = context.getOriginalRequest().getAsyncContextInternal();
-        if (async == null) {
-            resumeWrites();
-        } else {
-            async.addAsyncTask(resumeWrites);
-        }
+        whenRequestDone(resumeWrites);
     }
 
     private void resumeWrites() {

@@ -102,10 +102,9 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     public void run() {
         try {
             while (running) {
-                int work = doWork(clock.nanoTime());
-                if (work == 0) {
-                    idle();
-                }
+                doWork(clock.nanoTime());
+                // Not another full pass to find that there is nothing left: idle() looks (cheaply) and parks.
+                idle();
             }
         } finally {
             closeAll(CloseReason.SHUTDOWN);
@@ -114,13 +113,19 @@ public final class FanoutWorker implements WakeTarget, Runnable {
 
     /** One pass over every owned subscription; returns the work done. Exposed for single-threaded tests. */
     public int doWork(long nowNs) {
-        int work = additions.drain(takeOwnership);
+        int added = additions.drain(takeOwnership);
+        int work = added;
+        boolean anyClosed = false;
         List<Subscription> subs = owned;
         for (int i = 0; i < subs.size(); i++) {
-            work += subs.get(i).pump(nowNs);
+            Subscription s = subs.get(i);
+            work += s.pump(nowNs);
+            anyClosed |= s.isClosed();
         }
-        if (work > 0) {
+        if (anyClosed) {
             subs.removeIf(Subscription::isClosed);
+        }
+        if (anyClosed || added > 0) {
             subscriptionCount = subs.size();
         }
         return work;

@@ -30,6 +30,7 @@ public final class GatheredWrite {
     public static final int MAX_PIECES = 256;
     private static final int HEADER_BYTES_CAPACITY = 16 * 1024;
     private static final int SOURCE_SLOTS = 1024;
+    private static final int PROBES = 4;
     private static final int INITIAL_VIEWS_PER_SOURCE = 4;
     private static final ThreadLocal<GatheredWrite> PER_THREAD = ThreadLocal.withInitial(GatheredWrite::new);
 
@@ -85,6 +86,12 @@ public final class GatheredWrite {
         headerBytesUsed = 0;
         lastSource = null;
         return this;
+    }
+
+    /** Whether {@code buffer} lies in direct memory, so that its slices can be pieces (rings always do). */
+    public static boolean canGather(DirectBuffer buffer) {
+        ByteBuffer backing = buffer.byteBuffer();
+        return backing != null && backing.isDirect();
     }
 
     /** Bytes in all pieces. */
@@ -176,9 +183,9 @@ public final class GatheredWrite {
 
     @SuppressWarnings("ReferenceEquality")
     private ByteBuffer nextView(ByteBuffer source) {
-        int slot = slotOf(source);
+        int slot = slotFor(source);
         if (sources[slot] != source) {
-            // A new source, or another one hashing here: this slot now serves it (views are made anew).
+            // A new source: this slot now serves it (its views are made anew, once).
             sources[slot] = source;
             views[slot] = new ByteBuffer[INITIAL_VIEWS_PER_SOURCE];
             viewsUsed[slot] = 0;
@@ -201,8 +208,28 @@ public final class GatheredWrite {
         return view;
     }
 
-    private static int slotOf(ByteBuffer source) {
+    /**
+     * The slot of {@code source}: where it is among the few slots after its hash, else a free one there, else one
+     * this write does not use. Sources that share a hash thus keep their views instead of taking turns making them.
+     */
+    @SuppressWarnings("ReferenceEquality")
+    private int slotFor(ByteBuffer source) {
         int h = System.identityHashCode(source);
-        return (h ^ (h >>> 16)) & (SOURCE_SLOTS - 1);
+        int home = (h ^ (h >>> 16)) & (SOURCE_SLOTS - 1);
+        int free = -1;
+        int idle = -1;
+        for (int i = 0; i < PROBES; i++) {
+            int slot = (home + i) & (SOURCE_SLOTS - 1);
+            ByteBuffer held = sources[slot];
+            if (held == source) {
+                return slot;
+            }
+            if (held == null && free < 0) {
+                free = slot;
+            } else if (viewsUsed[slot] == 0 && idle < 0) {
+                idle = slot;
+            }
+        }
+        return free >= 0 ? free : idle >= 0 ? idle : home;
     }
 }

@@ -85,7 +85,7 @@ class OverwrittenMidWriteStressTest {
                 FRAMES, delivered.get(), cuts.get(), tornCaught.get(), stream.framesSkipped(), tornDelivered.get());
         assertEquals(0, tornDelivered.get(), "a torn frame went out as if it were whole");
         assertEquals(cuts.get(), stream.subscribersCutOverwrittenMidWrite());
-        assertTrue(delivered.get() > 1_000, "viewers kept receiving: " + delivered.get());
+        assertTrue(delivered.get() > 100, "viewers kept receiving: " + delivered.get());
         assertTrue(tornCaught.get() > 0, "the race was never hit: the test proves nothing");
     }
 

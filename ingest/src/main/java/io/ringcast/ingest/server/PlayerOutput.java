@@ -245,7 +245,10 @@ public final class PlayerOutput {
 
     /** The thread's gather, with this output's pieces; fails if they were dropped (another output took it). */
     private GatheredWrite ownGather() throws IOException {
-        if (gathering && !GatheredWrite.current().isHeldBy(this)) {
+        if (!gathering) {
+            return GatheredWrite.of(this).clear(); // nothing of ours is in it (a failed write may have left some)
+        }
+        if (!GatheredWrite.current().isHeldBy(this)) {
             gathering = false;
             throw new IOException("media gathered for this connection was dropped before it was written");
         }

@@ -94,7 +94,7 @@ public final class RtmpMediaWriter {
         int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
         int headerBytes = encoder.messageHeaderLength(chunkStreamId, timestampMs)
                 + (chunks - 1) * encoder.continuationHeaderLength(chunkStreamId, timestampMs);
-        GatheredWrite gather = payload.byteBuffer() == null ? null : output.gatherFor(2 * chunks, headerBytes);
+        GatheredWrite gather = GatheredWrite.canGather(payload) ? output.gatherFor(2 * chunks, headerBytes) : null;
         if (gather == null) {
             return output.writeMessage(chunkStreamId, timestampMs, typeId, messageStreamId, payload, offset, length);
         }

@@ -24,6 +24,12 @@ public interface ResponseChannel {
     }
 
     /**
+     * Runs {@code action} once the container has finished the request's own call (the servlet returned), on a
+     * container thread; the channel must not be opened before: the container still works on the exchange.
+     */
+    void whenRequestDone(Runnable action);
+
+    /**
      * Commits the status and headers set on the response so far and returns the body channel; the servlet stream
      * must not be used afterwards. The body ends when the connection closes (no chunked encoding: a live body has
      * no length, and the connection is not reused after it). Once per request.

@@ -9,6 +9,7 @@ import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 
 /**
@@ -38,6 +39,8 @@ final class ChannelFlvBody implements FlvBody {
     /** Whether frames of this body wait in the thread's {@link GatheredWrite}. */
     private boolean gathering;
     private ExpandableDirectByteBuffer held;
+    private ByteBuffer heldView;
+    private ByteBuffer heldViewOf;
     private int heldStart;
     private int heldEnd;
     private long bytesWritten;
@@ -65,16 +68,32 @@ final class ChannelFlvBody implements FlvBody {
         if (heldEnd == heldStart) {
             return true;
         }
-        int written = writeOnce(held, heldStart, heldEnd - heldStart);
+        // Not through the thread's gather: its view cache would keep this viewer's buffer alive after it is dropped.
+        ByteBuffer view = heldView();
+        view.limit(heldEnd).position(heldStart);
+        int written = channel.write(view);
+        bytesWritten += written;
         heldStart += written;
         if (heldStart < heldEnd) {
             blocked(epoch);
             return false;
         }
         held = null;
+        heldView = null;
         heldStart = 0;
         heldEnd = 0;
         return true;
+    }
+
+    /** A view of the held bytes' buffer (made anew when it grew into another one); slow path. */
+    @SuppressWarnings("ReferenceEquality")
+    private ByteBuffer heldView() {
+        ByteBuffer backing = held.byteBuffer();
+        if (heldView == null || heldViewOf != backing) {
+            heldView = backing.duplicate();
+            heldViewOf = backing;
+        }
+        return heldView.clear();
     }
 
     @Override
@@ -115,7 +134,8 @@ final class ChannelFlvBody implements FlvBody {
     @Override
     public void sendTag(int tagType, long timestampMs, DirectBuffer payload, int offset, int length)
             throws IOException {
-        GatheredWrite gather = gatherFor(TAG_FRAMING_PIECES, FlvTag.OVERHEAD_BYTES);
+        GatheredWrite gather = GatheredWrite.canGather(payload)
+                ? gatherFor(TAG_FRAMING_PIECES, FlvTag.OVERHEAD_BYTES) : null;
         if (gather == null) {
             MutableDirectBuffer target = assemblyTarget();
             int at = assemblyStart(target);
@@ -201,7 +221,10 @@ final class ChannelFlvBody implements FlvBody {
         return unwritten == 0;
     }
 
-    /** Writes {@code bytes[offset, offset + length)} of direct memory in one call (never while frames are gathered). */
+    /**
+     * Writes {@code bytes[offset, offset + length)} of the thread's scratch in one call (never while frames are
+     * gathered).
+     */
     private int writeOnce(MutableDirectBuffer bytes, int offset, int length) throws IOException {
         GatheredWrite gather = GatheredWrite.of(this).clear();
         gather.add(bytes, offset, length);
@@ -213,7 +236,10 @@ final class ChannelFlvBody implements FlvBody {
 
     /** The thread's gather with this body's frames; fails if they were dropped (another body took it). */
     private GatheredWrite ownGather() throws IOException {
-        if (gathering && !GatheredWrite.current().isHeldBy(this)) {
+        if (!gathering) {
+            return GatheredWrite.of(this).clear(); // nothing of ours is in it (a failed write may have left some)
+        }
+        if (!GatheredWrite.current().isHeldBy(this)) {
             gathering = false;
             throw new IOException("frames gathered for this viewer were dropped before they were written");
         }

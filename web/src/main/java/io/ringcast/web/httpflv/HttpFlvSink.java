@@ -67,6 +67,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private final ServletOutputStream out;
     private final WritableEpoch writable;
     private final FlvBody body;
+    /** The container's channel to the body, or null when the body goes through the servlet stream. */
+    private final ResponseChannel channel;
     private final AtomicBoolean completed = new AtomicBoolean();
     /** Whether the worker may use, is using, or may never again use the container's stream (see class comment). */
     private final AtomicInteger streamState = new AtomicInteger(STREAM_IDLE);
@@ -118,15 +120,14 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         this.out = out;
         this.abort = abort;
         this.nanoClock = nanoClock;
+        this.channel = channel;
         Runnable beforeFirstWrite = this::setStatus;
-        if (channel != null) {
-            this.writable = new WritableEpoch(false);
-            this.body = new ChannelFlvBody(channel, response, writable, this::onWritePossible, beforeFirstWrite);
-        } else {
-            // The servlet stream signals once after its write listener is set: nothing is asked before that.
-            this.writable = new WritableEpoch(true);
-            this.body = new ServletFlvBody(out, writable, beforeFirstWrite);
-        }
+        // Nothing is written before the first signal: the servlet stream's first onWritePossible, or the channel's
+        // word that the container finished the request's own call.
+        this.writable = new WritableEpoch(true);
+        this.body = channel != null
+                ? new ChannelFlvBody(channel, response, writable, this::onWritePossible, beforeFirstWrite)
+                : new ServletFlvBody(out, writable, beforeFirstWrite);
     }
 
     /** The status and headers of a streaming answer (and of its HEAD). */
@@ -146,6 +147,8 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
         asyncContext.addListener(this);
         if (out != null) {
             out.setWriteListener(this);
+        } else {
+            channel.whenRequestDone(this::onWritePossible);
         }
     }
 
