@@ -161,6 +161,21 @@ final class PlayerLoop implements Runnable {
             close(session, CloseReason.VIEWER_LEFT, e.getMessage());
         } catch (IOException e) {
             close(session, CloseReason.WRITE_FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            failed(session, e);
+        }
+    }
+
+    /**
+     * A session's unexpected failure ends that viewer, never the loop: a dead loop would leave every viewer it
+     * serves, and every viewer handed to it later, connected and unserved.
+     */
+    private void failed(PlayerSession session, RuntimeException e) {
+        LOG.warn("{}: RTMP viewer {} failed; closing it", name, session.remote(), e);
+        try {
+            close(session, CloseReason.WRITE_FAILED, "failed: " + e);
+        } catch (RuntimeException again) {
+            LOG.warn("{}: closing RTMP viewer {} failed too: {}", name, session.remote(), again.toString());
         }
     }
 
@@ -171,6 +186,8 @@ final class PlayerLoop implements Runnable {
             session.adopt(this, selector, nowNs);
         } catch (IOException e) {
             close(session, CloseReason.WRITE_FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            failed(session, e);
         }
     }
 
@@ -181,6 +198,8 @@ final class PlayerLoop implements Runnable {
             }
         } catch (IOException e) {
             close(session, CloseReason.WRITE_FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            failed(session, e);
         }
     }
 

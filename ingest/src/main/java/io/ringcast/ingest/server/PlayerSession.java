@@ -277,7 +277,8 @@ final class PlayerSession implements PlayTarget {
         }
         if (subscription == null) {
             writeIfOwner();
-        } else if ((bits & SIGNAL_WRITE_INTEREST) != 0) {
+        } else if ((bits & SIGNAL_WRITE_INTEREST) != 0 && key.isValid()) {
+            // Not once the key is cancelled: a sink's last request can come after the loop closed its connection.
             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
         return true;
