@@ -80,6 +80,23 @@ final class UndertowResponseChannel implements ResponseChannel {
         channel.resumeWrites();
     }
 
+    /** On the I/O thread, ahead of the completion the caller starts next (it runs there too, after this). */
+    @Override
+    public void end() {
+        StreamSinkChannel taken = channel;
+        if (taken == null) {
+            return;
+        }
+        exchange.getIoThread().execute(() -> {
+            try {
+                taken.shutdownWrites();
+                taken.flush();
+            } catch (IOException e) {
+                org.xnio.IoUtils.safeClose(exchange.getConnection());
+            }
+        });
+    }
+
     @Override
     public boolean flush() throws IOException {
         return channel.flush();

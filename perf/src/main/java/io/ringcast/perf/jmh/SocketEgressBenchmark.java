@@ -210,6 +210,10 @@ public class SocketEgressBenchmark {
         }
 
         @Override
+        public void end() {
+        }
+
+        @Override
         public boolean flush() {
             return true;
         }

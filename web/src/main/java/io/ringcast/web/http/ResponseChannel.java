@@ -42,6 +42,9 @@ public interface ResponseChannel {
     /** Asks for one {@code onWritable} call once the channel can take bytes again (it did not take all of some). */
     void awaitWritable();
 
+    /** Ends the body (writes shut down, the connection closes after it); before the async context completes. */
+    void end();
+
     /** Pushes bytes the container's layers still hold (the response head); true when nothing is left. */
     boolean flush() throws IOException;
 }

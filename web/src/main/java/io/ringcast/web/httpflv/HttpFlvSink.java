@@ -229,16 +229,17 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             // The container ended the request itself; its objects may serve another request already.
             return;
         }
-        // A body through the container's channel is close-delimited: closing the connection is how it ends (the
-        // container does not finish a response whose channel the sink took).
-        boolean closeDelimited = channel != null && statusSet;
-        if ((reason == CloseReason.TOO_SLOW || closeDelimited) && abort != null) {
+        if (reason == CloseReason.TOO_SLOW && abort != null) {
             // complete() would first send what the container buffered, to a viewer that does not read it.
             abort.run();
             return;
         }
         if (reason == CloseReason.STREAM_CLOSED && response != null && !statusSet) {
             answerNotDelivered();
+        }
+        if (channel != null && statusSet) {
+            // The container does not end a body whose channel the sink took: shut it (close-delimited) first.
+            channel.end();
         }
         try {
             asyncContext.complete();

@@ -181,6 +181,10 @@ class ChannelFlvBodyTest {
         }
 
         @Override
+        public void end() {
+        }
+
+        @Override
         public boolean flush() {
             return true;
         }
