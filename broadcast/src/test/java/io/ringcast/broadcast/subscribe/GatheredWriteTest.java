@@ -1,11 +1,10 @@
 package io.ringcast.broadcast.subscribe;
 
+import io.ringcast.broadcast.testing.NarrowSocket;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.Pipe;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -59,14 +58,14 @@ class GatheredWriteTest {
         gather.add(ring, 0, 10);
         addHeader(gather, 0x77);
         gather.add(ring, 500, 10);
-        ByteArrayOutputStream taken = new ByteArrayOutputStream();
-        long written = gather.writeTo(new TakesOnly(7, taken));
+        NarrowSocket socket = new NarrowSocket(7);
+        long written = gather.writeTo(socket);
         assertEquals(7, written);
         UnsafeBuffer rest = new UnsafeBuffer(new byte[64]);
         int copied = gather.copyUnwritten(rest, 3);
         assertEquals(gather.length() - written, copied);
         byte[] all = new byte[23];
-        System.arraycopy(taken.toByteArray(), 0, all, 0, 7);
+        System.arraycopy(socket.taken(), 0, all, 0, 7);
         rest.getBytes(3, all, 7, copied);
         byte[] expected = new byte[23];
         expected[0] = 0x55;
@@ -116,49 +115,5 @@ class GatheredWriteTest {
             b[i] = (byte) values[i];
         }
         return b;
-    }
-
-    /** A channel whose socket buffer holds only {@code room} bytes: it consumes them as the kernel would. */
-    private static final class TakesOnly implements GatheringByteChannel {
-        private int room;
-        private final ByteArrayOutputStream taken;
-
-        TakesOnly(int room, ByteArrayOutputStream taken) {
-            this.room = room;
-            this.taken = taken;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            long total = 0;
-            for (int i = offset; i < offset + length && room > 0; i++) {
-                total += write(srcs[i]);
-            }
-            return total;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            int n = Math.min(room, src.remaining());
-            for (int i = 0; i < n; i++) {
-                taken.write(src.get());
-            }
-            room -= n;
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -137,12 +137,7 @@ final class ChannelFlvBody implements FlvBody {
         GatheredWrite gather = GatheredWrite.canGather(payload)
                 ? gatherFor(TAG_FRAMING_PIECES, FlvTag.OVERHEAD_BYTES) : null;
         if (gather == null) {
-            MutableDirectBuffer target = assemblyTarget();
-            int at = assemblyStart(target);
-            FlvTag.putHeader(target, at, tagType, length, timestampMs);
-            target.putBytes(at + FlvTag.HEADER_BYTES, payload, offset, length);
-            FlvTag.putPreviousTagSize(target, at + FlvTag.HEADER_BYTES + length, length);
-            send(target, at + length + FlvTag.OVERHEAD_BYTES);
+            sendTagCopied(tagType, timestampMs, payload, offset, length);
             return;
         }
         MutableDirectBuffer headers = gather.headerBytes();

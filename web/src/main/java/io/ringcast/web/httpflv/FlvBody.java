@@ -1,5 +1,6 @@
 package io.ringcast.web.httpflv;
 
+import io.ringcast.broadcast.media.flv.FlvTag;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -26,6 +27,17 @@ interface FlvBody {
 
     /** Sends one frame as an FLV tag around its payload, which lies in the track's ring (see FrameSink#writeFrame). */
     void sendTag(int tagType, long timestampMs, DirectBuffer payload, int offset, int length) throws IOException;
+
+    /** {@link #sendTag} by a copy: the whole tag assembled in the {@link #assemblyTarget()}, then {@link #send}. */
+    default void sendTagCopied(int tagType, long timestampMs, DirectBuffer payload, int offset, int length)
+            throws IOException {
+        MutableDirectBuffer target = assemblyTarget();
+        int at = assemblyStart(target);
+        FlvTag.putHeader(target, at, tagType, length, timestampMs);
+        target.putBytes(at + FlvTag.HEADER_BYTES, payload, offset, length);
+        FlvTag.putPreviousTagSize(target, at + FlvTag.HEADER_BYTES + length, length);
+        send(target, at + length + FlvTag.OVERHEAD_BYTES);
+    }
 
     /** Pushes what the output buffers towards the network at the end of a batch. */
     void flush() throws IOException;

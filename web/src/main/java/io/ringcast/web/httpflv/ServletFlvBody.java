@@ -1,6 +1,5 @@
 package io.ringcast.web.httpflv;
 
-import io.ringcast.broadcast.media.flv.FlvTag;
 import jakarta.servlet.ServletOutputStream;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -85,12 +84,7 @@ final class ServletFlvBody implements FlvBody {
     @Override
     public void sendTag(int tagType, long timestampMs, DirectBuffer payload, int offset, int length)
             throws IOException {
-        MutableDirectBuffer target = assemblyTarget();
-        int at = assemblyStart(target);
-        FlvTag.putHeader(target, at, tagType, length, timestampMs);
-        target.putBytes(at + FlvTag.HEADER_BYTES, payload, offset, length);
-        FlvTag.putPreviousTagSize(target, at + FlvTag.HEADER_BYTES + length, length);
-        send(target, at + length + FlvTag.OVERHEAD_BYTES);
+        sendTagCopied(tagType, timestampMs, payload, offset, length);
     }
 
     @Override

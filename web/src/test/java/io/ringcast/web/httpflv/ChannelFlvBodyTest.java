@@ -1,5 +1,6 @@
 package io.ringcast.web.httpflv;
 
+import io.ringcast.broadcast.testing.NarrowSocket;
 import io.ringcast.broadcast.track.FrameEvent;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.web.http.ResponseChannel;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(10)
 class ChannelFlvBodyTest {
-    private final ScriptedSocket socket = new ScriptedSocket();
+    private final NarrowSocket socket = new NarrowSocket(Integer.MAX_VALUE);
     private final ScriptedChannel channel = new ScriptedChannel(socket);
     private final HttpFlvSink sink = new HttpFlvSink(asyncContext(), null, channel, null);
     private final UnsafeBuffer ring = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
@@ -93,7 +93,7 @@ class ChannelFlvBodyTest {
     }
 
     private void assertStreamCarriesEveryFrame() throws Exception {
-        FlvStreamReader flv = new FlvStreamReader(new ByteArrayInputStream(socket.bytes.toByteArray()));
+        FlvStreamReader flv = new FlvStreamReader(new ByteArrayInputStream(socket.taken()));
         flv.readHeader();
         for (byte[] body : sent) {
             FlvStreamReader.Tag tag = flv.next();
@@ -108,59 +108,13 @@ class ChannelFlvBodyTest {
                 new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> null);
     }
 
-    /** A socket that takes {@code room} more bytes, then refuses (as a full send buffer does). */
-    private static final class ScriptedSocket implements GatheringByteChannel {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int room = Integer.MAX_VALUE;
-        int writes;
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            writes++;
-            long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                total += take(srcs[i]);
-            }
-            return total;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            writes++;
-            return take(src);
-        }
-
-        private int take(ByteBuffer src) {
-            int n = Math.min(room, src.remaining());
-            for (int i = 0; i < n; i++) {
-                bytes.write(src.get());
-            }
-            room -= n;
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     /** The container's channel: counts the requests to be told of writability; the test plays the callback. */
     private static final class ScriptedChannel implements ResponseChannel {
-        private final ScriptedSocket socket;
+        private final NarrowSocket socket;
         Runnable writable;
         int awaits;
 
-        ScriptedChannel(ScriptedSocket socket) {
+        ScriptedChannel(NarrowSocket socket) {
             this.socket = socket;
         }
 
