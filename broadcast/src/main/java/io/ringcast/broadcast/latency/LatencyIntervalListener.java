@@ -10,8 +10,8 @@ import org.HdrHistogram.Histogram;
 @FunctionalInterface
 public interface LatencyIntervalListener {
     /**
-     * @param interval the interval's histogram in nanoseconds, a copy the listener may keep; its start and end
-     *                 timestamps (epoch ms) are set
+     * @param interval the interval's histogram in nanoseconds, its start and end timestamps (epoch ms) set; reused
+     *                 after the call (copy or add it to keep it)
      */
     void onInterval(StreamPath stream, String protocol, Histogram interval);
 }

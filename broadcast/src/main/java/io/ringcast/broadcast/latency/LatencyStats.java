@@ -33,6 +33,8 @@ public final class LatencyStats {
     /** Per writer slot: its previous interval, handed back to its recorder for reuse. */
     private final Histogram[] recycledBySlot = new Histogram[MAX_WRITER_SLOTS];
     private final Histogram total = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    /** The last interval {@link #sampleInterval()} returned. */
+    private final Histogram sampled = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     /** The same total in fixed buckets, for exporters (Prometheus); filled at sampling time, never per frame. */
     private final LatencyBuckets buckets = new LatencyBuckets();
     /** The previous interval, handed back to the recorder for reuse (it accepts only its own histograms). */
@@ -68,11 +70,16 @@ public final class LatencyStats {
         return writer;
     }
 
-    /** Moves what was recorded since the last call into the total; returns a copy of that interval. */
+    /**
+     * Moves what was recorded since the last call into the total; returns that interval, in a histogram this object
+     * reuses at its next call (a full-range copy is a few hundred KB: one a second per stream and protocol kept the
+     * collector busy at rest).
+     */
     public synchronized Histogram sampleInterval() {
         Histogram interval = recorder.getIntervalHistogram(recycled);
         recycled = interval;
-        Histogram sampled = interval.copy();
+        sampled.reset();
+        sampled.add(interval);
         for (int slot = 0; slot < MAX_WRITER_SLOTS; slot++) {
             Writer writer = writers.get(slot);
             if (writer != null) {

@@ -44,6 +44,11 @@ final class ChannelFlvBody implements FlvBody {
     private int heldStart;
     private int heldEnd;
     private long bytesWritten;
+    /**
+     * Whether the container's layers handed over all they held (the response head, which goes out with the first
+     * body bytes); from then on they hold nothing, so a batch's flush needs no call down the container's chain.
+     */
+    private boolean headFlushed;
 
     /**
      * @param onWritable       run on a container thread when the channel takes bytes again
@@ -155,8 +160,16 @@ final class ChannelFlvBody implements FlvBody {
         if (!writeGathered()) {
             return;
         }
+        if (headFlushed || channel == null) {
+            return;
+        }
         long epoch = writable.read();
-        if (channel != null && !writable.isBlockedAt(epoch) && !responseChannel.flush()) {
+        if (writable.isBlockedAt(epoch)) {
+            return;
+        }
+        if (responseChannel.flush()) {
+            headFlushed = true;
+        } else {
             blocked(epoch);
         }
     }
