@@ -58,9 +58,13 @@ final class RtmpConnection implements Runnable {
     private final String remote;
     /** Why a limit refused this connection at accept (told at connect), or null for a connection served. */
     private final String refusal;
-    /** On the heap: {@link ChannelIo} reads through the socket adaptor, which takes an array. */
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
-    private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
+    /**
+     * On the heap: {@link ChannelIo} reads through the socket adaptor, which takes an array. Only while this
+     * connection's thread runs: a player handed to a loop reads into the loop's buffer, and its session keeps this
+     * object reachable (the handlers' callbacks), so a buffer kept here was 64 KB of heap per RTMP viewer.
+     */
+    private ByteBuffer readBuffer;
+    private UnsafeBuffer readView;
     private volatile Thread thread;
     /** The connection's timed I/O while its thread serves it; null before and after. */
     private volatile ChannelIo io;
@@ -114,6 +118,8 @@ final class RtmpConnection implements Runnable {
         ChunkDecoder decoder = null;
         CommandHandler handler = null;
         boolean played = false;
+        readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        readView = new UnsafeBuffer(readBuffer);
         try (ChannelIo io = new ChannelIo(channel, clock)) {
             this.io = io;
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -163,6 +169,8 @@ final class RtmpConnection implements Runnable {
         } catch (IOException e) {
             LOG.info("RTMP {} closed: {}", remote, e.getMessage());
         } finally {
+            readBuffer = null;
+            readView = null;
             if (decoder != null && !played) { // a player's decoder lives on in its player loop
                 decoder.releaseBuffers();
             }
@@ -171,6 +179,7 @@ final class RtmpConnection implements Runnable {
                 handler.connectionClosed();
             }
             onClosed.accept(this);
+            thread = null; // ending; a player's session keeps this object (and so the thread's) reachable
         }
     }
 
