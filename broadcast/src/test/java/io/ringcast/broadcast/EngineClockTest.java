@@ -45,7 +45,7 @@ class EngineClockTest {
                 new PublisherInfo("test", "127.0.0.1:1", 0), false);
         publisher.stream().latency("test").record(1_000_000);
         List<Histogram> intervals = new ArrayList<>();
-        engine.addLatencyListener((stream, protocol, interval) -> intervals.add(interval));
+        engine.addLatencyListener((stream, protocol, interval) -> intervals.add(kept(interval)));
 
         wallClock.advance(Duration.ofSeconds(1));
         engine.sampleLatency();
@@ -59,6 +59,14 @@ class EngineClockTest {
         assertEquals(START.toEpochMilli() + 1_000, intervals.get(1).getStartTimeStamp(), "intervals adjoin");
         assertEquals(START.toEpochMilli() + 2_500, intervals.get(1).getEndTimeStamp());
         assertEquals(0, intervals.get(1).getTotalCount());
+    }
+
+    /** What a listener keeps of an interval: a copy (the engine reuses the histogram it hands over). */
+    private static Histogram kept(Histogram interval) {
+        Histogram copy = interval.copy();
+        copy.setStartTimeStamp(interval.getStartTimeStamp());
+        copy.setEndTimeStamp(interval.getEndTimeStamp());
+        return copy;
     }
 
     @Test
