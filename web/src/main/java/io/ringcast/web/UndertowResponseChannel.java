@@ -7,6 +7,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.servlet.handlers.ServletRequestContext;
 import io.undertow.servlet.spec.AsyncContextImpl;
 import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 
 import java.io.IOException;
@@ -92,7 +93,7 @@ final class UndertowResponseChannel implements ResponseChannel {
                 taken.shutdownWrites();
                 taken.flush();
             } catch (IOException e) {
-                org.xnio.IoUtils.safeClose(exchange.getConnection());
+                IoUtils.safeClose(exchange.getConnection());
             }
         });
     }

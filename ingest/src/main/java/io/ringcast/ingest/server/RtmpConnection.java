@@ -58,13 +58,6 @@ final class RtmpConnection implements Runnable {
     private final String remote;
     /** Why a limit refused this connection at accept (told at connect), or null for a connection served. */
     private final String refusal;
-    /**
-     * On the heap: {@link ChannelIo} reads through the socket adaptor, which takes an array. Only while this
-     * connection's thread runs: a player handed to a loop reads into the loop's buffer, and its session keeps this
-     * object reachable (the handlers' callbacks), so a buffer kept here was 64 KB of heap per RTMP viewer.
-     */
-    private ByteBuffer readBuffer;
-    private UnsafeBuffer readView;
     private volatile Thread thread;
     /** The connection's timed I/O while its thread serves it; null before and after. */
     private volatile ChannelIo io;
@@ -118,13 +111,15 @@ final class RtmpConnection implements Runnable {
         ChunkDecoder decoder = null;
         CommandHandler handler = null;
         boolean played = false;
-        readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
-        readView = new UnsafeBuffer(readBuffer);
+        // On the heap: ChannelIo reads through the socket adaptor, which takes an array. A local of this thread: a
+        // player handed to a loop reads into the loop's buffer, and its session keeps this object reachable (the
+        // handlers' callbacks), so a buffer held in a field was 64 KB of heap per RTMP viewer.
+        UnsafeBuffer readView = new UnsafeBuffer(ByteBuffer.allocate(READ_BUFFER_BYTES));
         try (ChannelIo io = new ChannelIo(channel, clock)) {
             this.io = io;
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             RtmpMessageWriter writer = new RtmpMessageWriter(io, config.idleTimeoutMs());
-            int leftover = handshake(io);
+            int leftover = handshake(io, readView);
             handshakeDone = true;
             AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
             PlayerSession player = new PlayerSession(channel, engine, config, remote);
@@ -141,7 +136,7 @@ final class RtmpConnection implements Runnable {
             player.wire(decoder, acknowledgements, writer);
             boolean playing;
             try {
-                playing = serve(io, decoder, media, writer, acknowledgements, leftover, player);
+                playing = serve(io, readView, decoder, media, writer, acknowledgements, leftover, player);
             } catch (RtmpProtocolException | RtmpConnectRefusedException e) {
                 flushBeforeClose(writer); // the peer learns why, e.g. _error NetConnection.Connect.Rejected
                 throw e;
@@ -169,8 +164,6 @@ final class RtmpConnection implements Runnable {
         } catch (IOException e) {
             LOG.info("RTMP {} closed: {}", remote, e.getMessage());
         } finally {
-            readBuffer = null;
-            readView = null;
             if (decoder != null && !played) { // a player's decoder lives on in its player loop
                 decoder.releaseBuffers();
             }
@@ -200,7 +193,8 @@ final class RtmpConnection implements Runnable {
      * Runs the handshake; returns how many bytes after C2 are already in the read buffer (at its start). The whole
      * handshake must complete within the handshake timeout on the engine's clock, however the peer paces its bytes.
      */
-    private int handshake(ChannelIo io) throws IOException {
+    private int handshake(ChannelIo io, UnsafeBuffer readView) throws IOException {
+        ByteBuffer readBuffer = readView.byteBuffer();
         HandshakeResponder responder = new HandshakeResponder(RANDOM, (int) engine.wallClock().millis());
         long startNs = clock.nanoTime();
         long timeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
@@ -235,9 +229,10 @@ final class RtmpConnection implements Runnable {
      * rule, on the engine's clock: a read must follow the previous one (or the handshake) within the read timeout;
      * bytes that arrive later than that come too late and close the connection as idle.
      */
-    private boolean serve(ChannelIo io, ChunkDecoder decoder, MediaIngest media, RtmpMessageWriter writer,
-                          AcknowledgementWindow acknowledgements, int leftover, PlayerSession player)
-            throws IOException {
+    private boolean serve(ChannelIo io, UnsafeBuffer readView, ChunkDecoder decoder, MediaIngest media,
+                          RtmpMessageWriter writer, AcknowledgementWindow acknowledgements, int leftover,
+                          PlayerSession player) throws IOException {
+        ByteBuffer readBuffer = readView.byteBuffer();
         long readTimeoutMs = readTimeoutMs();
         long readTimeoutNs = TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
         long lastReadNs = clock.nanoTime();

@@ -3,13 +3,14 @@ package io.ringcast.web.e2e;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.web.RingcastServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -39,28 +39,18 @@ class PlayChunkSizeEndToEndTest {
     private static final int SECONDS = 4;
     private static final String RTMPDUMP = "/usr/bin/rtmpdump";
 
-    private RingcastServer server;
-    private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (Ffmpeg.FfmpegProcess p : processes) {
-            p.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @ParameterizedTest(name = "chunk_size = {0}")
     @ValueSource(ints = {4096, 65536, 1048576})
     void shouldBePlayedByFfmpegAndLibrtmpAtThisChunkSize(int chunkSize, @TempDir Path dir) throws Exception {
         Ffmpeg.assumeInstalled();
         Assumptions.assumeTrue(new File(RTMPDUMP).canExecute(), "rtmpdump (librtmp) is not installed");
-        server = RingcastServer.start(TestConfig.loopback().toml("""
+        RingcastServer server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [rtmp]
                 chunk_size = %d
-                """.formatted(chunkSize)).configFile(), OptionalInt.empty());
+                """.formatted(chunkSize)).configFile(), OptionalInt.empty()));
         String url = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/chunks";
         // 1280x720 at 4 Mbit/s: keyframes well above 64 KiB, so the largest size still sends several per chunk.
         run(Ffmpeg.publishArgs(url, "1280x720", FPS, 60, "4000k"), "publish");
@@ -76,6 +66,7 @@ class PlayChunkSizeEndToEndTest {
         Process rtmpdump = new ProcessBuilder(RTMPDUMP, "--live", "--quiet", "-r", url, "-o", recording.toString(),
                 "--timeout", "15").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("rtmpdump.log").toFile()).start();
+        cleanup.add(rtmpdump::destroyForcibly); // also when an assertion below fails
 
         assertEquals(0, ffmpeg.await(90), ffmpeg.commandLine() + "\n" + ffmpeg.output());
         long[] frames = ffmpeg.decodedFramesPerStream();
@@ -97,8 +88,6 @@ class PlayChunkSizeEndToEndTest {
     }
 
     private Ffmpeg.FfmpegProcess run(List<String> command, String name) throws IOException {
-        Ffmpeg.FfmpegProcess p = Ffmpeg.start(command, name);
-        processes.add(p);
-        return p;
+        return cleanup.add(Ffmpeg.start(command, name));
     }
 }
