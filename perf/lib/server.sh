@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by the perf benchmarks (side-by-side, slow-viewers): runs one ringcast server from web/target/dist with
-# perf/bench.toml on loopback, and stops it. The caller builds web first and stops the server on exit:
+# Sourced by the perf benchmarks (side-by-side, crowd, slow-viewers, heap-per-viewer): runs one ringcast server
+# from web/target/dist with perf/bench.toml on loopback, stops it, and runs the load generator. The caller builds web first and stops the server on exit:
 #   source "$root/perf/lib/server.sh"
 #   trap ringcast_stop EXIT
 #   ringcast_start "$out/ringcast.log" 19935 18935 -XX:+UseZGC -Xlog:gc:file="$out/gc.log"
@@ -41,4 +41,12 @@ ringcast_stop() {
         wait "$ringcast_pid" 2>/dev/null || true
         ringcast_pid=""
     fi
+}
+
+# loadgen [ARG...]: runs perf/loadgen's generator (io.ringcast.perf.load.LoadGenerator) in the foreground from the
+# built perf module, with LOADGEN_JAVA_OPTS as extra JVM flags; the caller builds perf first.
+loadgen() {
+    # shellcheck disable=SC2086
+    java ${LOADGEN_JAVA_OPTS:-} -cp "$ringcast_root/perf/target/classes:$ringcast_root/perf/target/lib/*" \
+        io.ringcast.perf.load.LoadGenerator "$@"
 }

@@ -38,6 +38,7 @@ final class HttpConnectionWatch {
     private volatile boolean wroteSinceRead;
     private volatile long lastIoNs;
     private volatile boolean peerGone;
+    private volatile boolean streamingBody;
 
     /** The limits as Undertow applies them, in the units compared here. */
     record HttpConnectionLimits(long maxHeaderBytes, long parseTimeoutNs, long idleTimeoutNs) {
@@ -59,6 +60,14 @@ final class HttpConnectionWatch {
     void install(StreamConnection connection) {
         connection.getSourceChannel().setConduit(new ReadWatch(connection.getSourceChannel().getConduit(), this));
         connection.getSinkChannel().setConduit(new WriteWatch(connection.getSinkChannel().getConduit(), this));
+    }
+
+    /**
+     * A response body streams on this connection, written below the watch ({@link SocketSide}) from now on: its
+     * close is then no limit's doing (Undertow's idle and parse timeouts apply between requests only).
+     */
+    void streamingBody() {
+        streamingBody = true;
     }
 
     void read(long bytes) {
@@ -93,7 +102,7 @@ final class HttpConnectionWatch {
 
     /** The connection closed; {@code serverStopping} closes are not the limits' doing. */
     void closed(boolean serverStopping) {
-        if (peerGone || serverStopping) {
+        if (peerGone || serverStopping || streamingBody) {
             return;
         }
         long now = clock.nanoTime();
@@ -160,12 +169,21 @@ final class HttpConnectionWatch {
      * Reports that bytes went out; a failure means the peer is gone. Each override spells out the same few lines
      * instead of sharing a lambda: they run for every write to a viewer, where a capturing lambda would allocate.
      */
-    private static final class WriteWatch extends AbstractStreamSinkConduit<StreamSinkConduit> {
+    static final class WriteWatch extends AbstractStreamSinkConduit<StreamSinkConduit> {
         private final HttpConnectionWatch watch;
 
         WriteWatch(StreamSinkConduit next, HttpConnectionWatch watch) {
             super(next);
             this.watch = watch;
+        }
+
+        HttpConnectionWatch watch() {
+            return watch;
+        }
+
+        /** The conduit below, the next one towards the socket. */
+        StreamSinkConduit below() {
+            return next;
         }
 
         @Override

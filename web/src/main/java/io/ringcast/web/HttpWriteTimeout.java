@@ -73,7 +73,7 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
      * The socket-side conduit of one connection. Each write override spells out the same few lines instead of
      * sharing a lambda: they run for every write to a viewer, where a capturing lambda would allocate.
      */
-    private static final class Conduit extends AbstractStreamSinkConduit<StreamSinkConduit> {
+    static final class Conduit extends AbstractStreamSinkConduit<StreamSinkConduit> {
         private final StreamConnection connection;
         private final WriteStall stall;
         private final HttpWriteTimeout owner;
@@ -86,6 +86,11 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
             this.connection = connection;
             this.stall = stall;
             this.owner = owner;
+        }
+
+        /** The conduit below, XNIO's socket conduit. */
+        StreamSinkConduit below() {
+            return next;
         }
 
         @Override
@@ -167,7 +172,8 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
             }
         }
 
-        private void afterWrite(long bytes, boolean leftBehind) throws IOException {
+        /** After a write of {@code bytes} to the socket, through this conduit or past it ({@link SocketSide}). */
+        void afterWrite(long bytes, boolean leftBehind) throws IOException {
             stall.wrote(bytes, leftBehind);
             if (bytes == 0 && leftBehind && stall.hasStalled()) {
                 expire(false);

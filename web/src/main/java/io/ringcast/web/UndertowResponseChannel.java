@@ -4,6 +4,7 @@ import io.ringcast.web.http.ResponseChannel;
 import io.undertow.server.HandlerWrapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.servlet.handlers.ServletRequestContext;
 import io.undertow.servlet.spec.AsyncContextImpl;
 import org.xnio.ChannelListener;
@@ -17,7 +18,8 @@ import java.nio.channels.GatheringByteChannel;
  * The embedded server's {@link ResponseChannel}: the exchange's own response channel (Undertow's conduits down to
  * the socket, with the connection's write timeout and watch), taken instead of the servlet stream. The response is
  * made non-persistent, so Undertow frames the body by the connection's end rather than in chunks, and a gathering
- * write reaches the socket as one {@code writev}. One small object per request, none per write.
+ * write reaches the socket as one {@code writev}; once the head is out, writes go straight to the socket
+ * ({@link SocketSide}). Two small objects per request, none per write.
  */
 final class UndertowResponseChannel implements ResponseChannel {
     private final HttpServerExchange exchange;
@@ -25,6 +27,7 @@ final class UndertowResponseChannel implements ResponseChannel {
     private final ChannelListener<StreamSinkChannel> writableListener = this::writable;
     private final Runnable resumeWrites = this::resumeWrites;
     private StreamSinkChannel channel;
+    private SocketSide socket;
     private volatile Runnable onWritable;
 
     private UndertowResponseChannel(HttpServerExchange exchange, ServletRequestContext context) {
@@ -64,7 +67,17 @@ final class UndertowResponseChannel implements ResponseChannel {
         }
         taken.getWriteSetter().set(writableListener);
         channel = taken;
+        socket = socketSide(exchange);
         return taken;
+    }
+
+    /** The socket of the exchange's HTTP/1.1 connection for direct writes, or null ({@link SocketSide#of}). */
+    static SocketSide socketSide(HttpServerExchange exchange) {
+        if (!(exchange.getConnection() instanceof HttpServerConnection http)) {
+            return null;
+        }
+        // The connection's sink as accepted: while a response runs, its channel carries the response's conduits.
+        return SocketSide.of(http.getOriginalSinkConduit(), http);
     }
 
     /**
@@ -101,6 +114,11 @@ final class UndertowResponseChannel implements ResponseChannel {
     @Override
     public boolean flush() throws IOException {
         return channel.flush();
+    }
+
+    @Override
+    public GatheringByteChannel afterHead() {
+        return socket != null ? socket : channel;
     }
 
     /** I/O thread: the socket takes bytes again; once per {@link #awaitWritable()}. */

@@ -217,5 +217,10 @@ public class SocketEgressBenchmark {
         public boolean flush() {
             return true;
         }
+
+        @Override
+        public GatheringByteChannel afterHead() {
+            return channel;
+        }
     }
 }

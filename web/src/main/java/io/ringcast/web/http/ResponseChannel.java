@@ -47,4 +47,11 @@ public interface ResponseChannel {
 
     /** Pushes bytes the container's layers still hold (the response head); true when nothing is left. */
     boolean flush() throws IOException;
+
+    /**
+     * The channel to write the rest of the body with once {@link #flush()} returned true: where the container
+     * allows, the connection's socket itself, past its per-response layers (which only pass a body's bytes through
+     * by then); else the channel {@link #open} returned.
+     */
+    GatheringByteChannel afterHead();
 }

@@ -46,7 +46,8 @@ final class ChannelFlvBody implements FlvBody {
     private long bytesWritten;
     /**
      * Whether the container's layers handed over all they held (the response head, which goes out with the first
-     * body bytes); from then on they hold nothing, so a batch's flush needs no call down the container's chain.
+     * body bytes); from then on they hold nothing, so a batch's flush needs no call down the container's chain, and
+     * the body goes to {@link ResponseChannel#afterHead()} (the socket, in the embedded server).
      */
     private boolean headFlushed;
 
@@ -169,6 +170,7 @@ final class ChannelFlvBody implements FlvBody {
         }
         if (responseChannel.flush()) {
             headFlushed = true;
+            channel = responseChannel.afterHead();
         } else {
             blocked(epoch);
         }

@@ -1,6 +1,6 @@
 package io.ringcast.web.httpflv;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * An HTTP-FLV viewer's "writable again" signals, counted, and the count at which its output last refused bytes. The
@@ -9,7 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * never lost. The epoch is bumped by container threads; the rest is the worker's.
  */
 final class WritableEpoch {
-    private final AtomicLong epoch = new AtomicLong();
+    /** In this object, not an AtomicLong of its own: the worker reads it for every frame of every viewer. */
+    private static final AtomicLongFieldUpdater<WritableEpoch> EPOCH =
+            AtomicLongFieldUpdater.newUpdater(WritableEpoch.class, "epoch");
+
+    private volatile long epoch;
     private long blockedAt;
 
     /** @param blockedAtStart whether the output must first signal writability (the servlet stream does, once) */
@@ -19,12 +23,12 @@ final class WritableEpoch {
 
     /** Container thread: the output takes bytes again. */
     void signal() {
-        epoch.incrementAndGet();
+        EPOCH.incrementAndGet(this);
     }
 
     /** Worker: the epoch now, read before asking the output or writing to it. */
     long read() {
-        return epoch.get();
+        return epoch;
     }
 
     /** Worker: whether the output refused bytes at {@code current} and has not signalled since. */

@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.Http;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -34,29 +35,20 @@ class AllViewersEndToEndTest {
     private RingcastServer server;
     private String rtmpBase;
     private String httpBase;
-    private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @BeforeEach
     void start() {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty());
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().configFile(), OptionalInt.empty()));
         rtmpBase = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
         httpBase = "http://127.0.0.1:" + server.httpPort() + "/live/";
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (Ffmpeg.FfmpegProcess p : processes) {
-            p.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     private Ffmpeg.FfmpegProcess run(List<String> command, String name) throws IOException {
         Ffmpeg.FfmpegProcess p = Ffmpeg.start(command, name);
-        processes.add(p);
+        cleanup.add(p);
         return p;
     }
 
@@ -165,10 +157,10 @@ class AllViewersEndToEndTest {
     @Test
     void shouldDropVideoEverywhereWhenEnableVideoIsFalse() throws Exception {
         server.close();
-        server = RingcastServer.start(TestConfig.loopback().toml("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 EnableVideo = false
-                """).configFile(), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty()));
         rtmpBase = "rtmp://127.0.0.1:" + server.pluginPort("rtmp") + "/live/";
         httpBase = "http://127.0.0.1:" + server.httpPort() + "/live/";
         run(Ffmpeg.publishArgs(rtmpBase + "n", "640x360", FPS, 300), "publish-n");

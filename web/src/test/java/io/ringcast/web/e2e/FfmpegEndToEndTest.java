@@ -6,14 +6,15 @@ import io.ringcast.broadcast.stream.StreamState;
 import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.testing.Ffmpeg;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.broadcast.testing.Await;
 import io.ringcast.web.testing.FlvStreamReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,27 +43,18 @@ class FfmpegEndToEndTest {
 
     private RingcastServer server;
     private String rtmpBase;
-    private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @BeforeEach
     void start() {
         Ffmpeg.assumeInstalled();
-        server = RingcastServer.start(TestConfig.loopback().toml("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [ring]
                 skip_lag_ms = 1000
                 disconnect_lag_ms = 2000
-                """).configFile(), OptionalInt.empty());
+                """).configFile(), OptionalInt.empty()));
         rtmpBase = "rtmp://127.0.0.1:" + server.pluginPort("rtmp");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (Ffmpeg.FfmpegProcess p : processes) {
-            p.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     private Ffmpeg.FfmpegProcess publish(String name, String size, double seconds) throws IOException {
@@ -73,7 +65,7 @@ class FfmpegEndToEndTest {
             throws IOException {
         Ffmpeg.FfmpegProcess p = Ffmpeg.start(Ffmpeg.publishArgs(rtmpBase + "/live/" + name, size, FPS, seconds,
                 videoBitrate), "publish-" + name);
-        processes.add(p);
+        cleanup.add(p);
         return p;
     }
 
@@ -137,7 +129,7 @@ class FfmpegEndToEndTest {
         // Decode 5 s of both tracks; every decoded frame becomes one framecrc line.
         Ffmpeg.FfmpegProcess player = Ffmpeg.start(List.of(Ffmpeg.FFMPEG, "-hide_banner", "-nostats", "-v", "error",
                 "-i", flvUrl("x"), "-t", "5", "-map", "0:v", "-map", "0:a", "-f", "framecrc", "-"), "player");
-        processes.add(player);
+        cleanup.add(player);
         assertEquals(0, player.await(60), player.output());
         String out = player.output();
         long videoFrames = out.lines().filter(l -> l.startsWith("0,")).count();
@@ -187,7 +179,7 @@ class FfmpegEndToEndTest {
         // A real player on the same stream must decode on across the gap without a single error line.
         Ffmpeg.FfmpegProcess player = Ffmpeg.start(List.of(Ffmpeg.FFMPEG, "-hide_banner", "-nostats", "-v", "error",
                 "-i", flvUrl("re"), "-t", "6", "-map", "0:v", "-f", "framecrc", "-"), "player-re");
-        processes.add(player);
+        cleanup.add(player);
         try (Socket socket = openFlv("re")) {
             FlvStreamReader flv = new FlvStreamReader(body(socket));
             flv.readHeader();

@@ -81,6 +81,32 @@ class ChannelFlvBodyTest {
         assertStreamCarriesEveryFrame();
     }
 
+    @Test
+    void shouldWriteFramesThroughWhatTheContainerOffersOnceTheHeadIsOut() throws Exception {
+        NarrowSocket head = new NarrowSocket(Integer.MAX_VALUE);
+        HttpFlvSink direct = new HttpFlvSink(asyncContext(), null, new ScriptedChannel(head, socket), null);
+        direct.listen();
+        direct.writeStart(null, null, null);
+        direct.flush();
+        byte[] start = head.taken();
+        socket.writes = 0;
+        for (int i = 0; i < 3; i++) {
+            byte[] body = SyntheticStream.videoFrame(i, i == 0, 1_000 + i);
+            ring.putBytes(0, body);
+            direct.writeFrame(TrackKind.VIDEO, new FrameEvent(), ring, 0, body.length);
+            direct.flush();
+            sent.add(body);
+        }
+
+        assertEquals(13, start.length, "the FLV header and the first previous-tag-size went the response's way");
+        assertEquals(3, socket.writes, "each frame written where the container pointed after the head");
+        assertEquals(start.length, head.taken().length, "nothing more through the response's way");
+        byte[] stream = new byte[start.length + socket.taken().length];
+        System.arraycopy(start, 0, stream, 0, start.length);
+        System.arraycopy(socket.taken(), 0, stream, start.length, socket.taken().length);
+        assertStreamCarriesEveryFrame(stream);
+    }
+
     private void frame(int index, int size) throws Exception {
         byte[] body = SyntheticStream.videoFrame(index, index % 30 == 0, size);
         if (ringAt + size > ring.capacity()) {
@@ -93,7 +119,11 @@ class ChannelFlvBodyTest {
     }
 
     private void assertStreamCarriesEveryFrame() throws Exception {
-        FlvStreamReader flv = new FlvStreamReader(new ByteArrayInputStream(socket.taken()));
+        assertStreamCarriesEveryFrame(socket.taken());
+    }
+
+    private void assertStreamCarriesEveryFrame(byte[] stream) throws Exception {
+        FlvStreamReader flv = new FlvStreamReader(new ByteArrayInputStream(stream));
         flv.readHeader();
         for (byte[] body : sent) {
             FlvStreamReader.Tag tag = flv.next();
@@ -110,11 +140,18 @@ class ChannelFlvBodyTest {
 
     /** The container's channel: counts the requests to be told of writability; the test plays the callback. */
     private static final class ScriptedChannel implements ResponseChannel {
+        private final NarrowSocket head;
         private final NarrowSocket socket;
         Runnable writable;
         int awaits;
 
         ScriptedChannel(NarrowSocket socket) {
+            this(socket, socket);
+        }
+
+        /** Opens as {@code head}, and offers {@code socket} once the head was flushed. */
+        ScriptedChannel(NarrowSocket head, NarrowSocket socket) {
+            this.head = head;
             this.socket = socket;
         }
 
@@ -126,7 +163,7 @@ class ChannelFlvBodyTest {
         @Override
         public GatheringByteChannel open(Runnable onWritable) {
             this.writable = onWritable;
-            return socket;
+            return head;
         }
 
         @Override
@@ -141,6 +178,11 @@ class ChannelFlvBodyTest {
         @Override
         public boolean flush() {
             return true;
+        }
+
+        @Override
+        public GatheringByteChannel afterHead() {
+            return socket;
         }
     }
 }
