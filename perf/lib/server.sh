@@ -50,3 +50,11 @@ loadgen() {
     java ${LOADGEN_JAVA_OPTS:-} -cp "$ringcast_root/perf/target/classes:$ringcast_root/perf/target/lib/*" \
         io.ringcast.perf.load.LoadGenerator "$@"
 }
+
+# stop_loadgen PID: stops a load generator started in the background (loadgen ... &), where PID is the shell that
+# runs the function and the JVM is its child.
+stop_loadgen() {
+    pkill -TERM -P "$1" 2>/dev/null || true
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}

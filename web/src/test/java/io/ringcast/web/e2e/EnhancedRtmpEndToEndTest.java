@@ -2,6 +2,7 @@ package io.ringcast.web.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.media.flv.VideoTagHeader;
 import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamPath;
@@ -16,9 +17,9 @@ import io.ringcast.web.testing.FlvStreamReader;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.LoopbackServer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
@@ -56,29 +57,19 @@ class EnhancedRtmpEndToEndTest {
     private static final int DECODE_SECONDS = 10;
 
     private LoopbackServer server;
-    private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     @BeforeEach
     void start() throws IOException {
         Ffmpeg7.assumeAvailable();
         Files.createDirectories(MEDIA);
         // A stream ends (and its recording with it) one second after its publisher left.
-        server = LoopbackServer.start("[Engine]\nPublishTimeout = 1\n[record]\nenable = true\n");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (Ffmpeg.FfmpegProcess p : processes) {
-            p.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        server = cleanup.add(LoopbackServer.start("[Engine]\nPublishTimeout = 1\n[record]\nenable = true\n"));
     }
 
     private <T extends Ffmpeg.FfmpegProcess> T track(T process) {
-        processes.add(process);
-        return process;
+        return cleanup.add(process);
     }
 
     private String rtmpUrl(String name) {

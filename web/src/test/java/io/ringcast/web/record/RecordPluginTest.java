@@ -2,6 +2,7 @@ package io.ringcast.web.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringcast.broadcast.testing.CloseAfterEach;
 import io.ringcast.broadcast.record.FlvFile;
 import io.ringcast.broadcast.record.MediaTools;
 import io.ringcast.broadcast.record.RecordingStatus;
@@ -13,8 +14,8 @@ import io.ringcast.broadcast.testing.TestConfig;
 import io.ringcast.web.RingcastServer;
 import io.ringcast.web.testing.Http;
 import io.ringcast.web.testing.SyntheticStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,27 +42,18 @@ class RecordPluginTest {
     @TempDir
     Path tmp;
     private RingcastServer server;
-    private final List<Ffmpeg.FfmpegProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (Ffmpeg.FfmpegProcess p : processes) {
-            p.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach cleanup = new CloseAfterEach();
 
     private void startServer(Path directory, String engine, String record) {
-        server = RingcastServer.start(TestConfig.loopback().toml("""
+        server = cleanup.add(RingcastServer.start(TestConfig.loopback().toml("""
                 [Engine]
                 %s
                 [record]
                 enable = true
                 directory = "%s"
                 %s
-                """.formatted(engine, directory, record)).configFile(), OptionalInt.empty());
+                """.formatted(engine, directory, record)).configFile(), OptionalInt.empty()));
     }
 
     private Recordings recordings() {
@@ -71,7 +63,7 @@ class RecordPluginTest {
     private Ffmpeg.FfmpegProcess publish(String path, double seconds) throws IOException {
         Ffmpeg.FfmpegProcess p = Ffmpeg.start(Ffmpeg.publishArgs("rtmp://127.0.0.1:" + server.pluginPort("rtmp")
                 + "/" + path, "640x360", 30, seconds), "publish");
-        processes.add(p);
+        cleanup.add(p);
         return p;
     }
 
