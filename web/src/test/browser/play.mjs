@@ -79,7 +79,8 @@ async function main() {
     page.on('request', r => sent.set(r, Date.now() - opened));
     page.on('requestfinished', async r => {
       if (isHls(r.url()) && hlsRequests.length < MAX_TRACED_REQUESTS) {
-        const response = await r.response();
+        // A request that finishes as the page closes has no response any more: traced without a status.
+        const response = await r.response().catch(() => null);
         hlsRequests.push([sent.get(r), Date.now() - opened, response ? response.status() : null,
           r.url().slice(origin.length)]);
       }
