@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the perf benchmarks (side-by-side, crowd, slow-viewers, heap-per-viewer): runs one ringcast server
-# from web/target/dist with perf/bench.toml on loopback, stops it, and runs the load generator. The caller builds web first and stops the server on exit:
+# from web/target/dist with perf/bench.toml on loopback, stops it, and runs the load generator. The caller builds
+# web first and stops the server on exit:
 #   source "$root/perf/lib/server.sh"
 #   trap ringcast_stop EXIT
 #   ringcast_start "$out/ringcast.log" 19935 18935 -XX:+UseZGC -Xlog:gc:file="$out/gc.log"

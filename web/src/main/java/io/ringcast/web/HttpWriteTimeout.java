@@ -1,6 +1,7 @@
 package io.ringcast.web;
 
 import io.ringcast.broadcast.time.NanoClock;
+import org.xnio.Buffers;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -103,7 +104,7 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
             long n = next.write(srcs, offset, length);
-            afterWrite(n, hasRemaining(srcs, offset, length));
+            afterWrite(n, Buffers.hasRemaining(srcs, offset, length));
             return n;
         }
 
@@ -117,7 +118,7 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
         @Override
         public long writeFinal(ByteBuffer[] srcs, int offset, int length) throws IOException {
             long n = next.writeFinal(srcs, offset, length);
-            afterWrite(n, hasRemaining(srcs, offset, length));
+            afterWrite(n, Buffers.hasRemaining(srcs, offset, length));
             return n;
         }
 
@@ -230,15 +231,6 @@ final class HttpWriteTimeout implements ChannelListener<StreamConnection> {
             if (source.isReadResumed()) {
                 ChannelListeners.invokeChannelListener(source, source.getReadListener());
             }
-        }
-
-        private static boolean hasRemaining(ByteBuffer[] buffers, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                if (buffers[i].hasRemaining()) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

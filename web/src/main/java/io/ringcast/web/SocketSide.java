@@ -2,6 +2,7 @@ package io.ringcast.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Buffers;
 import org.xnio.IoUtils;
 import org.xnio.conduits.StreamSinkConduit;
 
@@ -88,11 +89,8 @@ final class SocketSide implements GatheringByteChannel {
             failed();
             throw e;
         }
-        for (int i = offset; i < offset + length; i++) {
-            if (srcs[i].hasRemaining()) {
-                leftBehind(n);
-                break;
-            }
+        if (Buffers.hasRemaining(srcs, offset, length)) {
+            leftBehind(n);
         }
         return n;
     }
@@ -133,7 +131,7 @@ final class SocketSide implements GatheringByteChannel {
         return socket.isOpen();
     }
 
-    /** Closing is the connection's business; this only lets go of nothing. */
+    /** Nothing to do: the socket is the connection's, which closes it. */
     @Override
     public void close() {
     }
