@@ -82,7 +82,7 @@ TOML
 }
 
 # cluster_node DIR HOST N ROLE MODE [ORIGIN_HOST...]: starts a node on HOST, sets cluster_pid, returns once its
-# /api/server answers. JVM flags: RINGCAST_JAVA_OPTS (default -XX:+UseZGC, as ./ringcast).
+# /api/server answers. JVM flags: RINGCAST_JAVA_OPTS (default -XX:+UseZGC, as web/ringcast).
 cluster_node() {
     local dir="$1/$2" host="$2" n="$3"
     mkdir -p "$dir"

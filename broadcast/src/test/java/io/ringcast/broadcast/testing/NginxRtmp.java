@@ -69,7 +69,7 @@ public final class NginxRtmp implements AutoCloseable {
         return new Builder();
     }
 
-    /** Fails (not skips) the calling test when nginx or the RTMP module is missing: run-tests installs both. */
+    /** Fails (not skips) the calling test when nginx or the RTMP module is missing: .ci/run installs both. */
     public static void requireInstalled() {
         if (!new File(NGINX).canExecute() || !new File(RTMP_MODULE).canRead()) {
             throw new AssertionError("nginx with the RTMP module is not installed (" + NGINX + ", " + RTMP_MODULE

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * {@link #close()} kills the process and deletes the folder. A machine without redis-server fails the test with the
- * package to install (run-tests installs it).
+ * package to install (.ci/run installs it).
  */
 public final class RedisServer implements AutoCloseable {
     public static final String REDIS_SERVER = "/usr/bin/redis-server";

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code /play/live/x}, waits until the video's currentTime advanced by 5 s and reports what it saw as JSON.
  * Screenshots of the playing page and of the stream list land in {@code target/browser/} for a human to look at.
  *
- * <p>Skipped (never passed) when ffmpeg, Chromium, Node.js or the npm modules are missing; {@code ./run-tests}
+ * <p>Skipped (never passed) when ffmpeg, Chromium, Node.js or the npm modules are missing; {@code .ci/run}
  * installs all of them.
  */
 @Timeout(120)

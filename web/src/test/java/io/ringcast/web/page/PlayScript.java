@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Runs {@code src/test/browser/play.mjs}: Debian's headless Chromium, driven by playwright-core, opens a player page
  * and prints one line of JSON with what it saw (kept in {@code target/browser/<label>.json}, stderr beside it).
  * Tests call {@link #assumeAvailable()} first: without Chromium, Node.js or the npm modules they are skipped, never
- * passed; {@code ./run-tests} installs all of them.
+ * passed; {@code .ci/run} installs all of them.
  */
 final class PlayScript {
     static final Path OUT = Path.of("target/browser");
@@ -34,7 +34,7 @@ final class PlayScript {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium)");
         Assumptions.assumeTrue(node() != null, "no node on the PATH (apt-get install nodejs npm)");
         Assumptions.assumeTrue(Files.isRegularFile(PLAYWRIGHT),
-                "no playwright-core in " + BROWSER_DIR + " (npm ci there, as ./run-tests does)");
+                "no playwright-core in " + BROWSER_DIR + " (npm ci there, as .ci/run does)");
         Files.createDirectories(OUT);
     }
 

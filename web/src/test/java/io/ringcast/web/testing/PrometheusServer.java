@@ -48,7 +48,7 @@ public final class PrometheusServer implements AutoCloseable {
     /** Skips the test (never passes it) without Debian's prometheus and promtool. */
     public static void assumeInstalled() {
         Assumptions.assumeTrue(new File(PROMETHEUS).canExecute() && new File(PROMTOOL).canExecute(),
-                "prometheus/promtool not installed (apt-get install prometheus; ./run-tests installs it)");
+                "prometheus/promtool not installed (apt-get install prometheus; .ci/run installs it)");
     }
 
     /**

@@ -17,12 +17,13 @@ import java.util.stream.Stream;
 
 /**
  * Turns a side-by-side run's directory ({@code perf/side-by-side}: one
- * {@code <server>-<viewers>-<read mode>/summary.json} per run, ringcast's {@code heap.txt} next to it; older runs'
- * directories lack the read mode) into the Markdown table of {@code perf/RESULTS.md}. One row per run, ordered by
- * viewer count, then server, then read mode.
+ * {@code <server>-<viewers>-<read mode>[-r<round>]/summary.json} per run, ringcast's {@code heap.txt} next to it;
+ * older runs' directories lack the read mode, single-round runs the round) into the Markdown tables of
+ * {@code perf/RESULTS.md}: one row per run, ordered by viewer count, server, read mode and round; then ringcast's
+ * ratios to nginx-rtmp ({@link SideBySideRatios}).
  */
 public final class SideBySideTable {
-    private static final Pattern RUN_DIRECTORY = Pattern.compile("(.+)-(\\d+)(-tags|-bulk)?");
+    private static final Pattern RUN_DIRECTORY = Pattern.compile("(.+)-(\\d+)(-tags|-bulk)?(?:-r(\\d+))?");
     /** Before the load generator had read modes, every viewer read in bulk. */
     private static final String READ_MODE_BEFORE_MODES = "bulk";
     /** G1's {@code garbage-first heap total 57344K, used 8692K} or ZGC's {@code ZHeap used 54M, capacity ...}. */
@@ -38,11 +39,14 @@ public final class SideBySideTable {
             System.err.println("usage: SideBySideTable RUN_DIRECTORY");
             System.exit(2);
         }
-        print(rows(Path.of(args[0])), System.out);
+        List<Row> rows = rows(Path.of(args[0]));
+        print(rows, System.out);
+        System.out.println();
+        SideBySideRatios.print(rows, System.out);
     }
 
-    /** One run: which server, how many viewers, how they read, and its summary. */
-    record Row(String server, int viewers, String readMode, JsonNode summary, long heapUsedKb) {
+    /** One run: which server, how many viewers, how they read, in which round (from 1), and its summary. */
+    record Row(String server, int viewers, String readMode, int round, JsonNode summary, long heapUsedKb) {
     }
 
     static List<Row> rows(Path directory) throws IOException {
@@ -57,19 +61,21 @@ public final class SideBySideTable {
                 }
                 JsonNode tree = json.readTree(summary.toFile());
                 rows.add(new Row(name.group(1), Integer.parseInt(name.group(2)),
-                        tree.path("config").path("read_mode").asText(READ_MODE_BEFORE_MODES), tree,
+                        tree.path("config").path("read_mode").asText(READ_MODE_BEFORE_MODES),
+                        name.group(4) == null ? 1 : Integer.parseInt(name.group(4)), tree,
                         heapUsedKb(run.resolve("heap.txt"))));
             }
         }
-        rows.sort(Comparator.comparingInt(Row::viewers).thenComparing(Row::server).thenComparing(Row::readMode));
+        rows.sort(Comparator.comparingInt(Row::viewers).thenComparing(Row::server).thenComparing(Row::readMode)
+                .thenComparingInt(Row::round));
         return rows;
     }
 
     static void print(List<Row> rows, PrintStream out) {
-        out.println("| server | viewers | read mode | connected | latency p50 / p99 / p99.9 / max (ms) "
+        out.println("| server | viewers | read mode | round | connected | latency p50 / p99 / p99.9 / max (ms) "
                 + "| server CPU s/Gbit | server CPU (cores) | missed frames (video + audio) "
                 + "| first keyframe p50 / max (ms) | late join p50 (ms) | heap used (MB) | load generator (cores) |");
-        out.println("|---|---:|---|---:|---|---:|---:|---:|---|---:|---:|---:|");
+        out.println("|---|---:|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|");
         for (Row row : rows) {
             JsonNode healthy = SummaryGroups.byMode(row.summary(), "healthy");
             JsonNode latency = healthy.path("latency");
@@ -77,8 +83,8 @@ public final class SideBySideTable {
             double window = row.summary().path("window_seconds").asDouble();
             JsonNode frames = healthy.path("frames");
             out.printf(Locale.ROOT,
-                    "| %s | %d | %s | %d | %s / %s / %s / %s | %s | %s | %d | %s / %s | %s | %s | %s |%n",
-                    row.server(), row.viewers(), row.readMode(), healthy.path("connected").asInt(),
+                    "| %s | %d | %s | %d | %d | %s / %s / %s / %s | %s | %s | %d | %s / %s | %s | %s | %s |%n",
+                    row.server(), row.viewers(), row.readMode(), row.round(), healthy.path("connected").asInt(),
                     ms(latency.path("p50_us")), ms(latency.path("p99_us")), ms(latency.path("p999_us")),
                     ms(latency.path("max_us")),
                     decimal(cpu.path("server_cpu_seconds_per_gbit"), 2),
