@@ -93,6 +93,30 @@ class PlayerOutputTest {
         assertArrayEquals(want, got.toByteArray(), "both messages whole and in order");
     }
 
+    @Test
+    void shouldSendQueuedRepliesAtTheNextDrainEveryOneOnceAndInOrder() throws Exception {
+        assertTrue(output.drain(), "nothing queued, nothing pending");
+        byte[] first = {1, 2, 3};
+        byte[] second = {4, 5};
+        output.enqueueControl(new UnsafeBuffer(first), first.length);
+        output.enqueueControl(new UnsafeBuffer(second), second.length);
+
+        assertTrue(output.drain());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, read(5));
+
+        byte[] third = {6};
+        output.enqueueControl(new UnsafeBuffer(third), third.length);
+        assertTrue(output.drain());
+        assertTrue(output.drain(), "a reply is sent once");
+        byte[] audio = payload(300);
+        assertTrue(output.writeMessage(4, 30, MessageTypeIds.AUDIO, STREAM_ID, new UnsafeBuffer(audio), 0,
+                audio.length));
+        byte[] want = new byte[1 + encoded(30, audio).length];
+        want[0] = 6;
+        System.arraycopy(encoded(30, audio), 0, want, 1, want.length - 1);
+        assertArrayEquals(want, read(want.length), "the reply, then the message, nothing twice");
+    }
+
     private static byte[] encoded(long timestampMs, byte[] payload) {
         ChunkEncoder encoder = new ChunkEncoder();
         encoder.chunkSizeBytes(CHUNK_SIZE);
