@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,11 +71,15 @@ final class SideBySideRatios {
     }
 
     private static Optional<Double> p50Ms(JsonNode summary) {
-        return number(SummaryGroups.byMode(summary, "healthy").path("latency").path("p50_us")).map(us -> us / 1e3);
+        return latencyMs(summary, "p50_us");
     }
 
     private static Optional<Double> p99Ms(JsonNode summary) {
-        return number(SummaryGroups.byMode(summary, "healthy").path("latency").path("p99_us")).map(us -> us / 1e3);
+        return latencyMs(summary, "p99_us");
+    }
+
+    private static Optional<Double> latencyMs(JsonNode summary, String fieldUs) {
+        return number(SummaryGroups.byMode(summary, "healthy").path("latency").path(fieldUs)).map(us -> us / 1e3);
     }
 
     private static Optional<Double> number(JsonNode node) {
@@ -108,24 +111,15 @@ final class SideBySideRatios {
         return ratios.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** "-" for none, the value for one, else "median (min–max)". */
+    /** "-" for none, the value for one, else "median (min–max)", the median by nearest rank ({@link Percentiles}). */
     static String spread(double[] values, int digits) {
-        if (values.length == 0) {
-            return "-";
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
+        Percentiles spread = Percentiles.of(values);
         String format = "%." + digits + "f";
-        String median = String.format(Locale.ROOT, format, median(sorted));
-        if (sorted.length == 1) {
-            return median;
+        String median = String.format(Locale.ROOT, format, spread.p50());
+        if (spread.count() <= 1) {
+            return spread.count() == 0 ? "-" : median;
         }
-        return median + " (" + String.format(Locale.ROOT, format, sorted[0]) + "–"
-                + String.format(Locale.ROOT, format, sorted[sorted.length - 1]) + ")";
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return median + " (" + String.format(Locale.ROOT, format, spread.min()) + "–"
+                + String.format(Locale.ROOT, format, spread.max()) + ")";
     }
 }
