@@ -150,6 +150,10 @@ class RtmpPlayIntegrationTest {
         }
         await(viewers + " RTMP viewers", 30_000,
                 () -> stream.subscribersByProtocol().getOrDefault("rtmp", 0) == viewers);
+        // A viewer counts once its subscription is attached; its connection thread ends just after the hand-over.
+        await("the viewers' connection threads to end after their hand-over", 10_000,
+                () -> Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().matches("rtmp-\\d+-.*")).count() == 1);
 
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
