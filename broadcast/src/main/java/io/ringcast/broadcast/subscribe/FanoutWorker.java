@@ -15,8 +15,12 @@ import java.util.concurrent.locks.LockSupport;
  * An egress thread: owns a set of subscriptions and moves frames from rings to their sinks. Sleeps when no
  * subscription has work; producers and sinks wake it ({@link #wake()}), a timer wakes it for lag checks.
  *
- * <p>Wake-up is a Dekker handshake without locks: the worker publishes {@code parked = true} and then checks every
- * subscription for work; a producer publishes its frame and then reads {@code parked}. One of them sees the other.
+ * <p>Wake-up is a Dekker handshake without locks, on a flag rather than a second look at every subscription: a
+ * producer publishes its frame, raises {@code signalled} and then reads {@code parked}; the worker lowers
+ * {@code signalled} before each pass, and before parking publishes {@code parked = true} and reads
+ * {@code signalled}. A frame published after the lowering raises the flag again (or was already seen by the pass),
+ * so one of the two always sees the other. A subscription that stopped at its batch bound says so
+ * ({@link Subscription#hasLeftover()}), and the worker passes again at once.
  */
 public final class FanoutWorker implements WakeTarget, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
@@ -32,6 +36,10 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     /** Allocated once: a capturing method reference in the loop would allocate on every pass. */
     private final java.util.function.Consumer<Subscription> takeOwnership = owned::add;
     private volatile boolean parked;
+    /** Raised by {@link #wake()}: work may have arrived since the worker's current pass began. */
+    private volatile boolean signalled;
+    /** Whether a subscription of the last pass stopped at its batch bound with frames left. Worker thread only. */
+    private boolean leftover;
     private volatile boolean running = true;
     private volatile int subscriptionCount;
     private volatile Thread thread;
@@ -83,6 +91,10 @@ public final class FanoutWorker implements WakeTarget, Runnable {
 
     @Override
     public void wake() {
+        // Read before write: a flag that is up stays up until the worker's next pass, which sees this frame.
+        if (!signalled) {
+            signalled = true;
+        }
         if (parked) {
             LockSupport.unpark(thread);
         }
@@ -113,6 +125,8 @@ public final class FanoutWorker implements WakeTarget, Runnable {
 
     /** One pass over every owned subscription; returns the work done. Exposed for single-threaded tests. */
     public int doWork(long nowNs) {
+        signalled = false;
+        boolean more = false;
         int added = additions.drain(takeOwnership);
         int work = added;
         boolean anyClosed = false;
@@ -121,7 +135,9 @@ public final class FanoutWorker implements WakeTarget, Runnable {
             Subscription s = subs.get(i);
             work += s.pump(nowNs);
             anyClosed |= s.isClosed();
+            more |= s.hasLeftover();
         }
+        leftover = more;
         if (anyClosed) {
             subs.removeIf(Subscription::isClosed);
         }
@@ -134,7 +150,7 @@ public final class FanoutWorker implements WakeTarget, Runnable {
     private void idle() {
         parked = true;
         try {
-            if (!additions.isEmpty() || anyMayHaveWork() || !running) {
+            if (hasWorkWaiting()) {
                 return;
             }
             LockSupport.parkNanos(this, IDLE_PARK_NS);
@@ -143,14 +159,12 @@ public final class FanoutWorker implements WakeTarget, Runnable {
         }
     }
 
-    private boolean anyMayHaveWork() {
-        List<Subscription> subs = owned;
-        for (int i = 0; i < subs.size(); i++) {
-            if (subs.get(i).mayHaveWork()) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Whether a pass now would find work: a wake since the last pass began, a subscription left at its batch
+     * bound, a new subscription, or a stop. Blocked sinks and lag clocks wait for a wake or the park's timeout.
+     */
+    boolean hasWorkWaiting() {
+        return signalled || leftover || !additions.isEmpty() || !running;
     }
 
     private void closeAll(CloseReason reason) {

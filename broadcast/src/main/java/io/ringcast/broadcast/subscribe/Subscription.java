@@ -68,6 +68,8 @@ public final class Subscription implements SubscriberStats {
     private long oldestAudioInBatch = NONE;
     private boolean waitingForKeyframe;
     private boolean closed;
+    /** See {@link #hasLeftover()}. */
+    private boolean leftover;
     /** Publisher session of the last frame sent: a new one (reconnect, backup switch) gets its metadata first. */
     private int session = NO_SESSION;
     /**
@@ -173,18 +175,9 @@ public final class Subscription implements SubscriberStats {
         return closed;
     }
 
-    /** Cheap check for the worker's park decision: might {@link #pump} do something now? */
-    boolean mayHaveWork() {
-        if (closed) {
-            return false;
-        }
-        if (closeRequest != null || stream.isClosed()) {
-            return true;
-        }
-        if (isBlocked()) {
-            return false;
-        }
-        return (video != null && video.backlog() > 0) || (audio != null && audio.backlog() > 0);
+    /** Whether the last {@link #pump} stopped at its batch bound with frames left to hand over; owning worker. */
+    boolean hasLeftover() {
+        return leftover;
     }
 
     /**
@@ -193,6 +186,7 @@ public final class Subscription implements SubscriberStats {
      * @param nowNs the worker's clock, for the lag policy
      */
     int pump(long nowNs) {
+        leftover = false;
         if (closed) {
             return 0;
         }
@@ -295,6 +289,7 @@ public final class Subscription implements SubscriberStats {
 
     private int pumpFrames(long nowNs) throws IOException {
         int sent = 0;
+        boolean bounded = true;
         // Skips and drops do not send anything; bound them too so one viewer cannot hold the worker.
         for (int steps = 0; sent < BATCH_FRAMES && steps < 4 * BATCH_FRAMES; steps++) {
             if (!sinkReady()) {
@@ -302,11 +297,13 @@ public final class Subscription implements SubscriberStats {
                     disconnectTooSlow();
                     return sent + 1;
                 }
+                bounded = false;
                 break;
             }
             TrackCursor next = nextInOrder();
             if (next == null) {
                 lagPolicy.onCaughtUp();
+                bounded = false;
                 break;
             }
             if (next == LAPPED_MARKER) {
@@ -337,6 +334,7 @@ public final class Subscription implements SubscriberStats {
             }
             batchIngestNanos[sent++] = frame.ingestNanos();
         }
+        leftover = bounded;
         if (sent > 0) {
             sink.flush();
             if (!batchIntact()) {

@@ -78,11 +78,6 @@ final class TrackCursor {
         loaded = false;
     }
 
-    /** Frames between this cursor and the newest published one. */
-    long backlog() {
-        return Math.max(0, ring.cursor() + 1 - next);
-    }
-
     /** Whether the ring holds a keyframe after the next frame to read. */
     boolean newerKeyframeAvailable() {
         return ring.newestKeyframeSequence() > next;

@@ -323,14 +323,32 @@ class SubscriptionTest {
         Subscription subscription = lastAdded;
         sink.ready = false;
         video(33, false, 10);
-        assertTrue(subscription.mayHaveWork(), "backlog, sink not yet asked");
+        assertTrue(worker.hasWorkWaiting(), "a frame woke the worker");
         worker.doWork(clock.nanoTime());
-        assertFalse(subscription.mayHaveWork(), "blocked sink: nothing to do until it becomes writable");
+        assertFalse(worker.hasWorkWaiting(), "blocked sink: nothing to do until it becomes writable");
         sink.ready = true;
         subscription.requestPump();
-        assertTrue(subscription.mayHaveWork());
+        assertTrue(worker.hasWorkWaiting());
         worker.doWork(clock.nanoTime());
+        assertFalse(worker.hasWorkWaiting());
         assertEquals(List.of("VIDEO 0 key byte=0", "VIDEO 33 byte=33"), sink.frames());
+    }
+
+    @Test
+    void shouldHaveTheWorkerPassAgainWhenAViewerStoppedAtItsBatchBound() {
+        video(0, true, 100);
+        RecordingSink sink = subscribe();
+        worker.doWork(clock.nanoTime());
+        for (long i = 1; i <= 40; i++) {
+            video(i * 2, false, 100);
+            audio(i * 2 + 1);
+        }
+        worker.doWork(clock.nanoTime());
+        assertEquals(1 + 64, sink.frames().size(), "the keyframe, then one batch of 64");
+        assertTrue(worker.hasWorkWaiting(), "16 frames left: no wake will come for them");
+        worker.doWork(clock.nanoTime());
+        assertEquals(1 + 80, sink.frames().size());
+        assertFalse(worker.hasWorkWaiting());
     }
 
     @Test

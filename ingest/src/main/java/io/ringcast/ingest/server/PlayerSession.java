@@ -241,6 +241,7 @@ final class PlayerSession implements PlayTarget {
         if (subscription == null) {
             writeIfOwner();
         } else if (output.hasQueuedControls()) {
+            sink.onReplyQueued();
             subscription.requestPump();
         }
     }

@@ -19,6 +19,8 @@ import java.io.IOException;
  *
  * <p>Writes never block. What the socket does not take stays pending in the output, {@link #isReady()} is false
  * until it is written, and the loop is asked to report writability, upon which it pumps the subscription.
+ * While nothing is pending and no reply waits, a pump touches only this object of the connection's write path
+ * until it writes (see {@link #isReady()}).
  *
  * <p>Replies from the loop (acknowledgements, onStatus) are queued in the output and appended at the next
  * {@link #isReady()}, between whole messages. To stop or pause, the loop first calls {@link #detach()} and only
@@ -42,6 +44,13 @@ final class RtmpPlaySink implements FrameSink {
     private boolean started;
     /** The session's writable epoch when the socket last refused bytes; NOT_BLOCKED while it takes them. */
     private long blockedAtEpoch = NOT_BLOCKED;
+    /** Bumped by the loop after it queued a reply ({@link #onReplyQueued}). */
+    private volatile int repliesPosted;
+    /**
+     * {@link #repliesPosted} at the last drain; starts apart from it so that the first {@link #isReady()} drains
+     * what the loop queued and left pending before the hand-over.
+     */
+    private int repliesDrained = -1;
 
     RtmpPlaySink(PlayerSession session, PlayerOutput output, int messageStreamId) {
         this.session = session;
@@ -55,24 +64,39 @@ final class RtmpPlaySink implements FrameSink {
     }
 
     /**
-     * Drains replies and pending bytes. A sink the socket refused does not try again (no system call per pump)
-     * until the loop reports writability: it reads the epoch before writing, and the loop bumps it only after
-     * the interest this sink registers, so a report racing with the refusal is never lost.
+     * Whether the sink takes media now, after draining replies and pending bytes. A sink the socket refused does not
+     * try again (no system call per pump) until the loop reports writability ({@link #blocked()}). While the socket
+     * takes everything and no reply waits, this reads only the sink's own fields: the session and the output's
+     * reply queue are other objects, cold in a fan-out worker's cache after the kernel's writes to a thousand
+     * sockets, and this runs for every viewer and frame.
      */
     @Override
     public boolean isReady() throws IOException {
-        int epoch = session.writableEpoch();
-        if (epoch == blockedAtEpoch) {
+        int replies = repliesPosted;
+        if (blockedAtEpoch == NOT_BLOCKED && replies == repliesDrained) {
+            // Nothing pending (a write that left bytes would have blocked the sink) and no reply since the last drain.
+            return !detaching;
+        }
+        if (blockedAtEpoch != NOT_BLOCKED && session.writableEpoch() == blockedAtEpoch) {
             return false;
         }
         boolean drained = output.drain();
+        repliesDrained = replies; // replies counted before the drain were queued before it, so they went out
         if (drained) {
             blockedAtEpoch = NOT_BLOCKED;
         } else {
-            blocked(epoch);
+            blocked();
         }
         // Read after draining replies: a stop reply seen above implies the detach is visible here.
         return drained && !detaching;
+    }
+
+    /**
+     * The loop queued a reply in the output while this sink holds the write role; any thread, after the reply is
+     * queued. The next {@link #isReady()} sends it, between two media messages.
+     */
+    void onReplyQueued() {
+        repliesPosted++; // one writer: the loop
     }
 
     @Override
@@ -81,9 +105,8 @@ final class RtmpPlaySink implements FrameSink {
             return;
         }
         started = true;
-        int epoch = session.writableEpoch();
         if (!media.writeStart(metadata, videoFormat, audioFormat)) {
-            blocked(epoch);
+            blocked();
         }
     }
 
@@ -92,9 +115,8 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
-        int epoch = session.writableEpoch();
         if (!media.writeMetadata(metadata, timestampMs)) {
-            blocked(epoch);
+            blocked();
         }
     }
 
@@ -103,9 +125,8 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
-        int epoch = session.writableEpoch();
         if (!media.writeSequenceHeader(format, timestampMs)) {
-            blocked(epoch);
+            blocked();
         }
     }
 
@@ -115,22 +136,29 @@ final class RtmpPlaySink implements FrameSink {
         if (detaching) {
             return;
         }
-        int epoch = session.writableEpoch();
         if (!media.writeFrame(kind, frame, buffer, offset, length)) {
-            blocked(epoch);
+            blocked();
         }
     }
 
     @Override
     public void flush() throws IOException {
-        int epoch = session.writableEpoch();
-        if (epoch != blockedAtEpoch && !output.flushPending()) {
-            blocked(epoch);
+        if (blockedAtEpoch != NOT_BLOCKED && session.writableEpoch() == blockedAtEpoch) {
+            return;
+        }
+        if (!output.flushPending()) {
+            blocked();
         }
     }
 
-    private void blocked(int epoch) {
-        blockedAtEpoch = epoch;
+    /**
+     * The socket refused bytes: waits for the loop's next writability report. The epoch is read after the refusal
+     * and before the interest is asked for; the loop bumps it only on a writability event that follows an
+     * interest, so a bump this read missed is still to come (a bump it saw, from an earlier interest, only costs
+     * one retry).
+     */
+    private void blocked() {
+        blockedAtEpoch = session.writableEpoch();
         session.requestWriteInterest();
     }
 

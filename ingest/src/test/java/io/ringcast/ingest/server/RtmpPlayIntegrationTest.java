@@ -247,6 +247,23 @@ class RtmpPlayIntegrationTest {
         }
     }
 
+    @Test
+    void shouldAnswerAPingRequestWhileMediaFlowsToTheViewer() throws Exception {
+        Ffmpeg.assumeInstalled();
+        start(RingConfig.DEFAULTS);
+        publish("ping", "320x240", 30, "500k");
+        try (RawRtmpClient client = new RawRtmpClient(server.localAddress().getPort(), 0)) {
+            client.play("live", "ping");
+            client.awaitMessage(RawRtmpClient.Message::isVideoKeyframe, 5_000);
+            // User Control PingRequest (event 6) with timestamp 0x01020304, on chunk stream 2, message stream 0.
+            client.sendRaw(new byte[]{0x02, 0, 0, 0, 0, 0, 6, 4, 0, 0, 0, 0, 0, 6, 1, 2, 3, 4});
+            RawRtmpClient.Message pong = client.awaitMessage(m -> m.typeId() == MessageTypeIds.USER_CONTROL, 5_000);
+            assertArrayEquals(new byte[]{0, 7, 1, 2, 3, 4}, pong.payload(), "PingResponse echoing the timestamp");
+            RawRtmpClient.Message after = client.awaitMessage(RawRtmpClient.Message::isMedia, 5_000);
+            assertTrue(after.isMedia(), "media goes on after the reply");
+        }
+    }
+
     private static void assertNoMediaWithin(RawRtmpClient client, long windowMs, String when) throws IOException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(windowMs);
         while (true) {

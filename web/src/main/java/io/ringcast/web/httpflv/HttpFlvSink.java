@@ -25,7 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
@@ -59,6 +59,12 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private static final int STREAM_ENDED = 2;
     /** How long an end callback waits for the worker's stream call; a non-blocking write returns far sooner. */
     private static final long END_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * On a field of this object, not an AtomicInteger of its own: the worker takes and gives back the stream in
+     * every call for every viewer and frame, and another object is another cache line to miss.
+     */
+    private static final AtomicIntegerFieldUpdater<HttpFlvSink> STREAM_STATE =
+            AtomicIntegerFieldUpdater.newUpdater(HttpFlvSink.class, "streamState");
 
     private final AsyncContext asyncContext;
     /** Null when the caller committed the status itself (benchmarks, unit tests of the framing). */
@@ -71,7 +77,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     private final ResponseChannel channel;
     private final AtomicBoolean completed = new AtomicBoolean();
     /** Whether the worker may use, is using, or may never again use the container's stream (see class comment). */
-    private final AtomicInteger streamState = new AtomicInteger(STREAM_IDLE);
+    private volatile int streamState = STREAM_IDLE;
     private final LongSupplier nanoClock;
     /** Cuts the connection at once; null when the container offers no such thing. */
     private final Runnable abort;
@@ -225,7 +231,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
             return;
         }
         LOG.debug("HTTP-FLV viewer closed: {} after {} bytes", reason, body.bytesWritten());
-        if (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
+        if (!STREAM_STATE.compareAndSet(this, STREAM_IDLE, STREAM_ENDED)) {
             // The container ended the request itself; its objects may serve another request already.
             return;
         }
@@ -329,16 +335,16 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
      */
     private void endStream() {
         if (streamUser == Thread.currentThread()) {
-            streamState.set(STREAM_ENDED);
+            streamState = STREAM_ENDED;
             return;
         }
         long deadline = nanoClock.getAsLong() + END_WAIT_NS;
-        while (!streamState.compareAndSet(STREAM_IDLE, STREAM_ENDED)) {
-            if (streamState.get() == STREAM_ENDED) {
+        while (!STREAM_STATE.compareAndSet(this, STREAM_IDLE, STREAM_ENDED)) {
+            if (streamState == STREAM_ENDED) {
                 return;
             }
             if (nanoClock.getAsLong() - deadline > 0) {
-                streamState.set(STREAM_ENDED);
+                streamState = STREAM_ENDED;
                 return;
             }
             Thread.onSpinWait();
@@ -366,7 +372,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
 
     /** The worker may use the stream until {@link #releaseStream()}; fails once the container ended the request. */
     private void acquireStream() throws IOException {
-        if (!streamState.compareAndSet(STREAM_IDLE, STREAM_IN_USE)) {
+        if (!STREAM_STATE.compareAndSet(this, STREAM_IDLE, STREAM_IN_USE)) {
             throw new IOException("the servlet container ended the viewer's request");
         }
         streamUser = Thread.currentThread();
@@ -375,7 +381,7 @@ public final class HttpFlvSink implements FrameSink, WriteListener, AsyncListene
     /** Fails harmlessly when an end callback stopped waiting and marked the stream ended meanwhile. */
     private void releaseStream() {
         streamUser = null;
-        streamState.compareAndSet(STREAM_IN_USE, STREAM_IDLE);
+        STREAM_STATE.compareAndSet(this, STREAM_IN_USE, STREAM_IDLE);
     }
 
     /** Hands bytes assembled in {@code target} up to {@code end} to the output, or holds them. */
