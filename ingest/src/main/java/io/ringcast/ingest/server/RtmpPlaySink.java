@@ -77,7 +77,7 @@ final class RtmpPlaySink implements FrameSink {
             // Nothing pending (a write that left bytes would have blocked the sink) and no reply since the last drain.
             return !detaching;
         }
-        if (blockedAtEpoch != NOT_BLOCKED && session.writableEpoch() == blockedAtEpoch) {
+        if (isStillBlocked()) {
             return false;
         }
         boolean drained = output.drain();
@@ -143,12 +143,17 @@ final class RtmpPlaySink implements FrameSink {
 
     @Override
     public void flush() throws IOException {
-        if (blockedAtEpoch != NOT_BLOCKED && session.writableEpoch() == blockedAtEpoch) {
+        if (isStillBlocked()) {
             return;
         }
         if (!output.flushPending()) {
             blocked();
         }
+    }
+
+    /** Whether the socket refused bytes and the loop reported no writability since; reads the session only then. */
+    private boolean isStillBlocked() {
+        return blockedAtEpoch != NOT_BLOCKED && session.writableEpoch() == blockedAtEpoch;
     }
 
     /**
