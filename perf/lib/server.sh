@@ -14,11 +14,12 @@ ringcast_pid=""
 # ringcast_start LOG_FILE RTMP_PORT HTTP_PORT [JVM_FLAG...]
 # Starts the server in the background with its output in LOG_FILE, sets ringcast_pid and returns once
 # GET /api/server answers; fails when the server exits or has not answered within 20 s. The configuration is
-# perf/bench.toml unless RINGCAST_CONFIG names another file.
+# perf/bench.toml unless RINGCAST_CONFIG names another file; the jars are web/target/dist/lib's unless RINGCAST_LIB
+# names another build's.
 ringcast_start() {
     local log_file="$1" rtmp_port="$2" http_port="$3"
     shift 3
-    java "$@" -cp "$ringcast_root/web/target/dist/lib/*" io.ringcast.web.RingcastMain \
+    java "$@" -cp "${RINGCAST_LIB:-$ringcast_root/web/target/dist/lib}/*" io.ringcast.web.RingcastMain \
         --config "${RINGCAST_CONFIG:-$ringcast_root/perf/bench.toml}" --rtmp-port "$rtmp_port" --http-port "$http_port" \
         >"$log_file" 2>&1 &
     ringcast_pid=$!

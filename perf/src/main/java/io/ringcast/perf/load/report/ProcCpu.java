@@ -52,6 +52,20 @@ public final class ProcCpu {
      * @throws IllegalArgumentException if the line has not the fields
      */
     public static long cpuTicks(String stat) {
+        return userTicks(stat) + systemTicks(stat);
+    }
+
+    /** utime (field 14) of a {@code /proc/PID/stat} line, in clock ticks; see {@link #cpuTicks}. */
+    public static long userTicks(String stat) {
+        return field(stat, UTIME_INDEX_AFTER_COMM);
+    }
+
+    /** stime (field 15) of a {@code /proc/PID/stat} line, in clock ticks; see {@link #cpuTicks}. */
+    public static long systemTicks(String stat) {
+        return field(stat, STIME_INDEX_AFTER_COMM);
+    }
+
+    private static long field(String stat, int indexAfterComm) {
         int commEnd = stat.lastIndexOf(')');
         if (commEnd < 0) {
             throw new IllegalArgumentException("not a /proc/PID/stat line: " + stat);
@@ -61,7 +75,7 @@ public final class ProcCpu {
             throw new IllegalArgumentException("short /proc/PID/stat line: " + stat);
         }
         try {
-            return Long.parseLong(fields[UTIME_INDEX_AFTER_COMM]) + Long.parseLong(fields[STIME_INDEX_AFTER_COMM]);
+            return Long.parseLong(fields[indexAfterComm]);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad CPU times in /proc/PID/stat line: " + stat, e);
         }

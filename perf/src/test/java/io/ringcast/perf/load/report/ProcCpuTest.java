@@ -17,6 +17,8 @@ class ProcCpuTest {
     @Test
     void shouldAddUserAndSystemTimeCountingFieldsAfterTheCommandName() {
         assertEquals(1234 + 567, ProcCpu.cpuTicks(STAT));
+        assertEquals(1234, ProcCpu.userTicks(STAT));
+        assertEquals(567, ProcCpu.systemTicks(STAT));
     }
 
     @Test
