@@ -1,6 +1,7 @@
 package io.ringcast.web;
 
 import io.ringcast.broadcast.ServerCounters;
+import io.ringcast.ingest.server.ListenBacklog;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
@@ -37,7 +38,6 @@ final class HttpListener implements AutoCloseable {
     private static final int BUFFER_BYTES = 16_364;
     private static final int BUFFERS_PER_THREAD_CACHE = 4;
     private static final int WORKER_THREADS_PER_IO_THREAD = 8;
-    private static final int ACCEPT_BACKLOG = 1_000;
     /** The worker's own connection cap; the listener's is {@code max_connections}. */
     private static final int WORKER_CONNECTION_WATER = 1_000_000;
     private static final int PRESTART_TIMEOUT_S = 10;
@@ -169,7 +169,7 @@ final class HttpListener implements AutoCloseable {
                 .set(Options.REUSE_ADDRESSES, true)
                 .set(Options.BALANCING_TOKENS, 1)
                 .set(Options.BALANCING_CONNECTIONS, 2)
-                .set(Options.BACKLOG, ACCEPT_BACKLOG)
+                .set(Options.BACKLOG, ListenBacklog.CONNECTIONS)
                 .set(Options.CONNECTION_HIGH_WATER, http.maxConnections() + REFUSING_HEADROOM)
                 .set(Options.CONNECTION_LOW_WATER, http.maxConnections() + REFUSING_HEADROOM);
         if (http.sendBufferBytes() > 0) {

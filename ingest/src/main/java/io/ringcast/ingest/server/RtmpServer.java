@@ -67,7 +67,7 @@ public final class RtmpServer implements AutoCloseable {
         players.start();
         listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        listener.bind(new InetSocketAddress(config.address(), config.port()), 128);
+        listener.bind(new InetSocketAddress(config.address(), config.port()), ListenBacklog.CONNECTIONS);
         running = true;
         acceptor = new Thread(this::acceptLoop, "rtmp-acceptor-" + localAddress().getPort());
         acceptor.setDaemon(true);
