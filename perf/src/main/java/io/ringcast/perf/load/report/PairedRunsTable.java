@@ -39,14 +39,6 @@ public final class PairedRunsTable {
 
     /** One run: its summary and the server's user and system CPU seconds over the whole run (connects included). */
     record Run(JsonNode summary, double userSeconds, double systemSeconds) {
-        Optional<Double> cpuPerGbit() {
-            return number(summary.path("cpu").path("server_cpu_seconds_per_gbit"));
-        }
-
-        Optional<Double> latencyMs(String fieldUs) {
-            return number(SummaryGroups.byMode(summary, "healthy").path("latency").path(fieldUs)).map(us -> us / 1e3);
-        }
-
         long missedFrames() {
             long missed = 0;
             for (JsonNode group : summary.path("groups")) {
@@ -54,10 +46,6 @@ public final class PairedRunsTable {
                         + group.path("frames").path("missed_audio").asLong();
             }
             return missed;
-        }
-
-        private static Optional<Double> number(JsonNode node) {
-            return node.isNumber() ? Optional.of(node.asDouble()) : Optional.empty();
         }
     }
 
@@ -112,11 +100,12 @@ public final class PairedRunsTable {
     static void print(List<Pair> pairs, PrintStream out) {
         out.println("| figure | before: median (range) | after: median (range) | after lower in |");
         out.println("|---|---|---|---:|");
-        figure(out, pairs, "server CPU s/Gbit (load generator's window)", r -> r.cpuPerGbit(), 3);
+        figure(out, pairs, "server CPU s/Gbit (load generator's window)",
+                r -> SideBySideRatios.cpuPerGbit(r.summary()), 3);
         figure(out, pairs, "server user CPU s (whole run)", r -> Optional.of(r.userSeconds()), 2);
         figure(out, pairs, "server system CPU s (whole run)", r -> Optional.of(r.systemSeconds()), 2);
-        figure(out, pairs, "latency p50 ms", r -> r.latencyMs("p50_us"), 2);
-        figure(out, pairs, "latency p99 ms", r -> r.latencyMs("p99_us"), 2);
+        figure(out, pairs, "latency p50 ms", r -> SideBySideRatios.p50Ms(r.summary()), 2);
+        figure(out, pairs, "latency p99 ms", r -> SideBySideRatios.p99Ms(r.summary()), 2);
         out.println(String.format(Locale.ROOT, "| missed frames (video + audio), all runs | %d | %d | - |",
                 pairs.stream().mapToLong(p -> p.before().missedFrames()).sum(),
                 pairs.stream().mapToLong(p -> p.after().missedFrames()).sum()));
@@ -125,12 +114,14 @@ public final class PairedRunsTable {
                 + "| p50 / p99 ms before | p50 / p99 ms after |");
         out.println("|---:|---|---|---|---|---|---|");
         for (Pair pair : pairs) {
+            JsonNode before = pair.before().summary();
+            JsonNode after = pair.after().summary();
             out.println(String.format(Locale.ROOT, "| %d | %s | %s, %s | %.2f, %.2f | %.2f, %.2f | %s / %s | %s / %s |",
-                    pair.number(), pair.first(), text(pair.before().cpuPerGbit(), 3),
-                    text(pair.after().cpuPerGbit(), 3), pair.before().userSeconds(), pair.after().userSeconds(),
-                    pair.before().systemSeconds(), pair.after().systemSeconds(),
-                    text(pair.before().latencyMs("p50_us"), 2), text(pair.before().latencyMs("p99_us"), 2),
-                    text(pair.after().latencyMs("p50_us"), 2), text(pair.after().latencyMs("p99_us"), 2)));
+                    pair.number(), pair.first(), text(SideBySideRatios.cpuPerGbit(before), 3),
+                    text(SideBySideRatios.cpuPerGbit(after), 3), pair.before().userSeconds(),
+                    pair.after().userSeconds(), pair.before().systemSeconds(), pair.after().systemSeconds(),
+                    text(SideBySideRatios.p50Ms(before), 2), text(SideBySideRatios.p99Ms(before), 2),
+                    text(SideBySideRatios.p50Ms(after), 2), text(SideBySideRatios.p99Ms(after), 2)));
         }
     }
 

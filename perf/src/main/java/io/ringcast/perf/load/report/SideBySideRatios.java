@@ -66,15 +66,15 @@ final class SideBySideRatios {
         Optional<Double> of(JsonNode summary);
     }
 
-    private static Optional<Double> cpuPerGbit(JsonNode summary) {
+    static Optional<Double> cpuPerGbit(JsonNode summary) {
         return number(summary.path("cpu").path("server_cpu_seconds_per_gbit"));
     }
 
-    private static Optional<Double> p50Ms(JsonNode summary) {
+    static Optional<Double> p50Ms(JsonNode summary) {
         return latencyMs(summary, "p50_us");
     }
 
-    private static Optional<Double> p99Ms(JsonNode summary) {
+    static Optional<Double> p99Ms(JsonNode summary) {
         return latencyMs(summary, "p99_us");
     }
 
