@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Measures the bytes some threads allocate while a test runs rounds of frames through them (HotSpot's per-thread
@@ -31,14 +32,32 @@ public final class ThreadAllocation {
      */
     public static void assertBestRoundAllocatesNothing(String what, long[] threadIds, int rounds, Round round)
             throws Exception {
+        long[] roundBytes = bytesPerRound(threadIds, rounds, round);
+        assertEquals(0, Arrays.stream(roundBytes).min().orElseThrow(), "bytes allocated by " + what + ": "
+                + Arrays.toString(roundBytes));
+    }
+
+    /**
+     * As {@link #assertBestRoundAllocatesNothing}, for threads that also answer a peer now and then: fails unless the
+     * best round allocated fewer than {@code perRoundBytes}. With a bound below one byte per frame of the round, an
+     * allocation per frame (16 bytes at least) still fails it in every round.
+     */
+    public static void assertBestRoundAllocatesLessThan(String what, long[] threadIds, int rounds, long perRoundBytes,
+                                                        Round round) throws Exception {
+        long[] roundBytes = bytesPerRound(threadIds, rounds, round);
+        long best = Arrays.stream(roundBytes).min().orElseThrow();
+        assertTrue(best < perRoundBytes, "bytes allocated by " + what + ": " + Arrays.toString(roundBytes)
+                + ", none below " + perRoundBytes);
+    }
+
+    private static long[] bytesPerRound(long[] threadIds, int rounds, Round round) throws Exception {
         long[] roundBytes = new long[rounds];
         for (int r = 0; r < rounds; r++) {
             long before = allocatedBytes(threadIds);
             round.run();
             roundBytes[r] = allocatedBytes(threadIds) - before;
         }
-        assertEquals(0, Arrays.stream(roundBytes).min().orElseThrow(), "bytes allocated by " + what + ": "
-                + Arrays.toString(roundBytes));
+        return roundBytes;
     }
 
     private static long allocatedBytes(long[] threadIds) {
