@@ -3,7 +3,6 @@ package io.ringcast.ingest.testing;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,9 +31,7 @@ public final class ThreadAllocation {
      */
     public static void assertBestRoundAllocatesNothing(String what, long[] threadIds, int rounds, Round round)
             throws Exception {
-        long[] roundBytes = bytesPerRound(threadIds, rounds, round);
-        assertEquals(0, Arrays.stream(roundBytes).min().orElseThrow(), "bytes allocated by " + what + ": "
-                + Arrays.toString(roundBytes));
+        assertBestRoundAllocatesLessThan(what, threadIds, rounds, 1, round);
     }
 
     /**
@@ -44,20 +41,15 @@ public final class ThreadAllocation {
      */
     public static void assertBestRoundAllocatesLessThan(String what, long[] threadIds, int rounds, long perRoundBytes,
                                                         Round round) throws Exception {
-        long[] roundBytes = bytesPerRound(threadIds, rounds, round);
-        long best = Arrays.stream(roundBytes).min().orElseThrow();
-        assertTrue(best < perRoundBytes, "bytes allocated by " + what + ": " + Arrays.toString(roundBytes)
-                + ", none below " + perRoundBytes);
-    }
-
-    private static long[] bytesPerRound(long[] threadIds, int rounds, Round round) throws Exception {
         long[] roundBytes = new long[rounds];
         for (int r = 0; r < rounds; r++) {
             long before = allocatedBytes(threadIds);
             round.run();
             roundBytes[r] = allocatedBytes(threadIds) - before;
         }
-        return roundBytes;
+        long best = Arrays.stream(roundBytes).min().orElseThrow();
+        assertTrue(best < perRoundBytes, "bytes allocated by " + what + ": " + Arrays.toString(roundBytes)
+                + ", none below " + perRoundBytes + " bytes");
     }
 
     private static long allocatedBytes(long[] threadIds) {
