@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * {@code <server>-<viewers>-<read mode>[-r<round>]/summary.json} per run, ringcast's {@code heap.txt} next to it;
  * older runs' directories lack the read mode, single-round runs the round) into the Markdown tables of
  * {@code perf/RESULTS.md}: one row per run, ordered by viewer count, server, read mode and round; then ringcast's
- * ratios to nginx-rtmp ({@link SideBySideRatios}).
+ * ratios to nginx-rtmp ({@link SideBySideRatios}), and each server's CPU split into its cost at one viewer and what
+ * further viewers add ({@link SideBySideCostSplit}).
  */
 public final class SideBySideTable {
     private static final Pattern RUN_DIRECTORY = Pattern.compile("(.+)-(\\d+)(-tags|-bulk)?(?:-r(\\d+))?");
@@ -43,6 +44,8 @@ public final class SideBySideTable {
         print(rows, System.out);
         System.out.println();
         SideBySideRatios.print(rows, System.out);
+        System.out.println();
+        SideBySideCostSplit.print(rows, System.out);
     }
 
     /** One run: which server, how many viewers, how they read, in which round (from 1), and its summary. */

@@ -58,6 +58,45 @@ class SideBySideTableTest {
                 + "| 0.50 (0.40–0.60) / 0.50 (0.25–0.50) | - / - |"), table);
     }
 
+    @Test
+    void shouldSplitCpuIntoTheOneViewerCostAndWhatFurtherViewersAddPerGbit() throws IOException {
+        // 30 s windows; 1 viewer receives 2.5 Mbit/s, 100 viewers 250 Mbit/s.
+        long oneViewerBytes = 9_375_000;
+        long hundredViewersBytes = 937_500_000;
+        double[] ringcastCoresAt100 = {0.07, 0.065, 0.075};
+        for (int round = 1; round <= 3; round++) {
+            loaded("nginx-rtmp-1-bulk-r" + round, 0.01, oneViewerBytes);
+            loaded("nginx-rtmp-100-bulk-r" + round, 0.06, hundredViewersBytes);
+            loaded("ringcast-rtmp-1-bulk-r" + round, 0.02, oneViewerBytes);
+            loaded("ringcast-rtmp-100-bulk-r" + round, ringcastCoresAt100[round - 1], hundredViewersBytes);
+        }
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SideBySideCostSplit.print(SideBySideTable.rows(runs), new PrintStream(out, true, StandardCharsets.UTF_8));
+        String table = out.toString(StandardCharsets.UTF_8);
+        // nginx-rtmp adds 0.05 cores for 0.2475 Gbit/s (0.202); ringcast 0.05, 0.045 and 0.055 in rounds 1 to 3.
+        assertTrue(table.contains("| 100 | bulk | 3 | 0.010 (0.010–0.010) / - / 0.020 (0.020–0.020) "
+                + "| 0.202 (0.202–0.202) | -, - | 0.202 (0.182–0.222), 1.00 (0.90–1.10) |"), table);
+        assertEquals(3, table.lines().count(), table);
+    }
+
+    @Test
+    void shouldPrintNoSplitWithoutOneViewerRuns() throws IOException {
+        loaded("nginx-rtmp-100-bulk", 0.06, 937_500_000);
+        loaded("ringcast-rtmp-100-bulk", 0.07, 937_500_000);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SideBySideCostSplit.print(SideBySideTable.rows(runs), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    private void loaded(String run, double cores, long deliveredBytes) throws IOException {
+        Path dir = Files.createDirectories(runs.resolve(run));
+        Files.writeString(dir.resolve("summary.json"), "{\"config\": {\"read_mode\": \"bulk\"},"
+                + " \"window_seconds\": 30, \"cpu\": {\"server_cpu_seconds\": " + cores * 30
+                + ", \"delivered_bytes\": " + deliveredBytes + "}}");
+    }
+
     private void measured(String run, double cpuPerGbit, long p50Us, long p99Us) throws IOException {
         Path dir = Files.createDirectories(runs.resolve(run));
         Files.writeString(dir.resolve("summary.json"), "{\"config\": {\"read_mode\": \"bulk\"},"
