@@ -6,6 +6,7 @@ import io.ringcast.broadcast.stream.Stream;
 import io.ringcast.broadcast.stream.StreamRegistry;
 import io.ringcast.broadcast.stream.SubscriberStats;
 import io.ringcast.broadcast.subscribe.FanoutPool;
+import io.ringcast.broadcast.subscribe.GatheredWrite;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
@@ -73,6 +74,8 @@ public final class Engine implements AutoCloseable {
         this.wallClock = wallClock;
         this.lastSampleEpochMs = wallClock.millis();
         this.streams = new StreamRegistry(config, rings, limits, clock);
+        // No egress thread's views of a closed stream's rings may keep their direct memory from being freed.
+        streams.addListener(stream -> stream.onClose(GatheredWrite::sourcesReleased));
         this.fanout = new FanoutPool(fanoutThreads, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ringcast-housekeeping");

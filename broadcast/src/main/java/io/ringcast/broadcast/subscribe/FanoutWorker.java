@@ -141,6 +141,10 @@ public final class FanoutWorker implements WakeTarget, Runnable {
         if (anyClosed) {
             subs.removeIf(Subscription::isClosed);
         }
+        if (anyClosed || work == 0) {
+            // Between batches nothing is gathered: let go of a closed viewer and of views of closed streams' rings.
+            GatheredWrite.current().release();
+        }
         if (anyClosed || added > 0) {
             subscriptionCount = subs.size();
         }

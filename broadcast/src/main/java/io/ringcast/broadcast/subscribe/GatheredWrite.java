@@ -7,6 +7,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pieces of one gathering write (a sink's header bytes, slices of a track's payload ring, trailer bytes) as NIO
@@ -24,6 +26,11 @@ import java.nio.channels.GatheringByteChannel;
  *
  * <p>What the channel does not take is the caller's to keep: {@link #copyUnwritten} copies it out, in order, before
  * the pieces' sources may change (the ring may be overwritten once the call returns).
+ *
+ * <p>Nothing here keeps a closed stream reachable: a closed stream's rings are freed by the collector, and views of
+ * them in a thread's table would hold their direct memory (and the budget would count it free). A stream's close
+ * calls {@link #sourcesReleased()}; each thread then forgets every view it made, at its next new owner or
+ * {@link #release()}. Finished pieces are dropped at {@link #clear()}, the owner at {@link #release()}.
  */
 public final class GatheredWrite {
     /** Pieces of one write; the kernel takes at most IOV_MAX (1024) per call, larger lists are not worth it. */
@@ -33,6 +40,8 @@ public final class GatheredWrite {
     private static final int PROBES = 4;
     private static final int INITIAL_VIEWS_PER_SOURCE = 4;
     private static final ThreadLocal<GatheredWrite> PER_THREAD = ThreadLocal.withInitial(GatheredWrite::new);
+    /** Bumped whenever a stream closed: views made before it may be of freed rings. */
+    private static final AtomicInteger RELEASES = new AtomicInteger();
 
     private final ByteBuffer[] pieces = new ByteBuffer[MAX_PIECES];
     private final UnsafeBuffer headerBytes = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADER_BYTES_CAPACITY));
@@ -49,6 +58,8 @@ public final class GatheredWrite {
     private ByteBuffer lastSource;
     /** Who gathers into this instance now; see {@link #of}. */
     private Object owner;
+    /** {@link #RELEASES} when this table was last emptied of views. */
+    private int releasesSeen;
 
     GatheredWrite() {
     }
@@ -58,9 +69,50 @@ public final class GatheredWrite {
         GatheredWrite mine = current();
         if (mine.owner != owner) {
             mine.clear();
+            mine.forgetReleasedSources();
             mine.owner = owner;
         }
         return mine;
+    }
+
+    /** A stream closed (its rings are to be freed): every thread forgets its views soon. Any thread; rare. */
+    public static void sourcesReleased() {
+        RELEASES.incrementAndGet();
+    }
+
+    /**
+     * Empties this instance and lets go of its owner, and of its views if a stream closed since; the egress thread
+     * calls this between passes, so that an idle thread keeps no viewer or ring of a closed stream reachable.
+     */
+    public void release() {
+        clear();
+        owner = null;
+        forgetReleasedSources();
+    }
+
+    /** Whether this instance still references {@code source} in its table of views, or holds any piece; tests. */
+    @SuppressWarnings("ReferenceEquality")
+    boolean retains(ByteBuffer source) {
+        for (ByteBuffer held : sources) {
+            if (held == source) {
+                return true;
+            }
+        }
+        for (ByteBuffer piece : pieces) {
+            if (piece != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forgetReleasedSources() {
+        int releases = RELEASES.get();
+        if (releases != releasesSeen) {
+            releasesSeen = releases;
+            Arrays.fill(sources, null);
+            Arrays.fill(views, null);
+        }
     }
 
     /** This thread's instance as it is, whoever holds it. */
@@ -81,6 +133,7 @@ public final class GatheredWrite {
             viewsUsed[touchedSlots[i]] = 0;
         }
         touchedCount = 0;
+        Arrays.fill(pieces, 0, count, null);
         count = 0;
         length = 0;
         headerBytesUsed = 0;
@@ -196,7 +249,7 @@ public final class GatheredWrite {
         }
         ByteBuffer[] ofSource = views[slot];
         if (used == ofSource.length) {
-            ofSource = java.util.Arrays.copyOf(ofSource, used * 2);
+            ofSource = Arrays.copyOf(ofSource, used * 2);
             views[slot] = ofSource;
         }
         if (ofSource[used] == null) {

@@ -101,6 +101,36 @@ class GatheredWriteTest {
         assertFalse(gather.isHeldBy(viewer), "the first owner can tell its pieces are gone");
     }
 
+    @Test
+    void shouldKeepViewsOfALiveStreamsRingForTheNextViewerWithoutHoldingFinishedPieces() {
+        GatheredWrite gather = GatheredWrite.of(new Object());
+        gather.add(ring, 0, 10);
+        gather.clear();
+        assertTrue(GatheredWrite.of(new Object()).retains(ring.byteBuffer()), "the ring's views, made once, stay");
+    }
+
+    @Test
+    void shouldForgetTheViewsOfEveryRingOnceAStreamClosedAtTheNextOwner() {
+        GatheredWrite gather = GatheredWrite.of(new Object());
+        gather.add(ring, 0, 10);
+        GatheredWrite.sourcesReleased();
+        GatheredWrite.of(new Object());
+        assertFalse(gather.retains(ring.byteBuffer()), "no view may keep a closed stream's ring reachable");
+    }
+
+    @Test
+    void shouldLetGoOfItsOwnerAndOfClosedStreamsRingsOnRelease() {
+        Object viewer = new Object();
+        GatheredWrite gather = GatheredWrite.of(viewer);
+        gather.add(ring, 0, 10);
+        gather.release();
+        assertFalse(gather.isHeldBy(viewer), "a released instance keeps no viewer reachable");
+        assertTrue(gather.retains(ring.byteBuffer()), "no stream closed: the views stay");
+        GatheredWrite.sourcesReleased();
+        gather.release();
+        assertFalse(gather.retains(ring.byteBuffer()));
+    }
+
     private static void addHeader(GatheredWrite gather, int... values) {
         int at = gather.claimHeaderBytes(values.length);
         for (int i = 0; i < values.length; i++) {
