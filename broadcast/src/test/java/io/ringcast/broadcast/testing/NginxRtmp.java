@@ -162,6 +162,18 @@ public final class NginxRtmp implements AutoCloseable {
         return Stat.parse(statXml());
     }
 
+    /**
+     * For polls: the entry of {@code app/name} in {@code /stat}, or null when it has none or {@code /stat} did not
+     * answer this time (a fetch while ffmpeg's stream starts was once reset, failing a test that only waited).
+     */
+    public StreamStat streamOrNull(String app, String name) {
+        try {
+            return stat().stream(app, name);
+        } catch (UncheckedIOException notAnswered) {
+            return null;
+        }
+    }
+
     /** The raw {@code /stat} XML. */
     public String statXml() {
         try (Socket socket = new Socket()) {

@@ -27,7 +27,7 @@ class NginxRtmpTest {
                 Ffmpeg.publishArgs(nginx.rtmpUrl("live", "x"), "320x240", 25, 30), "publish-nginx"));
 
         Await.until("nginx to list live/x as publishing", Duration.ofSeconds(10), () -> {
-            NginxRtmp.StreamStat s = nginx.stat().stream("live", "x");
+            NginxRtmp.StreamStat s = nginx.streamOrNull("live", "x");
             return s != null && s.publishing() && s.bytesIn() > 0;
         }, () -> nginx.statXml() + "\n" + publisher.output());
         NginxRtmp.Stat stat = nginx.stat();

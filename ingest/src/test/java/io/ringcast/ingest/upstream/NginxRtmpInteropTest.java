@@ -60,7 +60,7 @@ class NginxRtmpInteropTest {
         Ffmpeg.FfmpegProcess publisher = cleanup.add(Ffmpeg.start(
                 Ffmpeg.publishArgs(nginx.rtmpUrl("live", "src"), "640x360", 30, 30), "publish-nginx"));
         Await.until("nginx to list live/src as publishing", Duration.ofSeconds(10), () -> {
-            NginxRtmp.StreamStat s = nginx.stat().stream("live", "src");
+            NginxRtmp.StreamStat s = nginx.streamOrNull("live", "src");
             return s != null && s.publishing() && s.bytesIn() > 0;
         }, () -> publisher.output());
         Engine edge = engine();
@@ -154,7 +154,7 @@ class NginxRtmpInteropTest {
         RtmpPushSink sink = push.connect(dropped::complete);
         assertTrue(a.fanout().add(sink.subscribe(a.streams().find(path), a.rings())));
         Await.until("nginx to list live/copy as publishing", Duration.ofSeconds(10), () -> {
-            NginxRtmp.StreamStat s = nginx.stat().stream("live", "copy");
+            NginxRtmp.StreamStat s = nginx.streamOrNull("live", "copy");
             return s != null && s.publishing() && s.bytesIn() > 0;
         }, () -> "dropped: " + dropped.getNow(null) + "\n" + nginx.errorLog());
 
