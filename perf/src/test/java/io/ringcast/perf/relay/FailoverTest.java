@@ -91,7 +91,7 @@ class FailoverTest {
     }
 
     private static boolean publishing(NginxRtmp nginx) {
-        NginxRtmp.StreamStat stat = nginx.stat().stream("myapp", "cam");
+        NginxRtmp.StreamStat stat = nginx.streamOrNull("myapp", "cam");
         return stat != null && stat.publishing();
     }
 }

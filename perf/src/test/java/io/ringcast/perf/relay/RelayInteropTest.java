@@ -110,7 +110,7 @@ class RelayInteropTest {
     }
 
     private static boolean publishing(NginxRtmp nginx, String app, String stream) {
-        NginxRtmp.StreamStat stat = nginx.stat().stream(app, stream);
+        NginxRtmp.StreamStat stat = nginx.streamOrNull(app, stream);
         return stat != null && stat.publishing();
     }
 }

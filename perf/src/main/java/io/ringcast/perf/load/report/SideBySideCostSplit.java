@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Splits each server's CPU in a side-by-side run into what it costs with one viewer (the publisher's path, timers,
@@ -53,20 +58,26 @@ final class SideBySideCostSplit {
     }
 
     private static String line(List<SideBySideTable.Row> rows, int viewers, String readMode) {
-        double[] nginxAdded = added(rows, SideBySideRatios.NGINX, viewers, readMode);
-        if (nginxAdded.length == 0) {
+        Map<Integer, Double> nginxAdded = addedByRound(rows, SideBySideRatios.NGINX, viewers, readMode);
+        if (nginxAdded.isEmpty()) {
             return null;
         }
-        StringBuilder fixed = new StringBuilder();
-        for (String server : SERVERS) {
-            fixed.append(fixed.length() == 0 ? "" : " / ")
-                    .append(SideBySideRatios.spread(fixedCores(rows, server, readMode), 3));
-        }
+        String fixed = Arrays.stream(SERVERS)
+                .map(server -> SideBySideRatios.spread(fixedCores(rows, server, readMode), 3))
+                .collect(Collectors.joining(" / "));
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %d | %s | %d | %s | %s", viewers,
-                readMode, nginxAdded.length, fixed, SideBySideRatios.spread(nginxAdded, 3)));
+                readMode, nginxAdded.size(), fixed, SideBySideRatios.spread(values(nginxAdded.values()), 3)));
         for (int i = 1; i < SERVERS.length; i++) {
-            line.append(" | ").append(SideBySideRatios.spread(added(rows, SERVERS[i], viewers, readMode), 3))
-                    .append(", ").append(SideBySideRatios.spread(addedRatios(rows, SERVERS[i], viewers, readMode), 2));
+            Map<Integer, Double> added = addedByRound(rows, SERVERS[i], viewers, readMode);
+            List<Double> ratios = new ArrayList<>();
+            added.forEach((round, mine) -> {
+                Double theirs = nginxAdded.get(round);
+                if (theirs != null && theirs > 0) {
+                    ratios.add(mine / theirs);
+                }
+            });
+            line.append(" | ").append(SideBySideRatios.spread(values(added.values()), 3))
+                    .append(", ").append(SideBySideRatios.spread(values(ratios), 2));
         }
         return line.append(" |").toString();
     }
@@ -78,45 +89,39 @@ final class SideBySideCostSplit {
     }
 
     /** Per round with both runs: core-s per Gbit that the N-viewer run adds to the 1-viewer run. */
-    private static double[] added(List<SideBySideTable.Row> rows, String server, int viewers, String readMode) {
-        List<Double> added = new ArrayList<>();
-        for (SideBySideTable.Row many : rows) {
-            if (!many.server().equals(server) || many.viewers() != viewers || !many.readMode().equals(readMode)) {
-                continue;
+    private static Map<Integer, Double> addedByRound(List<SideBySideTable.Row> rows, String server, int viewers,
+                                                     String readMode) {
+        Map<Integer, Load> one = loadByRound(rows, server, 1, readMode);
+        Map<Integer, Double> added = new TreeMap<>();
+        loadByRound(rows, server, viewers, readMode).forEach((round, many) -> {
+            Load base = one.get(round);
+            if (base != null) {
+                addedPerGbit(base, many).ifPresent(value -> added.put(round, value));
             }
-            for (SideBySideTable.Row one : rows) {
-                if (one.server().equals(server) && one.viewers() == 1 && one.readMode().equals(readMode)
-                        && one.round() == many.round()) {
-                    addedPerGbit(load(one.summary()), load(many.summary())).ifPresent(added::add);
-                }
-            }
-        }
-        return added.stream().mapToDouble(Double::doubleValue).toArray();
+        });
+        return added;
     }
 
-    /** ringcast's added cost over nginx-rtmp's, one per round in which both have it. */
-    private static double[] addedRatios(List<SideBySideTable.Row> rows, String server, int viewers,
-                                        String readMode) {
-        List<Double> ratios = new ArrayList<>();
-        for (int round : rows.stream().mapToInt(SideBySideTable.Row::round).distinct().toArray()) {
-            List<SideBySideTable.Row> ofRound = rows.stream().filter(r -> r.round() == round).toList();
-            double[] mine = added(ofRound, server, viewers, readMode);
-            double[] theirs = added(ofRound, SideBySideRatios.NGINX, viewers, readMode);
-            if (mine.length == 1 && theirs.length == 1 && theirs[0] > 0) {
-                ratios.add(mine[0] / theirs[0]);
+    private static Map<Integer, Load> loadByRound(List<SideBySideTable.Row> rows, String server, int viewers,
+                                                  String readMode) {
+        Map<Integer, Load> loads = new TreeMap<>();
+        for (SideBySideTable.Row row : rows) {
+            if (row.server().equals(server) && row.viewers() == viewers && row.readMode().equals(readMode)) {
+                load(row.summary()).ifPresent(l -> loads.put(row.round(), l));
             }
         }
-        return ratios.stream().mapToDouble(Double::doubleValue).toArray();
+        return loads;
     }
 
-    static Optional<Double> addedPerGbit(Optional<Load> one, Optional<Load> many) {
-        if (one.isEmpty() || many.isEmpty()) {
-            return Optional.empty();
-        }
-        double addedGbitPerSecond = many.get().gbitPerSecond() - one.get().gbitPerSecond();
+    static Optional<Double> addedPerGbit(Load one, Load many) {
+        double addedGbitPerSecond = many.gbitPerSecond() - one.gbitPerSecond();
         return addedGbitPerSecond > 0
-                ? Optional.of((many.get().cores() - one.get().cores()) / addedGbitPerSecond)
+                ? Optional.of((many.cores() - one.cores()) / addedGbitPerSecond)
                 : Optional.empty();
+    }
+
+    private static double[] values(Collection<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** A run's server CPU and delivered rate, both per second of its window. */
