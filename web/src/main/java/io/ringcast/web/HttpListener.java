@@ -5,7 +5,6 @@ import io.ringcast.ingest.server.ListenBacklog;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.ChannelListeners;
@@ -91,10 +90,10 @@ final class HttpListener implements AutoCloseable {
     /**
      * Undertow's buffers, as its builder makes them: direct, one request head each. A buffer returned while another
      * thread may still write into it is heap corruption, not just wrong bytes: buffers beyond the four per thread
-     * that the pool caches are freed at once (its maximum size of -1 keeps no others).
+     * that the pool caches are freed at once. Not Undertow's own pool, for its finalizers ({@link HttpBufferPool}).
      */
     static ByteBufferPool newBufferPool() {
-        return new DefaultByteBufferPool(true, BUFFER_BYTES, -1, BUFFERS_PER_THREAD_CACHE);
+        return new HttpBufferPool(BUFFER_BYTES, BUFFERS_PER_THREAD_CACHE);
     }
 
     /** As {@link #start(HttpConfig, HttpHandler, ServerCounters)} with the given buffers, which close closes. */

@@ -6,6 +6,7 @@ import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.latency.LatencyStats;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.TrackKind;
+import io.ringcast.broadcast.track.RingMemoryPool;
 import io.ringcast.broadcast.track.TrackRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ public final class Stream {
 
     Stream(StreamPath path, EngineConfig engine, RingConfig rings, NanoClock clock, boolean autoClose,
            boolean onDemand, Consumer<Stream> onClosed, int maxViewers, AtomicLong viewersRefused,
-           long noMediaTimeoutNs, AtomicLong closedForNoMedia) {
+           long noMediaTimeoutNs, AtomicLong closedForNoMedia, RingMemoryPool ringMemory) {
         this.maxViewers = maxViewers;
         this.viewersRefused = viewersRefused;
         this.noMediaTimeoutNs = noMediaTimeoutNs;
@@ -124,9 +125,9 @@ public final class Stream {
         this.path = path;
         this.clock = clock;
         this.video = engine.enableVideo()
-                ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes()) : null;
+                ? new TrackRing(TrackKind.VIDEO, rings.videoSlots(), rings.videoPayloadBytes(), ringMemory) : null;
         this.audio = engine.enableAudio()
-                ? new TrackRing(TrackKind.AUDIO, rings.audioSlots(), rings.audioPayloadBytes()) : null;
+                ? new TrackRing(TrackKind.AUDIO, rings.audioSlots(), rings.audioPayloadBytes(), ringMemory) : null;
         java.time.Duration publishTimeout = onDemand ? engine.onDemandPublishTimeout() : engine.publishTimeout();
         long publishTimeoutNs = publishTimeout.toNanos();
         this.publishTimeoutS = publishTimeout.toSeconds();
@@ -233,8 +234,9 @@ public final class Stream {
         if (state != StreamState.WAITING_PUBLISHER) {
             return null;
         }
-        fire(StreamEvent.PUBLISH);
         StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, sessions.incrementAndGet());
+        session.holdRings();
+        fire(StreamEvent.PUBLISH);
         publisher = session;
         activity.publishStarted(info.protocol());
         started();
@@ -270,7 +272,9 @@ public final class Stream {
             return null;
         }
         StreamPublisher session = new StreamPublisher(this, info, role, sources, clock.nanoTime());
+        session.holdRings();
         if (!sources.attach(session, role)) {
+            session.releaseRings();
             return null;
         }
         activity.publishStarted(info.protocol());
@@ -505,7 +509,7 @@ public final class Stream {
      * reservation on. Metadata alone does not count.
      */
     public boolean hasMedia() {
-        return (video != null && video.isPayloadAllocated()) || (audio != null && audio.isPayloadAllocated());
+        return (video != null && video.hasMedia()) || (audio != null && audio.hasMedia());
     }
 
     /** Fires the lifecycle timer (or the no-media timeout) if it expired; returns whether the state changed. */
@@ -596,6 +600,12 @@ public final class Stream {
             }
             leases.clear();
             wakeSubscribers();
+            // Before the registry frees the budget: rings without a writer or tap give their memory back first.
+            for (TrackRing ring : new TrackRing[]{video, audio}) {
+                if (ring != null) {
+                    ring.releaseStreamHold();
+                }
+            }
             onClosed.accept(this);
             List<Runnable> listeners = new ArrayList<>(closeListeners);
             closeListeners.clear();

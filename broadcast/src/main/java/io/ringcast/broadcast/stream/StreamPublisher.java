@@ -32,6 +32,8 @@ public final class StreamPublisher implements AutoCloseable {
     private boolean offsetKnown;
     private long offsetMs;
     private boolean closed;
+    /** Whether this session keeps its rings' memory ({@link #holdRings()}). */
+    private boolean holdsRings;
     /** When the publishing connection last read bytes; written by its thread, read by a would-be successor. */
     private volatile long lastReadNanos;
     /** Closes the publishing connection (its thread then ends the session as for any disconnect); or null. */
@@ -245,9 +247,35 @@ public final class StreamPublisher implements AutoCloseable {
         if (!closed) {
             closed = true;
             stream.publisherLeft(this);
+            releaseRings();
             Runnable after = afterClose;
             if (after != null) {
                 after.run();
+            }
+        }
+    }
+
+    /**
+     * Before the session is handed out, under the stream's monitor: its tracks' rings keep their payload memory until
+     * {@link #close()}, so a closing stream never gives back memory this session may still write.
+     */
+    void holdRings() {
+        for (TrackRing ring : new TrackRing[]{video, audio}) {
+            if (ring != null) {
+                ring.holdForWriter();
+            }
+        }
+        holdsRings = true;
+    }
+
+    /** Undoes {@link #holdRings()}; once. */
+    void releaseRings() {
+        if (holdsRings) {
+            holdsRings = false;
+            for (TrackRing ring : new TrackRing[]{video, audio}) {
+                if (ring != null) {
+                    ring.releaseWriter();
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import io.ringcast.broadcast.LimitExceededException;
 import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.time.NanoClock;
+import io.ringcast.broadcast.track.RingMemoryPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class StreamRegistry {
     private final AtomicLong viewersRefused = new AtomicLong();
     private final AtomicLong closedForNoMedia = new AtomicLong();
     private final DirectMemoryBudget budget;
+    /** The rings' memory, recycled from closed streams to new ones (within the budget). */
+    private final RingMemoryPool ringMemory;
     /** Direct memory one stream may allocate: the payload rings of its enabled tracks. */
     private final long streamRingBytes;
     private final int maxStreams;
@@ -67,6 +70,13 @@ public final class StreamRegistry {
 
     public StreamRegistry(EngineConfig engine, RingConfig rings, LimitsConfig limits, DirectMemoryBudget budget,
                           NanoClock clock) {
+        this(engine, rings, limits, budget, new RingMemoryPool(), clock);
+    }
+
+    /** @param ringMemory where the streams' rings get their payload memory (tests inject a failing allocator) */
+    public StreamRegistry(EngineConfig engine, RingConfig rings, LimitsConfig limits, DirectMemoryBudget budget,
+                          RingMemoryPool ringMemory, NanoClock clock) {
+        this.ringMemory = ringMemory;
         this.engine = engine;
         this.rings = rings;
         this.limits = limits;
@@ -101,9 +111,17 @@ public final class StreamRegistry {
         return budget;
     }
 
-    /** Publishers refused because the direct memory budget had no room for a new stream's rings. */
+    /**
+     * Publishers refused because the direct memory budget had no room for a new stream's rings, or ended because the
+     * JVM could not allocate them at their first frame (its direct memory used by something else).
+     */
     public long publishersRefusedDirectMemory() {
-        return publishersRefusedDirectMemory.get();
+        return publishersRefusedDirectMemory.get() + ringMemory.allocationFailures();
+    }
+
+    /** Where the streams' rings get their direct memory; for stats. */
+    public RingMemoryPool ringMemory() {
+        return ringMemory;
     }
 
     /** Streams closed because no audio or video arrived within {@link LimitsConfig#noMediaTimeoutMs()}. */
@@ -385,7 +403,7 @@ public final class StreamRegistry {
             streams.remove(path, closed);
             budget.release(streamRingBytes);
             streamSlots.decrementAndGet();
-        }, limits.maxViewersPerStream(), viewersRefused, noMediaTimeoutNs, closedForNoMedia);
+        }, limits.maxViewersPerStream(), viewersRefused, noMediaTimeoutNs, closedForNoMedia, ringMemory);
         stream.backupConfig(backupConfig);
         return stream;
     }

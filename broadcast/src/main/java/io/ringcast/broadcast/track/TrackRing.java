@@ -26,10 +26,13 @@ import java.util.concurrent.locks.LockSupport;
  * Gating consumers that must see every frame (segmenters, recorders) add their sequences to {@link #ringBuffer()}
  * as Disruptor event processors.
  *
- * <p>The payload ring's direct memory is allocated by the producer when it reserves the first frame, not when the
- * ring is created: a stream that never sends media (or never sends this track) costs no direct memory. Readers
- * touch the payload only for published frames, so the publish of the first frame (a release of the cursor) makes
- * the allocated buffer visible to them.
+ * <p>The payload ring's direct memory comes from a {@link RingMemoryPool} when the producer reserves the first
+ * frame, not when the ring is created: a stream that never sends media (or never sends this track) costs none.
+ * Readers touch the payload only for published frames, so the publish of the first frame (a release of the cursor)
+ * makes the buffer visible to them. The ring gives the memory back to the pool once the stream has closed
+ * ({@link #releaseStreamHold}), its writers have left ({@link #holdForWriter}, {@link #releaseWriter}) and its taps
+ * are removed: the reserved limit then jumps to its maximum, so a reader still holding a view fails validation
+ * from then on, before another stream's ring writes there.
  *
  * <pre>
  *  payload ring (capacity C, power of two), positions are monotonic byte counts:
@@ -57,11 +60,20 @@ public final class TrackRing {
     private final int payloadCapacity;
     private final long payloadMask;
     private final int maxFrameBytes;
+    private final RingMemoryPool memoryPool;
 
-    /** Producer-only: the payload ring's memory, null until the first reservation. */
+    /** The payload ring's memory: null until the first frame, and again once the ring gave it back. */
     private ByteBuffer payloadMemory;
-    /** Whether the payload ring was allocated; set once by the producer, read by stats and the lifecycle timer. */
-    private volatile boolean payloadAllocated;
+    /** Producer-only: whether it has reserved a frame (media arrived). */
+    private boolean reservedAny;
+    /** {@link #reservedAny} for other threads; set once, read by stats and the lifecycle timer. */
+    private volatile boolean hasMedia;
+    /** Who keeps the payload memory: the open stream, writers, taps. Guarded by this. */
+    private int holders = 1;
+    /** Guarded by this. */
+    private boolean streamHoldReleased;
+    /** The memory went back to the pool; guarded by this. */
+    private boolean retired;
     /** Producer-only: next free payload position. */
     private long writePosition;
     /** Producer-only: publisher session written into each frame. */
@@ -84,6 +96,14 @@ public final class TrackRing {
      *                             allocated (direct) at the first {@link #reserve}
      */
     public TrackRing(TrackKind kind, int slotCount, int payloadCapacityBytes) {
+        this(kind, slotCount, payloadCapacityBytes, new RingMemoryPool());
+    }
+
+    /**
+     * A ring whose payload memory comes from {@code memoryPool} at the first frame and goes back there once the
+     * stream, its writers and its taps let go of it ({@link #releaseStreamHold}).
+     */
+    public TrackRing(TrackKind kind, int slotCount, int payloadCapacityBytes, RingMemoryPool memoryPool) {
         if (!BitUtil.isPowerOfTwo(slotCount) || slotCount < 16) {
             throw new IllegalArgumentException("slotCount must be a power of two >= 16: " + slotCount);
         }
@@ -97,6 +117,7 @@ public final class TrackRing {
         this.payloadCapacity = payloadCapacityBytes;
         this.payloadMask = payloadCapacityBytes - 1L;
         this.maxFrameBytes = payloadCapacityBytes / 2;
+        this.memoryPool = memoryPool;
     }
 
     public TrackKind kind() {
@@ -111,14 +132,15 @@ public final class TrackRing {
     // ---------------------------------------------------------------- producer side (ingest thread)
 
     /**
-     * Claims {@code length} contiguous payload bytes and returns their position; the producer then writes them at
+     * Claims {@code length} contiguous payload bytes and returns their position (the first claim of a ring can
+     * throw {@link RingMemoryExhaustedException}); the producer then writes them at
      * {@link #offsetOf(long)} in {@link #payloadBuffer()} (possibly over several socket reads) and calls
      * {@link #publish}. A reservation that is never published (an aborted message) only wastes ring space.
      */
     public long reserve(int length) {
         assert length >= 0 && length <= maxFrameBytes : length;
-        if (payloadMemory == null) {
-            allocatePayload();
+        if (!reservedAny) {
+            firstReservation();
         }
         long position = writePosition;
         int offset = (int) (position & payloadMask);
@@ -136,16 +158,73 @@ public final class TrackRing {
         return position;
     }
 
-    /** Once per ring, on the producer's thread: the payload memory comes into being with the first frame. */
-    private void allocatePayload() {
-        payloadMemory = ByteBuffer.allocateDirect(payloadCapacity);
-        payload.wrap(payloadMemory);
-        payloadAllocated = true;
+    /**
+     * Once per ring, on the producer's thread: media has arrived, the payload memory comes from the pool.
+     *
+     * @throws RingMemoryExhaustedException when the JVM has no direct memory for it; nothing was reserved
+     */
+    private void firstReservation() {
+        synchronized (this) {
+            if (payloadMemory == null) {
+                attachMemory();
+            }
+        }
+        reservedAny = true;
+        hasMedia = true;
     }
 
-    /** Whether the producer has reserved a frame, i.e. the payload ring's direct memory exists. Any thread. */
-    public boolean isPayloadAllocated() {
-        return payloadAllocated;
+    /** Under the monitor: the payload memory from the pool, wrapped for producer and readers. */
+    private void attachMemory() {
+        if (retired) {
+            throw new IllegalStateException("the " + kind + " ring of a closed stream gave its memory back");
+        }
+        payloadMemory = memoryPool.take(payloadCapacity);
+        payload.wrap(payloadMemory);
+    }
+
+    /** Whether the producer has reserved a frame: media arrived on this track. Any thread. */
+    public boolean hasMedia() {
+        return hasMedia;
+    }
+
+    /** Whether the ring holds payload memory now (from the first frame until it gave the memory back). */
+    public synchronized boolean hasPayloadMemory() {
+        return payloadMemory != null;
+    }
+
+    // ---------------------------------------------------------------- who keeps the memory (cold path)
+
+    /**
+     * A writer (a publisher session) is about to produce: the ring keeps its payload memory at least until
+     * {@link #releaseWriter}. Called before the session is handed out.
+     */
+    public synchronized void holdForWriter() {
+        holders++;
+    }
+
+    /** The writer of {@link #holdForWriter} has stopped for good (its thread writes nothing more). */
+    public synchronized void releaseWriter() {
+        letGo();
+    }
+
+    /** The stream closed: once writers and taps are gone too, the memory goes back to the pool. Idempotent. */
+    public synchronized void releaseStreamHold() {
+        if (!streamHoldReleased) {
+            streamHoldReleased = true;
+            letGo();
+        }
+    }
+
+    private void letGo() {
+        holders--;
+        assert holders >= 0 : holders;
+        if (holders == 0 && payloadMemory != null) {
+            // Every later validation of a read from this ring fails: the next owner may write there from now on.
+            RESERVED_LIMIT.setVolatile(this, Long.MAX_VALUE);
+            memoryPool.give(payloadMemory);
+            payloadMemory = null;
+            retired = true;
+        }
     }
 
     /** The payload ring's size in bytes, allocated or not. */
@@ -233,6 +312,7 @@ public final class TrackRing {
      * (its sequence = the last sequence it consumed). Returns the sequence, initialised to the current cursor.
      */
     public synchronized Sequence addTap() {
+        holders++;
         Sequence tap = new Sequence(ring.getCursor());
         ring.addGatingSequences(tap);
         Sequence[] grown = java.util.Arrays.copyOf(taps, taps.length + 1);
@@ -244,7 +324,11 @@ public final class TrackRing {
     /** Removes a tap: the producer no longer waits for it. */
     public synchronized void removeTap(Sequence tap) {
         ring.removeGatingSequence(tap);
-        taps = java.util.Arrays.stream(taps).filter(t -> t != tap).toArray(Sequence[]::new);
+        Sequence[] fewer = java.util.Arrays.stream(taps).filter(t -> t != tap).toArray(Sequence[]::new);
+        if (fewer.length < taps.length) {
+            taps = fewer;
+            letGo();
+        }
     }
 
     /** Replaces the codec configuration new subscribers start with. */

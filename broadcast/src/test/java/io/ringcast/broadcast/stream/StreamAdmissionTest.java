@@ -7,6 +7,8 @@ import io.ringcast.broadcast.LimitsConfig;
 import io.ringcast.broadcast.RingConfig;
 import io.ringcast.broadcast.time.ManualClock;
 import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.RingMemoryExhaustedException;
+import io.ringcast.broadcast.track.RingMemoryPool;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import org.junit.jupiter.api.Test;
@@ -49,8 +51,8 @@ class StreamAdmissionTest {
         StreamPublisher publisher = registry.publish(StreamPath.parse("live/a"), info, false);
         TrackRing video = publisher.track(TrackKind.VIDEO);
         TrackRing audio = publisher.track(TrackKind.AUDIO);
-        assertFalse(video.isPayloadAllocated());
-        assertFalse(audio.isPayloadAllocated());
+        assertFalse(video.hasMedia());
+        assertFalse(audio.hasMedia());
         assertEquals(0, video.payloadBuffer().capacity(), "no direct memory at publish");
         assertFalse(publisher.stream().hasMedia());
 
@@ -58,9 +60,9 @@ class StreamAdmissionTest {
         assertFalse(publisher.stream().hasMedia(), "metadata is not media");
 
         publishFrame(publisher, TrackKind.AUDIO);
-        assertTrue(audio.isPayloadAllocated());
+        assertTrue(audio.hasMedia());
         assertEquals(16 << 10, audio.payloadBuffer().capacity());
-        assertFalse(video.isPayloadAllocated(), "an audio-only stream never allocates its video ring");
+        assertFalse(video.hasMedia(), "an audio-only stream never allocates its video ring");
         assertTrue(publisher.stream().hasMedia());
         assertEquals(0, audio.cursor());
     }
@@ -174,5 +176,55 @@ class StreamAdmissionTest {
         assertTrue(budget.tryReserve(40));
         budget.release(60);
         assertEquals(40, budget.reservedBytes());
+    }
+
+    @Test
+    void shouldRecycleTheRingsOfClosedStreamsSoThatStreamsComingAndGoingAllocateNothingMore() {
+        StreamRegistry registry = registry(10, 10 * STREAM_RING_BYTES);
+        for (int i = 0; i < 10; i++) {
+            StreamPublisher publisher = registry.publish(StreamPath.parse("live/s" + i), info, false);
+            publishFrame(publisher, TrackKind.VIDEO);
+            publishFrame(publisher, TrackKind.AUDIO);
+            assertEquals(0, registry.ringMemory().idleBytes(), "stream " + i + " uses the rings");
+            publisher.close();
+            clock.advance(EngineConfig.DEFAULTS.publishTimeout());
+            registry.pollTimers();
+            assertTrue(publisher.stream().isClosed());
+            assertEquals(STREAM_RING_BYTES, registry.ringMemory().idleBytes(), "stream " + i + "'s rings are back");
+        }
+        assertEquals(STREAM_RING_BYTES, registry.ringMemory().allocatedBytes(), "one stream's rings, ten times");
+    }
+
+    @Test
+    void shouldKeepTheRingsOfAStreamClosedUnderItsPublisherUntilThatPublisherStops() {
+        StreamRegistry registry = registry(10, 10 * STREAM_RING_BYTES);
+        StreamPublisher publisher = registry.publish(StreamPath.parse("live/a"), info, false);
+        publishFrame(publisher, TrackKind.VIDEO);
+        publisher.stream().close();
+        assertEquals(0, registry.directMemoryBudget().reservedBytes(), "the budget is given back at close");
+        assertEquals(0, registry.ringMemory().idleBytes(), "but its thread may still be writing a frame");
+
+        StreamPublisher next = registry.publish(StreamPath.parse("live/b"), info, false);
+        publishFrame(next, TrackKind.VIDEO);
+        assertEquals(2L << 16, registry.ringMemory().allocatedBytes(), "the next stream got memory of its own");
+
+        publisher.close();
+        assertEquals(64 << 10, registry.ringMemory().idleBytes(), "the stopped writer's ring is back");
+    }
+
+    @Test
+    void shouldCountAndThrowWhenTheJvmHasNoDirectMemoryForARingAtTheFirstFrame() {
+        RingMemoryPool failing = new RingMemoryPool(capacity -> {
+            throw new OutOfMemoryError("Cannot reserve " + capacity + " bytes of direct buffer memory");
+        });
+        StreamRegistry registry = new StreamRegistry(EngineConfig.DEFAULTS, SMALL,
+                new LimitsConfig(10, 100, 10 * STREAM_RING_BYTES, NO_MEDIA_TIMEOUT_MS),
+                new DirectMemoryBudget(10 * STREAM_RING_BYTES), failing, clock);
+        StreamPublisher publisher = registry.publish(StreamPath.parse("live/a"), info, false);
+        TrackRing video = publisher.track(TrackKind.VIDEO);
+        assertThrows(RingMemoryExhaustedException.class, () -> video.reserve(10));
+        assertEquals(1, registry.publishersRefusedDirectMemory());
+        assertFalse(publisher.stream().hasMedia());
+        assertEquals(-1, video.cursor());
     }
 }

@@ -35,7 +35,8 @@ class StreamTest {
     /** A stream made as the registry makes one, but on demand (pulled), with no no-media timeout. */
     private Stream onDemandStream(AtomicLong closed) {
         return new Stream(path, EngineConfig.DEFAULTS, RingConfig.DEFAULTS, clock, false, true,
-                s -> closed.incrementAndGet(), 10, new AtomicLong(), Long.MAX_VALUE / 4, new AtomicLong());
+                s -> closed.incrementAndGet(), 10, new AtomicLong(), Long.MAX_VALUE / 4, new AtomicLong(),
+                new io.ringcast.broadcast.track.RingMemoryPool());
     }
 
     /** Waits (with a deadline) until {@code t} waits on a monitor with a timeout: it has read the clock. */

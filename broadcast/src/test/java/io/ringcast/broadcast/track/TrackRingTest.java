@@ -102,4 +102,53 @@ class TrackRingTest {
         copy.copyFrom(ring.slot(headerSeq));
         assertSame(format, copy.format(), "a subscriber's copy keeps it");
     }
+
+    @Test
+    void shouldGiveItsMemoryBackOnlyOnceTheStreamClosedAndItsWriterAndTapsLeft() {
+        RingMemoryPool pool = new RingMemoryPool();
+        TrackRing ring = new TrackRing(TrackKind.VIDEO, 16, 4096, pool);
+        ring.holdForWriter();
+        assertFalse(ring.hasPayloadMemory(), "no memory before the first frame");
+        publish(ring, 100, (byte) 1, true, 0);
+        assertTrue(ring.hasPayloadMemory());
+        com.lmax.disruptor.Sequence tap = ring.addTap();
+
+        ring.releaseStreamHold();
+        ring.releaseStreamHold();
+        assertTrue(ring.hasPayloadMemory(), "the writer may still write");
+        ring.releaseWriter();
+        assertTrue(ring.hasPayloadMemory(), "the tap may still read");
+        assertEquals(0, pool.idleBytes());
+        ring.removeTap(tap);
+        assertFalse(ring.hasPayloadMemory());
+        assertEquals(4096, pool.idleBytes(), "back in the pool");
+        ring.removeTap(tap);
+        assertEquals(4096, pool.idleBytes(), "removing a tap twice gives nothing back twice");
+    }
+
+    @Test
+    void shouldFailTheValidationOfAReaderOfAClosedStreamOnceTheNextRingReusesItsMemory() {
+        RingMemoryPool pool = new RingMemoryPool();
+        TrackRing closed = new TrackRing(TrackKind.VIDEO, 16, 4096, pool);
+        closed.holdForWriter();
+        long position = closed.reserve(100);
+        closed.payloadBuffer().setMemory(closed.offsetOf(position), 100, (byte) 7);
+        closed.publish(position, 100, 5, Codec.AVC, true, false, 0, 0, 0, 0);
+        UnsafeBuffer view = new UnsafeBuffer(closed.payloadBuffer(), closed.offsetOf(position), 100);
+        assertTrue(closed.isPayloadIntact(position));
+        assertTrue(closed.isPayloadClearOfProducer(position));
+
+        closed.releaseWriter();
+        closed.releaseStreamHold();
+        TrackRing next = new TrackRing(TrackKind.VIDEO, 16, 4096, pool);
+        long reused = next.reserve(100);
+        next.payloadBuffer().setMemory(next.offsetOf(reused), 100, (byte) 9);
+        assertEquals(0, pool.idleBytes());
+        assertEquals(4096, pool.allocatedBytes(), "the next ring reused the memory");
+
+        assertEquals(9, view.getByte(0), "the old reader's view now sees the next stream's bytes");
+        assertFalse(closed.isPayloadIntact(position), "so its validation fails");
+        assertFalse(closed.isPayloadClearOfProducer(position), "and it writes nothing more from the ring");
+        assertTrue(next.isPayloadIntact(reused));
+    }
 }

@@ -10,6 +10,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.stream.StreamRegistry;
 import io.ringcast.broadcast.track.Codec;
+import io.ringcast.broadcast.track.RingMemoryExhaustedException;
 import io.ringcast.broadcast.track.TrackKind;
 import io.ringcast.broadcast.track.TrackRing;
 import io.ringcast.ingest.RtmpProtocolException;
@@ -71,6 +72,8 @@ public final class MediaIngest implements PublishTarget {
     private long framesPublished;
     private long messagesDropped;
     private String refusal;
+    /** The stream's rings could not get direct memory: this connection's media is dropped until it closes. */
+    private boolean outOfRingMemory;
 
     /**
      * @param authorizer      who may publish what, asked at each publish (stream keys may change meanwhile)
@@ -203,7 +206,7 @@ public final class MediaIngest implements PublishTarget {
         StreamPublisher p = publisher;
         TrackRing ring = p == null ? null : p.track(kindOf(header));
         int length = header.messageLength();
-        if (ring == null || length == 0 || p.stream().isClosed()) {
+        if (ring == null || length == 0 || p.stream().isClosed() || outOfRingMemory) {
             messagesDropped++;
             return false;
         }
@@ -222,12 +225,36 @@ public final class MediaIngest implements PublishTarget {
             target.wrap(message.staging(length), 0);
             return true;
         }
-        long position = ring.reserve(length);
+        long position;
+        try {
+            position = ring.reserve(length);
+        } catch (RingMemoryExhaustedException e) {
+            message.open = false;
+            endForRingMemory(p, e);
+            return false;
+        }
         target.wrap(ring.payloadBuffer(), ring.offsetOf(position));
         message.staged = false;
         message.position = position;
         openReservations++;
         return true;
+    }
+
+    /**
+     * The stream's ring could not get its memory at this publisher's first frame: its media is dropped from now on
+     * and the connection is closed with the reason (the log names it; the refusal is counted by the registry).
+     */
+    private void endForRingMemory(StreamPublisher p, RingMemoryExhaustedException e) {
+        messagesDropped++;
+        if (outOfRingMemory) {
+            return;
+        }
+        outOfRingMemory = true;
+        String reason = p.stream().path() + " cannot take media: " + e.getMessage();
+        LOG.warn("{}: publish ended: {}", remote, reason);
+        if (closeConnection != null) {
+            closeConnection.accept(reason);
+        }
     }
 
     /** Whether a switched session writes only by offering: acknowledges the switch once nothing is in place. */
@@ -249,10 +276,14 @@ public final class MediaIngest implements PublishTarget {
         if (!message.staged) {
             openReservations--;
         }
-        if (header.messageTypeId() == MessageTypeIds.VIDEO) {
-            publishVideo(header, buffer, offset, length, position);
-        } else {
-            publishAudio(header, buffer, offset, length, position);
+        try {
+            if (header.messageTypeId() == MessageTypeIds.VIDEO) {
+                publishVideo(header, buffer, offset, length, position);
+            } else {
+                publishAudio(header, buffer, offset, length, position);
+            }
+        } catch (RingMemoryExhaustedException e) {
+            endForRingMemory(publisher, e); // a switched source's first frame: its feed reserves when it writes
         }
         if (openReservations == 0 && publisher != null && publisher.needsSwitchAcknowledged()) {
             publisher.acknowledgeSwitch();

@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * A hostile test's ringcast server: a {@link ChildServer} (a child JVM as an operator runs it, every listener on
  * 127.0.0.1 port 0) with glibc's heap checks on ({@code MALLOC_CHECK_=3}, {@code MALLOC_PERTURB_=165}), a 512 MiB
- * G1 heap, optional {@code ulimit}s, its working folder under {@code target/hostile}, and warmed up; plus what the
- * hostile tests measure of it (threads, descriptors, CPU, heap). Owned by the test thread; {@link #close} stops it
- * (SIGTERM, then SIGKILL) and is idempotent.
+ * heap (G1 unless the options pick a collector), optional {@code ulimit}s, its working folder under
+ * {@code target/hostile}, and warmed up; plus what the hostile tests measure of it (threads, descriptors, CPU, heap).
+ * Owned by the test thread; {@link #close} stops it (SIGTERM, then SIGKILL) and is idempotent.
  */
 final class ServerProcess implements AutoCloseable {
     private final ChildServer server;
@@ -32,6 +32,10 @@ final class ServerProcess implements AutoCloseable {
 
         Options withFileSizeLimitKib(long kib) {
             return new Options(config, openFilesLimit, kib, jvmFlags);
+        }
+
+        Options withJvmFlags(String... flags) {
+            return new Options(config, openFilesLimit, fileSizeLimitKib, List.of(flags));
         }
     }
 
@@ -51,7 +55,9 @@ final class ServerProcess implements AutoCloseable {
                 // a failure, and a clean build removes them.
                 .workUnder(Path.of("target", "hostile"))
                 .environment(ChildServer.GLIBC_HEAP_CHECKS)
-                .jvmFlags("-Xmx512m", "-XX:+UseG1GC")
+                .jvmFlags("-Xmx512m")
+                .jvmFlags(options.jvmFlags().stream().anyMatch(f -> f.matches("-XX:\\+Use\\w*GC"))
+                        ? new String[0] : new String[]{"-XX:+UseG1GC"})
                 .jvmFlags(options.jvmFlags().toArray(String[]::new));
         if (options.openFilesLimit() > 0 || options.fileSizeLimitKib() > 0) {
             StringBuilder limits = new StringBuilder();

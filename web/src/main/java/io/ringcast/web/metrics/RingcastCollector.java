@@ -130,6 +130,12 @@ final class RingcastCollector implements MultiCollector {
         out.add(gauge("ringcast_direct_memory_reserved_bytes", "Direct memory the track rings reserve now")
                 .unit(Unit.BYTES).dataPoint(point(registry.directMemoryBudget().reservedBytes(), Labels.EMPTY))
                 .build());
+        out.add(gauge("ringcast_ring_memory_bytes", "Direct memory allocated for track rings: in streams' rings, or "
+                + "idle for the next streams").unit(Unit.BYTES)
+                .dataPoint(point(registry.ringMemory().allocatedBytes() - registry.ringMemory().idleBytes(),
+                        Labels.of("state", "in_use")))
+                .dataPoint(point(registry.ringMemory().idleBytes(), Labels.of("state", "idle")))
+                .build());
         out.add(totalsCounter("ringcast_publishes_started", "Publisher sessions started, by protocol", totals,
                 ClosedStreamTotals.PUBLISHES, null));
         out.add(totalsCounter("ringcast_plays_started", "Viewers counted in (HLS: audiences), by protocol", totals,

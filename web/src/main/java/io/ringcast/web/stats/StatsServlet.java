@@ -199,6 +199,8 @@ public final class StatsServlet extends HttpServlet {
         json.writeObjectFieldStart("directMemory");
         json.writeNumberField("budgetBytes", registry.directMemoryBudget().capacityBytes());
         json.writeNumberField("reservedBytes", registry.directMemoryBudget().reservedBytes());
+        json.writeNumberField("ringsAllocatedBytes", registry.ringMemory().allocatedBytes());
+        json.writeNumberField("ringsIdleBytes", registry.ringMemory().idleBytes());
         json.writeEndObject();
         json.writeObjectFieldStart("refused");
         json.writeNumberField("publishersMaxStreams", registry.publishersRefused());

@@ -115,7 +115,7 @@ class StreamFloodTest {
             assertNotNull(stream);
             assertTrue(silent.isClosedByServer(10_000), "the silent publisher is disconnected");
             assertTrue(stream.isClosed());
-            assertFalse(stream.track(TrackKind.VIDEO).isPayloadAllocated(), "its rings were never allocated");
+            assertFalse(stream.track(TrackKind.VIDEO).hasMedia(), "its rings were never allocated");
             JsonNode stats = server.serverStats();
             assertEquals(1, stats.get("streamsClosed").get("noMedia").asLong(), stats.toString());
             assertEquals(0, stats.get("directMemory").get("reservedBytes").asLong(), "its reservation was given back");
