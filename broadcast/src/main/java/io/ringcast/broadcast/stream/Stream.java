@@ -235,7 +235,6 @@ public final class Stream {
             return null;
         }
         StreamPublisher session = new StreamPublisher(this, info, lastTimestampMs, sessions.incrementAndGet());
-        session.holdRings();
         fire(StreamEvent.PUBLISH);
         publisher = session;
         activity.publishStarted(info.protocol());
@@ -272,7 +271,6 @@ public final class Stream {
             return null;
         }
         StreamPublisher session = new StreamPublisher(this, info, role, sources, clock.nanoTime());
-        session.holdRings();
         if (!sources.attach(session, role)) {
             session.releaseRings();
             return null;

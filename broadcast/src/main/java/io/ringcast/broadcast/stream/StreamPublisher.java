@@ -32,8 +32,6 @@ public final class StreamPublisher implements AutoCloseable {
     private boolean offsetKnown;
     private long offsetMs;
     private boolean closed;
-    /** Whether this session keeps its rings' memory ({@link #holdRings()}). */
-    private boolean holdsRings;
     /** When the publishing connection last read bytes; written by its thread, read by a would-be successor. */
     private volatile long lastReadNanos;
     /** Closes the publishing connection (its thread then ends the session as for any disconnect); or null. */
@@ -50,11 +48,8 @@ public final class StreamPublisher implements AutoCloseable {
         this.session = session;
         this.video = stream.track(TrackKind.VIDEO);
         this.audio = stream.track(TrackKind.AUDIO);
-        for (TrackRing ring : new TrackRing[]{video, audio}) {
-            if (ring != null) {
-                ring.beginSession(session);
-            }
-        }
+        forEachRing(ring -> ring.beginSession(session));
+        forEachRing(TrackRing::holdForWriter);
         this.rebase = previousLastTimestampMs >= 0;
         this.floorMs = rebase ? previousLastTimestampMs + 1 : 0;
     }
@@ -70,6 +65,7 @@ public final class StreamPublisher implements AutoCloseable {
         this.rebase = false;
         this.floorMs = 0;
         this.feed = new SwitchedFeed(stream, sources, role, attachedNanos);
+        forEachRing(TrackRing::holdForWriter);
     }
 
     /** Makes this (legacy, primary) session switched; under the stream's monitor when a backup first attaches. */
@@ -256,27 +252,20 @@ public final class StreamPublisher implements AutoCloseable {
     }
 
     /**
-     * Before the session is handed out, under the stream's monitor: its tracks' rings keep their payload memory until
-     * {@link #close()}, so a closing stream never gives back memory this session may still write.
+     * Undoes the hold every session puts on its tracks' rings when it is created (under the stream's monitor,
+     * before it is handed out), so that a closing stream never gives back memory this session may still write.
+     * Once: by {@link #close()}, or by the stream for a session it did not hand out.
      */
-    void holdRings() {
-        for (TrackRing ring : new TrackRing[]{video, audio}) {
-            if (ring != null) {
-                ring.holdForWriter();
-            }
-        }
-        holdsRings = true;
+    void releaseRings() {
+        forEachRing(TrackRing::releaseWriter);
     }
 
-    /** Undoes {@link #holdRings()}; once. */
-    void releaseRings() {
-        if (holdsRings) {
-            holdsRings = false;
-            for (TrackRing ring : new TrackRing[]{video, audio}) {
-                if (ring != null) {
-                    ring.releaseWriter();
-                }
-            }
+    private void forEachRing(java.util.function.Consumer<TrackRing> action) {
+        if (video != null) {
+            action.accept(video);
+        }
+        if (audio != null) {
+            action.accept(audio);
         }
     }
 

@@ -165,21 +165,14 @@ public final class TrackRing {
      */
     private void firstReservation() {
         synchronized (this) {
-            if (payloadMemory == null) {
-                attachMemory();
+            if (retired) {
+                throw new IllegalStateException("the " + kind + " ring of a closed stream gave its memory back");
             }
+            payloadMemory = memoryPool.take(payloadCapacity);
+            payload.wrap(payloadMemory);
         }
         reservedAny = true;
         hasMedia = true;
-    }
-
-    /** Under the monitor: the payload memory from the pool, wrapped for producer and readers. */
-    private void attachMemory() {
-        if (retired) {
-            throw new IllegalStateException("the " + kind + " ring of a closed stream gave its memory back");
-        }
-        payloadMemory = memoryPool.take(payloadCapacity);
-        payload.wrap(payloadMemory);
     }
 
     /** Whether the producer has reserved a frame: media arrived on this track. Any thread. */
