@@ -35,6 +35,16 @@ function options(argv) {
 
 async function sample(page) {
   return page.evaluate(() => {
+    const ranges = r => Array.from({ length: r.length }, (_, i) => [r.start(i), r.end(i)]);
+    // Each SourceBuffer the player made (recorded by the init script in main) with what it holds: a hole in one
+    // track hides in video.buffered, which is both tracks' intersection.
+    const sourceBuffers = () => (window.ringcastTestSourceBuffers || []).map(([type, sb]) => {
+      try {
+        return { type, buffered: ranges(sb.buffered) };
+      } catch (e) {
+        return { type, removed: true };
+      }
+    });
     const v = document.getElementById('video');
     let played = 0;
     for (let i = 0; i < v.played.length; i++) {
@@ -47,10 +57,12 @@ async function sample(page) {
       videoWidth: v.videoWidth, videoHeight: v.videoHeight,
       totalVideoFrames: q.totalVideoFrames ?? null, droppedVideoFrames: q.droppedVideoFrames ?? null,
       bufferedEnd: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : null,
+      buffered: ranges(v.buffered),
       mode: p.mode ?? null, state: p.state ?? null, restarts: p.restarts ?? null,
       errors: p.errors ?? null, supports: p.supports ?? null,
       lowLatency: p.lowLatency ?? null, hlsjsLatencyS: p.hlsjsLatencyS ?? null, latencyS: p.latencyS ?? null,
       liveJumps: p.liveJumps ?? null,
+      sourceBuffers: sourceBuffers(),
       readout: document.getElementById('status-latency')?.textContent ?? null
     };
   });
@@ -108,6 +120,16 @@ async function main() {
     page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', e => consoleErrors.push('pageerror: ' + e.message));
 
+    // Records every SourceBuffer a player library adds, so samples can show each track's buffered ranges.
+    await page.addInitScript(() => {
+      window.ringcastTestSourceBuffers = [];
+      const add = MediaSource.prototype.addSourceBuffer;
+      MediaSource.prototype.addSourceBuffer = function (type) {
+        const sb = add.call(this, type);
+        window.ringcastTestSourceBuffers.push([type, sb]);
+        return sb;
+      };
+    });
     const response = await page.goto(o.playUrl, { waitUntil: 'load' });
     result.status = response.status();
     result.contentType = response.headers()['content-type'];
@@ -122,8 +144,13 @@ async function main() {
     // Behind-live samples once playback runs (a second of playback after start): hls.js's latency and the page's
     // own readout (its text, in seconds).
     const latency = { hlsjsS: [], readoutS: [], atMs: [] };
+    // Each poll as [ms since start, currentTime, played, decoded frames, dropped frames, source buffers]: a
+    // failure's story.
+    const trace = [];
     while (Date.now() - started < o.timeoutS * 1000) {
       last = await sample(page);
+      trace.push([Date.now() - started, last.currentTime, last.playedS, last.totalVideoFrames,
+        last.droppedVideoFrames, last.sourceBuffers]);
       if (!last.paused && last.currentTime - first.currentTime >= 1) {
         if (typeof last.hlsjsLatencyS === 'number' && last.hlsjsLatencyS > 0) {
           latency.hlsjsS.push(last.hlsjsLatencyS);
@@ -143,6 +170,7 @@ async function main() {
     result.advancedS = last.currentTime - first.currentTime;
     result.last = last;
     result.latency = latency;
+    result.trace = trace;
     result.foreignRequests = foreign;
     result.hlsRequests = hlsRequests;
     result.consoleErrors = consoleErrors;
