@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An egress thread: owns a set of subscriptions and moves frames from rings to their sinks. Sleeps when no
- * subscription has work; producers and sinks wake it ({@link #wake()}), a timer wakes it for lag checks.
+ * subscription has work; producers and sinks wake it ({@link #wake()}), a timer wakes it for lag checks. Without
+ * subscriptions it sleeps until one is added: an idle server's egress threads cost no wake-ups.
  *
  * <p>Wake-up is a Dekker handshake without locks, on a flag rather than a second look at every subscription: a
  * producer publishes its frame, raises {@code signalled} and then reads {@code parked}; the worker lowers
@@ -157,7 +158,12 @@ public final class FanoutWorker implements WakeTarget, Runnable {
             if (hasWorkWaiting()) {
                 return;
             }
-            LockSupport.parkNanos(this, IDLE_PARK_NS);
+            if (owned.isEmpty()) {
+                // Nothing to check on a timer; add() and stop() wake it (additions are read after parked is up).
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, IDLE_PARK_NS);
+            }
         } finally {
             parked = false;
         }

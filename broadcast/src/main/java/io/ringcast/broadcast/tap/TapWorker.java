@@ -6,8 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread running any number of {@link StreamTap}s round robin, a batch of frames per tap per round, and
- * parking when none has work; producers wake it. Owns its taps' consumers: only this thread calls them. Adding,
- * removing and stopping are thread-safe (copy-on-write tap array, rare).
+ * parking when none has work; producers wake it. Without taps it parks until one is added (no timer: an idle
+ * server's tap threads make no wake-ups). Owns its taps' consumers: only this thread calls them. Adding, removing
+ * and stopping are thread-safe (copy-on-write tap array, rare).
  *
  * <p>A dedicated worker ({@link #dedicated}) serves one tap and ends with it; a {@link TapPool}'s workers serve
  * many and end when the pool closes, ending the taps they still hold.
@@ -113,13 +114,19 @@ final class TapWorker implements Runnable {
     private void idle() {
         parked = true;
         try {
-            // Checked after announcing the park, so a producer's wake in between is never lost.
-            for (StreamTap tap : taps) {
+            // Checked after announcing the park, so a producer's wake (or add's) in between is never lost.
+            StreamTap[] current = taps;
+            for (StreamTap tap : current) {
                 if (tap.hasWork()) {
                     return;
                 }
             }
-            if (running) {
+            if (!running) {
+                return;
+            }
+            if (current.length == 0) {
+                LockSupport.park(this);
+            } else {
                 LockSupport.parkNanos(this, IDLE_PARK_NS);
             }
         } finally {

@@ -6,6 +6,7 @@ import io.ringcast.broadcast.stream.PublisherInfo;
 import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.stream.StreamRegistry;
+import io.ringcast.broadcast.testing.Await;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.FrameEvent;
@@ -15,6 +16,7 @@ import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -207,6 +209,39 @@ class StreamTapTest {
                     assertEquals(i, recorder.numbers.get(i), "publish order across both tracks");
                 }
             }
+        }
+    }
+
+    /**
+     * A pooled worker without taps sleeps without a timer (Thread.State WAITING), so an idle server's tap threads
+     * make no wake-ups; the first tap added wakes it and sees every frame, and once the tap ended it sleeps without
+     * a timer again.
+     */
+    @Test
+    void shouldSleepWithoutATimerWhileAPooledWorkerHasNoTap() throws Exception {
+        String name = "idle" + System.nanoTime();
+        try (TapPool pool = new TapPool(name, 1)) {
+            Thread thread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("ringcast-" + name + "-0")).findFirst().orElseThrow();
+            Await.until("the idle worker parks without a timeout", Duration.ofSeconds(5),
+                    () -> thread.getState() == Thread.State.WAITING, () -> "state " + thread.getState());
+
+            Recorder recorder = new Recorder(0);
+            StreamPublisher publisher = registry.publish(StreamPath.parse("live/idle"), new PublisherInfo("t", "a",
+                    0), false);
+            StreamTap.start(publisher.stream(), "test", recorder, pool);
+            for (long n = 0; n < 10; n++) {
+                publish(publisher, TrackKind.VIDEO, n, 100);
+            }
+            Await.until("the woken worker delivers all ten frames", Duration.ofSeconds(5),
+                    () -> recorder.count() == 10, () -> "frames " + recorder.count());
+            assertNull(recorder.corruption);
+
+            publisher.stream().close();
+            assertTrue(recorder.ended.await(5, TimeUnit.SECONDS));
+            Await.until("without taps the worker parks without a timeout again", Duration.ofSeconds(5),
+                    () -> pool.tapCount() == 0 && thread.getState() == Thread.State.WAITING,
+                    () -> "state " + thread.getState());
         }
     }
 

@@ -31,8 +31,10 @@ import java.util.function.Consumer;
 final class PlayerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PlayerLoop.class);
     private static final int READ_BUFFER_BYTES = 64 * 1024;
-    /** Longest sleep in select: bounds how late idle connections are noticed. */
+    /** Longest sleep in select while it serves connections: bounds how late idle ones are noticed. */
     private static final long TICK_MS = 100;
+    /** Selector.select's timeout for "until woken": a loop without connections has nothing to sweep. */
+    private static final long UNTIL_WOKEN = 0;
 
     private final String name;
     private final NanoClock clock;
@@ -52,6 +54,8 @@ final class PlayerLoop implements Runnable {
     private volatile boolean running = true;
     private volatile int sessionCount;
     private long nowNs;
+    /** Turns of the loop; written by its thread only, read by tests. */
+    private volatile long passes;
     private Thread thread;
 
     /**
@@ -97,6 +101,11 @@ final class PlayerLoop implements Runnable {
         }
     }
 
+    /** Turns the loop has taken: a loop without connections takes none until woken. */
+    long passes() {
+        return passes;
+    }
+
     /** Connections served now (approximate while adoptions are in flight). */
     int sessionCount() {
         return sessionCount + adoptions.size();
@@ -120,9 +129,12 @@ final class PlayerLoop implements Runnable {
     public void run() {
         long lastSweepNs = clock.nanoTime();
         long tickNs = TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+        long turns = 0;
         try {
             while (running) {
-                selector.select(onSelected, TICK_MS);
+                // adopt() and stop() wake the selector; a wake-up before select makes it return at once.
+                selector.select(onSelected, sessions.isEmpty() && adoptions.isEmpty() ? UNTIL_WOKEN : TICK_MS);
+                passes = ++turns;
                 nowNs = clock.nanoTime();
                 adoptions.drain(onAdopted);
                 signalled.drain(onSignalled);
