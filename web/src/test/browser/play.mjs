@@ -57,7 +57,6 @@ async function sample(page) {
       videoWidth: v.videoWidth, videoHeight: v.videoHeight,
       totalVideoFrames: q.totalVideoFrames ?? null, droppedVideoFrames: q.droppedVideoFrames ?? null,
       bufferedEnd: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : null,
-      buffered: ranges(v.buffered),
       mode: p.mode ?? null, state: p.state ?? null, restarts: p.restarts ?? null,
       errors: p.errors ?? null, supports: p.supports ?? null,
       lowLatency: p.lowLatency ?? null, hlsjsLatencyS: p.hlsjsLatencyS ?? null, latencyS: p.latencyS ?? null,

@@ -7,6 +7,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.stream.StreamRegistry;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.LiveThreads;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.TrackFormat;
@@ -41,7 +42,7 @@ class FanoutWorkerIdleTest {
     void shouldSleepWithoutATimerWhileItHasNoSubscription() throws InterruptedException {
         worker = new FanoutWorker(name, NanoClock.SYSTEM);
         worker.start();
-        Thread thread = thread(name);
+        Thread thread = LiveThreads.named(name);
         Await.until("the idle worker parks without a timeout", WAIT,
                 () -> thread.getState() == Thread.State.WAITING, () -> "state " + thread.getState());
 
@@ -65,14 +66,5 @@ class FanoutWorkerIdleTest {
         thread.join(2_000);
         assertFalse(thread.isAlive(), "stop wakes the sleeping worker and it ends");
         publisher.close();
-    }
-
-    private static Thread thread(String name) {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals(name)) {
-                return t;
-            }
-        }
-        throw new AssertionError("no thread " + name);
     }
 }

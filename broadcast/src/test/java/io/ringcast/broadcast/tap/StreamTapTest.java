@@ -7,6 +7,7 @@ import io.ringcast.broadcast.stream.StreamPath;
 import io.ringcast.broadcast.stream.StreamPublisher;
 import io.ringcast.broadcast.stream.StreamRegistry;
 import io.ringcast.broadcast.testing.Await;
+import io.ringcast.broadcast.testing.LiveThreads;
 import io.ringcast.broadcast.time.NanoClock;
 import io.ringcast.broadcast.track.Codec;
 import io.ringcast.broadcast.track.FrameEvent;
@@ -221,8 +222,7 @@ class StreamTapTest {
     void shouldSleepWithoutATimerWhileAPooledWorkerHasNoTap() throws Exception {
         String name = "idle" + System.nanoTime();
         try (TapPool pool = new TapPool(name, 1)) {
-            Thread thread = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("ringcast-" + name + "-0")).findFirst().orElseThrow();
+            Thread thread = LiveThreads.named("ringcast-" + name + "-0");
             Await.until("the idle worker parks without a timeout", Duration.ofSeconds(5),
                     () -> thread.getState() == Thread.State.WAITING, () -> "state " + thread.getState());
 

@@ -1,6 +1,7 @@
 package io.ringcast.ingest.server;
 
 import io.ringcast.broadcast.ServerCounters;
+import io.ringcast.broadcast.testing.LiveThreads;
 import io.ringcast.broadcast.time.NanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,8 +24,7 @@ class PlayerLoopIdleTest {
         String name = "idle-player-" + System.nanoTime();
         PlayerLoop loop = new PlayerLoop(name, NanoClock.SYSTEM, 8, new ServerCounters());
         loop.start();
-        Thread thread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
-                .findFirst().orElseThrow();
+        Thread thread = LiveThreads.named(name);
 
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         assertEquals(0, loop.passes(), "turns of an idle loop in 500 ms");
